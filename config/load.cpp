@@ -1,0 +1,107 @@
+#include "config/load.hpp"
+
+#include "config/sections.hpp"
+#include "config/yaml_reader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace sekisho::config {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string join_lines(const std::vector<ConfigProblem>& problems) {
+    std::string out;
+    for (const auto& problem : problems) {
+        if (!out.empty()) out += '\n';
+        out += problem.to_string();
+    }
+    return out;
+}
+
+[[noreturn]] void fail(const std::string& file, int line, std::string reason) {
+    throw ConfigError({ConfigProblem{file, line, "", std::move(reason)}});
+}
+
+Config read_config(detail::MapReader& root) {
+    Config config;
+    std::uint64_t workers = 0;
+    if (root.read_unsigned("workers", workers, 256)) config.workers = static_cast<unsigned>(workers);
+    detail::read_log(root, config.log);
+    root.require("listen", "the main TLS listener, e.g. 0.0.0.0:8443");
+    root.read_endpoint("listen", config.listen);
+    detail::read_tls(root, config.tls);
+    detail::read_limits(root, config.limits);
+    detail::read_timeouts(root, config.timeouts);
+    detail::read_assertion(root, config.assertion);
+    const bool have_pkcs11_module = !config.tls.pkcs11_module.empty();
+    if (auto section = root.mapping("upstream_tls")) {
+        config.upstream_tls = detail::read_upstream_tls(*section, have_pkcs11_module);
+    }
+    detail::read_admin(root, config.admin);
+    detail::read_routes(root, have_pkcs11_module, config.routes);
+    root.finish();
+    return config;
+}
+
+} // namespace
+
+std::string ConfigProblem::to_string() const {
+    std::string out = file;
+    if (line > 0) out += ":" + std::to_string(line);
+    out += ": ";
+    if (!key.empty()) out += key + ": ";
+    return out + reason;
+}
+
+ConfigError::ConfigError(std::vector<ConfigProblem> problems)
+    : std::runtime_error(join_lines(problems)), problems_(std::move(problems)) {}
+
+Config load_text(const std::string& text, const std::string& file, const std::string& base_dir) {
+    YAML::Node document;
+    try {
+        document = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+        fail(file, line, "YAML syntax error: " + e.msg + " (check indentation, colons and quotes)");
+    }
+    if (document.IsNull()) {
+        fail(file, 0, "the configuration is empty; see config/examples/sekisho.yaml");
+    }
+    if (!document.IsMap()) {
+        fail(file, detail::line_of(document, 1),
+             "the top level must be settings written as 'key: value' lines");
+    }
+
+    std::error_code error;
+    const fs::path base = fs::absolute(base_dir.empty() ? fs::path(".") : fs::path(base_dir), error);
+    detail::LoadContext context(file, error ? fs::path(base_dir) : base);
+    detail::MapReader root(context, document, "", detail::line_of(document, 1));
+    Config config = read_config(root);
+    if (context.has_problems()) throw ConfigError(context.take_problems());
+    config.source_file = file;
+    return config;
+}
+
+Config load_file(const std::string& path) {
+    std::error_code error;
+    if (fs::is_directory(path, error)) {
+        fail(path, 0, "cannot read the configuration file: it is a folder");
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(path, 0, std::string("cannot read the configuration file: ") + std::strerror(errno));
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) fail(path, 0, "cannot read the configuration file: read error");
+    const fs::path parent = fs::path(path).parent_path();
+    return load_text(text.str(), path, parent.empty() ? "." : parent.string());
+}
+
+} // namespace sekisho::config

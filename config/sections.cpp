@@ -1,0 +1,150 @@
+#include "config/sections.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+
+namespace sekisho::config::detail {
+
+namespace {
+
+constexpr auto no_limit = Seconds::max();
+constexpr std::uint64_t max_size = std::numeric_limits<std::size_t>::max();
+
+bool is_pkcs11_uri(const std::string& value) {
+    constexpr std::string_view scheme = "pkcs11:";
+    return value.size() >= scheme.size() &&
+           std::equal(scheme.begin(), scheme.end(), value.begin(),
+                      [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+}
+
+void read_size(MapReader& section, std::string_view key, std::size_t& out) {
+    std::uint64_t value = 0;
+    if (section.read_unsigned(key, value, max_size)) out = static_cast<std::size_t>(value);
+}
+
+} // namespace
+
+void read_log(MapReader& root, LogConfig& out) {
+    auto section = root.mapping("log");
+    if (!section) return;
+    // spdlog's level names, so the value can be handed to spdlog unchanged.
+    section->read_choice<std::string>("level", out.level,
+                                      {{"trace", "trace"},
+                                       {"debug", "debug"},
+                                       {"info", "info"},
+                                       {"warn", "warn"},
+                                       {"error", "error"},
+                                       {"critical", "critical"},
+                                       {"off", "off"}});
+    section->read_choice("format", out.format,
+                         {{"text", LogFormat::text}, {"json", LogFormat::json}});
+    section->finish();
+}
+
+void read_private_key(MapReader& section, std::string_view key, bool have_pkcs11_module,
+                      std::string& out) {
+    std::string value;
+    if (!section.read_text(key, value)) return;
+    if (!is_pkcs11_uri(value)) {
+        section.read_file(key, out);
+        return;
+    }
+    if (!have_pkcs11_module) {
+        section.problem(key, "is a pkcs11: URI, which needs tls.pkcs11_module (the PKCS#11 "
+                             "module file, e.g. /usr/lib/softhsm/libsofthsm2.so)");
+        return;
+    }
+    out = value;
+}
+
+void read_tls(MapReader& root, TlsConfig& out) {
+    auto section = root.mapping("tls");
+    if (!section) return;
+    section->read_choice("profile", out.profile,
+                         {{"tls13", TlsProfile::tls13},
+                          {"tls12-high-security", TlsProfile::tls12_high_security}});
+    section->require("certificate", "PEM file with the server certificate and its chain");
+    section->read_file("certificate", out.certificate);
+    section->read_file("pkcs11_module", out.pkcs11_module);
+    section->require("key", "PEM file of the server key, or a pkcs11: URI");
+    read_private_key(*section, "key", section->has("pkcs11_module"), out.key);
+    section->require("client_ca", "PEM bundle of the CAs that issue terminal certificates");
+    section->read_file("client_ca", out.client_ca);
+    for (const auto& crl : section->scalar_list("crl", true)) {
+        if (crl.value.empty()) {
+            section->context().problem(crl.line, crl.key, "must not be empty");
+        } else if (auto path = section->context().existing_file(crl.value, crl.key, crl.line)) {
+            out.crl.push_back(std::move(*path));
+        }
+    }
+    section->read_bool("allow_expired_crl", out.allow_expired_crl);
+    section->read_bool("session_tickets", out.session_tickets);
+    // TLS 1.3 caps ticket lifetime at seven days (RFC 8446, 4.6.1).
+    section->read_duration("session_lifetime", out.session_lifetime, Seconds(1), Seconds(7 * 86400));
+    section->finish();
+}
+
+void read_limits(MapReader& root, LimitsConfig& out) {
+    auto section = root.mapping("limits");
+    if (!section) return;
+    read_size(*section, "max_header_bytes", out.max_header_bytes);
+    read_size(*section, "max_body_bytes", out.max_body_bytes);
+    read_size(*section, "max_headers", out.max_headers);
+    section->finish();
+}
+
+void read_timeouts(MapReader& root, TimeoutsConfig& out) {
+    auto section = root.mapping("timeouts");
+    if (!section) return;
+    const std::pair<std::string_view, Seconds*> timeouts[] = {
+        {"handshake", &out.handshake},
+        {"request_header", &out.request_header},
+        {"request_body", &out.request_body},
+        {"keepalive_idle", &out.keepalive_idle},
+        {"upstream_connect", &out.upstream_connect},
+        {"upstream_response", &out.upstream_response},
+        {"upstream_idle", &out.upstream_idle},
+        {"drain", &out.drain},
+    };
+    for (const auto& [key, value] : timeouts) {
+        section->read_duration(key, *value, Seconds(1), no_limit);
+    }
+    section->finish();
+}
+
+void read_assertion(MapReader& root, AssertionConfig& out) {
+    auto section = root.mapping("assertion");
+    if (!section) return;
+    section->require("signing_key", "PEM file of the EC P-256 key that signs identity assertions");
+    section->read_file("signing_key", out.signing_key);
+    section->read_text("issuer", out.issuer);
+    section->read_duration("ttl", out.ttl, Seconds(1), Seconds(60));
+    section->finish();
+}
+
+void read_admin(MapReader& root, AdminConfig& out) {
+    auto section = root.mapping("admin");
+    if (!section) return;
+    Endpoint listen;
+    if (section->read_endpoint("listen", listen)) out.listen = listen;
+    section->finish();
+}
+
+UpstreamTlsConfig read_upstream_tls(MapReader& section, bool have_pkcs11_module) {
+    UpstreamTlsConfig out;
+    section.read_file("ca", out.ca);
+    section.read_file("certificate", out.certificate);
+    read_private_key(section, "key", have_pkcs11_module, out.key);
+    section.read_text("server_name", out.server_name);
+    const bool has_certificate = section.has("certificate");
+    if (has_certificate != section.has("key")) {
+        section.problem(has_certificate ? "certificate" : "key",
+                        "certificate and key go together: give both (mutual TLS towards the "
+                        "upstream) or neither");
+    }
+    section.finish();
+    return out;
+}
+
+} // namespace sekisho::config::detail

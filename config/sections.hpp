@@ -1,0 +1,31 @@
+// One reader per top-level section of sekisho.yaml. Each fills its part of the Config,
+// reports problems through the MapReader and rejects unknown keys in its section.
+#pragma once
+
+#include "config/config.hpp"
+#include "config/yaml_reader.hpp"
+
+#include <string_view>
+#include <vector>
+
+namespace sekisho::config::detail {
+
+void read_log(MapReader& root, LogConfig& out);
+void read_tls(MapReader& root, TlsConfig& out);
+void read_limits(MapReader& root, LimitsConfig& out);
+void read_timeouts(MapReader& root, TimeoutsConfig& out);
+void read_assertion(MapReader& root, AssertionConfig& out);
+void read_admin(MapReader& root, AdminConfig& out);
+
+// `section` holds ca / certificate / key / server_name: the global upstream_tls or a
+// route's own. A pkcs11: key needs tls.pkcs11_module (have_pkcs11_module).
+UpstreamTlsConfig read_upstream_tls(MapReader& section, bool have_pkcs11_module);
+
+// A private key setting: a PEM file, or an RFC 7512 "pkcs11:" URI kept as written.
+void read_private_key(MapReader& section, std::string_view key, bool have_pkcs11_module,
+                      std::string& out);
+
+// routes.cpp
+void read_routes(MapReader& root, bool have_pkcs11_module, std::vector<Route>& out);
+
+} // namespace sekisho::config::detail

@@ -1,0 +1,109 @@
+#include "ctl/demo_files.hpp"
+
+#include <boost/json.hpp>
+
+namespace sekisho::ctl {
+
+namespace {
+
+// Plain scalars stay unquoted (as in the example file); anything YAML could misread
+// ("[::1]:8443", "#", ": ") is written as a double-quoted string.
+std::string yaml_scalar(const std::string& value) {
+    const bool plain = !value.empty() &&
+                       value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                               "0123456789._:/-") == std::string::npos &&
+                       value.find(": ") == std::string::npos && value.front() != '-' &&
+                       value.front() != ':';
+    if (plain) return value;
+    std::string out = "\"";
+    for (char c : value) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+} // namespace
+
+std::string render_demo_config(const DemoLayout& layout) {
+    std::string upstream_tls;
+    if (layout.upstream_url.scheme == "https") {
+        upstream_tls =
+            "upstream_tls:                 # the demo upstream is https\n"
+            "  ca: \"\"                      # empty = system trust store; set the upstream's CA\n"
+            "                              # bundle (PEM) here when it uses a private CA\n"
+            "\n";
+    }
+    return "# Sekisho demo configuration, written by `sekishoctl demo init`.\n"
+           "# Relative paths are resolved against this file's folder.\n"
+           "workers: 0                    # 0 = one I/O thread per core\n"
+           "\n"
+           "log:\n"
+           "  level: info\n"
+           "  format: text\n"
+           "\n"
+           "listen: " + yaml_scalar(layout.listen) + "\n"
+           "\n"
+           "tls:\n"
+           "  profile: tls13\n"
+           "  certificate: pki/server.crt\n"
+           "  key: pki/server.key\n"
+           "  client_ca: pki/device-ca-bundle.pem\n"
+           "  crl:\n"
+           "    - pki/device-ca.crl\n"
+           "    - pki/root-ca.crl\n"
+           "  allow_expired_crl: false\n"
+           "  session_tickets: true\n"
+           "  session_lifetime: 1h\n"
+           "\n"
+           "limits:\n"
+           "  max_header_bytes: 16384\n"
+           "  max_body_bytes: 10485760\n"
+           "  max_headers: 100\n"
+           "\n"
+           "timeouts:\n"
+           "  handshake: 10s\n"
+           "  request_header: 10s\n"
+           "  request_body: 30s\n"
+           "  keepalive_idle: 60s\n"
+           "  upstream_connect: 5s\n"
+           "  upstream_response: 30s\n"
+           "  upstream_idle: 30s\n"
+           "  drain: 20s\n"
+           "\n"
+           "assertion:\n"
+           "  signing_key: pki/assertion.key\n"
+           "  issuer: sekisho\n"
+           "  ttl: 60s\n"
+           "\n" +
+           upstream_tls +
+           "admin:\n"
+           "  listen: 127.0.0.1:" + std::to_string(layout.admin_port) + "\n"
+           "\n"
+           "routes:\n"
+           "  - name: demo\n"
+           "    hosts: [localhost, 127.0.0.1]\n"
+           "    path_prefix: /\n"
+           "    upstream: " + yaml_scalar(layout.upstream) + "\n"
+           "    websocket: false\n";
+}
+
+std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki) {
+    auto path = [&](const char* name) { return (pki.dir / name).string(); };
+    boost::json::object device;
+    device["cert"] = path("device.crt");
+    device["key"] = path("device.key");
+    device["p12"] = path("device.p12");
+    device["p12_password"] = pki.p12_password;
+
+    boost::json::object demo;
+    demo["config"] = (layout.dir / "sekisho.yaml").string();
+    demo["gateway_url"] = "https://localhost:" + std::to_string(layout.listen_address.port) + "/";
+    demo["ca_bundle"] = path("root-ca.crt");
+    demo["device"] = std::move(device);
+    demo["facility"] = kDemoFacility;
+    demo["admin_url"] = "http://127.0.0.1:" + std::to_string(layout.admin_port) + "/";
+    return boost::json::serialize(demo) + "\n";
+}
+
+} // namespace sekisho::ctl

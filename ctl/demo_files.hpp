@@ -1,0 +1,29 @@
+// The two text files `demo init` writes next to the PKI: the gateway configuration and
+// demo.json, the machine-readable description scripts and tests use to drive the demo.
+#pragma once
+
+#include "ctl/address.hpp"
+#include "ctl/demo_pki.hpp"
+
+#include <filesystem>
+#include <string>
+
+namespace sekisho::ctl {
+
+struct DemoLayout {
+    std::filesystem::path dir;    // absolute demo folder
+    std::string listen;           // as given, e.g. "127.0.0.1:8443"
+    HostPort listen_address;
+    std::uint16_t admin_port = 0; // listen port + 1000
+    std::string upstream;         // as given
+    UpstreamUrl upstream_url;
+};
+
+// sekisho.yaml in the format of config/examples/sekisho.yaml; paths relative to dir.
+std::string render_demo_config(const DemoLayout& layout);
+
+// demo.json: config, gateway_url, ca_bundle, device{cert,key,p12,p12_password}, facility,
+// admin_url. Paths absolute.
+std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki);
+
+} // namespace sekisho::ctl

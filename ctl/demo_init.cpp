@@ -1,0 +1,101 @@
+#include "ctl/demo_init.hpp"
+
+#include "ctl/demo_files.hpp"
+#include "ctl/demo_pki.hpp"
+#include "pki/pem_io.hpp"
+
+#include <iostream>
+#include <stdexcept>
+#include <system_error>
+
+namespace sekisho::ctl {
+
+namespace fs = std::filesystem;
+
+DemoInitOptions parse_demo_init_options(const std::vector<std::string>& args) {
+    DemoInitOptions options;
+    bool have_dir = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        auto value = [&]() -> const std::string& {
+            if (i + 1 >= args.size()) throw std::invalid_argument(arg + " needs a value");
+            return args[++i];
+        };
+        if (arg == "--listen") {
+            options.listen = value();
+        } else if (arg == "--upstream") {
+            options.upstream = value();
+        } else if (arg == "--force") {
+            options.force = true;
+        } else if (arg.starts_with("-") && arg != "-") {
+            throw std::invalid_argument("unknown option '" + arg + "'");
+        } else if (have_dir) {
+            throw std::invalid_argument("more than one DIR given ('" + options.dir.string() +
+                                        "' and '" + arg + "')");
+        } else {
+            options.dir = arg;
+            have_dir = true;
+        }
+    }
+    if (!have_dir || options.dir.empty()) throw std::invalid_argument("missing DIR");
+    // Validate now so a typo is a usage error, not a half-written demo.
+    HostPort listen = parse_host_port(options.listen);
+    parse_upstream_url(options.upstream);
+    if (listen.port > 65535 - 1000) {
+        throw std::invalid_argument("--listen port " + std::to_string(listen.port) +
+                                    " leaves no room for the admin port (port + 1000)");
+    }
+    return options;
+}
+
+int run_demo_init(const DemoInitOptions& options) {
+    DemoLayout layout;
+    layout.dir = fs::absolute(options.dir).lexically_normal();
+    if (!layout.dir.has_filename()) layout.dir = layout.dir.parent_path();
+    layout.listen = options.listen;
+    layout.listen_address = parse_host_port(options.listen);
+    layout.admin_port = static_cast<std::uint16_t>(layout.listen_address.port + 1000);
+    layout.upstream = options.upstream;
+    layout.upstream_url = parse_upstream_url(options.upstream);
+
+    const fs::path config_path = layout.dir / "sekisho.yaml";
+    if (fs::exists(config_path) && !options.force) {
+        std::cerr << "sekishoctl demo init: " << config_path.string()
+                  << " already exists; refusing to overwrite the demo there (use --force to "
+                     "replace it, or choose another DIR)\n";
+        return 1;
+    }
+    std::error_code ec;
+    fs::create_directories(layout.dir / "pki", ec);
+    if (ec) {
+        throw std::runtime_error("cannot create " + (layout.dir / "pki").string() + ": " +
+                                 ec.message());
+    }
+
+    const DemoPki pki = create_demo_pki(layout.dir / "pki");
+    pki::write_file(config_path.string(), render_demo_config(layout), 0644);
+    // demo.json holds the PKCS#12 password: owner-only, like the keys.
+    pki::write_file((layout.dir / "demo.json").string(), render_demo_json(layout, pki), 0600);
+
+    const std::string port = std::to_string(layout.listen_address.port);
+    std::cout << "Sekisho demo created in " << layout.dir.string() << "\n"
+              << "  gateway config  " << config_path.string() << "\n"
+              << "  listen          " << options.listen << " (admin 127.0.0.1:" << layout.admin_port
+              << ")\n"
+              << "  upstream        " << options.upstream << "\n"
+              << "  trust anchor    " << (pki.dir / "root-ca.crt").string() << "\n"
+              << "                  SHA-256 " << pki.root_fingerprint << "\n"
+              << "  demo terminal   " << (pki.dir / "device.crt").string() << " (facility "
+              << kDemoFacility << ", " << kDemoDevice << ")\n"
+              << "                  key " << (pki.dir / "device.key").string() << ", PKCS#12 "
+              << (pki.dir / "device.p12").string() << "\n"
+              << "  details         " << (layout.dir / "demo.json").string()
+              << " (includes the PKCS#12 password)\n"
+              << "\nTry it once the gateway runs:\n"
+              << "  curl --cacert " << (pki.dir / "root-ca.crt").string() << " --cert "
+              << (pki.dir / "device.crt").string() << " --key " << (pki.dir / "device.key").string()
+              << " https://localhost:" << port << "/\n";
+    return 0;
+}
+
+} // namespace sekisho::ctl

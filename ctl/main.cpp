@@ -1,0 +1,59 @@
+// sekishoctl: the administrator's tool. main() only dispatches to a command group.
+#include "ctl/demo.hpp"
+#include "ctl/usage_error.hpp"
+
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct CommandGroup {
+    const char* name;
+    const char* summary;
+    int (*run)(const std::vector<std::string>& args);
+};
+
+constexpr CommandGroup kGroups[] = {
+    {"demo", "set up a self-contained demo (CA, certificates, configuration)", sekisho::ctl::run_demo},
+};
+
+std::string usage() {
+    std::string text = "usage: sekishoctl <command> [args...]\n\ncommands:\n";
+    for (const auto& group : kGroups) {
+        text += "  " + std::string(group.name) + std::string(10 - std::strlen(group.name), ' ') +
+                group.summary + "\n";
+    }
+    text += "\nRun 'sekishoctl <command> --help' for the command's options.\n";
+    return text;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        std::cerr << usage();
+        return 2;
+    }
+    if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        std::cout << usage();
+        return 0;
+    }
+    for (const auto& group : kGroups) {
+        if (args[0] != group.name) continue;
+        try {
+            return group.run({args.begin() + 1, args.end()});
+        } catch (const sekisho::ctl::UsageError& e) {
+            std::cerr << "sekishoctl: " << e.what() << "\n\n" << e.usage();
+            return 2;
+        } catch (const std::exception& e) {
+            std::cerr << "sekishoctl " << group.name << ": " << e.what() << "\n";
+            return 1;
+        }
+    }
+    std::cerr << "sekishoctl: unknown command '" << args[0] << "'\n\n" << usage();
+    return 2;
+}

@@ -1,0 +1,195 @@
+#include "gateway/client_verifier.hpp"
+
+#include "gateway/log.hpp"
+#include "pki/certificate.hpp"
+
+#include <openssl/err.h>
+
+#include <stdexcept>
+
+namespace sekisho::gateway {
+namespace {
+
+// ex_data slots: the verifier an SSL_CTX uses, and the first verify error of a connection.
+int verifier_index() {
+    static const int idx = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return idx;
+}
+int verify_error_index() {
+    static const int idx = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return idx;
+}
+
+void record_verify_error(SSL* ssl, int err) {
+    if (ClientCertVerifier::recorded_verify_error(ssl) != 0) return; // keep the first
+    SSL_set_ex_data(ssl, verify_error_index(), reinterpret_cast<void*>(static_cast<intptr_t>(err)));
+}
+
+HandshakeRefusal from_verify_error(int err) {
+    switch (err) {
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+    case X509_V_ERR_CERT_UNTRUSTED:
+        return HandshakeRefusal::unknown_ca;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+        return HandshakeRefusal::expired;
+    case X509_V_ERR_CERT_REVOKED:
+        return HandshakeRefusal::revoked;
+    case X509_V_ERR_INVALID_PURPOSE:
+    case X509_V_ERR_KEYUSAGE_NO_DIGITAL_SIGNATURE:
+        return HandshakeRefusal::wrong_key_usage;
+    case X509_V_ERR_UNABLE_TO_GET_CRL:
+    case X509_V_ERR_CRL_HAS_EXPIRED:
+    case X509_V_ERR_CRL_NOT_YET_VALID:
+    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+    case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+        return HandshakeRefusal::crl_unavailable;
+    default:
+        return HandshakeRefusal::other;
+    }
+}
+
+} // namespace
+
+ClientCertVerifier::ClientCertVerifier(const config::TlsConfig& tls)
+    : store_(X509_STORE_new()), allow_expired_crl_(tls.allow_expired_crl) {
+    if (!store_) throw pki::OpensslError("creating the client certificate store");
+    auto cas = pki::load_certificates(tls.client_ca);
+    for (auto& ca : cas)
+        if (X509_STORE_add_cert(store_.get(), ca.get()) != 1)
+            throw pki::OpensslError("adding a CA from tls.client_ca " + tls.client_ca);
+    for (const auto& path : tls.crl) {
+        for (auto& crl : pki::load_crls(path)) {
+            if (X509_STORE_add_crl(store_.get(), crl.get()) != 1)
+                throw pki::OpensslError("adding CRL " + path);
+            ++crl_count_;
+        }
+    }
+    unsigned long flags = 0;
+    // Fail closed: with CRLs configured, every certificate in the chain must be covered by one.
+    if (crl_count_ > 0) flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
+    X509_STORE_set_flags(store_.get(), flags);
+    X509_STORE_set_purpose(store_.get(), X509_PURPOSE_SSL_CLIENT);
+}
+
+void ClientCertVerifier::attach(SSL_CTX* ctx) {
+    X509_STORE_up_ref(store_.get());
+    SSL_CTX_set_cert_store(ctx, store_.get());
+    SSL_CTX_set_ex_data(ctx, verifier_index(), this);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, &verify_callback);
+    SSL_CTX_set_session_ticket_cb(ctx, nullptr, &on_ticket_decrypted, this);
+}
+
+int ClientCertVerifier::recorded_verify_error(SSL* ssl) {
+    return static_cast<int>(reinterpret_cast<intptr_t>(SSL_get_ex_data(ssl, verify_error_index())));
+}
+
+int ClientCertVerifier::verify_callback(int preverify_ok, X509_STORE_CTX* sctx) {
+    auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
+    auto* self = static_cast<ClientCertVerifier*>(
+        SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), verifier_index()));
+    int err = X509_STORE_CTX_get_error(sctx);
+    if (!preverify_ok) {
+        if (err == X509_V_ERR_CRL_HAS_EXPIRED && self && self->allow_expired_crl_) return 1;
+        record_verify_error(ssl, err);
+        return 0;
+    }
+    if (X509_STORE_CTX_get_error_depth(sctx) == 0 &&
+        !pki::has_client_auth_eku(X509_STORE_CTX_get_current_cert(sctx))) {
+        X509_STORE_CTX_set_error(sctx, X509_V_ERR_INVALID_PURPOSE);
+        record_verify_error(ssl, X509_V_ERR_INVALID_PURPOSE);
+        return 0;
+    }
+    return 1;
+}
+
+int ClientCertVerifier::verify_now(X509* leaf) const {
+    pki::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+    if (!ctx || X509_STORE_CTX_init(ctx.get(), store_.get(), leaf, nullptr) != 1)
+        return X509_V_ERR_OUT_OF_MEM;
+    X509_STORE_CTX_set_verify_cb(ctx.get(), [](int ok, X509_STORE_CTX* c) -> int {
+        if (!ok) return 0;
+        if (X509_STORE_CTX_get_error_depth(c) == 0 &&
+            !pki::has_client_auth_eku(X509_STORE_CTX_get_current_cert(c))) {
+            X509_STORE_CTX_set_error(c, X509_V_ERR_INVALID_PURPOSE);
+            return 0;
+        }
+        return 1;
+    });
+    int rc = X509_verify_cert(ctx.get());
+    int err = X509_STORE_CTX_get_error(ctx.get());
+    if (rc == 1) return X509_V_OK;
+    if (err == X509_V_ERR_CRL_HAS_EXPIRED && allow_expired_crl_) {
+        // Re-run accepting only that error, exactly like the handshake callback does.
+        pki::X509StoreCtxPtr again(X509_STORE_CTX_new());
+        X509_STORE_CTX_init(again.get(), store_.get(), leaf, nullptr);
+        X509_STORE_CTX_set_verify_cb(again.get(), [](int ok, X509_STORE_CTX* c) -> int {
+            if (!ok && X509_STORE_CTX_get_error(c) == X509_V_ERR_CRL_HAS_EXPIRED) return 1;
+            if (ok && X509_STORE_CTX_get_error_depth(c) == 0 &&
+                !pki::has_client_auth_eku(X509_STORE_CTX_get_current_cert(c))) {
+                X509_STORE_CTX_set_error(c, X509_V_ERR_INVALID_PURPOSE);
+                return 0;
+            }
+            return ok;
+        });
+        if (X509_verify_cert(again.get()) == 1) return X509_V_OK;
+        err = X509_STORE_CTX_get_error(again.get());
+    }
+    return err == X509_V_OK ? X509_V_ERR_UNSPECIFIED : err;
+}
+
+// Resumption must never bypass revocation: a ticket is honoured only when its client
+// certificate still passes today's checks; otherwise the client gets a full handshake,
+// where the certificate is checked (and refused) as usual.
+SSL_TICKET_RETURN ClientCertVerifier::on_ticket_decrypted(SSL* ssl, SSL_SESSION* session,
+                                                          const unsigned char*, size_t,
+                                                          SSL_TICKET_STATUS status, void* arg) {
+    if (status != SSL_TICKET_SUCCESS && status != SSL_TICKET_SUCCESS_RENEW)
+        return status == SSL_TICKET_EMPTY || status == SSL_TICKET_NO_DECRYPT
+                   ? SSL_TICKET_RETURN_IGNORE_RENEW
+                   : SSL_TICKET_RETURN_IGNORE;
+    auto* self = static_cast<ClientCertVerifier*>(arg);
+    X509* peer = SSL_SESSION_get0_peer(session);
+    int err = peer ? self->verify_now(peer) : X509_V_ERR_UNSPECIFIED;
+    if (err != X509_V_OK) {
+        record_verify_error(ssl, err);
+        log_event(spdlog::level::warn, "tls.resumption_refused",
+                  {{"reason", to_string(from_verify_error(err))},
+                   {"detail", X509_verify_cert_error_string(err)},
+                   {"subject", peer ? pki::subject_of(peer) : std::string()}});
+        return SSL_TICKET_RETURN_IGNORE;
+    }
+    return status == SSL_TICKET_SUCCESS_RENEW ? SSL_TICKET_RETURN_USE_RENEW : SSL_TICKET_RETURN_USE;
+}
+
+HandshakeRefusal ClientCertVerifier::classify_failure(SSL* ssl, unsigned long openssl_error) {
+    if (int err = recorded_verify_error(ssl); err != 0) return from_verify_error(err);
+    if (ERR_GET_LIB(openssl_error) != ERR_LIB_SSL) return HandshakeRefusal::other;
+    switch (ERR_GET_REASON(openssl_error)) {
+    case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
+        return HandshakeRefusal::no_certificate;
+    case SSL_R_UNSUPPORTED_PROTOCOL:
+    case SSL_R_WRONG_VERSION_NUMBER:
+    case SSL_R_VERSION_TOO_LOW:
+    case SSL_R_UNKNOWN_PROTOCOL:
+    case SSL_R_HTTP_REQUEST:
+        return HandshakeRefusal::protocol;
+    case SSL_R_NO_SHARED_CIPHER:
+    case SSL_R_NO_CIPHERS_AVAILABLE:
+    case SSL_R_NO_SHARED_GROUPS:
+    case SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM:
+        return HandshakeRefusal::cipher;
+    case SSL_R_CERTIFICATE_VERIFY_FAILED:
+        return HandshakeRefusal::unknown_ca;
+    default:
+        return HandshakeRefusal::other;
+    }
+}
+
+} // namespace sekisho::gateway

@@ -1,0 +1,47 @@
+// Who may connect to the main listener: the device-CA bundle, its CRLs and the clientAuth
+// rule, applied the same way to full handshakes and to resumed TLS sessions.
+#pragma once
+
+#include "config/config.hpp"
+#include "gateway/metrics.hpp"
+#include "pki/ossl.hpp"
+
+#include <openssl/ssl.h>
+
+#include <string>
+
+namespace sekisho::gateway {
+
+class ClientCertVerifier {
+public:
+    // Loads client_ca and every CRL; throws std::runtime_error naming the file on failure.
+    explicit ClientCertVerifier(const config::TlsConfig& tls);
+
+    // Installs store, verify mode, verify callback and the session-ticket check on ctx.
+    // The verifier must outlive ctx and every SSL made from it.
+    void attach(SSL_CTX* ctx);
+
+    // Why the handshake on ssl failed, given OpenSSL's reason code from the failed call.
+    static HandshakeRefusal classify_failure(SSL* ssl, unsigned long openssl_error);
+
+    // The X509 verification error the callback recorded for ssl (0 when none).
+    static int recorded_verify_error(SSL* ssl);
+
+    // Verifies a certificate against the current store (used for resumed sessions).
+    // Returns X509_V_OK or the X509_V_ERR_* code.
+    int verify_now(X509* leaf) const;
+
+    std::size_t crl_count() const { return crl_count_; }
+
+private:
+    static int verify_callback(int preverify_ok, X509_STORE_CTX* ctx);
+    static SSL_TICKET_RETURN on_ticket_decrypted(SSL* ssl, SSL_SESSION* session,
+                                                 const unsigned char* key_name, size_t key_name_len,
+                                                 SSL_TICKET_STATUS status, void* arg);
+
+    pki::X509StorePtr store_;
+    bool allow_expired_crl_ = false;
+    std::size_t crl_count_ = 0;
+};
+
+} // namespace sekisho::gateway

@@ -1,0 +1,25 @@
+// The Beast types the gateway speaks in, named once.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+namespace sekisho::gateway {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+
+using ClientStream = beast::ssl_stream<beast::tcp_stream>;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+template <typename T>
+using Task = asio::awaitable<T>;
+
+} // namespace sekisho::gateway

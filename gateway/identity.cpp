@@ -1,0 +1,82 @@
+#include "gateway/identity.hpp"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <vector>
+
+namespace sekisho::gateway {
+namespace {
+
+bool starts_with_icase(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() && beast::iequals(s.substr(0, prefix.size()), prefix);
+}
+
+std::vector<std::string> connection_tokens(const http::fields& fields) {
+    std::vector<std::string> out;
+    for (auto it = fields.find(http::field::connection); it != fields.end() && it->name() == http::field::connection; ++it) {
+        for (auto token : http::token_list{it->value()}) out.emplace_back(token);
+    }
+    return out;
+}
+
+} // namespace
+
+void strip_hop_by_hop(http::fields& fields, bool keep_upgrade) {
+    for (const auto& token : connection_tokens(fields)) {
+        if (keep_upgrade && beast::iequals(token, "upgrade")) continue;
+        fields.erase(token);
+    }
+    fields.erase(http::field::connection);
+    fields.erase(http::field::keep_alive);
+    fields.erase(http::field::proxy_connection);
+    fields.erase(http::field::te);
+    fields.erase(http::field::trailer);
+    fields.erase(http::field::transfer_encoding);
+    fields.erase(http::field::proxy_authorization);
+    fields.erase(http::field::proxy_authenticate);
+    if (keep_upgrade) {
+        fields.set(http::field::connection, "upgrade");
+    } else {
+        fields.erase(http::field::upgrade);
+    }
+}
+
+std::string make_assertion(const pki::Es256Signer& signer, const config::AssertionConfig& cfg,
+                           const config::Route& route, const ClientIdentity& id,
+                           std::chrono::system_clock::time_point now) {
+    const auto iat = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    boost::json::object claims;
+    claims["iss"] = cfg.issuer;
+    claims["aud"] = route.audience.empty() ? route.name : route.audience;
+    claims["iat"] = iat;
+    claims["exp"] = iat + cfg.ttl.count();
+    claims["device"] = id.device;
+    claims["facility"] = id.facility;
+    return signer.sign(boost::json::serialize(claims));
+}
+
+void rewrite_for_upstream(Request& req, const ClientIdentity& id, std::string_view peer_ip,
+                          std::string_view assertion, bool websocket_upgrade) {
+    strip_hop_by_hop(req, websocket_upgrade);
+
+    std::vector<std::string> ours;
+    for (const auto& f : req)
+        if (starts_with_icase(f.name_string(), "x-sekisho-")) ours.emplace_back(f.name_string());
+    for (const auto& name : ours) req.erase(name);
+
+    // The client is a terminal, not a proxy: what it claims about forwarding is not kept.
+    req.erase(http::field::forwarded);
+    req.set("X-Forwarded-For", peer_ip);
+    req.set("X-Forwarded-Proto", "https");
+    req.set("X-Forwarded-Host", req[http::field::host]);
+
+    req.set("X-Sekisho-Device", id.device);
+    req.set("X-Sekisho-Facility", id.facility);
+    req.set("X-Sekisho-Jwt-Assertion", assertion);
+
+    if (!websocket_upgrade || !req.body().empty()) req.prepare_payload();
+}
+
+} // namespace sekisho::gateway

@@ -1,0 +1,38 @@
+// What the backend learns about the caller, and how it can trust it: inbound identity
+// headers are removed, the gateway adds its own and signs them as an ES256 JWS.
+#pragma once
+
+#include "config/config.hpp"
+#include "gateway/http_types.hpp"
+#include "pki/jws.hpp"
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace sekisho::gateway {
+
+// Established at the TLS handshake; the same for every request on the connection.
+struct ClientIdentity {
+    std::string device;   // SHA-256 fingerprint of the client certificate, lower-case hex
+    std::string facility; // from the certificate (SAN URI or subject O)
+    std::string subject;  // for logs
+};
+
+// Removes hop-by-hop fields (RFC 9110 §7.6.1: Connection and every field it names,
+// Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding, Upgrade, Proxy-Authorization,
+// Proxy-Authenticate). keep_upgrade keeps "Connection: upgrade" + Upgrade for WebSocket.
+void strip_hop_by_hop(http::fields& fields, bool keep_upgrade);
+
+// The compact JWS for X-Sekisho-Jwt-Assertion: iss, aud, iat, exp, device, facility.
+std::string make_assertion(const pki::Es256Signer& signer, const config::AssertionConfig& cfg,
+                           const config::Route& route, const ClientIdentity& id,
+                           std::chrono::system_clock::time_point now);
+
+// Prepares a client request for the upstream: hop-by-hop and every X-Sekisho-* field out;
+// X-Forwarded-For/-Proto/-Host, X-Sekisho-Device/-Facility/-Jwt-Assertion in; body framed
+// by Content-Length (never chunked on the way out).
+void rewrite_for_upstream(Request& req, const ClientIdentity& id, std::string_view peer_ip,
+                          std::string_view assertion, bool websocket_upgrade);
+
+} // namespace sekisho::gateway

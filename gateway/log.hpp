@@ -1,0 +1,25 @@
+// The one way the gateway reports what happened: a named event with key=value fields,
+// rendered as readable text or as one JSON object per line (log.format).
+#pragma once
+
+#include "config/config.hpp"
+
+#include <spdlog/common.h>
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace sekisho::gateway {
+
+using LogField = std::pair<std::string_view, std::string_view>;
+
+// Sets level and format for the process (stderr). Safe to call again on reload.
+void configure_logging(const config::LogConfig& cfg);
+
+// event: dotted name ("handshake.refused"); fields in the order given.
+void log_event(spdlog::level::level_enum level, std::string_view event,
+               std::initializer_list<LogField> fields = {});
+
+} // namespace sekisho::gateway

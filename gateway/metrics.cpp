@@ -1,0 +1,97 @@
+#include "gateway/metrics.hpp"
+
+namespace sekisho::gateway {
+
+std::string_view to_string(HandshakeRefusal r) {
+    switch (r) {
+    case HandshakeRefusal::no_certificate: return "no_certificate";
+    case HandshakeRefusal::unknown_ca: return "unknown_ca";
+    case HandshakeRefusal::expired: return "expired";
+    case HandshakeRefusal::revoked: return "revoked";
+    case HandshakeRefusal::wrong_key_usage: return "wrong_key_usage";
+    case HandshakeRefusal::crl_unavailable: return "crl_unavailable";
+    case HandshakeRefusal::protocol: return "protocol";
+    case HandshakeRefusal::cipher: return "cipher";
+    case HandshakeRefusal::other:
+    case HandshakeRefusal::count_: break;
+    }
+    return "other";
+}
+
+std::string_view to_string(RequestRejection r) {
+    switch (r) {
+    case RequestRejection::bad_framing: return "bad_framing";
+    case RequestRejection::obs_fold: return "obs_fold";
+    case RequestRejection::bad_request: return "bad_request";
+    case RequestRejection::method_not_allowed: return "method_not_allowed";
+    case RequestRejection::foreign_target: return "foreign_target";
+    case RequestRejection::header_too_large: return "header_too_large";
+    case RequestRejection::body_too_large: return "body_too_large";
+    case RequestRejection::misdirected: return "misdirected";
+    case RequestRejection::no_route: return "no_route";
+    case RequestRejection::upgrade_refused: return "upgrade_refused";
+    case RequestRejection::timeout: return "timeout";
+    case RequestRejection::count_: break;
+    }
+    return "bad_request";
+}
+
+void Metrics::response_sent(unsigned status) {
+    auto cls = status / 100;
+    if (cls < responses_by_class_.size()) responses_by_class_[cls]++;
+}
+
+std::string Metrics::render_prometheus() const {
+    std::string out;
+    auto line = [&](std::string_view name, std::string_view labels, auto value) {
+        out += name;
+        if (!labels.empty()) {
+            out += '{';
+            out += labels;
+            out += '}';
+        }
+        out += ' ';
+        out += std::to_string(value);
+        out += '\n';
+    };
+    auto label = [](std::string_view k, std::string_view v) {
+        return std::string(k) + "=\"" + std::string(v) + "\"";
+    };
+
+    out += "# HELP sekisho_tls_handshakes_total Completed TLS handshakes on the main listener.\n"
+           "# TYPE sekisho_tls_handshakes_total counter\n";
+    line("sekisho_tls_handshakes_total", label("resumed", "false"), full_.load());
+    line("sekisho_tls_handshakes_total", label("resumed", "true"), resumed_.load());
+
+    out += "# HELP sekisho_tls_handshakes_refused_total Refused TLS handshakes by reason.\n"
+           "# TYPE sekisho_tls_handshakes_refused_total counter\n";
+    for (std::size_t i = 0; i < refused_.size(); ++i)
+        line("sekisho_tls_handshakes_refused_total",
+             label("reason", to_string(static_cast<HandshakeRefusal>(i))), refused_[i].load());
+
+    out += "# HELP sekisho_requests_rejected_total Requests the gateway answered with a 4xx itself.\n"
+           "# TYPE sekisho_requests_rejected_total counter\n";
+    for (std::size_t i = 0; i < rejected_.size(); ++i)
+        line("sekisho_requests_rejected_total",
+             label("reason", to_string(static_cast<RequestRejection>(i))), rejected_[i].load());
+
+    out += "# HELP sekisho_responses_total Responses sent to clients by status class.\n"
+           "# TYPE sekisho_responses_total counter\n";
+    for (std::size_t c = 1; c < responses_by_class_.size(); ++c)
+        line("sekisho_responses_total", label("code", std::to_string(c) + "xx"),
+             responses_by_class_[c].load());
+
+    out += "# TYPE sekisho_upstream_failures_total counter\n";
+    line("sekisho_upstream_failures_total", label("kind", "error"), upstream_errors_.load());
+    line("sekisho_upstream_failures_total", label("kind", "timeout"), upstream_timeouts_.load());
+
+    out += "# TYPE sekisho_config_reloads_total counter\n";
+    line("sekisho_config_reloads_total", label("result", "ok"), reloads_ok_.load());
+    line("sekisho_config_reloads_total", label("result", "failed"), reloads_failed_.load());
+
+    out += "# TYPE sekisho_open_connections gauge\n";
+    line("sekisho_open_connections", "", open_connections_.load());
+    return out;
+}
+
+} // namespace sekisho::gateway

@@ -1,0 +1,70 @@
+// Process-wide counters, exported in the Prometheus text format on the admin listener.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace sekisho::gateway {
+
+// Why a TLS handshake on the main listener was refused.
+enum class HandshakeRefusal {
+    no_certificate,
+    unknown_ca,
+    expired,
+    revoked,
+    wrong_key_usage,
+    crl_unavailable, // no usable CRL for a CA in the chain (missing, expired, bad signature)
+    protocol,
+    cipher,
+    other,
+    count_
+};
+std::string_view to_string(HandshakeRefusal r);
+
+// Why a request was answered by the gateway itself with a 4xx before any upstream saw it.
+enum class RequestRejection {
+    bad_framing,      // CL+TE, duplicate/invalid Content-Length, bad chunk, unsupported TE
+    obs_fold,
+    bad_request,      // anything else malformed
+    method_not_allowed,
+    foreign_target,   // absolute-form target for another host
+    header_too_large,
+    body_too_large,
+    misdirected,      // Host unknown or not equal to the TLS SNI
+    no_route,
+    upgrade_refused,
+    timeout,
+    count_
+};
+std::string_view to_string(RequestRejection r);
+
+class Metrics {
+public:
+    void handshake_refused(HandshakeRefusal r) { refused_[idx(r)]++; }
+    void handshake_completed(bool resumed) { (resumed ? resumed_ : full_)++; }
+    void request_rejected(RequestRejection r) { rejected_[idx(r)]++; }
+    void response_sent(unsigned status);
+    void upstream_failure(bool timeout) { (timeout ? upstream_timeouts_ : upstream_errors_)++; }
+    void config_reload(bool ok) { (ok ? reloads_ok_ : reloads_failed_)++; }
+    void connection_opened() { open_connections_++; }
+    void connection_closed() { open_connections_--; }
+
+    std::string render_prometheus() const;
+
+private:
+    template <typename E>
+    static constexpr std::size_t idx(E e) { return static_cast<std::size_t>(e); }
+
+    std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(HandshakeRefusal::count_)> refused_{};
+    std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(RequestRejection::count_)> rejected_{};
+    std::array<std::atomic<std::uint64_t>, 6> responses_by_class_{}; // index = status / 100
+    std::atomic<std::uint64_t> full_{0}, resumed_{0};
+    std::atomic<std::uint64_t> upstream_errors_{0}, upstream_timeouts_{0};
+    std::atomic<std::uint64_t> reloads_ok_{0}, reloads_failed_{0};
+    std::atomic<std::int64_t> open_connections_{0};
+};
+
+} // namespace sekisho::gateway

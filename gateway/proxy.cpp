@@ -1,0 +1,167 @@
+#include "gateway/proxy.hpp"
+
+#include "gateway/identity.hpp"
+#include "gateway/runtime.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <array>
+
+namespace sekisho::gateway {
+namespace {
+
+using namespace boost::asio::experimental::awaitable_operators;
+using Kind = ForwardOutcome::Kind;
+constexpr auto awaitable_ec(boost::system::error_code& ec) {
+    return asio::redirect_error(asio::use_awaitable, ec);
+}
+
+bool is_idempotent(http::verb v) {
+    return v == http::verb::get || v == http::verb::head || v == http::verb::options ||
+           v == http::verb::put || v == http::verb::delete_ || v == http::verb::trace;
+}
+
+ForwardOutcome upstream_failure(const boost::system::error_code& ec, std::string what) {
+    const bool timeout = ec == beast::error::timeout;
+    return ForwardOutcome{Kind::upstream_failed, timeout ? 504u : 502u, false, what + ": " + ec.message()};
+}
+
+// Copies bytes one way until either side ends; then closes both so the other pump ends too.
+template <typename From, typename To>
+Task<void> pump(From& from, To& to, beast::tcp_stream& from_tcp, beast::tcp_stream& to_tcp) {
+    std::array<char, 16384> buf;
+    boost::system::error_code ec;
+    for (;;) {
+        auto n = co_await from.async_read_some(asio::buffer(buf), awaitable_ec(ec));
+        if (ec) break;
+        co_await asio::async_write(to, asio::buffer(buf.data(), n), awaitable_ec(ec));
+        if (ec) break;
+    }
+    from_tcp.socket().close(ec);
+    to_tcp.socket().close(ec);
+}
+
+template <typename Upstream>
+Task<ForwardOutcome> tunnel(ClientStream& client, beast::flat_buffer& client_buffer,
+                            Upstream& up, UpstreamConnection& conn) {
+    boost::system::error_code ec;
+    auto& client_tcp = beast::get_lowest_layer(client);
+    client_tcp.expires_never();
+    conn.tcp().expires_never();
+    // Bytes already read past the HTTP messages belong to the tunnel.
+    if (conn.buffer.size() > 0) {
+        co_await asio::async_write(client, conn.buffer.data(), awaitable_ec(ec));
+        conn.buffer.consume(conn.buffer.size());
+    }
+    if (!ec && client_buffer.size() > 0) {
+        co_await asio::async_write(up, client_buffer.data(), awaitable_ec(ec));
+        client_buffer.consume(client_buffer.size());
+    }
+    if (!ec) co_await (pump(client, up, client_tcp, conn.tcp()) && pump(up, client, conn.tcp(), client_tcp));
+    co_return ForwardOutcome{Kind::tunnelled, 101, false, {}};
+}
+
+template <typename Upstream>
+Task<ForwardOutcome> exchange(ClientStream& client, beast::flat_buffer& client_buffer, Request& req,
+                              const Runtime& rt, UpstreamConnection& conn, Upstream& up,
+                              bool client_keep_alive, bool websocket, bool* upstream_reusable) {
+    const auto& t = rt.config.timeouts;
+    boost::system::error_code ec;
+    *upstream_reusable = false;
+
+    conn.tcp().expires_after(t.upstream_response);
+    co_await http::async_write(up, req, awaitable_ec(ec));
+    if (ec) co_return upstream_failure(ec, "sending the request upstream");
+
+    http::response_parser<http::buffer_body> parser;
+    parser.body_limit(boost::none);
+    if (req.method() == http::verb::head) parser.skip(true);
+    co_await http::async_read_header(up, conn.buffer, parser, awaitable_ec(ec));
+    if (ec) co_return upstream_failure(ec, "reading the upstream response header");
+
+    auto& res = parser.get();
+    const unsigned status = res.result_int();
+    if (websocket && status == 101) {
+        strip_hop_by_hop(res, true);
+        http::response_serializer<http::buffer_body> sr{res};
+        beast::get_lowest_layer(client).expires_after(t.upstream_response);
+        co_await http::async_write_header(client, sr, awaitable_ec(ec));
+        if (ec) co_return ForwardOutcome{Kind::client_failed, status, false, "client: " + ec.message()};
+        co_return co_await tunnel(client, client_buffer, up, conn);
+    }
+    if (status == 101 || res.result() == http::status::switching_protocols)
+        co_return ForwardOutcome{Kind::upstream_failed, 502, false, "unexpected 101 from upstream"};
+
+    const bool upstream_keep_alive = parser.keep_alive();
+    strip_hop_by_hop(res, false);
+    res.keep_alive(client_keep_alive);
+    res.set(http::field::via, "1.1 sekisho");
+
+    http::response_serializer<http::buffer_body> sr{res};
+    beast::get_lowest_layer(client).expires_after(t.request_body);
+    co_await http::async_write_header(client, sr, awaitable_ec(ec));
+    if (ec) co_return ForwardOutcome{Kind::client_failed, status, false, "client: " + ec.message()};
+
+    std::array<char, 16384> buf;
+    while (!parser.is_done()) {
+        res.body().data = buf.data();
+        res.body().size = buf.size();
+        conn.tcp().expires_after(t.upstream_response);
+        co_await http::async_read(up, conn.buffer, parser, awaitable_ec(ec));
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) // the response is half sent: all we can do is close, never reuse
+            co_return ForwardOutcome{Kind::client_failed, status, false, "upstream body: " + ec.message()};
+        res.body().size = buf.size() - res.body().size;
+        res.body().data = buf.data();
+        res.body().more = !parser.is_done();
+        beast::get_lowest_layer(client).expires_after(t.request_body);
+        co_await http::async_write(client, sr, awaitable_ec(ec));
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) co_return ForwardOutcome{Kind::client_failed, status, false, "client: " + ec.message()};
+    }
+    if (!sr.is_done()) {
+        res.body().data = nullptr;
+        res.body().size = 0;
+        res.body().more = false;
+        co_await http::async_write(client, sr, awaitable_ec(ec));
+        if (ec) co_return ForwardOutcome{Kind::client_failed, status, false, "client: " + ec.message()};
+    }
+    *upstream_reusable = upstream_keep_alive && conn.buffer.size() == 0;
+    co_return ForwardOutcome{Kind::relayed, status, client_keep_alive, {}};
+}
+
+} // namespace
+
+Task<ForwardOutcome> forward(ClientStream& client, beast::flat_buffer& client_buffer, Request& req,
+                             const Runtime& rt, const config::Route& route, UpstreamPool& pool,
+                             bool client_keep_alive, bool websocket) {
+    // A pooled connection may have been closed by the upstream while idle; an idempotent
+    // request that found it dead before any response byte is retried once on a new one.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        auto acquired = co_await pool.acquire(rt, route, attempt > 0 || websocket);
+        if (!acquired.connection) {
+            ForwardOutcome out{Kind::upstream_failed, acquired.timed_out ? 504u : 502u, false,
+                               acquired.detail + ": " + acquired.error.message()};
+            co_return out;
+        }
+        auto conn = std::move(acquired.connection);
+        bool reusable = false;
+        ForwardOutcome out;
+        if (auto* plain = std::get_if<beast::tcp_stream>(&conn->stream)) {
+            out = co_await exchange(client, client_buffer, req, rt, *conn, *plain, client_keep_alive, websocket, &reusable);
+        } else {
+            out = co_await exchange(client, client_buffer, req, rt, *conn, std::get<UpstreamTlsStream>(conn->stream),
+                                    client_keep_alive, websocket, &reusable);
+        }
+        if (out.kind == Kind::upstream_failed && conn->reused && out.status == 502 && is_idempotent(req.method()))
+            continue;
+        if (reusable && out.kind == Kind::relayed) pool.release(std::move(conn));
+        co_return out;
+    }
+    co_return ForwardOutcome{Kind::upstream_failed, 502, false, "upstream connection failed twice"};
+}
+
+} // namespace sekisho::gateway

@@ -1,0 +1,50 @@
+// One immutable snapshot of everything the configuration decides: TLS contexts, routes,
+// the assertion signer and the upstream TLS contexts. Connections keep the snapshot they
+// started with; a reload swaps in a new one for new connections.
+#pragma once
+
+#include "config/config.hpp"
+#include "gateway/routing.hpp"
+#include "gateway/tls_context.hpp"
+#include "pki/jws.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace sekisho::gateway {
+
+struct UpstreamTls {
+    pki::PrivateKey client_key;
+    std::unique_ptr<boost::asio::ssl::context> context;
+};
+
+struct Runtime {
+    config::Config config;
+    std::uint64_t generation = 0;
+    ListenerTls listener_tls;
+    std::unique_ptr<RouteTable> routes;
+    std::unique_ptr<pki::Es256Signer> signer;
+    std::map<std::string, std::shared_ptr<UpstreamTls>> upstream_tls; // by route name
+
+    const UpstreamTls* upstream_tls_for(const config::Route& route) const;
+};
+
+// Throws std::runtime_error with the config key, file and reason when a part cannot be
+// built (e.g. a certificate that does not parse, a key that does not match).
+std::shared_ptr<const Runtime> build_runtime(config::Config cfg, const TicketKeys& keys,
+                                             std::uint64_t generation);
+
+// The snapshot in force; readers on any thread, one writer (the control thread).
+class RuntimeHolder {
+public:
+    std::shared_ptr<const Runtime> current() const { return current_.load(); }
+    void replace(std::shared_ptr<const Runtime> next) { current_.store(std::move(next)); }
+
+private:
+    std::atomic<std::shared_ptr<const Runtime>> current_;
+};
+
+} // namespace sekisho::gateway

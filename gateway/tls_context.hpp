@@ -1,0 +1,44 @@
+// Building the TLS contexts: the main listener (profile, server key, client verification,
+// resumption) and the client side towards https:// upstreams.
+#pragma once
+
+#include "config/config.hpp"
+#include "gateway/client_verifier.hpp"
+#include "pki/key_store.hpp"
+
+#include <boost/asio/ssl/context.hpp>
+
+#include <array>
+#include <memory>
+
+namespace sekisho::gateway {
+
+// Ticket encryption keys shared by every snapshot of the process, so a reload does not
+// throw away resumable sessions (each resumption is still re-checked; see ClientCertVerifier).
+class TicketKeys {
+public:
+    TicketKeys(); // random
+    const unsigned char* data() const { return keys_.data(); }
+    std::size_t size() const { return keys_.size(); }
+
+private:
+    std::array<unsigned char, 80> keys_{};
+};
+
+// The main listener's context and what must live as long as it does.
+struct ListenerTls {
+    std::unique_ptr<ClientCertVerifier> verifier;
+    pki::PrivateKey server_key;
+    std::unique_ptr<boost::asio::ssl::context> context;
+};
+
+// Throws std::runtime_error naming the config key and file on any problem.
+ListenerTls make_listener_tls(const config::TlsConfig& tls, const TicketKeys& keys);
+
+// Client context for an upstream: verifies the server against ca (or the system store),
+// presents the gateway certificate when configured. TLS 1.2+ with AEAD suites only.
+std::unique_ptr<boost::asio::ssl::context> make_upstream_tls(const config::UpstreamTlsConfig& up,
+                                                             const std::string& pkcs11_module,
+                                                             pki::PrivateKey& key_holder);
+
+} // namespace sekisho::gateway

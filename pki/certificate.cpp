@@ -1,0 +1,137 @@
+#include "pki/certificate.hpp"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include <cstring>
+#include <string_view>
+
+namespace sekisho::pki {
+namespace {
+
+BioPtr open_for_reading(const std::string& path, const char* what) {
+    BioPtr bio(BIO_new_file(path.c_str(), "rb"));
+    if (!bio) throw OpensslError("cannot open " + std::string(what) + " file " + path);
+    return bio;
+}
+
+// PEM_read_bio_* report "no start line" when the file simply ends; that is not an error.
+bool only_end_of_pem_left() {
+    unsigned long err = ERR_peek_last_error();
+    if (ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE) {
+        ERR_clear_error();
+        return true;
+    }
+    return false;
+}
+
+constexpr std::string_view kDeviceUrnPrefix = "urn:sekisho:device:";
+
+} // namespace
+
+std::vector<X509Ptr> load_certificates(const std::string& pem_path) {
+    BioPtr bio = open_for_reading(pem_path, "certificate");
+    std::vector<X509Ptr> certs;
+    while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+        certs.emplace_back(cert);
+    }
+    if (!only_end_of_pem_left()) {
+        throw OpensslError("cannot parse certificate " + std::to_string(certs.size() + 1) +
+                           " in " + pem_path);
+    }
+    if (certs.empty()) throw std::runtime_error(pem_path + ": no PEM certificate found");
+    return certs;
+}
+
+std::vector<X509CrlPtr> load_crls(const std::string& path) {
+    BioPtr bio = open_for_reading(path, "CRL");
+    std::vector<X509CrlPtr> crls;
+    while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) {
+        crls.emplace_back(crl);
+    }
+    if (!crls.empty()) {
+        if (!only_end_of_pem_left()) throw OpensslError("cannot parse a CRL in " + path);
+        return crls;
+    }
+    ERR_clear_error();
+    // No PEM CRL at all: the file may hold a single DER CRL.
+    bio = open_for_reading(path, "CRL");
+    if (X509_CRL* crl = d2i_X509_CRL_bio(bio.get(), nullptr)) {
+        crls.emplace_back(crl);
+        return crls;
+    }
+    throw OpensslError(path + ": no CRL found (neither PEM nor DER)");
+}
+
+std::string sha256_fingerprint_hex(X509* cert) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (X509_digest(cert, EVP_sha256(), md, &len) != 1) {
+        throw OpensslError("cannot compute the SHA-256 fingerprint of " + subject_of(cert));
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(2 * len);
+    for (unsigned int i = 0; i < len; ++i) {
+        out += kHex[md[i] >> 4];
+        out += kHex[md[i] & 0x0f];
+    }
+    return out;
+}
+
+std::string facility_of(X509* cert) {
+    using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, OsslDeleter<GENERAL_NAMES_free>>;
+    GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
+        X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+    for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
+        const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
+        if (name->type != GEN_URI) continue;
+        const ASN1_IA5STRING* uri = name->d.uniformResourceIdentifier;
+        std::string_view text(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)),
+                              static_cast<std::size_t>(ASN1_STRING_length(uri)));
+        if (!text.starts_with(kDeviceUrnPrefix)) continue;
+        text.remove_prefix(kDeviceUrnPrefix.size());
+        std::size_t colon = text.find(':');
+        if (colon == std::string_view::npos || colon == 0) continue; // no device id: not ours
+        return std::string(text.substr(0, colon));
+    }
+
+    X509_NAME* subject = X509_get_subject_name(cert);
+    int index = X509_NAME_get_index_by_NID(subject, NID_organizationName, -1);
+    if (index < 0) return "";
+    unsigned char* utf8 = nullptr;
+    int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index)));
+    if (len < 0) return "";
+    std::string org(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(len));
+    OPENSSL_free(utf8);
+    return org;
+}
+
+std::string subject_of(X509* cert) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0,
+                                   XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0) {
+        throw OpensslError("cannot print a certificate subject");
+    }
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(len));
+}
+
+bool has_client_auth_eku(X509* cert) {
+    // X509_get_extended_key_usage caches the extension; UINT32_MAX means "extension absent".
+    uint32_t eku = X509_get_extended_key_usage(cert);
+    return eku != UINT32_MAX && (eku & XKU_SSL_CLIENT) != 0;
+}
+
+std::string to_pem(X509* cert) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || PEM_write_bio_X509(bio.get(), cert) != 1) {
+        throw OpensslError("cannot write certificate " + subject_of(cert) + " as PEM");
+    }
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio.get(), &data);
+    return std::string(data, static_cast<std::size_t>(len));
+}
+
+} // namespace sekisho::pki

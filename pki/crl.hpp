@@ -1,0 +1,48 @@
+// Certificate revocation lists (X.509 v2 CRLs) signed by a CA.
+#pragma once
+
+#include "pki/ca.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sekisho::pki {
+
+// RFC 5280 §5.3.1 CRLReason codes (7 is unused by the RFC).
+enum class RevocationReason {
+    unspecified = 0,
+    key_compromise = 1,
+    ca_compromise = 2,
+    affiliation_changed = 3,
+    superseded = 4,
+    cessation_of_operation = 5,
+    certificate_hold = 6,
+    remove_from_crl = 8,
+    privilege_withdrawn = 9,
+    aa_compromise = 10,
+};
+
+struct RevokedCertificate {
+    std::string serial_hex;  // as serial_hex_of() prints it
+    TimePoint revoked_at;
+    RevocationReason reason = RevocationReason::unspecified;
+};
+
+struct CrlProfile {
+    TimePoint this_update;  // lastUpdate
+    TimePoint next_update;  // relying parties treat the CRL as stale after this
+    std::uint64_t crl_number = 1; // must grow with every CRL the CA publishes
+    std::vector<RevokedCertificate> revoked;
+};
+
+// A v2 CRL with crlNumber and authorityKeyIdentifier, one entry (with reasonCode unless
+// unspecified) per revoked certificate, signed by issuer. Throws naming the CA and the
+// offending serial.
+X509CrlPtr build_crl(const CrlProfile& profile, const Issuer& issuer);
+
+// "keyCompromise" etc. (RFC 5280 names) ↔ RevocationReason; parsing throws on unknown names.
+std::string to_string(RevocationReason reason);
+RevocationReason parse_revocation_reason(const std::string& name);
+
+} // namespace sekisho::pki

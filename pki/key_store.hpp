@@ -1,0 +1,35 @@
+// Private keys from a PEM file or from a PKCS#11 token (RFC 7512 URI) through libp11.
+#pragma once
+
+#include "pki/ossl.hpp"
+
+#include <memory>
+#include <string>
+
+namespace sekisho::pki {
+
+// A private key plus whatever must stay alive while it is used (for PKCS#11: the libp11
+// context, slot list and session behind the EVP_PKEY). Movable, not copyable.
+class PrivateKey {
+public:
+    PrivateKey() = default;
+    PrivateKey(EvpPkeyPtr key, std::shared_ptr<void> keepalive);
+    EVP_PKEY* get() const { return key_.get(); }
+    explicit operator bool() const { return static_cast<bool>(key_); }
+    bool in_hardware() const { return static_cast<bool>(keepalive_); }
+
+private:
+    std::shared_ptr<void> keepalive_; // destroyed after key_
+    EvpPkeyPtr key_;
+};
+
+// True when spec is an RFC 7512 "pkcs11:" URI.
+bool is_pkcs11_uri(const std::string& spec);
+
+// spec: a PEM file path (unencrypted PKCS#8 or traditional), or a "pkcs11:" URI with
+// token=, object= and/or id=, and pin-value= (or pin-source=file path). module: the
+// PKCS#11 library to load for URIs. Throws std::runtime_error with the file or URI (PIN
+// masked) and the reason.
+PrivateKey load_private_key(const std::string& spec, const std::string& pkcs11_module = "");
+
+} // namespace sekisho::pki

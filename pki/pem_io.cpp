@@ -1,0 +1,90 @@
+#include "pki/pem_io.hpp"
+
+#include "pki/certificate.hpp"
+
+#include <openssl/pem.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace sekisho::pki {
+namespace {
+
+std::string bio_text(BIO* bio) {
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio, &data);
+    return std::string(data, static_cast<std::size_t>(len));
+}
+
+std::string system_error(const std::string& what, const std::string& path) {
+    return "cannot " + what + " " + path + ": " + std::strerror(errno);
+}
+
+} // namespace
+
+std::string crl_to_pem(X509_CRL* crl) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || PEM_write_bio_X509_CRL(bio.get(), crl) != 1) {
+        throw OpensslError("cannot write a CRL as PEM");
+    }
+    return bio_text(bio.get());
+}
+
+std::string private_key_to_pem(EVP_PKEY* key) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+        throw OpensslError("cannot write a private key as PEM (keys on a token cannot be exported)");
+    }
+    return bio_text(bio.get());
+}
+
+void write_file(const std::string& path, std::string_view bytes, unsigned mode) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0) throw std::runtime_error(system_error("create", path));
+    // open() honours the umask and leaves an existing file's mode alone; set it explicitly.
+    if (::fchmod(fd, mode) != 0) {
+        std::string message = system_error("set the permissions of", path);
+        ::close(fd);
+        throw std::runtime_error(message);
+    }
+    const char* p = bytes.data();
+    std::size_t left = bytes.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            std::string message = system_error("write", path);
+            ::close(fd);
+            throw std::runtime_error(message);
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    if (::close(fd) != 0) throw std::runtime_error(system_error("close", path));
+}
+
+void write_certificates_pem(const std::string& path, const std::vector<X509*>& certs) {
+    std::string text;
+    for (X509* cert : certs) text += to_pem(cert);
+    write_file(path, text, 0644);
+}
+
+void write_crl_pem(const std::string& path, X509_CRL* crl) {
+    write_file(path, crl_to_pem(crl), 0644);
+}
+
+void write_private_key_pem(const std::string& path, EVP_PKEY* key) {
+    std::string pem;
+    try {
+        pem = private_key_to_pem(key);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(path + ": " + e.what());
+    }
+    write_file(path, pem, 0600);
+    OPENSSL_cleanse(pem.data(), pem.size());
+}
+
+} // namespace sekisho::pki

@@ -1,0 +1,28 @@
+// Building blocks shared by the CA and CRL code (not needed by callers of the pki library).
+#pragma once
+
+#include "pki/ossl.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace sekisho::pki::detail {
+
+// SHA-256 for RSA and EC up to 256 bits, SHA-384/512 for larger EC curves.
+const EVP_MD* signature_digest_for(EVP_PKEY* key);
+
+// Refuses keys weaker than RSA 2048 / EC 256 (and non-RSA/EC keys). whose names the key.
+void require_strong_key(EVP_PKEY* key, const std::string& whose);
+
+// Sets an ASN1_TIME (UTCTime before 2050, GeneralizedTime after).
+void set_time(ASN1_TIME* target, std::chrono::system_clock::time_point when,
+              const std::string& what);
+
+// Adds an extension written in openssl.cnf syntax ("critical,CA:TRUE", "keyid:always").
+// issuer is the signing certificate (the subject itself when self-signed).
+void add_extension(X509* subject, X509* issuer, int nid, const std::string& value);
+
+// A fresh positive serial of 127 random bits.
+void set_random_serial(X509* cert);
+
+} // namespace sekisho::pki::detail

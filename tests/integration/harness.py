@@ -1,0 +1,425 @@
+"""Shared plumbing for the integration tests: binaries, demo environments, config files,
+the gateway process, metrics, and real TLS clients (curl, openssl s_client, Python ssl).
+
+Binaries come from SEKISHO_BIN / SEKISHOCTL_BIN (set by CTest), defaulting to the build tree.
+Everything listens on 127.0.0.1 with ports picked at runtime. No test asserts a duration:
+waits poll generously (DEFAULT_WAIT) and fail with the gateway's log tail.
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+from backends import (GarbageBackend, GatedBackend, RecordingBackend,  # noqa: F401
+                      SilentBackend, WsEchoBackend, encode_ws_frame, read_ws_frame,
+                      websocket_accept)
+from echo_backend import EchoServer  # noqa: F401
+from pki_tools import CaDb, fingerprint_sha256, make_root_ca, run_openssl  # noqa: F401
+from tls_clients import (curl, http_request, open_tls, read_response,  # noqa: F401
+                         read_until_closed, s_client, tls_context)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+SEKISHO_BIN = os.environ.get("SEKISHO_BIN") or os.path.join(REPO, "build/gateway/sekisho")
+SEKISHOCTL_BIN = os.environ.get("SEKISHOCTL_BIN") or os.path.join(REPO, "build/ctl/sekishoctl")
+DEFAULT_WAIT = 20.0
+STARTUP_WAIT = 60.0  # sanitizer builds start slowly
+REFUSAL_REASONS = ("no_certificate", "unknown_ca", "expired", "revoked", "wrong_key_usage",
+                   "protocol", "cipher", "other")
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, timeout=DEFAULT_WAIT, interval=0.1):
+    """Polls predicate() until it returns a truthy value (returned) or timeout (→ None)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(interval)
+
+
+def make_tempdir(test_or_class, prefix="sekisho-it-"):
+    """Fresh temp dir removed by the test's (or class's) cleanup, also on failure."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    if isinstance(test_or_class, type):
+        test_or_class.addClassCleanup(shutil.rmtree, path, True)
+    else:
+        test_or_class.addCleanup(shutil.rmtree, path, True)
+    return path
+
+
+def run(cmd, timeout=120, env=None, check=True):
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout,
+                          env=env)
+    if check and proc.returncode != 0:
+        raise AssertionError("command failed (exit %d): %s\nstdout:\n%s\nstderr:\n%s" % (
+            proc.returncode, " ".join(cmd), proc.stdout.decode(errors="replace"),
+            proc.stderr.decode(errors="replace")))
+    return proc
+
+
+def require_binaries():
+    for path in (SEKISHO_BIN, SEKISHOCTL_BIN):
+        if not os.access(path, os.X_OK):
+            raise AssertionError("binary not found or not executable: %s (set SEKISHO_BIN / "
+                                 "SEKISHOCTL_BIN or build the project first)" % path)
+
+
+# --- YAML ---------------------------------------------------------------------------------
+
+def _scalar(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)  # a JSON string is a valid YAML double-quoted scalar
+    raise TypeError("cannot emit %r" % (value,))
+
+
+def _emit(value, indent, lines):
+    pad = " " * indent
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, (dict, list)) and item:
+                lines.append("%s%s:" % (pad, key))
+                _emit(item, indent + 2, lines)
+            elif isinstance(item, (dict, list)):
+                lines.append("%s%s: %s" % (pad, key, "{}" if isinstance(item, dict) else "[]"))
+            else:
+                lines.append("%s%s: %s" % (pad, key, _scalar(item)))
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict) and item:
+                sub = []
+                _emit(item, indent + 2, sub)
+                sub[0] = pad + "- " + sub[0][indent + 2:]
+                lines.extend(sub)
+            elif isinstance(item, (dict, list)):
+                raise TypeError("nested empty or list items are not supported")
+            else:
+                lines.append("%s- %s" % (pad, _scalar(item)))
+    else:
+        raise TypeError("top level must be a dict or list")
+
+
+def to_yaml(value):
+    """Tiny YAML emitter for dict/list/str/int/bool (block style, quoted strings)."""
+    lines = []
+    _emit(value, 0, lines)
+    return "\n".join(lines) + "\n"
+
+
+def write_yaml(path, value):
+    with open(path, "w") as f:
+        f.write(to_yaml(value))
+    return path
+
+
+def line_of(text, pattern):
+    """1-based number of the first line matching the regex (for --check expectations)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.search(pattern, line):
+            return number
+    raise AssertionError("no line matches %r in:\n%s" % (pattern, text))
+
+
+# --- Demo environment -------------------------------------------------------------------------
+
+class Demo:
+    """A `sekishoctl demo init` directory and what demo.json says about it."""
+
+    def __init__(self, directory, listen_port, upstream_url):
+        require_binaries()
+        self.dir = directory
+        self.listen_port = listen_port
+        run([SEKISHOCTL_BIN, "demo", "init", directory, "--listen",
+             "127.0.0.1:%d" % listen_port, "--upstream", upstream_url])
+        with open(os.path.join(directory, "demo.json")) as f:
+            self.info = json.load(f)
+        self.pki = os.path.join(directory, "pki")
+        self.config_path = self._abs(self.info["config"])
+        self.ca_bundle = self._abs(self.info["ca_bundle"])
+        self.device_cert = self._abs(self.info["device"]["cert"])
+        self.device_key = self._abs(self.info["device"]["key"])
+        self.facility = self.info["facility"]
+        self.fingerprint = fingerprint_sha256(self.device_cert)
+
+    def _abs(self, path):
+        return path if os.path.isabs(path) else os.path.join(self.dir, path)
+
+    def path(self, name):
+        return os.path.join(self.pki, name)
+
+    def device_ca(self, workdir):
+        """CaDb over the demo's device-issuing CA (to issue test certs, revoke, make CRLs)."""
+        return CaDb(workdir, self.path("device-ca.crt"), self.path("device-ca.key"))
+
+    def config(self, listen_port, admin_port, routes, **sections):
+        """A complete gateway config dict over this demo's PKI; sections override/extend
+        top-level keys (a dict value is merged into the default section)."""
+        config = {
+            "workers": 2,
+            "log": {"level": "info", "format": "text"},
+            "listen": "127.0.0.1:%d" % listen_port,
+            "tls": {
+                "profile": "tls13",
+                "certificate": self.path("server.crt"),
+                "key": self.path("server.key"),
+                "client_ca": self.path("device-ca-bundle.pem"),
+                "crl": [self.path("device-ca.crl"), self.path("root-ca.crl")],
+                "session_tickets": True,
+            },
+            "assertion": {"signing_key": self.path("assertion.key"), "issuer": "sekisho",
+                          "ttl": "60s"},
+            "admin": {"listen": "127.0.0.1:%d" % admin_port},
+            "routes": routes,
+        }
+        for key, value in sections.items():
+            if isinstance(value, dict) and isinstance(config.get(key), dict):
+                config[key] = dict(config[key], **value)
+            else:
+                config[key] = value
+        return config
+
+
+def route(name, upstream, path_prefix="/", hosts=("localhost", "127.0.0.1"), **extra):
+    item = {"name": name, "hosts": list(hosts), "path_prefix": path_prefix,
+            "upstream": upstream}
+    item.update(extra)
+    return item
+
+
+def rewrite_listen_ports(yaml_path, listen_port, admin_port):
+    """Points the demo's own YAML at the given ports by plain line replacement."""
+    with open(yaml_path) as f:
+        text = f.read()
+    new, count = re.subn(r"(?m)^listen:.*$", "listen: 127.0.0.1:%d" % listen_port, text)
+    if count != 1:
+        raise AssertionError("no top-level 'listen:' line in %s:\n%s" % (yaml_path, text))
+    match = re.search(r"(?m)^admin:[ \t]*(#.*)?\n((?:[ \t]+.*\n|[ \t]*\n)*?)([ \t]+)listen:.*$",
+                      new)
+    if not match:
+        raise AssertionError("no 'admin:' block with 'listen:' in %s:\n%s" % (yaml_path, text))
+    start, end = match.span()
+    line_start = new.rfind("\n", 0, end) + 1
+    new = new[:line_start] + "%slisten: 127.0.0.1:%d" % (match.group(3), admin_port) + new[end:]
+    with open(yaml_path, "w") as f:
+        f.write(new)
+
+
+# --- The gateway process ---------------------------------------------------------------------
+
+class Gateway:
+    """`sekisho --config FILE` in the foreground, stderr captured in a log file."""
+
+    def __init__(self, config_path, listen_port, admin_port, workdir, env=None):
+        self.config_path = config_path
+        self.port = listen_port
+        self.admin_port = admin_port
+        self.log_path = os.path.join(workdir, "sekisho-%d.log" % listen_port)
+        self.env = dict(os.environ, **(env or {}))
+        self.proc = None
+
+    def start(self, wait=True):
+        require_binaries()
+        self._log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([SEKISHO_BIN, "--config", self.config_path],
+                                     stdout=self._log, stderr=self._log, env=self.env,
+                                     stdin=subprocess.DEVNULL)
+        if wait:
+            self.wait_ready()
+        return self
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def healthy(self):
+        try:
+            status, body = admin_get(self.admin_port, "/healthz", timeout=5)
+            return status == 200 and body.strip() == b"ok"
+        except OSError:
+            return False
+
+    def wait_ready(self, timeout=STARTUP_WAIT):
+        def ready():
+            if not self.running():
+                raise AssertionError("sekisho exited with %s during startup.\n%s" % (
+                    self.proc.returncode, self.log_tail()))
+            return self.healthy() and port_open(self.port)
+        if not wait_for(ready, timeout, 0.2):
+            raise AssertionError("sekisho not ready after %ss (GET /healthz on admin port %d)"
+                                 "\n%s" % (timeout, self.admin_port, self.log_tail()))
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def wait_exit(self, timeout=60):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def stop(self):
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            if self.wait_exit(30) is None:
+                self.proc.kill()
+                self.proc.wait(10)
+        self._log.close()
+
+    # logs
+    def log_text(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def log_offset(self):
+        return len(self.log_text())
+
+    def log_tail(self, lines=60):
+        tail = self.log_text().splitlines()[-lines:]
+        return "---- sekisho log tail (%s) ----\n%s\n---- end of log ----" % (
+            self.log_path, "\n".join(tail))
+
+    def wait_for_log(self, pattern, since=0, timeout=DEFAULT_WAIT):
+        """First regex match in the log after offset `since`, or AssertionError."""
+        regex = re.compile(pattern)
+        found = wait_for(lambda: regex.search(self.log_text()[since:]), timeout, 0.1)
+        if not found:
+            raise AssertionError("no log line matching %r within %ss\n%s" % (
+                pattern, timeout, self.log_tail()))
+        return found.group(0)
+
+    # metrics
+    def metrics(self):
+        status, body = admin_get(self.admin_port, "/metrics")
+        if status != 200:
+            raise AssertionError("GET /metrics → %d\n%s" % (status, self.log_tail()))
+        return parse_metrics(body.decode())
+
+    def metric(self, name, **labels):
+        return metric_value(self.metrics(), name, **labels)
+
+    def wait_metric_at_least(self, minimum, name, **labels):
+        """Waits until the counter reaches minimum; returns its value or fails clearly."""
+        value = wait_for(lambda: (self.metric(name, **labels) or 0) >= minimum and
+                         self.metric(name, **labels), DEFAULT_WAIT, 0.2)
+        if not value:
+            raise AssertionError("%s%s stayed at %r, expected ≥ %r\n%s" % (
+                name, labels, self.metric(name, **labels), minimum, self.log_tail()))
+        return value
+
+    def url(self, path="/", host="localhost"):
+        return "https://%s:%d%s" % (host, self.port, path)
+
+
+def port_open(port, host="127.0.0.1"):
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def admin_get(port, path, timeout=10):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+_METRIC_LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)')
+_LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def parse_metrics(text):
+    """Prometheus text → list of (name, {label: value}, float)."""
+    samples = []
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        match = _METRIC_LINE.match(line)
+        if match:
+            labels = dict(_LABEL.findall(match.group(3) or ""))
+            samples.append((match.group(1), labels, float(match.group(4))))
+    return samples
+
+
+def metric_value(samples, name, **labels):
+    """Value of the sample with exactly these labels (extra labels allowed), or None."""
+    for sample_name, sample_labels, value in samples:
+        if sample_name == name and all(sample_labels.get(k) == v for k, v in labels.items()):
+            return value
+    return None
+
+
+# --- Test base class -------------------------------------------------------------------------
+
+class GatewayTestCase(unittest.TestCase):
+    """Helpers for classes that run one demo + gateway; everything is torn down through
+    class cleanups, so it also happens when setUpClass fails half-way."""
+
+    @classmethod
+    def start_backend(cls, backend):
+        backend.start()
+        cls.addClassCleanup(backend.stop)
+        return backend
+
+    @classmethod
+    def make_demo(cls, upstream_url="http://127.0.0.1:9"):
+        cls.tmp = make_tempdir(cls)
+        cls.listen_port, cls.admin_port = free_port(), free_port()
+        cls.demo = Demo(os.path.join(cls.tmp, "demo"), cls.listen_port, upstream_url)
+        return cls.demo
+
+    @classmethod
+    def start_gateway(cls, config, env=None, name="sekisho.yaml"):
+        path = write_yaml(os.path.join(cls.demo.dir, name), config)
+        gateway = Gateway(path, cls.listen_port, cls.admin_port, cls.tmp, env)
+        cls.addClassCleanup(gateway.stop)
+        gateway.start()
+        cls.gateway = gateway
+        return gateway
+
+    def device_curl(self, path="/", **kwargs):
+        """curl with the demo terminal certificate over TLS to https://localhost:PORT."""
+        kwargs.setdefault("cert", self.demo.device_cert)
+        kwargs.setdefault("key", self.demo.device_key)
+        kwargs.setdefault("cacert", self.demo.ca_bundle)
+        return curl(self.gateway.url(path), resolve_port=self.gateway.port, **kwargs)
+
+    def device_context(self, **kwargs):
+        kwargs.setdefault("cert", self.demo.device_cert)
+        kwargs.setdefault("key", self.demo.device_key)
+        return tls_context(self.demo.ca_bundle, **kwargs)
+
+    def device_request(self, raw, server_hostname="localhost", **kwargs):
+        """One raw request over a new TLS connection → (Response or None, trailing bytes)."""
+        return http_request(self.gateway.port, self.device_context(**kwargs), raw,
+                            server_hostname=server_hostname)
+
+    def log_tail(self):
+        return self.gateway.log_tail()
