@@ -69,7 +69,13 @@ UpstreamUrl parse_upstream_url(const std::string& text) {
         throw std::invalid_argument("'" + text + "': the upstream must be http:// or https://");
     }
     std::string rest = text.substr(scheme_end + 3);
-    std::string authority = rest.substr(0, rest.find_first_of("/?#"));
+    const std::size_t authority_end = rest.find_first_of("/?#");
+    std::string authority = rest.substr(0, authority_end);
+    // Requests are forwarded with their own path: a path here would be silently ignored.
+    if (authority_end != std::string::npos && rest.substr(authority_end) != "/") {
+        throw std::invalid_argument("'" + text + "': give only scheme, host and port (no path, "
+                                    "query or fragment); the request path is forwarded unchanged");
+    }
     if (authority.find('@') != std::string::npos) {
         throw std::invalid_argument("'" + text + "': credentials in the upstream URL are not supported");
     }

@@ -20,7 +20,7 @@ struct UpstreamUrl {
     std::uint16_t port = 0; // explicit or the scheme's default
 };
 
-// "http://host[:port][/path]" or "https://...". Throws std::invalid_argument saying why.
+// "http://host[:port][/]" or "https://...". Throws std::invalid_argument saying why.
 UpstreamUrl parse_upstream_url(const std::string& text);
 
 } // namespace sekisho::ctl

@@ -29,9 +29,8 @@ std::string render_demo_config(const DemoLayout& layout) {
     std::string upstream_tls;
     if (layout.upstream_url.scheme == "https") {
         upstream_tls =
-            "upstream_tls:                 # the demo upstream is https\n"
-            "  ca: \"\"                      # empty = system trust store; set the upstream's CA\n"
-            "                              # bundle (PEM) here when it uses a private CA\n"
+            "upstream_tls: {}              # the upstream is https: verified with the system trust\n"
+            "                              # store; for a private CA: {ca: pki/upstream-ca.pem}\n"
             "\n";
     }
     return "# Sekisho demo configuration, written by `sekishoctl demo init`.\n"

@@ -2,7 +2,7 @@
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
-#include <spdlog/sinks/stderr_color_sinks.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>

@@ -15,10 +15,6 @@ namespace {
 
 using namespace boost::asio::experimental::awaitable_operators;
 using Kind = ForwardOutcome::Kind;
-constexpr auto awaitable_ec(boost::system::error_code& ec) {
-    return asio::redirect_error(asio::use_awaitable, ec);
-}
-
 bool is_idempotent(http::verb v) {
     return v == http::verb::get || v == http::verb::head || v == http::verb::options ||
            v == http::verb::put || v == http::verb::delete_ || v == http::verb::trace;

@@ -32,7 +32,7 @@ void check(int rc, const std::string& what) {
 
 void apply_common_policy(SSL_CTX* ctx) {
     SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                                 SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_CLIENT_RENEGOTIATION);
+                                 SSL_OP_CIPHER_SERVER_PREFERENCE);
     check(SSL_CTX_set_ciphersuites(ctx, tls13_suites), "setting the TLS 1.3 suites");
     check(SSL_CTX_set_cipher_list(ctx, tls12_high_security_ciphers), "setting the TLS 1.2 suites");
     check(SSL_CTX_set1_groups_list(ctx, groups), "setting the key-exchange groups");

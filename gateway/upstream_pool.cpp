@@ -24,8 +24,8 @@ std::string verify_name(const Runtime& rt, const config::Route& route) {
 
 bool configure_verification(SSL* ssl, const std::string& name) {
     boost::system::error_code ec;
-    auto address = asio::ip::make_address(name, ec);
-    if (!ec) {
+    asio::ip::make_address(name, ec);
+    if (!ec) { // an IP address: verified against the certificate's IP SANs, no SNI
         return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name.c_str()) == 1;
     }
     return SSL_set_tlsext_host_name(ssl, name.c_str()) == 1 && SSL_set1_host(ssl, name.c_str()) == 1;

@@ -46,7 +46,7 @@ X509Ptr start_certificate(EVP_PKEY* subject_key, const std::string& common_name,
     make_subject(cert.get(), common_name, organization, what);
     set_time(X509_getm_notBefore(cert.get()), validity.not_before, what + " notBefore");
     set_time(X509_getm_notAfter(cert.get()), validity.not_after, what + " notAfter");
-    if (X509_set_pubkey(cert.get(), subject_key) != 1) {
+    if (X509_set_pubkey(cert.get(), public_key_copy(subject_key, what).get()) != 1) {
         throw OpensslError(what + ": cannot set the public key");
     }
     return cert;

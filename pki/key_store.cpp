@@ -7,6 +7,7 @@
 
 #include <map>
 #include <mutex>
+#include <utility>
 #include <string_view>
 
 namespace sekisho::pki {
@@ -34,43 +35,71 @@ PrivateKey load_pem_key(const std::string& path) {
     return PrivateKey(std::move(key), nullptr);
 }
 
-// One loaded PKCS#11 module, shared by every key taken from it: loading a module twice and
-// unloading one copy would C_Finalize the other's sessions.
+// One loaded PKCS#11 module and its slot list, shared by every key taken from it: a second
+// copy would break the first when released (C_CloseAllSessions on the slot, C_Finalize).
 struct Pkcs11Module {
     PKCS11_CTX* ctx = nullptr;
     bool loaded = false;
+    PKCS11_SLOT* slots = nullptr;
+    unsigned int slot_count = 0;
     ~Pkcs11Module() {
+        if (slots != nullptr) PKCS11_release_all_slots(ctx, slots, slot_count);
         if (loaded) PKCS11_CTX_unload(ctx);
         if (ctx != nullptr) PKCS11_CTX_free(ctx);
     }
 };
 
-std::shared_ptr<Pkcs11Module> module_for(const std::string& path) {
-    static std::mutex mutex;
-    static std::map<std::string, std::weak_ptr<Pkcs11Module>> modules;
-    std::lock_guard lock(mutex);
-    if (auto existing = modules[path].lock()) return existing;
+// Loaded modules by path, with how many keys use each. A module is unloaded when its last
+// key goes, under the same lock that loads keys, so a load never overlaps an unload.
+struct ModuleRegistry {
+    std::recursive_mutex mutex; // a failed load releases its lease while holding the lock
+    std::map<std::string, std::pair<std::unique_ptr<Pkcs11Module>, int>> modules;
+};
 
-    auto module = std::make_shared<Pkcs11Module>();
-    module->ctx = PKCS11_CTX_new();
-    if (module->ctx == nullptr) throw OpensslError("cannot create a libp11 context");
-    if (PKCS11_CTX_load(module->ctx, path.c_str()) != 0) {
-        throw OpensslError("cannot load PKCS#11 module " + path);
-    }
-    module->loaded = true;
-    modules[path] = module;
-    return module;
+ModuleRegistry& registry() {
+    // Never destroyed: a key held by a static object may be released after main() returns.
+    static ModuleRegistry* instance = new ModuleRegistry;
+    return *instance;
 }
 
-// What a PKCS#11 EVP_PKEY needs alive: the slot list (with its sessions) and the module.
-struct Pkcs11KeepAlive {
-    std::shared_ptr<Pkcs11Module> module;
-    PKCS11_SLOT* slots = nullptr;
-    unsigned int slot_count = 0;
-    ~Pkcs11KeepAlive() {
-        if (slots != nullptr) PKCS11_release_all_slots(module->ctx, slots, slot_count);
+// A key's hold on its module: the PrivateKey keepalive.
+struct Pkcs11Lease {
+    std::string path;
+    Pkcs11Module* module = nullptr;
+    ~Pkcs11Lease() {
+        std::lock_guard lock(registry().mutex);
+        auto it = registry().modules.find(path);
+        if (it != registry().modules.end() && --it->second.second == 0) registry().modules.erase(it);
     }
 };
+
+// Takes a lease on the module at path, loading it on first use. Caller holds the registry lock.
+std::shared_ptr<Pkcs11Lease> lease_module(const std::string& path, const std::string& where) {
+    auto& entry = registry().modules[path];
+    if (!entry.first) {
+        auto module = std::make_unique<Pkcs11Module>();
+        module->ctx = PKCS11_CTX_new();
+        if (module->ctx == nullptr) {
+            registry().modules.erase(path);
+            throw OpensslError(where + ": cannot create a libp11 context");
+        }
+        if (PKCS11_CTX_load(module->ctx, path.c_str()) != 0) {
+            registry().modules.erase(path);
+            throw OpensslError(where + ": cannot load PKCS#11 module " + path);
+        }
+        module->loaded = true;
+        if (PKCS11_enumerate_slots(module->ctx, &module->slots, &module->slot_count) != 0) {
+            registry().modules.erase(path);
+            throw OpensslError(where + ": cannot list the slots of " + path);
+        }
+        entry = {std::move(module), 0};
+    }
+    ++entry.second;
+    auto lease = std::make_shared<Pkcs11Lease>();
+    lease->path = path;
+    lease->module = entry.first.get();
+    return lease;
+}
 
 bool token_matches(const PKCS11_TOKEN* token, const Pkcs11Uri& uri) {
     auto same = [](const std::optional<std::string>& wanted, const char* actual) {
@@ -107,16 +136,12 @@ PrivateKey load_pkcs11_key(const std::string& spec, const std::string& module_ar
                                          "module-path= in the URI)");
     }
 
-    auto keepalive = std::make_shared<Pkcs11KeepAlive>();
-    keepalive->module = module_for(module_path);
-    if (PKCS11_enumerate_slots(keepalive->module->ctx, &keepalive->slots,
-                               &keepalive->slot_count) != 0) {
-        throw OpensslError(where + ": cannot list the slots of " + module_path);
-    }
-
+    std::lock_guard lock(registry().mutex);
+    std::shared_ptr<Pkcs11Lease> lease = lease_module(module_path, where);
+    Pkcs11Module* module = lease->module;
     PKCS11_SLOT* slot = nullptr;
-    for (unsigned int i = 0; i < keepalive->slot_count && slot == nullptr; ++i) {
-        if (token_matches(keepalive->slots[i].token, uri)) slot = &keepalive->slots[i];
+    for (unsigned int i = 0; i < module->slot_count && slot == nullptr; ++i) {
+        if (token_matches(module->slots[i].token, uri)) slot = &module->slots[i];
     }
     if (slot == nullptr) {
         throw std::runtime_error(where + ": no initialized token matches in " + module_path);
@@ -156,7 +181,7 @@ PrivateKey load_pkcs11_key(const std::string& spec, const std::string& module_ar
     }
     EvpPkeyPtr key(PKCS11_get_private_key(chosen));
     if (!key) throw OpensslError(where + ": cannot use the key through libp11");
-    return PrivateKey(std::move(key), std::move(keepalive));
+    return PrivateKey(std::move(key), std::move(lease));
 }
 
 } // namespace

@@ -10,10 +10,21 @@ namespace sekisho::pki {
 
 // A private key plus whatever must stay alive while it is used (for PKCS#11: the libp11
 // context, slot list and session behind the EVP_PKEY). Movable, not copyable.
+// Whatever takes its own reference to get() (SSL_CTX_use_PrivateKey, EVP_PKEY_CTX, ...) must
+// release it before this PrivateKey is destroyed: a PKCS#11 EVP_PKEY outliving its slots
+// crashes when freed.
 class PrivateKey {
 public:
     PrivateKey() = default;
     PrivateKey(EvpPkeyPtr key, std::shared_ptr<void> keepalive);
+    PrivateKey(PrivateKey&&) noexcept = default;
+    // Frees the old key before dropping what kept it alive (the default would do the reverse).
+    PrivateKey& operator=(PrivateKey&& other) noexcept {
+        key_.reset();
+        keepalive_ = std::move(other.keepalive_);
+        key_ = std::move(other.key_);
+        return *this;
+    }
     EVP_PKEY* get() const { return key_.get(); }
     explicit operator bool() const { return static_cast<bool>(key_); }
     bool in_hardware() const { return static_cast<bool>(keepalive_); }

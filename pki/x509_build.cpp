@@ -47,6 +47,17 @@ void add_extension(X509* subject, X509* issuer, int nid, const std::string& valu
     }
 }
 
+EvpPkeyPtr public_key_copy(EVP_PKEY* key, const std::string& whose) {
+    unsigned char* der = nullptr;
+    const int len = i2d_PUBKEY(key, &der);
+    if (len <= 0) throw OpensslError(whose + ": cannot encode the public key");
+    const unsigned char* p = der;
+    EvpPkeyPtr copy(d2i_PUBKEY(nullptr, &p, len));
+    OPENSSL_free(der);
+    if (!copy) throw OpensslError(whose + ": cannot decode the public key");
+    return copy;
+}
+
 void set_random_serial(X509* cert) {
     std::string bytes = random_bytes(16);
     bytes[0] = static_cast<char>((bytes[0] & 0x7f) | 0x40); // positive, and never short

@@ -22,6 +22,11 @@ void set_time(ASN1_TIME* target, std::chrono::system_clock::time_point when,
 // issuer is the signing certificate (the subject itself when self-signed).
 void add_extension(X509* subject, X509* issuer, int nid, const std::string& value);
 
+// A software copy of key's public half. Certificates get this instead of key itself:
+// X509_set_pubkey keeps a reference to the EVP_PKEY it is given, and a PKCS#11 key must
+// not be kept alive past its PrivateKey (its libp11 slots are released then).
+EvpPkeyPtr public_key_copy(EVP_PKEY* key, const std::string& whose);
+
 // A fresh positive serial of 127 random bits.
 void set_random_serial(X509* cert);
 

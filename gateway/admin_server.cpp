@@ -1,0 +1,59 @@
+#include "gateway/admin_server.hpp"
+
+#include "gateway/http_error.hpp"
+#include "gateway/request_checks.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace sekisho::gateway {
+namespace {
+
+Response answer(const Request& req, const RuntimeHolder& runtime, const Metrics& metrics) {
+    const bool keep_alive = req.keep_alive();
+    if (req.method() != http::verb::get && req.method() != http::verb::head)
+        return make_error_response(http::status::method_not_allowed, "only GET and HEAD", keep_alive);
+    const auto path = target_path(req.target());
+    if (path == "/healthz") return make_text_response(http::status::ok, "text/plain", "ok\n", keep_alive);
+    if (path == "/metrics")
+        return make_text_response(http::status::ok, "text/plain; version=0.0.4", metrics.render_prometheus(), keep_alive);
+    if (path == "/_sekisho/jwks.json")
+        return make_text_response(http::status::ok, "application/jwk-set+json",
+                                  runtime.current()->signer->jwks_json(), keep_alive);
+    return make_error_response(http::status::not_found, "no such admin page", keep_alive);
+}
+
+Task<void> serve_admin(tcp::socket socket, const RuntimeHolder& runtime, const Metrics& metrics) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    boost::system::error_code ec;
+    for (;;) {
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(8192);
+        parser.body_limit(0);
+        stream.expires_after(std::chrono::seconds(30));
+        co_await http::async_read(stream, buffer, parser, awaitable_ec(ec));
+        if (ec) break;
+        auto res = answer(parser.get(), runtime, metrics);
+        const bool keep_alive = res.keep_alive();
+        co_await http::async_write(stream, res, awaitable_ec(ec));
+        if (ec || !keep_alive) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
+} // namespace
+
+Task<void> run_admin_listener(tcp::acceptor& acceptor, const RuntimeHolder& runtime, const Metrics& metrics) {
+    for (;;) {
+        boost::system::error_code ec;
+        auto socket = co_await acceptor.async_accept(awaitable_ec(ec));
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+        if (ec) continue;
+        asio::co_spawn(acceptor.get_executor(), serve_admin(std::move(socket), runtime, metrics), asio::detached);
+    }
+}
+
+} // namespace sekisho::gateway

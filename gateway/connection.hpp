@@ -1,0 +1,43 @@
+// One client connection on the main listener: TLS handshake, then requests one after the
+// other through the pipeline of ARCHITECTURE.md until the connection ends.
+#pragma once
+
+#include "gateway/http_types.hpp"
+#include "gateway/metrics.hpp"
+#include "gateway/upstream_pool.hpp"
+
+#include <atomic>
+#include <memory>
+#include <unordered_set>
+
+namespace sekisho::gateway {
+
+struct Runtime;
+
+// Live connections of one worker, so a drain can close the idle ones. Worker thread only.
+class ConnectionRegistry {
+public:
+    struct Entry {
+        beast::tcp_stream* tcp = nullptr;
+        bool idle = false; // waiting for the next request on a kept-alive connection
+    };
+    void add(Entry* e) { entries_.insert(e); }
+    void remove(Entry* e) { entries_.erase(e); }
+    void close_idle();
+    std::size_t size() const { return entries_.size(); }
+
+private:
+    std::unordered_set<Entry*> entries_;
+};
+
+// What a connection shares with the rest of its worker.
+struct WorkerContext {
+    UpstreamPool& pool;
+    ConnectionRegistry& registry;
+    Metrics& metrics;
+    const std::atomic<bool>& draining;
+};
+
+Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext& worker);
+
+} // namespace sekisho::gateway

@@ -1,0 +1,226 @@
+#include "gateway/server.hpp"
+
+#include "config/load.hpp"
+#include "gateway/admin_server.hpp"
+#include "gateway/connection.hpp"
+#include "gateway/log.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <future>
+#include <thread>
+#include <vector>
+
+namespace sekisho::gateway {
+namespace {
+
+struct Worker {
+    asio::io_context io{1};
+    asio::executor_work_guard<asio::io_context::executor_type> guard{io.get_executor()};
+    UpstreamPool pool{io.get_executor()};
+    ConnectionRegistry registry;
+    std::thread thread;
+};
+
+tcp::endpoint resolve_listen(asio::io_context& io, const config::Endpoint& ep) {
+    tcp::resolver resolver(io);
+    auto results = resolver.resolve(ep.host, std::to_string(ep.port), tcp::resolver::passive);
+    return *results.begin();
+}
+
+void open_acceptor(tcp::acceptor& acceptor, const tcp::endpoint& ep) {
+    acceptor.open(ep.protocol());
+    acceptor.set_option(tcp::acceptor::reuse_address(true));
+    acceptor.bind(ep);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+}
+
+} // namespace
+
+struct Server::Impl {
+    std::string config_path;
+    TicketKeys ticket_keys;
+    RuntimeHolder runtime;
+    std::uint64_t generation = 1;
+    Metrics metrics;
+    std::atomic<bool> draining{false};
+    asio::io_context control{1};
+    std::vector<std::unique_ptr<Worker>> workers;
+    std::unique_ptr<tcp::acceptor> acceptor;
+    std::unique_ptr<tcp::acceptor> admin_acceptor;
+    std::vector<std::unique_ptr<WorkerContext>> contexts;
+
+    Task<void> accept_loop();
+    void reload();
+    Task<void> drain_and_stop();
+};
+
+Task<void> Server::Impl::accept_loop() {
+    std::size_t next = 0;
+    for (;;) {
+        auto& worker = *workers[next];
+        boost::system::error_code ec;
+        auto socket = co_await acceptor->async_accept(worker.io, asio::redirect_error(asio::use_awaitable, ec));
+        if (draining.load() || ec == asio::error::operation_aborted) co_return;
+        if (ec) {
+            log_event(spdlog::level::warn, "accept.failed", {{"detail", ec.message()}});
+            continue;
+        }
+        asio::co_spawn(worker.io, serve_connection(std::move(socket), runtime.current(), *contexts[next]),
+                       asio::detached);
+        next = (next + 1) % workers.size();
+    }
+}
+
+void Server::Impl::reload() {
+    const auto old = runtime.current();
+    try {
+        auto cfg = config::load_file(config_path);
+        if (cfg.listen.to_string() != old->config.listen.to_string() ||
+            cfg.workers != old->config.workers)
+            log_event(spdlog::level::warn, "config.restart_needed",
+                      {{"detail", "listen and workers changes take effect after a restart"}});
+        auto next = build_runtime(std::move(cfg), ticket_keys, ++generation);
+        configure_logging(next->config.log);
+        runtime.replace(std::move(next));
+        metrics.config_reload(true);
+        log_event(spdlog::level::info, "config.reloaded",
+                  {{"file", config_path}, {"generation", std::to_string(generation)},
+                   {"routes", std::to_string(runtime.current()->config.routes.size())},
+                   {"crls", std::to_string(runtime.current()->listener_tls.verifier->crl_count())}});
+    } catch (const std::exception& e) {
+        metrics.config_reload(false);
+        log_event(spdlog::level::err, "config.reload_failed",
+                  {{"file", config_path}, {"reason", e.what()}, {"detail", "the previous configuration stays in force"}});
+    }
+}
+
+Task<void> Server::Impl::drain_and_stop() {
+    draining = true;
+    const auto timeout = runtime.current()->config.timeouts.drain;
+    log_event(spdlog::level::info, "shutdown.draining", {{"timeout_s", std::to_string(timeout.count())}});
+    asio::post(workers.front()->io, [this] {
+        boost::system::error_code ec;
+        acceptor->close(ec);
+    });
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    asio::steady_timer timer(control);
+    std::atomic<std::size_t> remaining{1};
+    while (std::chrono::steady_clock::now() < deadline) {
+        remaining = 0;
+        for (auto& w : workers) {
+            std::promise<std::size_t> count;
+            auto f = count.get_future();
+            asio::post(w->io, [&w, &count] {
+                w->registry.close_idle();
+                count.set_value(w->registry.size());
+            });
+            remaining += f.get();
+        }
+        if (remaining == 0) break;
+        timer.expires_after(std::chrono::milliseconds(100));
+        boost::system::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    log_event(spdlog::level::info, "shutdown.complete", {{"connections_cut", std::to_string(remaining.load())}});
+    for (auto& w : workers) {
+        w->guard.reset();
+        w->io.stop();
+    }
+    control.stop();
+}
+
+Server::Server(std::string config_path, config::Config initial) : impl_(std::make_unique<Impl>()) {
+    impl_->config_path = std::move(config_path);
+    configure_logging(initial.log);
+    impl_->runtime.replace(build_runtime(std::move(initial), impl_->ticket_keys, impl_->generation));
+}
+
+Server::~Server() = default;
+
+int Server::run() {
+    auto& s = *impl_;
+    const auto rt = s.runtime.current();
+    const auto& cfg = rt->config;
+    unsigned n = cfg.workers ? cfg.workers : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < n; ++i) {
+        s.workers.push_back(std::make_unique<Worker>());
+        s.contexts.push_back(std::make_unique<WorkerContext>(
+            WorkerContext{s.workers.back()->pool, s.workers.back()->registry, s.metrics, s.draining}));
+    }
+    auto& first = s.workers.front()->io;
+    s.acceptor = std::make_unique<tcp::acceptor>(first);
+    try {
+        open_acceptor(*s.acceptor, resolve_listen(first, cfg.listen));
+        if (cfg.admin.listen) {
+            s.admin_acceptor = std::make_unique<tcp::acceptor>(first);
+            open_acceptor(*s.admin_acceptor, resolve_listen(first, *cfg.admin.listen));
+        }
+    } catch (const std::exception& e) {
+        log_event(spdlog::level::critical, "listen.failed", {{"reason", e.what()}});
+        return 1;
+    }
+    asio::co_spawn(first, s.accept_loop(), asio::detached);
+    if (s.admin_acceptor)
+        asio::co_spawn(first, run_admin_listener(*s.admin_acceptor, s.runtime, s.metrics), asio::detached);
+
+    asio::signal_set reload_signal(s.control, SIGHUP);
+    asio::signal_set stop_signals(s.control, SIGTERM, SIGINT);
+    std::function<void()> wait_reload = [&] {
+        reload_signal.async_wait([&](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            s.reload();
+            wait_reload();
+        });
+    };
+    wait_reload();
+    stop_signals.async_wait([&](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        reload_signal.cancel();
+        asio::co_spawn(s.control, s.drain_and_stop(), asio::detached);
+    });
+
+    for (auto& w : s.workers) w->thread = std::thread([&io = w->io] { io.run(); });
+    log_event(spdlog::level::info, "gateway.started",
+              {{"listen", cfg.listen.to_string()}, {"admin", cfg.admin.listen ? cfg.admin.listen->to_string() : "-"},
+               {"workers", std::to_string(n)},
+               {"profile", cfg.tls.profile == config::TlsProfile::tls13 ? "tls13" : "tls12-high-security"},
+               {"routes", std::to_string(cfg.routes.size())},
+               {"server_key", rt->listener_tls.server_key.in_hardware() ? "pkcs11" : "file"},
+               {"crls", std::to_string(rt->listener_tls.verifier->crl_count())}});
+    s.control.run();
+    for (auto& w : s.workers) w->thread.join();
+    // Connections still open after the drain die with their io_context, before the pools.
+    for (auto& w : s.workers) {
+        w->io.restart();
+        w->pool.clear();
+    }
+    s.admin_acceptor.reset();
+    s.acceptor.reset();
+    s.contexts.clear();
+    s.workers.clear();
+    log_event(spdlog::level::info, "gateway.stopped");
+    return 0;
+}
+
+std::string check_configuration(const std::string& config_path) {
+    try {
+        auto cfg = config::load_file(config_path);
+        TicketKeys keys;
+        build_runtime(std::move(cfg), keys, 0);
+        return {};
+    } catch (const config::ConfigError& e) {
+        return e.what();
+    } catch (const std::exception& e) {
+        return config_path + ": " + e.what();
+    }
+}
+
+} // namespace sekisho::gateway
