@@ -22,26 +22,26 @@
 namespace sekisho::gateway {
 namespace {
 
-std::string endpoint_string(const tcp::endpoint& ep) {
+std::string endpoint_string(const tcp::endpoint &ep) {
     return ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
 // A request header block read off the wire, or why there is none.
 struct HeaderRead {
-    std::size_t length = 0;            // bytes of buffer holding the header block
+    std::size_t length = 0; // bytes of buffer holding the header block
     std::optional<Rejection> rejection;
-    bool closed = false;               // peer went away or stayed idle: close quietly
+    bool closed = false; // peer went away or stayed idle: close quietly
 };
 
-Task<HeaderRead> read_header_block(ClientStream& stream, beast::flat_buffer& buffer,
-                                   const config::Config& cfg, bool first_request) {
-    auto& tcp = beast::get_lowest_layer(stream);
+Task<HeaderRead> read_header_block(ClientStream &stream, beast::flat_buffer &buffer,
+                                   const config::Config &cfg, bool first_request) {
+    auto &tcp = beast::get_lowest_layer(stream);
     // An idle kept-alive connection waits keepalive_idle for a new request; once a request
     // has begun, its whole header must arrive within request_header (slowloris).
     bool header_clock_started = first_request || buffer.size() > 0;
     tcp.expires_after(header_clock_started ? cfg.timeouts.request_header : cfg.timeouts.keepalive_idle);
     for (;;) {
-        std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
+        std::string_view data(static_cast<const char *>(buffer.data().data()), buffer.size());
         if (auto end = data.find("\r\n\r\n"); end != std::string_view::npos) {
             if (end + 4 > cfg.limits.max_header_bytes) break;
             co_return HeaderRead{end + 4, std::nullopt, false};
@@ -52,8 +52,10 @@ Task<HeaderRead> read_header_block(ClientStream& stream, beast::flat_buffer& buf
         buffer.commit(n);
         if (ec) {
             if (ec == beast::error::timeout && buffer.size() > 0)
-                co_return HeaderRead{0, Rejection{http::status::request_timeout, RequestRejection::timeout,
-                                                  "request header not complete in time"}, false};
+                co_return HeaderRead{0,
+                                     Rejection{http::status::request_timeout, RequestRejection::timeout,
+                                               "request header not complete in time"},
+                                     false};
             co_return HeaderRead{0, std::nullopt, true};
         }
         if (!header_clock_started) { // the first byte of a request starts its header clock
@@ -61,39 +63,45 @@ Task<HeaderRead> read_header_block(ClientStream& stream, beast::flat_buffer& buf
             tcp.expires_after(cfg.timeouts.request_header);
         }
     }
-    co_return HeaderRead{0, Rejection{http::status::request_header_fields_too_large, RequestRejection::header_too_large,
-                                      "request header larger than limits.max_header_bytes"}, false};
+    co_return HeaderRead{0,
+                         Rejection{http::status::request_header_fields_too_large,
+                                   RequestRejection::header_too_large,
+                                   "request header larger than limits.max_header_bytes"},
+                         false};
 }
 
 // Until sessions exist (login issue), the verified device certificate is the whole policy.
 // This is the slot where the session check goes: after route match, before forwarding.
-std::optional<Rejection> admit(const ClientIdentity&, const config::Route&) { return std::nullopt; }
+std::optional<Rejection> admit(const ClientIdentity &, const config::Route &) {
+    return std::nullopt;
+}
 
 class ConnectionPipeline {
 public:
-    ConnectionPipeline(ClientStream& stream, std::shared_ptr<const Runtime> rt, WorkerContext& worker,
+    ConnectionPipeline(ClientStream &stream, std::shared_ptr<const Runtime> rt, WorkerContext &worker,
                        std::string peer, std::string peer_ip)
-        : stream_(stream), rt_(std::move(rt)), worker_(worker), peer_(std::move(peer)), peer_ip_(std::move(peer_ip)) {}
+        : stream_(stream), rt_(std::move(rt)), worker_(worker), peer_(std::move(peer)),
+          peer_ip_(std::move(peer_ip)) {}
 
     Task<void> run();
 
 private:
-    bool handshake_succeeded(const boost::system::error_code& ec);
+    bool handshake_succeeded(const boost::system::error_code &ec);
     Task<bool> serve_one(bool first_request);
     Task<void> send(Response res);
-    Task<void> refuse(const Rejection& r, unsigned version);
+    Task<void> refuse(const Rejection &r, unsigned version);
 
-    ClientStream& stream_;
+    ClientStream &stream_;
     std::shared_ptr<const Runtime> rt_;
-    WorkerContext& worker_;
+    WorkerContext &worker_;
     std::string peer_, peer_ip_, sni_;
     ClientIdentity identity_;
     beast::flat_buffer buffer_;
     ConnectionRegistry::Entry entry_;
 };
 
-bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec) {
-    SSL* ssl = stream_.native_handle();
+bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code &ec) {
+    SSL *ssl = stream_.native_handle();
     if (ec) {
         unsigned long openssl_error = ec.category() == asio::error::get_ssl_category() ? ec.value() : 0;
         auto reason = ClientCertVerifier::classify_failure(ssl, openssl_error);
@@ -101,13 +109,15 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
         std::string detail = ec.message();
         if (int verr = ClientCertVerifier::recorded_verify_error(ssl); verr != 0)
             detail = X509_verify_cert_error_string(verr);
-        X509* cert = SSL_get0_peer_certificate(ssl);
+        X509 *cert = SSL_get0_peer_certificate(ssl);
         log_event(spdlog::level::warn, "handshake.refused",
-                  {{"reason", to_string(reason)}, {"peer", peer_}, {"detail", detail},
+                  {{"reason", to_string(reason)},
+                   {"peer", peer_},
+                   {"detail", detail},
                    {"subject", cert ? pki::subject_of(cert) : std::string("-")}});
         return false;
     }
-    X509* cert = SSL_get0_peer_certificate(ssl);
+    X509 *cert = SSL_get0_peer_certificate(ssl);
     if (!cert) { // cannot happen with FAIL_IF_NO_PEER_CERT; fail closed all the same
         worker_.metrics.handshake_refused(HandshakeRefusal::no_certificate);
         log_event(spdlog::level::warn, "handshake.refused", {{"reason", "no_certificate"}, {"peer", peer_}});
@@ -115,11 +125,15 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
     }
     const bool resumed = SSL_session_reused(ssl) == 1;
     worker_.metrics.handshake_completed(resumed);
-    identity_ = ClientIdentity{pki::sha256_fingerprint_hex(cert), pki::facility_of(cert), pki::subject_of(cert)};
-    if (const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) sni_ = name;
+    identity_ =
+        ClientIdentity{pki::sha256_fingerprint_hex(cert), pki::facility_of(cert), pki::subject_of(cert)};
+    if (const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) sni_ = name;
     log_event(spdlog::level::debug, "tls.accepted",
-              {{"peer", peer_}, {"device", identity_.device}, {"facility", identity_.facility},
-               {"resumed", resumed ? "true" : "false"}, {"version", SSL_get_version(ssl)},
+              {{"peer", peer_},
+               {"device", identity_.device},
+               {"facility", identity_.facility},
+               {"resumed", resumed ? "true" : "false"},
+               {"version", SSL_get_version(ssl)},
                {"cipher", SSL_get_cipher_name(ssl)}});
     return true;
 }
@@ -131,25 +145,35 @@ Task<void> ConnectionPipeline::send(Response res) {
     co_await http::async_write(stream_, res, awaitable_ec(ec));
 }
 
-Task<void> ConnectionPipeline::refuse(const Rejection& r, unsigned version) {
+Task<void> ConnectionPipeline::refuse(const Rejection &r, unsigned version) {
     worker_.metrics.request_rejected(r.reason);
     log_event(spdlog::level::warn, "request.rejected",
-              {{"reason", to_string(r.reason)}, {"status", std::to_string(static_cast<unsigned>(r.status))},
-               {"peer", peer_}, {"device", identity_.device}, {"detail", r.detail}});
-    co_await send(make_error_response(r.status, "The gateway refused this request.", false, version));
+              {{"reason", to_string(r.reason)},
+               {"status", std::to_string(static_cast<unsigned>(r.status))},
+               {"peer", peer_},
+               {"device", identity_.device},
+               {"detail", r.detail}});
+    auto res = make_error_response(r.status, "The gateway refused this request.", false, version);
+    co_await send(std::move(res));
 }
 
 // One request through the pipeline. Returns whether the connection may carry another.
 Task<bool> ConnectionPipeline::serve_one(bool first_request) {
-    const auto& cfg = rt_->config;
+    const auto &cfg = rt_->config;
     entry_.idle = !first_request;
     auto head = co_await read_header_block(stream_, buffer_, cfg, first_request);
     entry_.idle = false;
     if (head.closed) co_return false;
-    if (head.rejection) { co_await refuse(*head.rejection, 11); co_return false; }
+    if (head.rejection) {
+        co_await refuse(*head.rejection, 11);
+        co_return false;
+    }
 
-    std::string_view block(static_cast<const char*>(buffer_.data().data()), head.length);
-    if (auto r = check_header_block(block)) { co_await refuse(*r, 11); co_return false; }
+    std::string_view block(static_cast<const char *>(buffer_.data().data()), head.length);
+    if (auto r = check_header_block(block)) {
+        co_await refuse(*r, 11);
+        co_return false;
+    }
 
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(cfg.limits.max_header_bytes));
@@ -158,44 +182,61 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
     parser.put(asio::buffer(block.data(), block.size()), ec);
     buffer_.consume(head.length);
     if (!ec && !parser.is_header_done()) ec = http::error::partial_message;
-    if (ec) { co_await refuse(rejection_for_parse_error(ec), 11); co_return false; }
+    if (ec) {
+        auto rejection = rejection_for_parse_error(ec);
+        co_await refuse(rejection, 11);
+        co_return false;
+    }
 
-    auto& req = parser.get();
+    auto &req = parser.get();
     const unsigned version = req.version();
     if (static_cast<std::size_t>(std::distance(req.begin(), req.end())) > cfg.limits.max_headers) {
-        co_await refuse({http::status::request_header_fields_too_large, RequestRejection::header_too_large,
-                         "more header fields than limits.max_headers"}, version);
+        Rejection rejection{http::status::request_header_fields_too_large, RequestRejection::header_too_large,
+                            "more header fields than limits.max_headers"};
+        co_await refuse(rejection, version);
         co_return false;
     }
     std::string host;
-    if (auto r = check_request_header(req, sni_, &host)) { co_await refuse(*r, version); co_return false; }
+    if (auto r = check_request_header(req, sni_, &host)) {
+        co_await refuse(*r, version);
+        co_return false;
+    }
 
     const auto path = std::string(target_path(req.target()));
     const bool reserved = is_reserved_path(path);
-    const config::Route* route = nullptr;
+    const config::Route *route = nullptr;
     if (!reserved) {
         if (!rt_->routes->knows_host(host)) {
-            co_await refuse({http::status::misdirected_request, RequestRejection::misdirected,
-                             "no route serves host " + host}, version);
+            Rejection rejection{http::status::misdirected_request, RequestRejection::misdirected,
+                                "no route serves host " + host};
+            co_await refuse(rejection, version);
             co_return false;
         }
         route = rt_->routes->match(host, path);
         if (!route) {
-            co_await refuse({http::status::not_found, RequestRejection::no_route, "no route for " + host + path}, version);
+            Rejection rejection{http::status::not_found, RequestRejection::no_route,
+                                "no route for " + host + path};
+            co_await refuse(rejection, version);
             co_return false;
         }
-        if (auto r = admit(identity_, *route)) { co_await refuse(*r, version); co_return false; }
+        if (auto r = admit(identity_, *route)) {
+            co_await refuse(*r, version);
+            co_return false;
+        }
     }
     const bool websocket = beast::websocket::is_upgrade(req);
     if (websocket && (!route || !route->websocket)) {
-        co_await refuse({http::status::forbidden, RequestRejection::upgrade_refused,
-                         "WebSocket upgrade on a route that does not allow it"}, version);
+        Rejection rejection{http::status::forbidden, RequestRejection::upgrade_refused,
+                            "WebSocket upgrade on a route that does not allow it"};
+        co_await refuse(rejection, version);
         co_return false;
     }
 
     if (auto expect = req[http::field::expect]; !expect.empty()) {
         if (!beast::iequals(expect, "100-continue")) {
-            co_await refuse({http::status::expectation_failed, RequestRejection::bad_request, "unsupported Expect"}, version);
+            Rejection rejection{http::status::expectation_failed, RequestRejection::bad_request,
+                                "unsupported Expect"};
+            co_await refuse(rejection, version);
             co_return false;
         }
         req.erase(http::field::expect);
@@ -209,54 +250,76 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
         beast::get_lowest_layer(stream_).expires_after(cfg.timeouts.request_body);
         co_await http::async_read(stream_, buffer_, parser, awaitable_ec(ec));
         if (ec == beast::error::timeout) {
-            co_await refuse({http::status::request_timeout, RequestRejection::timeout, "request body not complete in time"}, version);
+            Rejection rejection{http::status::request_timeout, RequestRejection::timeout,
+                                "request body not complete in time"};
+            co_await refuse(rejection, version);
             co_return false;
         }
         if (ec == http::error::end_of_stream || ec == asio::error::eof) co_return false;
-        if (ec) { co_await refuse(rejection_for_parse_error(ec), version); co_return false; }
+        if (ec) {
+            auto rejection = rejection_for_parse_error(ec);
+            co_await refuse(rejection, version);
+            co_return false;
+        }
     }
 
     const bool keep_alive = req.keep_alive() && !worker_.draining.load();
     const auto started = std::chrono::steady_clock::now();
     Request request = parser.release();
     if (reserved) {
-        co_await send(answer_reserved(request, *rt_, keep_alive));
+        auto res = answer_reserved(request, *rt_, keep_alive);
+        co_await send(std::move(res));
         co_return keep_alive;
     }
 
-    const auto assertion = make_assertion(*rt_->signer, cfg.assertion, *route, identity_, std::chrono::system_clock::now());
+    const auto assertion =
+        make_assertion(*rt_->signer, cfg.assertion, *route, identity_, std::chrono::system_clock::now());
     const std::string method(request.method_string());
     rewrite_for_upstream(request, identity_, peer_ip_, assertion, websocket);
-    auto outcome = co_await forward(stream_, buffer_, request, *rt_, *route, worker_.pool, keep_alive, websocket);
-    const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+    auto outcome =
+        co_await forward(stream_, buffer_, request, *rt_, *route, worker_.pool, keep_alive, websocket);
+    const auto elapsed_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
+            .count();
     if (outcome.kind == ForwardOutcome::Kind::upstream_failed) {
         worker_.metrics.upstream_failure(outcome.status == 504);
         log_event(spdlog::level::warn, "upstream.failed",
-                  {{"route", route->name}, {"upstream", route->upstream.url}, {"status", std::to_string(outcome.status)},
-                   {"peer", peer_}, {"detail", outcome.detail}});
+                  {{"route", route->name},
+                   {"upstream", route->upstream.url},
+                   {"status", std::to_string(outcome.status)},
+                   {"peer", peer_},
+                   {"detail", outcome.detail}});
         auto status = static_cast<http::status>(outcome.status);
-        co_await send(make_error_response(status, status == http::status::gateway_timeout
-                                                      ? "The service did not answer in time."
-                                                      : "The service is not reachable.",
-                                          keep_alive, version));
+        auto res = make_error_response(status,
+                                       status == http::status::gateway_timeout
+                                           ? "The service did not answer in time."
+                                           : "The service is not reachable.",
+                                       keep_alive, version);
+        co_await send(std::move(res));
         co_return keep_alive;
     }
     if (outcome.kind != ForwardOutcome::Kind::client_failed) worker_.metrics.response_sent(outcome.status);
     log_event(outcome.kind == ForwardOutcome::Kind::client_failed ? spdlog::level::warn : spdlog::level::info,
-              "request", {{"route", route->name}, {"method", method}, {"path", path},
-                          {"status", std::to_string(outcome.status)}, {"ms", std::to_string(elapsed_ms)},
-                          {"peer", peer_}, {"device", identity_.device}, {"facility", identity_.facility},
-                          {"detail", outcome.detail}});
-    co_return outcome.kind == ForwardOutcome::Kind::relayed && outcome.keep_alive;
+              "request",
+              {{"route", route->name},
+               {"method", method},
+               {"path", path},
+               {"status", std::to_string(outcome.status)},
+               {"ms", std::to_string(elapsed_ms)},
+               {"peer", peer_},
+               {"device", identity_.device},
+               {"facility", identity_.facility},
+               {"detail", outcome.detail}});
+    co_return outcome.kind == ForwardOutcome::Kind::relayed &&outcome.keep_alive;
 }
 
 Task<void> ConnectionPipeline::run() {
-    auto& tcp = beast::get_lowest_layer(stream_);
+    auto &tcp = beast::get_lowest_layer(stream_);
     entry_.tcp = &tcp;
     worker_.registry.add(&entry_);
     struct Unregister {
-        ConnectionRegistry& r;
-        ConnectionRegistry::Entry* e;
+        ConnectionRegistry &r;
+        ConnectionRegistry::Entry *e;
         ~Unregister() { r.remove(e); }
     } unregister{worker_.registry, &entry_};
 
@@ -277,7 +340,7 @@ Task<void> ConnectionPipeline::run() {
 } // namespace
 
 void ConnectionRegistry::close_idle() {
-    for (auto* e : entries_) {
+    for (auto *e : entries_) {
         if (!e->idle) continue;
         boost::system::error_code ec;
         e->tcp->socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -285,10 +348,10 @@ void ConnectionRegistry::close_idle() {
     }
 }
 
-Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext& worker) {
+Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext &worker) {
     worker.metrics.connection_opened();
     struct Closed {
-        Metrics& m;
+        Metrics &m;
         ~Closed() { m.connection_closed(); }
     } closed{worker.metrics};
     boost::system::error_code ec;

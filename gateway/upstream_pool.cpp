@@ -52,7 +52,8 @@ Task<AcquireResult> UpstreamPool::acquire(const Runtime& rt, const config::Route
     boost::system::error_code ec;
     const auto& u = route.upstream;
     tcp::resolver resolver(executor_);
-    auto endpoints = co_await resolver.async_resolve(u.host, std::to_string(u.port),
+    const auto port = std::to_string(u.port);
+    auto endpoints = co_await resolver.async_resolve(u.host, port,
                                                      asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
         out.error = ec;

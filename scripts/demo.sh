@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The demo: installs what is needed, builds, creates a demo environment (CAs, a server
+# certificate, one enrolled terminal, a config), starts a sample backend that echoes the
+# headers it receives and the gateway in front of it, then prints a curl command that works.
+# Stays in the foreground; Ctrl-C stops everything. DEMO_DIR, DEMO_PORT, BACKEND_PORT override.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh >/dev/null
+
+demo_dir=${DEMO_DIR:-demo}
+port=${DEMO_PORT:-8443}
+backend_port=${BACKEND_PORT:-8080}
+if [ ! -f "$demo_dir/sekisho.yaml" ]; then
+  build/ctl/sekishoctl demo init "$demo_dir" --listen "127.0.0.1:$port" --upstream "http://127.0.0.1:$backend_port"
+fi
+demo_json="$demo_dir/demo.json"
+field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); 
+for k in sys.argv[2].split("."): d=d[k]
+print(d)' "$demo_json" "$1"; }
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+python3 tests/integration/echo_backend.py --port "$backend_port" --name demo-backend &
+pids+=($!)
+build/gateway/sekisho --config "$(field config)" &
+pids+=($!)
+
+admin_url=$(field admin_url)
+for _ in $(seq 1 50); do
+  curl -fsS "${admin_url}healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+
+cmd="curl --cacert $(field ca_bundle) --cert $(field device.cert) --key $(field device.key) $(field gateway_url)"
+echo
+echo "== Sekisho demo is running =="
+echo "A request with the demo terminal certificate (the backend echoes what it received):"
+echo "  $cmd"
+echo
+eval "$cmd" || true
+echo
+echo "Without a terminal certificate the handshake is refused:"
+echo "  curl --cacert $(field ca_bundle) $(field gateway_url)"
+echo "Browser: import $(field device.p12) (password: $(field device.p12_password)) and trust $(field ca_bundle)."
+echo "Metrics: ${admin_url}metrics    JWKS: ${admin_url}_sekisho/jwks.json"
+echo "Press Ctrl-C to stop."
+wait
