@@ -57,7 +57,7 @@ class RawBackend:
         try:
             conn.settimeout(120)
             self.serve(conn)
-        except (OSError, ValueError):
+        except (OSError, ValueError, EOFError):
             pass
         finally:
             try:

@@ -263,11 +263,11 @@ def open_tls(port, ctx, server_hostname="localhost", session=None, timeout=30):
     return TlsConn(sock)
 
 
-def http_request(port, ctx, raw, server_hostname="localhost", session=None):
+def http_request(port, ctx, raw, server_hostname="localhost", session=None, timeout=30):
     """Sends raw request bytes on a new connection; returns (Response or None, TlsConn).
     A refused handshake gives (None, None)."""
     try:
-        conn = open_tls(port, ctx, server_hostname, session)
+        conn = open_tls(port, ctx, server_hostname, session, timeout)
     except (OSError, ssl.SSLError):
         return None, None
     conn.send(raw)
