@@ -68,8 +68,11 @@ Task<ForwardOutcome> exchange(ClientStream& client, beast::flat_buffer& client_b
     boost::system::error_code ec;
     *upstream_reusable = false;
 
+    const unsigned client_version = req.version();
+    req.version(11); // upstreams are always spoken to in HTTP/1.1, keep-alive
     conn.tcp().expires_after(t.upstream_response);
     co_await http::async_write(up, req, awaitable_ec(ec));
+    req.version(client_version);
     if (ec) co_return upstream_failure(ec, "sending the request upstream");
 
     http::response_parser<http::buffer_body> parser;
@@ -92,7 +95,17 @@ Task<ForwardOutcome> exchange(ClientStream& client, beast::flat_buffer& client_b
         co_return ForwardOutcome{Kind::upstream_failed, 502, false, "unexpected 101 from upstream"};
 
     const bool upstream_keep_alive = parser.keep_alive();
+    // The body is re-framed for the client: a length we know stays; otherwise (chunked or
+    // until-close upstream) it goes out chunked to HTTP/1.1 clients, and an HTTP/1.0
+    // client reads it until we close.
+    const bool has_body = req.method() != http::verb::head && status >= 200 && status != 204 && status != 304;
+    const bool length_known = parser.content_length().has_value();
     strip_hop_by_hop(res, false);
+    res.version(client_version);
+    if (has_body && !length_known) {
+        if (client_version >= 11) res.chunked(true);
+        else client_keep_alive = false;
+    }
     res.keep_alive(client_keep_alive);
     res.set(http::field::via, "1.1 sekisho");
 
