@@ -21,12 +21,16 @@
 namespace sekisho::gateway {
 namespace {
 
+// Declared so that the io_context dies first: the connection coroutines it still holds
+// unregister from `registry` as they are destroyed.
 struct Worker {
+    ConnectionRegistry registry;
+    std::unique_ptr<UpstreamPool> pool;
     asio::io_context io{1};
     asio::executor_work_guard<asio::io_context::executor_type> guard{io.get_executor()};
-    UpstreamPool pool{io.get_executor()};
-    ConnectionRegistry registry;
     std::thread thread;
+
+    Worker() { pool = std::make_unique<UpstreamPool>(io.get_executor()); }
 };
 
 tcp::endpoint resolve_listen(asio::io_context& io, const config::Endpoint& ep) {
@@ -153,7 +157,7 @@ int Server::run() {
     for (unsigned i = 0; i < n; ++i) {
         s.workers.push_back(std::make_unique<Worker>());
         s.contexts.push_back(std::make_unique<WorkerContext>(
-            WorkerContext{s.workers.back()->pool, s.workers.back()->registry, s.metrics, s.draining}));
+            WorkerContext{*s.workers.back()->pool, s.workers.back()->registry, s.metrics, s.draining}));
     }
     auto& first = s.workers.front()->io;
     s.acceptor = std::make_unique<tcp::acceptor>(first);
@@ -197,15 +201,12 @@ int Server::run() {
                {"crls", std::to_string(rt->listener_tls.verifier->crl_count())}});
     s.control.run();
     for (auto& w : s.workers) w->thread.join();
-    // Connections still open after the drain die with their io_context, before the pools.
-    for (auto& w : s.workers) {
-        w->io.restart();
-        w->pool.clear();
-    }
+    // Connections still open after the drain die with their io_context.
+    for (auto& w : s.workers) w->pool->clear();
     s.admin_acceptor.reset();
     s.acceptor.reset();
-    s.contexts.clear();
     s.workers.clear();
+    s.contexts.clear();
     log_event(spdlog::level::info, "gateway.stopped");
     return 0;
 }

@@ -88,7 +88,7 @@ class Gateway:
             return None
 
     def stop(self):
-        if self.proc is None:
+        if self.proc is None or self._log.closed:
             return
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -96,6 +96,16 @@ class Gateway:
                 self.proc.kill()
                 self.proc.wait(10)
         self._log.close()
+        self.proc_returncode = self.proc.returncode
+        # Under the ASan/UBSan build a memory error or leak anywhere in the run fails the
+        # test class, even when every response looked right.
+        text = self.log_text()
+        for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+            if marker in text:
+                raise AssertionError("sanitizer report in the gateway log:\n" + self.log_tail(200))
+        if self.proc_returncode != 0:
+            raise AssertionError("the gateway exited with %s after SIGTERM\n%s"
+                                 % (self.proc_returncode, self.log_tail()))
 
     # logs
     def log_text(self):
