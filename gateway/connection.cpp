@@ -5,6 +5,7 @@
 #include "gateway/log.hpp"
 #include "gateway/proxy.hpp"
 #include "gateway/request_checks.hpp"
+#include "gateway/request_reader.hpp"
 #include "gateway/reserved_paths.hpp"
 #include "gateway/runtime.hpp"
 #include "pki/certificate.hpp"
@@ -22,63 +23,19 @@
 namespace sekisho::gateway {
 namespace {
 
-std::string endpoint_string(const tcp::endpoint &ep) {
+std::string endpoint_string(const tcp::endpoint& ep) {
     return ep.address().to_string() + ":" + std::to_string(ep.port());
-}
-
-// A request header block read off the wire, or why there is none.
-struct HeaderRead {
-    std::size_t length = 0; // bytes of buffer holding the header block
-    std::optional<Rejection> rejection;
-    bool closed = false; // peer went away or stayed idle: close quietly
-};
-
-Task<HeaderRead> read_header_block(ClientStream &stream, beast::flat_buffer &buffer,
-                                   const config::Config &cfg, bool first_request) {
-    auto &tcp = beast::get_lowest_layer(stream);
-    // An idle kept-alive connection waits keepalive_idle for a new request; once a request
-    // has begun, its whole header must arrive within request_header (slowloris).
-    bool header_clock_started = first_request || buffer.size() > 0;
-    tcp.expires_after(header_clock_started ? cfg.timeouts.request_header : cfg.timeouts.keepalive_idle);
-    for (;;) {
-        std::string_view data(static_cast<const char *>(buffer.data().data()), buffer.size());
-        if (auto end = data.find("\r\n\r\n"); end != std::string_view::npos) {
-            if (end + 4 > cfg.limits.max_header_bytes) break;
-            co_return HeaderRead{end + 4, std::nullopt, false};
-        }
-        if (data.size() > cfg.limits.max_header_bytes) break;
-        boost::system::error_code ec;
-        auto n = co_await stream.async_read_some(buffer.prepare(4096), awaitable_ec(ec));
-        buffer.commit(n);
-        if (ec) {
-            if (ec == beast::error::timeout && buffer.size() > 0)
-                co_return HeaderRead{0,
-                                     Rejection{http::status::request_timeout, RequestRejection::timeout,
-                                               "request header not complete in time"},
-                                     false};
-            co_return HeaderRead{0, std::nullopt, true};
-        }
-        if (!header_clock_started) { // the first byte of a request starts its header clock
-            header_clock_started = true;
-            tcp.expires_after(cfg.timeouts.request_header);
-        }
-    }
-    co_return HeaderRead{0,
-                         Rejection{http::status::request_header_fields_too_large,
-                                   RequestRejection::header_too_large,
-                                   "request header larger than limits.max_header_bytes"},
-                         false};
 }
 
 // Until sessions exist (login issue), the verified device certificate is the whole policy.
 // This is the slot where the session check goes: after route match, before forwarding.
-std::optional<Rejection> admit(const ClientIdentity &, const config::Route &) {
+std::optional<Rejection> admit(const ClientIdentity&, const config::Route&) {
     return std::nullopt;
 }
 
 class ConnectionPipeline {
 public:
-    ConnectionPipeline(ClientStream &stream, std::shared_ptr<const Runtime> rt, WorkerContext &worker,
+    ConnectionPipeline(ClientStream& stream, std::shared_ptr<const Runtime> rt, WorkerContext& worker,
                        std::string peer, std::string peer_ip)
         : stream_(stream), rt_(std::move(rt)), worker_(worker), peer_(std::move(peer)),
           peer_ip_(std::move(peer_ip)) {}
@@ -86,14 +43,14 @@ public:
     Task<void> run();
 
 private:
-    bool handshake_succeeded(const boost::system::error_code &ec);
+    bool handshake_succeeded(const boost::system::error_code& ec);
     Task<bool> serve_one(bool first_request);
     Task<void> send(Response res);
-    Task<void> refuse(const Rejection &r, unsigned version);
+    Task<void> refuse(const Rejection& r, unsigned version);
 
-    ClientStream &stream_;
+    ClientStream& stream_;
     std::shared_ptr<const Runtime> rt_;
-    WorkerContext &worker_;
+    WorkerContext& worker_;
     std::string peer_, peer_ip_, sni_;
     ClientIdentity identity_;
     // The signed assertion depends only on the device and the route, so a kept-alive
@@ -106,8 +63,8 @@ private:
     ConnectionRegistry::Entry entry_;
 };
 
-bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code &ec) {
-    SSL *ssl = stream_.native_handle();
+bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec) {
+    SSL* ssl = stream_.native_handle();
     if (ec) {
         unsigned long openssl_error = ec.category() == asio::error::get_ssl_category() ? ec.value() : 0;
         auto reason = ClientCertVerifier::classify_failure(ssl, openssl_error);
@@ -115,7 +72,7 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code &ec
         std::string detail = ec.message();
         if (int verr = ClientCertVerifier::recorded_verify_error(ssl); verr != 0)
             detail = X509_verify_cert_error_string(verr);
-        X509 *cert = SSL_get0_peer_certificate(ssl);
+        X509* cert = SSL_get0_peer_certificate(ssl);
         log_event(spdlog::level::warn, "handshake.refused",
                   {{"reason", to_string(reason)},
                    {"peer", peer_},
@@ -123,7 +80,7 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code &ec
                    {"subject", cert ? pki::subject_of(cert) : std::string("-")}});
         return false;
     }
-    X509 *cert = SSL_get0_peer_certificate(ssl);
+    X509* cert = SSL_get0_peer_certificate(ssl);
     if (!cert) { // cannot happen with FAIL_IF_NO_PEER_CERT; fail closed all the same
         worker_.metrics.handshake_refused(HandshakeRefusal::no_certificate);
         log_event(spdlog::level::warn, "handshake.refused", {{"reason", "no_certificate"}, {"peer", peer_}});
@@ -133,7 +90,7 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code &ec
     worker_.metrics.handshake_completed(resumed);
     identity_ =
         ClientIdentity{pki::sha256_fingerprint_hex(cert), pki::facility_of(cert), pki::subject_of(cert)};
-    if (const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) sni_ = name;
+    if (const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) sni_ = name;
     log_event(spdlog::level::debug, "tls.accepted",
               {{"peer", peer_},
                {"device", identity_.device},
@@ -162,7 +119,7 @@ Task<void> ConnectionPipeline::send(Response res) {
     co_await http::async_write(stream_, res, awaitable_ec(ec));
 }
 
-Task<void> ConnectionPipeline::refuse(const Rejection &r, unsigned version) {
+Task<void> ConnectionPipeline::refuse(const Rejection& r, unsigned version) {
     worker_.metrics.request_rejected(r.reason);
     log_event(spdlog::level::warn, "request.rejected",
               {{"reason", to_string(r.reason)},
@@ -176,7 +133,7 @@ Task<void> ConnectionPipeline::refuse(const Rejection &r, unsigned version) {
 
 // One request through the pipeline. Returns whether the connection may carry another.
 Task<bool> ConnectionPipeline::serve_one(bool first_request) {
-    const auto &cfg = rt_->config;
+    const auto& cfg = rt_->config;
     entry_.idle = !first_request;
     auto head = co_await read_header_block(stream_, buffer_, cfg, first_request);
     entry_.idle = false;
@@ -186,7 +143,7 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
         co_return false;
     }
 
-    std::string_view block(static_cast<const char *>(buffer_.data().data()), head.length);
+    std::string_view block(static_cast<const char*>(buffer_.data().data()), head.length);
     if (auto r = check_header_block(block)) {
         co_await refuse(*r, 11);
         co_return false;
@@ -205,7 +162,7 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
         co_return false;
     }
 
-    auto &req = parser.get();
+    auto& req = parser.get();
     const unsigned version = req.version();
     if (static_cast<std::size_t>(std::distance(req.begin(), req.end())) > cfg.limits.max_headers) {
         Rejection rejection{http::status::request_header_fields_too_large, RequestRejection::header_too_large,
@@ -221,7 +178,7 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
 
     const auto path = std::string(target_path(req.target()));
     const bool reserved = is_reserved_path(path);
-    const config::Route *route = nullptr;
+    const config::Route* route = nullptr;
     if (!reserved) {
         if (!rt_->routes->knows_host(host)) {
             Rejection rejection{http::status::misdirected_request, RequestRejection::misdirected,
@@ -326,16 +283,16 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
                {"device", identity_.device},
                {"facility", identity_.facility},
                {"detail", outcome.detail}});
-    co_return outcome.kind == ForwardOutcome::Kind::relayed &&outcome.keep_alive;
+    co_return outcome.kind == ForwardOutcome::Kind::relayed&& outcome.keep_alive;
 }
 
 Task<void> ConnectionPipeline::run() {
-    auto &tcp = beast::get_lowest_layer(stream_);
+    auto& tcp = beast::get_lowest_layer(stream_);
     entry_.tcp = &tcp;
     worker_.registry.add(&entry_);
     struct Unregister {
-        ConnectionRegistry &r;
-        ConnectionRegistry::Entry *e;
+        ConnectionRegistry& r;
+        ConnectionRegistry::Entry* e;
         ~Unregister() { r.remove(e); }
     } unregister{worker_.registry, &entry_};
 
@@ -356,7 +313,7 @@ Task<void> ConnectionPipeline::run() {
 } // namespace
 
 void ConnectionRegistry::close_idle() {
-    for (auto *e : entries_) {
+    for (auto* e : entries_) {
         if (!e->idle) continue;
         boost::system::error_code ec;
         e->tcp->socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -364,10 +321,10 @@ void ConnectionRegistry::close_idle() {
     }
 }
 
-Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext &worker) {
+Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext& worker) {
     worker.metrics.connection_opened();
     struct Closed {
-        Metrics &m;
+        Metrics& m;
         ~Closed() { m.connection_closed(); }
     } closed{worker.metrics};
     boost::system::error_code ec;

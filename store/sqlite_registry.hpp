@@ -1,0 +1,21 @@
+// The embedded registry backend: one SQLite file, shared safely by several processes.
+#pragma once
+
+#include "store/device_registry.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace sekisho::store {
+
+// The time the registry stamps on changes; tests substitute a fixed one.
+using Clock = std::function<UnixSeconds()>;
+UnixSeconds system_clock_now();
+
+// Opens (creating with mode 0600 and migrating as needed) the registry at path. WAL
+// journaling lets the gateway read while sekishoctl writes; writers wait up to 5 s for each
+// other. Throws RegistryError naming the path when the file cannot be used.
+std::unique_ptr<DeviceRegistry> open_sqlite_registry(const std::string& path, Clock clock = system_clock_now);
+
+} // namespace sekisho::store

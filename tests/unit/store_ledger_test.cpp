@@ -1,0 +1,79 @@
+#include "store_test_support.hpp"
+
+#include "store/sqlite_db.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace sekisho::store;
+using sekisho::store::test::kStart;
+using sekisho::store::test::TempRegistry;
+using sekisho::store::test::test_certificate;
+
+TEST_CASE("every change leaves one ledger entry, in order", "[store]") {
+    TempRegistry temp;
+    auto registry = temp.open();
+    Device d = registry->create_device("north", "pc", "admin:alice");
+    registry->add_certificate(d.id, test_certificate(1), "est:ticket");
+    registry->add_certificate(d.id, test_certificate(2), "est:renew");
+    registry->revoke_certificate(test_certificate(1).serial_hex, "superseded", "est:renew");
+    registry->set_status(d.id, DeviceStatus::suspended, "lost on ward 3", "admin:bob");
+    registry->set_status(d.id, DeviceStatus::active, "found", "admin:bob");
+    registry->set_status(d.id, DeviceStatus::revoked, "cessationOfOperation", "admin:bob");
+    auto [ticket, code] = registry->create_ticket("north", "pc2", 60, "admin:carol");
+    registry->redeem_ticket(ticket.id, code, "10.1.2.3", kStart + 1);
+    registry->attach_ticket_device(ticket.id, d.id, "est:ticket");
+
+    auto entries = registry->ledger();
+    std::vector<std::string> actions;
+    for (const LedgerEntry& e : entries)
+        actions.push_back(e.action);
+    CHECK(actions == std::vector<std::string>{"device.create", "certificate.add", "certificate.add",
+                                              "certificate.revoke", "device.suspend", "device.resume",
+                                              "device.revoke", "certificate.revoke", "ticket.create",
+                                              "ticket.use", "ticket.attach"});
+    for (std::size_t i = 1; i < entries.size(); ++i)
+        CHECK(entries[i].seq > entries[i - 1].seq);
+
+    const LedgerEntry& suspend = entries[4];
+    CHECK(suspend.actor == "admin:bob");
+    CHECK(suspend.subject == d.id);
+    CHECK(suspend.reason == "lost on ward 3");
+    CHECK(suspend.at == kStart);
+    CHECK(suspend.details == R"({"from":"active","to":"suspended"})");
+    CHECK(entries[7].reason == "cessationOfOperation");
+    CHECK(entries[7].details.find(test_certificate(2).serial_hex) != std::string::npos);
+    CHECK(entries[9].details.find("10.1.2.3") != std::string::npos);
+
+    // Paging: since_seq and limit.
+    auto page = registry->ledger(entries[2].seq, 3);
+    REQUIRE(page.size() == 3);
+    CHECK(page[0].seq == entries[3].seq);
+    CHECK(registry->ledger(entries.back().seq).empty());
+}
+
+TEST_CASE("refused operations leave no ledger entry", "[store]") {
+    TempRegistry temp;
+    auto registry = temp.open();
+    Device d = registry->create_device("north", "pc", "admin:alice");
+    registry->set_status(d.id, DeviceStatus::revoked, "", "admin:alice");
+    std::size_t before = registry->ledger().size();
+    CHECK_THROWS(registry->set_status(d.id, DeviceStatus::active, "", "admin:alice"));
+    CHECK_THROWS(registry->add_certificate(d.id, test_certificate(1), "admin:alice"));
+    auto [ticket, code] = registry->create_ticket("north", "pc", 60, "admin:alice");
+    registry->redeem_ticket(ticket.id, code, "a", kStart + 60); // expired: nothing changes
+    CHECK(registry->ledger().size() == before + 1);             // only ticket.create
+}
+
+TEST_CASE("the ledger refuses UPDATE and DELETE of its rows", "[store]") {
+    TempRegistry temp;
+    auto registry = temp.open();
+    registry->create_device("north", "pc", "admin:alice");
+
+    sqlite::Database raw(temp.path());
+    CHECK_THROWS_WITH(raw.exec("UPDATE ledger SET actor = 'nobody'", "tamper"),
+                      Catch::Contains("append-only"));
+    CHECK_THROWS_WITH(raw.exec("DELETE FROM ledger", "tamper"), Catch::Contains("append-only"));
+    auto entries = registry->ledger();
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].actor == "admin:alice");
+}

@@ -1,0 +1,74 @@
+// Helpers shared by the store unit tests: a temporary registry file and a settable clock.
+#pragma once
+
+#include "store/sqlite_registry.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace sekisho::store::test {
+
+inline constexpr UnixSeconds kStart = 1'700'000'000; // 2023-11-14
+
+// A fresh folder holding registry.db, removed with everything in it; its clock starts at
+// kStart and moves only when a test sets it.
+class TempRegistry {
+public:
+    TempRegistry() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "sekisho-store-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        dir_ = pattern;
+    }
+    ~TempRegistry() {
+        std::error_code ignored;
+        std::filesystem::remove_all(dir_, ignored);
+    }
+    TempRegistry(const TempRegistry&) = delete;
+    TempRegistry& operator=(const TempRegistry&) = delete;
+
+    std::string path() const { return (dir_ / "registry.db").string(); }
+    std::unique_ptr<DeviceRegistry> open() const {
+        auto now = now_;
+        return open_sqlite_registry(path(), [now] { return *now; });
+    }
+    void set_now(UnixSeconds t) { *now_ = t; }
+    UnixSeconds now() const { return *now_; }
+
+    // Every byte of the database and its WAL, to look for secrets that must not be there.
+    std::string all_bytes() const {
+        std::string bytes;
+        for (const char* suffix : {"", "-wal"}) {
+            std::ifstream in(path() + suffix, std::ios::binary);
+            bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        }
+        return bytes;
+    }
+
+private:
+    std::filesystem::path dir_;
+    std::shared_ptr<UnixSeconds> now_ = std::make_shared<UnixSeconds>(kStart);
+};
+
+// A certificate record as the CA would report it; serial and fingerprint derive from n.
+inline DeviceCertificate test_certificate(int n, UnixSeconds not_after = kStart + 365 * 86400,
+                                          const std::string& issuer = "Device CA") {
+    char serial[32];
+    std::snprintf(serial, sizeof serial, "5EC%013X", static_cast<unsigned>(n));
+    char fingerprint[65];
+    std::snprintf(fingerprint, sizeof fingerprint, "%064x", static_cast<unsigned>(0xf00000 + n));
+    DeviceCertificate cert;
+    cert.serial_hex = serial;
+    cert.fingerprint_sha256 = fingerprint;
+    cert.not_before = kStart - 60;
+    cert.not_after = not_after;
+    cert.issued_at = kStart;
+    cert.issuer = issuer;
+    return cert;
+}
+
+} // namespace sekisho::store::test

@@ -1,0 +1,180 @@
+#include "store_test_support.hpp"
+
+#include "store/ticket_code.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+using namespace sekisho::store;
+using sekisho::store::test::kStart;
+using sekisho::store::test::TempRegistry;
+
+namespace {
+
+std::string lower_without_dashes(std::string code) {
+    std::string out;
+    for (char c : code) {
+        if (c != '-') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("ticket codes are grouped, unambiguous and normalized", "[store]") {
+    std::regex shape("[2-9A-HJKMNP-Z]{5}(-[2-9A-HJKMNP-Z]{5}){3}");
+    for (int i = 0; i < 50; ++i) {
+        std::string code = generate_ticket_code();
+        INFO(code);
+        CHECK(std::regex_match(code, shape));
+        CHECK(code.find_first_of("01OIL") == std::string::npos);
+    }
+    CHECK(normalize_ticket_code("abcde-fghjk mnpqr-stuvw") == "ABCDEFGHJKMNPQRSTUVW");
+    std::string salt = "0123456789abcdef";
+    std::string hash = hash_ticket_code("tkt-1", "ABCDE-FGHJK", salt);
+    CHECK(hash.size() == 64);
+    CHECK(ticket_code_matches("tkt-1", "abcdefghjk", salt, hash));
+    CHECK_FALSE(ticket_code_matches("tkt-2", "ABCDE-FGHJK", salt, hash)); // bound to the id
+    CHECK_FALSE(ticket_code_matches("tkt-1", "ABCDE-FGHJK", "other salt......", hash));
+    CHECK_FALSE(ticket_code_matches("tkt-1", "ABCDE-FGHJK", salt, hash.substr(1)));
+}
+
+TEST_CASE("a ticket is created with an id, expiry and a code shown once", "[store]") {
+    TempRegistry temp;
+    auto registry = temp.open();
+    auto [ticket, code] = registry->create_ticket("north", "ward3-pc1", 3600, "admin:alice");
+    CHECK(std::regex_match(ticket.id, std::regex("tkt-[0-9a-f]{16}")));
+    CHECK(code.size() == 23);
+    CHECK(ticket.expires_at == kStart + 3600);
+    CHECK(ticket.max_uses == 1);
+    CHECK(ticket.uses == 0);
+    CHECK_FALSE(ticket.locked);
+
+    auto read = registry->get_ticket(ticket.id);
+    REQUIRE(read);
+    CHECK(read->facility == "north");
+    CHECK(read->device_name == "ward3-pc1");
+    CHECK(read->created_by == "admin:alice");
+    CHECK_FALSE(read->device_id);
+    CHECK_FALSE(registry->get_ticket("tkt-0000000000000000"));
+    CHECK_THROWS_WITH(registry->create_ticket("north", "pc", 0, "admin:alice"), Catch::Contains("lifetime"));
+    CHECK_THROWS_WITH(registry->create_ticket("north", "pc", 60, "admin:alice", 0),
+                      Catch::Contains("max_uses"));
+}
+
+TEST_CASE("the code is never stored, only its salted hash", "[store]") {
+    TempRegistry temp;
+    std::string code;
+    {
+        auto registry = temp.open();
+        code = registry->create_ticket("north", "pc", 3600, "admin:alice").second;
+        std::string bytes = temp.all_bytes();
+        REQUIRE(bytes.find("ticket.create") != std::string::npos); // the scan sees the data
+        CHECK(bytes.find(code) == std::string::npos);
+        CHECK(bytes.find(normalize_ticket_code(code)) == std::string::npos);
+        CHECK(bytes.find(lower_without_dashes(code)) == std::string::npos);
+    }
+    CHECK(temp.all_bytes().find(normalize_ticket_code(code)) == std::string::npos);
+}
+
+TEST_CASE("the right code redeems a ticket once, in any typed form", "[store]") {
+    TempRegistry temp;
+    auto registry = temp.open();
+    auto [ticket, code] = registry->create_ticket("north", "pc", 3600, "admin:alice");
+
+    Redemption ok = registry->redeem_ticket(ticket.id, lower_without_dashes(code), "10.0.0.7", kStart + 10);
+    CHECK(ok.outcome == RedeemOutcome::ok);
+    REQUIRE(ok.ticket);
+    CHECK(ok.ticket->uses == 1);
+    CHECK(registry->get_ticket(ticket.id)->uses == 1);
+
+    Redemption again = registry->redeem_ticket(ticket.id, code, "10.0.0.7", kStart + 20);
+    CHECK(again.outcome == RedeemOutcome::used_up);
+    CHECK(registry->get_ticket(ticket.id)->uses == 1);
+
+    Redemption unknown = registry->redeem_ticket("tkt-nope", code, "10.0.0.7", kStart + 20);
+    CHECK(unknown.outcome == RedeemOutcome::unknown);
+    CHECK_FALSE(unknown.ticket);
+}
+
+TEST_CASE("a ticket with several uses counts them down", "[store]") {
+    TempRegistry temp;
+    auto registry = temp.open();
+    auto [ticket, code] = registry->create_ticket("north", "pc", 3600, "admin:alice", 2);
+    CHECK(registry->redeem_ticket(ticket.id, code, "a", kStart).outcome == RedeemOutcome::ok);
+    CHECK(registry->redeem_ticket(ticket.id, code, "a", kStart).outcome == RedeemOutcome::ok);
+    CHECK(registry->redeem_ticket(ticket.id, code, "a", kStart).outcome == RedeemOutcome::used_up);
+}
+
+TEST_CASE("an expired ticket refuses even the right code", "[store]") {
+    TempRegistry temp;
+    auto registry = temp.open();
+    auto [ticket, code] = registry->create_ticket("north", "pc", 3600, "admin:alice");
+    Redemption late = registry->redeem_ticket(ticket.id, code, "10.0.0.7", kStart + 3600);
+    CHECK(late.outcome == RedeemOutcome::expired);
+    CHECK(registry->get_ticket(ticket.id)->uses == 0);
+    CHECK(to_string(late.outcome) == "expired");
+}
+
+TEST_CASE("wrong codes count as failures and the fifth locks the ticket", "[store]") {
+    TempRegistry temp;
+    auto registry = temp.open();
+    auto [ticket, code] = registry->create_ticket("north", "pc", 3600, "admin:alice");
+
+    for (int i = 1; i <= kMaxFailedAttempts; ++i) {
+        Redemption wrong =
+            registry->redeem_ticket(ticket.id, "AAAAA-AAAAA-AAAAA-AAAAA", "192.0.2.9", kStart + i);
+        CHECK(wrong.outcome == RedeemOutcome::wrong_code);
+        REQUIRE(wrong.ticket);
+        CHECK(wrong.ticket->failed_attempts == i);
+        CHECK(wrong.ticket->locked == (i == kMaxFailedAttempts));
+    }
+    Redemption right = registry->redeem_ticket(ticket.id, code, "192.0.2.9", kStart + 10);
+    CHECK(right.outcome == RedeemOutcome::locked);
+    CHECK(registry->get_ticket(ticket.id)->uses == 0);
+    CHECK(registry->get_ticket(ticket.id)->failed_attempts == kMaxFailedAttempts);
+
+    int failed = 0;
+    int locked = 0;
+    for (const LedgerEntry& e : registry->ledger()) {
+        if (e.action == "ticket.failed") {
+            ++failed;
+            CHECK(e.subject == ticket.id);
+            CHECK(e.details.find("\"source_address\":\"192.0.2.9\"") != std::string::npos);
+        }
+        if (e.action == "ticket.locked") ++locked;
+    }
+    CHECK(failed == kMaxFailedAttempts);
+    CHECK(locked == 1);
+}
+
+TEST_CASE("a redeemed ticket records the device it enrolled", "[store]") {
+    TempRegistry temp;
+    auto registry = temp.open();
+    auto [ticket, code] = registry->create_ticket("north", "pc", 3600, "admin:alice");
+    Device device = registry->create_device("north", "pc", "est:ticket");
+    CHECK_THROWS_WITH(registry->attach_ticket_device(ticket.id, device.id, "est:ticket"),
+                      Catch::Contains("not been redeemed"));
+    REQUIRE(registry->redeem_ticket(ticket.id, code, "a", kStart).outcome == RedeemOutcome::ok);
+    CHECK_THROWS_WITH(registry->attach_ticket_device(ticket.id, "dev-nope", "est:ticket"),
+                      Catch::Contains("no such device"));
+    registry->attach_ticket_device(ticket.id, device.id, "est:ticket");
+    CHECK(registry->get_ticket(ticket.id)->device_id == device.id);
+}
+
+TEST_CASE("listing tickets hides expired ones unless asked", "[store]") {
+    TempRegistry temp;
+    auto registry = temp.open();
+    auto short_lived = registry->create_ticket("north", "a", 60, "admin:alice").first;
+    temp.set_now(kStart + 1);
+    auto long_lived = registry->create_ticket("north", "b", 3600, "admin:alice").first;
+    temp.set_now(kStart + 61);
+    auto current = registry->list_tickets(false);
+    REQUIRE(current.size() == 1);
+    CHECK(current[0].id == long_lived.id);
+    auto all = registry->list_tickets(true);
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].id == long_lived.id); // newest first
+    CHECK(all[1].id == short_lived.id);
+}
