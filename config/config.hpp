@@ -93,6 +93,12 @@ struct Route {
     std::string audience; // "aud" of the assertion; defaults to the route name
 };
 
+// The device registry: when set, a terminal is admitted only while its certificate belongs
+// to an active device there (the registry is authoritative, not just the CA signature).
+struct RegistryConfig {
+    std::string sqlite; // database file; created on first use, its folder must exist
+};
+
 struct AdminConfig {
     std::optional<Endpoint> listen; // plain HTTP, metrics + health; loopback recommended
 };
@@ -108,6 +114,7 @@ struct Config {
     AssertionConfig assertion;
     UpstreamTlsConfig upstream_tls; // default for every https:// route
     AdminConfig admin;
+    RegistryConfig registry;
     std::vector<Route> routes;
 };
 

@@ -46,6 +46,7 @@ Config read_config(detail::MapReader& root) {
         config.upstream_tls = detail::read_upstream_tls(*section, have_pkcs11_module);
     }
     detail::read_admin(root, config.admin);
+    if (root.has("registry")) detail::read_registry(root, config.registry);
     detail::read_routes(root, have_pkcs11_module, config.routes);
     root.finish();
     return config;

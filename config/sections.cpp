@@ -131,6 +131,14 @@ void read_admin(MapReader& root, AdminConfig& out) {
     section->finish();
 }
 
+void read_registry(MapReader& root, RegistryConfig& out) {
+    auto section = root.mapping("registry");
+    if (!section) return;
+    section->require("sqlite", "the device registry database file, e.g. /var/lib/sekisho/registry.db");
+    section->read_data_file("sqlite", out.sqlite);
+    section->finish();
+}
+
 UpstreamTlsConfig read_upstream_tls(MapReader& section, bool have_pkcs11_module) {
     UpstreamTlsConfig out;
     section.read_file("ca", out.ca);

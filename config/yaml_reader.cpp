@@ -60,6 +60,23 @@ std::optional<std::string> LoadContext::existing_file(const std::string& path,
     return resolved.string();
 }
 
+std::optional<std::string> LoadContext::creatable_file(const std::string& path, const std::string& key,
+                                                      int line) {
+    fs::path resolved(path);
+    if (resolved.is_relative()) resolved = base_dir_ / resolved;
+    resolved = resolved.lexically_normal();
+    std::error_code error;
+    if (fs::is_directory(resolved, error)) {
+        problem(line, key, "is a folder, not a file: " + resolved.string());
+        return std::nullopt;
+    }
+    if (!fs::is_directory(resolved.parent_path(), error)) {
+        problem(line, key, "folder not found: " + resolved.parent_path().string());
+        return std::nullopt;
+    }
+    return resolved.string();
+}
+
 MapReader::MapReader(LoadContext& context, const YAML::Node& node, std::string path, int line)
     : context_(&context), path_(std::move(path)), line_(line) {
     if (!node.IsMap()) return;
@@ -264,6 +281,15 @@ bool MapReader::read_file(std::string_view key, std::string& out) {
     std::string path;
     if (!read_text(key, path)) return false;
     const auto resolved = context_->existing_file(path, key_path(key), line_of(key));
+    if (!resolved) return false;
+    out = *resolved;
+    return true;
+}
+
+bool MapReader::read_data_file(std::string_view key, std::string& out) {
+    std::string path;
+    if (!read_text(key, path)) return false;
+    const auto resolved = context_->creatable_file(path, key_path(key), line_of(key));
     if (!resolved) return false;
     out = *resolved;
     return true;

@@ -30,6 +30,10 @@ public:
 
     // Resolves `path` against the base directory and checks that it is a readable file.
     // Records a problem on key/line and returns nullopt when it is not.
+    // Resolves `path` against the base directory; the file may be absent (it will be
+    // created) but its folder must exist.
+    std::optional<std::string> creatable_file(const std::string& path, const std::string& key, int line);
+
     std::optional<std::string> existing_file(const std::string& path, const std::string& key,
                                              int line);
 
@@ -77,6 +81,7 @@ public:
     bool read_duration(std::string_view key, Seconds& out, Seconds min, Seconds max);
     bool read_endpoint(std::string_view key, Endpoint& out);
     bool read_file(std::string_view key, std::string& out); // resolved, must exist
+    bool read_data_file(std::string_view key, std::string& out); // resolved, folder must exist
 
     template <class T>
     bool read_choice(std::string_view key, T& out,

@@ -15,6 +15,10 @@ int verifier_index() {
     static const int idx = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
     return idx;
 }
+int store_ctx_verifier_index() {
+    static const int idx = X509_STORE_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return idx;
+}
 int verify_error_index() {
     static const int idx = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
     return idx;
@@ -43,6 +47,8 @@ HandshakeRefusal from_verify_error(int err) {
     case X509_V_ERR_INVALID_PURPOSE:
     case X509_V_ERR_KEYUSAGE_NO_DIGITAL_SIGNATURE:
         return HandshakeRefusal::wrong_key_usage;
+    case X509_V_ERR_APPLICATION_VERIFICATION: // used only for "not in the registry"
+        return HandshakeRefusal::not_registered;
     case X509_V_ERR_UNABLE_TO_GET_CRL:
     case X509_V_ERR_CRL_HAS_EXPIRED:
     case X509_V_ERR_CRL_NOT_YET_VALID:
@@ -57,8 +63,8 @@ HandshakeRefusal from_verify_error(int err) {
 
 } // namespace
 
-ClientCertVerifier::ClientCertVerifier(const config::TlsConfig& tls)
-    : store_(X509_STORE_new()), allow_expired_crl_(tls.allow_expired_crl) {
+ClientCertVerifier::ClientCertVerifier(const config::TlsConfig& tls, const DeviceAdmission* admission)
+    : store_(X509_STORE_new()), admission_(admission), allow_expired_crl_(tls.allow_expired_crl) {
     if (!store_) throw pki::OpensslError("creating the client certificate store");
     auto cas = pki::load_certificates(tls.client_ca);
     for (auto& ca : cas)
@@ -90,57 +96,45 @@ int ClientCertVerifier::recorded_verify_error(SSL* ssl) {
     return static_cast<int>(reinterpret_cast<intptr_t>(SSL_get_ex_data(ssl, verify_error_index())));
 }
 
-int ClientCertVerifier::verify_callback(int preverify_ok, X509_STORE_CTX* sctx) {
-    auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
-    auto* self = static_cast<ClientCertVerifier*>(
-        SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), verifier_index()));
-    int err = X509_STORE_CTX_get_error(sctx);
-    if (!preverify_ok) {
-        if (err == X509_V_ERR_CRL_HAS_EXPIRED && self && self->allow_expired_crl_) return 1;
-        record_verify_error(ssl, err);
-        return 0;
-    }
-    if (X509_STORE_CTX_get_error_depth(sctx) == 0 &&
-        !pki::has_client_auth_eku(X509_STORE_CTX_get_current_cert(sctx))) {
-        X509_STORE_CTX_set_error(sctx, X509_V_ERR_INVALID_PURPOSE);
-        record_verify_error(ssl, X509_V_ERR_INVALID_PURPOSE);
+int ClientCertVerifier::check_leaf(X509* leaf) const {
+    if (!pki::has_client_auth_eku(leaf)) return X509_V_ERR_INVALID_PURPOSE;
+    if (admission_ && !admission_->admits(pki::sha256_fingerprint_hex(leaf)))
+        return X509_V_ERR_APPLICATION_VERIFICATION;
+    return X509_V_OK;
+}
+
+// One decision for every verification, handshake or resumption: OpenSSL's chain verdict
+// (an expired CRL tolerated only on the operator's opt-out), then our checks on the leaf.
+int ClientCertVerifier::decide(int preverify_ok, X509_STORE_CTX* sctx) const {
+    if (!preverify_ok)
+        return X509_STORE_CTX_get_error(sctx) == X509_V_ERR_CRL_HAS_EXPIRED && allow_expired_crl_ ? 1 : 0;
+    if (X509_STORE_CTX_get_error_depth(sctx) != 0) return 1;
+    if (int err = check_leaf(X509_STORE_CTX_get_current_cert(sctx)); err != X509_V_OK) {
+        X509_STORE_CTX_set_error(sctx, err);
         return 0;
     }
     return 1;
 }
 
+int ClientCertVerifier::verify_callback(int preverify_ok, X509_STORE_CTX* sctx) {
+    auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
+    const auto* self =
+        static_cast<const ClientCertVerifier*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), verifier_index()));
+    if (self && self->decide(preverify_ok, sctx)) return 1;
+    record_verify_error(ssl, self ? X509_STORE_CTX_get_error(sctx) : X509_V_ERR_UNSPECIFIED);
+    return 0;
+}
+
 int ClientCertVerifier::verify_now(X509* leaf) const {
     pki::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
-    if (!ctx || X509_STORE_CTX_init(ctx.get(), store_.get(), leaf, nullptr) != 1)
-        return X509_V_ERR_OUT_OF_MEM;
+    if (!ctx || X509_STORE_CTX_init(ctx.get(), store_.get(), leaf, nullptr) != 1) return X509_V_ERR_OUT_OF_MEM;
+    X509_STORE_CTX_set_ex_data(ctx.get(), store_ctx_verifier_index(), const_cast<ClientCertVerifier*>(this));
     X509_STORE_CTX_set_verify_cb(ctx.get(), [](int ok, X509_STORE_CTX* c) -> int {
-        if (!ok) return 0;
-        if (X509_STORE_CTX_get_error_depth(c) == 0 &&
-            !pki::has_client_auth_eku(X509_STORE_CTX_get_current_cert(c))) {
-            X509_STORE_CTX_set_error(c, X509_V_ERR_INVALID_PURPOSE);
-            return 0;
-        }
-        return 1;
+        const auto* self = static_cast<const ClientCertVerifier*>(X509_STORE_CTX_get_ex_data(c, store_ctx_verifier_index()));
+        return self->decide(ok, c);
     });
-    int rc = X509_verify_cert(ctx.get());
-    int err = X509_STORE_CTX_get_error(ctx.get());
-    if (rc == 1) return X509_V_OK;
-    if (err == X509_V_ERR_CRL_HAS_EXPIRED && allow_expired_crl_) {
-        // Re-run accepting only that error, exactly like the handshake callback does.
-        pki::X509StoreCtxPtr again(X509_STORE_CTX_new());
-        X509_STORE_CTX_init(again.get(), store_.get(), leaf, nullptr);
-        X509_STORE_CTX_set_verify_cb(again.get(), [](int ok, X509_STORE_CTX* c) -> int {
-            if (!ok && X509_STORE_CTX_get_error(c) == X509_V_ERR_CRL_HAS_EXPIRED) return 1;
-            if (ok && X509_STORE_CTX_get_error_depth(c) == 0 &&
-                !pki::has_client_auth_eku(X509_STORE_CTX_get_current_cert(c))) {
-                X509_STORE_CTX_set_error(c, X509_V_ERR_INVALID_PURPOSE);
-                return 0;
-            }
-            return ok;
-        });
-        if (X509_verify_cert(again.get()) == 1) return X509_V_OK;
-        err = X509_STORE_CTX_get_error(again.get());
-    }
+    if (X509_verify_cert(ctx.get()) == 1) return X509_V_OK;
+    const int err = X509_STORE_CTX_get_error(ctx.get());
     return err == X509_V_OK ? X509_V_ERR_UNSPECIFIED : err;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "gateway/device_admission.hpp"
 #include "gateway/metrics.hpp"
 #include "pki/ossl.hpp"
 
@@ -15,7 +16,9 @@ namespace sekisho::gateway {
 class ClientCertVerifier {
 public:
     // Loads client_ca and every CRL; throws std::runtime_error naming the file on failure.
-    explicit ClientCertVerifier(const config::TlsConfig& tls);
+    // With an admission (a registry is configured), the leaf must also belong to an active
+    // device: a certificate signed with a stolen CA key but never registered is refused.
+    ClientCertVerifier(const config::TlsConfig& tls, const DeviceAdmission* admission);
 
     // Installs store, verify mode, verify callback and the session-ticket check on ctx.
     // The verifier must outlive ctx and every SSL made from it.
@@ -35,11 +38,16 @@ public:
 
 private:
     static int verify_callback(int preverify_ok, X509_STORE_CTX* ctx);
+    // The checks beyond the chain, on the leaf: clientAuth EKU, then the registry.
+    // Returns X509_V_OK or the error to report.
+    int check_leaf(X509* leaf) const;
+    int decide(int preverify_ok, X509_STORE_CTX* ctx) const;
     static SSL_TICKET_RETURN on_ticket_decrypted(SSL* ssl, SSL_SESSION* session,
                                                  const unsigned char* key_name, size_t key_name_len,
                                                  SSL_TICKET_STATUS status, void* arg);
 
     pki::X509StorePtr store_;
+    const DeviceAdmission* admission_ = nullptr;
     bool allow_expired_crl_ = false;
     std::size_t crl_count_ = 0;
 };

@@ -87,9 +87,19 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
         return false;
     }
     const bool resumed = SSL_session_reused(ssl) == 1;
-    worker_.metrics.handshake_completed(resumed);
     identity_ =
         ClientIdentity{pki::sha256_fingerprint_hex(cert), pki::facility_of(cert), pki::subject_of(cert)};
+    // The registry may have dropped the device while this handshake ran; from here on the
+    // registry watch sees the connection (same thread), before that this check does.
+    entry_.device = identity_.device;
+    if (worker_.admission && !worker_.admission->admits(identity_.device)) {
+        worker_.metrics.handshake_refused(HandshakeRefusal::not_registered);
+        log_event(spdlog::level::warn, "handshake.refused",
+                  {{"reason", "not_registered"}, {"peer", peer_}, {"detail", "device no longer active in the registry"},
+                   {"subject", identity_.subject}});
+        return false;
+    }
+    worker_.metrics.handshake_completed(resumed);
     if (const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) sni_ = name;
     log_event(spdlog::level::debug, "tls.accepted",
               {{"peer", peer_},
@@ -289,6 +299,7 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
 Task<void> ConnectionPipeline::run() {
     auto& tcp = beast::get_lowest_layer(stream_);
     entry_.tcp = &tcp;
+    entry_.peer = peer_;
     worker_.registry.add(&entry_);
     struct Unregister {
         ConnectionRegistry& r;
@@ -312,13 +323,14 @@ Task<void> ConnectionPipeline::run() {
 
 } // namespace
 
+void ConnectionRegistry::close(Entry& e) {
+    boost::system::error_code ec;
+    e.tcp->socket().shutdown(tcp::socket::shutdown_both, ec);
+    e.tcp->cancel();
+}
+
 void ConnectionRegistry::close_idle() {
-    for (auto* e : entries_) {
-        if (!e->idle) continue;
-        boost::system::error_code ec;
-        e->tcp->socket().shutdown(tcp::socket::shutdown_both, ec);
-        e->tcp->cancel();
-    }
+    close_where([](const Entry& e) { return e.idle; });
 }
 
 Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext& worker) {

@@ -2,12 +2,14 @@
 // other through the pipeline of ARCHITECTURE.md until the connection ends.
 #pragma once
 
+#include "gateway/device_admission.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/upstream_pool.hpp"
 
 #include <atomic>
 #include <memory>
+#include <string>
 #include <unordered_set>
 
 namespace sekisho::gateway {
@@ -19,14 +21,23 @@ class ConnectionRegistry {
 public:
     struct Entry {
         beast::tcp_stream* tcp = nullptr;
-        bool idle = false; // waiting for the next request on a kept-alive connection
+        bool idle = false;  // waiting for the next request on a kept-alive connection
+        std::string device; // certificate fingerprint, once the handshake is done
+        std::string peer;
     };
     void add(Entry* e) { entries_.insert(e); }
     void remove(Entry* e) { entries_.erase(e); }
     void close_idle();
+    // Closes every connection for which pred(entry) is true, busy or idle.
+    template <typename Pred>
+    void close_where(Pred pred) {
+        for (auto* e : entries_)
+            if (pred(*e)) close(*e);
+    }
     std::size_t size() const { return entries_.size(); }
 
 private:
+    static void close(Entry& e);
     std::unordered_set<Entry*> entries_;
 };
 
@@ -36,6 +47,7 @@ struct WorkerContext {
     ConnectionRegistry& registry;
     Metrics& metrics;
     const std::atomic<bool>& draining;
+    const DeviceAdmission* admission; // nullptr when no registry is configured
 };
 
 Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext& worker);

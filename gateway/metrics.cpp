@@ -9,6 +9,7 @@ std::string_view to_string(HandshakeRefusal r) {
     case HandshakeRefusal::expired: return "expired";
     case HandshakeRefusal::revoked: return "revoked";
     case HandshakeRefusal::wrong_key_usage: return "wrong_key_usage";
+    case HandshakeRefusal::not_registered: return "not_registered";
     case HandshakeRefusal::crl_unavailable: return "crl_unavailable";
     case HandshakeRefusal::protocol: return "protocol";
     case HandshakeRefusal::cipher: return "cipher";

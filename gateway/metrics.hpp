@@ -16,6 +16,7 @@ enum class HandshakeRefusal {
     expired,
     revoked,
     wrong_key_usage,
+    not_registered,  // chains to the device CA but is no active device of the registry
     crl_unavailable, // no usable CRL for a CA in the chain (missing, expired, bad signature)
     protocol,
     cipher,

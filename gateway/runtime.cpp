@@ -10,12 +10,12 @@ const UpstreamTls* Runtime::upstream_tls_for(const config::Route& route) const {
 }
 
 std::shared_ptr<const Runtime> build_runtime(config::Config cfg, const TicketKeys& keys,
-                                             std::uint64_t generation) {
+                                             std::uint64_t generation, const DeviceAdmission* admission) {
     auto rt = std::make_shared<Runtime>();
     rt->config = std::move(cfg);
     rt->generation = generation;
     const auto& c = rt->config;
-    rt->listener_tls = make_listener_tls(c.tls, keys);
+    rt->listener_tls = make_listener_tls(c.tls, keys, admission);
     rt->routes = std::make_unique<RouteTable>(rt->config.routes);
     try {
         rt->signer = std::make_unique<pki::Es256Signer>(pki::load_private_key(c.assertion.signing_key));

@@ -34,8 +34,9 @@ struct Runtime {
 
 // Throws std::runtime_error with the config key, file and reason when a part cannot be
 // built (e.g. a certificate that does not parse, a key that does not match).
+// admission outlives every runtime built with it (nullptr: no registry configured).
 std::shared_ptr<const Runtime> build_runtime(config::Config cfg, const TicketKeys& keys,
-                                             std::uint64_t generation);
+                                             std::uint64_t generation, const DeviceAdmission* admission);
 
 // The snapshot in force; readers on any thread, one writer (the control thread).
 class RuntimeHolder {

@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <filesystem>
 #include <future>
 #include <thread>
 #include <vector>
@@ -55,6 +56,9 @@ struct Server::Impl {
     std::uint64_t generation = 1;
     Metrics metrics;
     std::atomic<bool> draining{false};
+    // Present when registry.sqlite is set (a restart is needed to add or move it).
+    std::unique_ptr<DeviceAdmission> admission;
+    std::unique_ptr<RegistryWatch> registry_watch;
     asio::io_context control{1};
     std::vector<std::unique_ptr<Worker>> workers;
     std::unique_ptr<tcp::acceptor> acceptor;
@@ -63,6 +67,8 @@ struct Server::Impl {
 
     Task<void> accept_loop();
     void reload();
+    Task<void> watch_registry();
+    void disconnect_unadmitted();
     Task<void> drain_and_stop();
 };
 
@@ -91,7 +97,10 @@ void Server::Impl::reload() {
             cfg.workers != old->config.workers)
             log_event(spdlog::level::warn, "config.restart_needed",
                       {{"detail", "listen and workers changes take effect after a restart"}});
-        auto next = build_runtime(std::move(cfg), ticket_keys, ++generation);
+        if (cfg.registry.sqlite != old->config.registry.sqlite)
+            log_event(spdlog::level::warn, "config.restart_needed",
+                      {{"detail", "registry.sqlite changes take effect after a restart"}});
+        auto next = build_runtime(std::move(cfg), ticket_keys, ++generation, admission.get());
         configure_logging(next->config.log);
         runtime.replace(std::move(next));
         metrics.config_reload(true);
@@ -103,6 +112,32 @@ void Server::Impl::reload() {
         metrics.config_reload(false);
         log_event(spdlog::level::err, "config.reload_failed",
                   {{"file", config_path}, {"reason", e.what()}, {"detail", "the previous configuration stays in force"}});
+    }
+}
+
+// Suspensions and revocations in the registry reach the gateway within one poll: new and
+// resumed handshakes are refused at once, and live connections of the device are closed.
+Task<void> Server::Impl::watch_registry() {
+    asio::steady_timer timer(control);
+    for (;;) {
+        timer.expires_after(std::chrono::milliseconds(500));
+        boost::system::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec || draining.load()) co_return;
+        if (registry_watch->poll()) disconnect_unadmitted();
+    }
+}
+
+void Server::Impl::disconnect_unadmitted() {
+    for (auto& w : workers) {
+        asio::post(w->io, [&w, this] {
+            w->registry.close_where([this](const ConnectionRegistry::Entry& e) {
+                if (e.device.empty() || admission->admits(e.device)) return false;
+                log_event(spdlog::level::warn, "device.disconnected",
+                          {{"device", e.device}, {"peer", e.peer}, {"reason", "no longer an active device in the registry"}});
+                return true;
+            });
+        });
     }
 }
 
@@ -144,7 +179,16 @@ Task<void> Server::Impl::drain_and_stop() {
 Server::Server(std::string config_path, config::Config initial) : impl_(std::make_unique<Impl>()) {
     impl_->config_path = std::move(config_path);
     configure_logging(initial.log);
-    impl_->runtime.replace(build_runtime(std::move(initial), impl_->ticket_keys, impl_->generation));
+    if (!initial.registry.sqlite.empty()) {
+        impl_->admission = std::make_unique<DeviceAdmission>();
+        try {
+            impl_->registry_watch = std::make_unique<RegistryWatch>(initial.registry.sqlite, *impl_->admission);
+        } catch (const std::exception& e) {
+            throw std::runtime_error("registry.sqlite: " + std::string(e.what()));
+        }
+    }
+    impl_->runtime.replace(
+        build_runtime(std::move(initial), impl_->ticket_keys, impl_->generation, impl_->admission.get()));
 }
 
 Server::~Server() = default;
@@ -157,7 +201,8 @@ int Server::run() {
     for (unsigned i = 0; i < n; ++i) {
         s.workers.push_back(std::make_unique<Worker>());
         s.contexts.push_back(std::make_unique<WorkerContext>(
-            WorkerContext{*s.workers.back()->pool, s.workers.back()->registry, s.metrics, s.draining}));
+            WorkerContext{*s.workers.back()->pool, s.workers.back()->registry, s.metrics, s.draining,
+                          s.admission.get()}));
     }
     auto& first = s.workers.front()->io;
     s.acceptor = std::make_unique<tcp::acceptor>(first);
@@ -172,6 +217,7 @@ int Server::run() {
         return 1;
     }
     asio::co_spawn(first, s.accept_loop(), asio::detached);
+    if (s.registry_watch) asio::co_spawn(s.control, s.watch_registry(), asio::detached);
     if (s.admin_acceptor)
         asio::co_spawn(first, run_admin_listener(*s.admin_acceptor, s.runtime, s.metrics), asio::detached);
 
@@ -198,7 +244,8 @@ int Server::run() {
                {"profile", cfg.tls.profile == config::TlsProfile::tls13 ? "tls13" : "tls12-high-security"},
                {"routes", std::to_string(cfg.routes.size())},
                {"server_key", rt->listener_tls.server_key.in_hardware() ? "pkcs11" : "file"},
-               {"crls", std::to_string(rt->listener_tls.verifier->crl_count())}});
+               {"crls", std::to_string(rt->listener_tls.verifier->crl_count())},
+               {"registry", s.admission ? std::to_string(s.admission->size()) + " active certificates" : "off"}});
     s.control.run();
     for (auto& w : s.workers) w->thread.join();
     // Connections still open after the drain die with their io_context.
@@ -215,7 +262,11 @@ std::string check_configuration(const std::string& config_path) {
     try {
         auto cfg = config::load_file(config_path);
         TicketKeys keys;
-        build_runtime(std::move(cfg), keys, 0);
+        DeviceAdmission admission;
+        if (!cfg.registry.sqlite.empty() && !std::filesystem::exists(cfg.registry.sqlite))
+            return config_path + ": registry.sqlite: " + cfg.registry.sqlite +
+                   " does not exist yet (sekishoctl creates it)";
+        build_runtime(std::move(cfg), keys, 0, &admission);
         return {};
     } catch (const config::ConfigError& e) {
         return e.what();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "gateway/device_admission.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/runtime.hpp"
 

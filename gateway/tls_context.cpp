@@ -64,7 +64,8 @@ TicketKeys::TicketKeys() {
         throw pki::OpensslError("generating session ticket keys");
 }
 
-ListenerTls make_listener_tls(const config::TlsConfig& tls, const TicketKeys& keys) {
+ListenerTls make_listener_tls(const config::TlsConfig& tls, const TicketKeys& keys,
+                              const DeviceAdmission* admission) {
     ListenerTls out;
     out.context = std::make_unique<ssl::context>(ssl::context::tls_server);
     SSL_CTX* ctx = out.context->native_handle();
@@ -77,7 +78,7 @@ ListenerTls make_listener_tls(const config::TlsConfig& tls, const TicketKeys& ke
     out.server_key = pki::load_private_key(tls.key, tls.pkcs11_module);
     use_private_key(ctx, out.server_key, "tls.key");
 
-    out.verifier = std::make_unique<ClientCertVerifier>(tls);
+    out.verifier = std::make_unique<ClientCertVerifier>(tls, admission);
     out.verifier->attach(ctx);
     // Tell browsers which device CAs we accept, so they offer the right certificate.
     if (auto* names = SSL_load_client_CA_file(tls.client_ca.c_str()))

@@ -33,7 +33,9 @@ struct ListenerTls {
 };
 
 // Throws std::runtime_error naming the config key and file on any problem.
-ListenerTls make_listener_tls(const config::TlsConfig& tls, const TicketKeys& keys);
+// admission: the registry's view of active devices, or nullptr when no registry is set.
+ListenerTls make_listener_tls(const config::TlsConfig& tls, const TicketKeys& keys,
+                              const DeviceAdmission* admission);
 
 // Client context for an upstream: verifies the server against ca (or the system store),
 // presents the gateway certificate when configured. TLS 1.2+ with AEAD suites only.

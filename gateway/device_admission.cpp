@@ -1,0 +1,52 @@
+#include "gateway/device_admission.hpp"
+
+#include "gateway/log.hpp"
+#include "store/sqlite_registry.hpp"
+
+#include <vector>
+
+namespace sekisho::gateway {
+
+DeviceAdmission::DeviceAdmission() : active_(std::make_shared<const Set>()) {}
+
+bool DeviceAdmission::admits(std::string_view fingerprint) const {
+    const auto set = active_.load();
+    return set->find(std::string(fingerprint)) != set->end();
+}
+
+void DeviceAdmission::replace(std::unordered_set<std::string> fingerprints) {
+    active_.store(std::make_shared<const Set>(std::move(fingerprints)));
+}
+
+RegistryWatch::RegistryWatch(const std::string& sqlite_path, DeviceAdmission& admission)
+    : path_(sqlite_path), registry_(store::open_sqlite_registry(sqlite_path)), admission_(admission) {
+    load();
+}
+
+void RegistryWatch::load() {
+    const auto revision = registry_->revision();
+    const auto fingerprints = registry_->active_fingerprints();
+    admission_.replace(std::unordered_set<std::string>(fingerprints.begin(), fingerprints.end()));
+    revision_ = revision;
+}
+
+bool RegistryWatch::poll() {
+    try {
+        if (!failed_ && registry_->revision() == revision_) return false;
+        load();
+        if (failed_) log_event(spdlog::level::warn, "registry.available", {{"database", path_}});
+        failed_ = false;
+        log_event(spdlog::level::info, "registry.updated",
+                  {{"revision", std::to_string(revision_)}, {"active_certificates", std::to_string(admission_.size())}});
+        return true;
+    } catch (const std::exception& e) {
+        if (!failed_)
+            log_event(spdlog::level::critical, "registry.unavailable",
+                      {{"database", path_}, {"reason", e.what()}, {"detail", "no terminal is admitted until it reads again"}});
+        failed_ = true;
+        admission_.replace({});
+        return true;
+    }
+}
+
+} // namespace sekisho::gateway

@@ -1,0 +1,50 @@
+// Which terminals the registry admits right now: the fingerprints of the certificates of
+// active devices. Read on every handshake (any thread); replaced as a whole when the
+// registry changes, so a suspension or revocation bites without a restart.
+#pragma once
+
+#include "store/device_registry.hpp"
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+namespace sekisho::gateway {
+
+class DeviceAdmission {
+public:
+    DeviceAdmission(); // admits nobody until the first load
+
+    bool admits(std::string_view fingerprint) const;
+    std::size_t size() const { return active_.load()->size(); }
+    void replace(std::unordered_set<std::string> fingerprints);
+
+private:
+    using Set = std::unordered_set<std::string>;
+    std::atomic<std::shared_ptr<const Set>> active_;
+};
+
+// Keeps a DeviceAdmission in step with the registry by polling its revision counter.
+// Runs on the control thread only: SQLite is never touched by an I/O thread.
+class RegistryWatch {
+public:
+    // Opens the registry and loads the admitted set; throws naming the database on failure.
+    RegistryWatch(const std::string& sqlite_path, DeviceAdmission& admission);
+
+    // Reloads when the registry changed since the last call. Returns true when it did.
+    // A registry that cannot be read fails closed: nobody is admitted until it reads again.
+    bool poll();
+
+private:
+    void load();
+
+    std::string path_;
+    std::unique_ptr<store::DeviceRegistry> registry_;
+    DeviceAdmission& admission_;
+    std::int64_t revision_ = -1;
+    bool failed_ = false;
+};
+
+} // namespace sekisho::gateway
