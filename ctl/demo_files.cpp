@@ -76,6 +76,10 @@ std::string render_demo_config(const DemoLayout& layout) {
            "  ttl: 60s\n"
            "\n" +
            upstream_tls +
+           "registry:                     # the device registry (sekishoctl device ...): a terminal\n"
+           "  sqlite: " + yaml_scalar(layout.registry.filename().string()) +
+           "         # gets in only while its certificate belongs to an active device\n"
+           "\n"
            "admin:\n"
            "  listen: 127.0.0.1:" + std::to_string(layout.admin_port) + "\n"
            "\n"
@@ -87,13 +91,14 @@ std::string render_demo_config(const DemoLayout& layout) {
            "    websocket: false\n";
 }
 
-std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki) {
+std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const std::string& device_id) {
     auto path = [&](const char* name) { return (pki.dir / name).string(); };
     boost::json::object device;
     device["cert"] = path("device.crt");
     device["key"] = path("device.key");
     device["p12"] = path("device.p12");
     device["p12_password"] = pki.p12_password;
+    device["id"] = device_id;
 
     boost::json::object demo;
     demo["config"] = (layout.dir / "sekisho.yaml").string();
@@ -102,6 +107,7 @@ std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki) {
     demo["device"] = std::move(device);
     demo["facility"] = kDemoFacility;
     demo["admin_url"] = "http://127.0.0.1:" + std::to_string(layout.admin_port) + "/";
+    demo["registry"] = layout.registry.string();
     return boost::json::serialize(demo) + "\n";
 }
 

@@ -17,13 +17,14 @@ struct DemoLayout {
     std::uint16_t admin_port = 0; // listen port + 1000
     std::string upstream;         // as given
     UpstreamUrl upstream_url;
+    std::filesystem::path registry; // absolute: dir/registry.db
 };
 
 // sekisho.yaml in the format of config/examples/sekisho.yaml; paths relative to dir.
 std::string render_demo_config(const DemoLayout& layout);
 
-// demo.json: config, gateway_url, ca_bundle, device{cert,key,p12,p12_password}, facility,
-// admin_url. Paths absolute.
-std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki);
+// demo.json: config, gateway_url, ca_bundle, device{cert,key,p12,p12_password,id}, facility,
+// admin_url, registry. Paths absolute; device_id is the demo terminal's registry id.
+std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const std::string& device_id);
 
 } // namespace sekisho::ctl

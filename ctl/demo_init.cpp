@@ -2,15 +2,43 @@
 
 #include "ctl/demo_files.hpp"
 #include "ctl/demo_pki.hpp"
+#include "ctl/device_register.hpp"
 #include "pki/pem_io.hpp"
+#include "store/sqlite_registry.hpp"
 
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 #include <system_error>
 
 namespace sekisho::ctl {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// The database and the journal files SQLite keeps next to it in WAL mode.
+void remove_registry(const fs::path& registry) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        const fs::path file = registry.string() + suffix;
+        std::error_code ec;
+        fs::remove(file, ec);
+        if (ec) throw std::runtime_error("cannot remove " + file.string() + ": " + ec.message());
+    }
+}
+
+// The demo terminal becomes an active device the way any imported certificate does.
+std::string register_demo_terminal(const fs::path& registry_path, const DemoPki& pki) {
+    std::unique_ptr<store::DeviceRegistry> registry = store::open_sqlite_registry(registry_path.string());
+    DeviceRegistration request;
+    request.facility = kDemoFacility;
+    request.name = kDemoDevice;
+    request.cert_path = (pki.dir / "device.crt").string();
+    request.actor = "demo-init";
+    return register_device(*registry, request).id;
+}
+
+} // namespace
 
 DemoInitOptions parse_demo_init_options(const std::vector<std::string>& args) {
     DemoInitOptions options;
@@ -57,11 +85,18 @@ int run_demo_init(const DemoInitOptions& options) {
     layout.admin_port = static_cast<std::uint16_t>(layout.listen_address.port + 1000);
     layout.upstream = options.upstream;
     layout.upstream_url = parse_upstream_url(options.upstream);
+    layout.registry = layout.dir / "registry.db";
 
     const fs::path config_path = layout.dir / "sekisho.yaml";
     if (fs::exists(config_path) && !options.force) {
         std::cerr << "sekishoctl demo init: " << config_path.string()
                   << " already exists; refusing to overwrite the demo there (use --force to "
+                     "replace it, or choose another DIR)\n";
+        return 1;
+    }
+    if (fs::exists(layout.registry) && !options.force) {
+        std::cerr << "sekishoctl demo init: " << layout.registry.string()
+                  << " already exists; refusing to overwrite that device registry (use --force to "
                      "replace it, or choose another DIR)\n";
         return 1;
     }
@@ -73,9 +108,11 @@ int run_demo_init(const DemoInitOptions& options) {
     }
 
     const DemoPki pki = create_demo_pki(layout.dir / "pki");
+    remove_registry(layout.registry); // --force: the old demo's devices are gone with its CA
+    const std::string device_id = register_demo_terminal(layout.registry, pki);
     pki::write_file(config_path.string(), render_demo_config(layout), 0644);
     // demo.json holds the PKCS#12 password: owner-only, like the keys.
-    pki::write_file((layout.dir / "demo.json").string(), render_demo_json(layout, pki), 0600);
+    pki::write_file((layout.dir / "demo.json").string(), render_demo_json(layout, pki, device_id), 0600);
 
     const std::string port = std::to_string(layout.listen_address.port);
     std::cout << "Sekisho demo created in " << layout.dir.string() << "\n"
@@ -89,6 +126,8 @@ int run_demo_init(const DemoInitOptions& options) {
               << kDemoFacility << ", " << kDemoDevice << ")\n"
               << "                  key " << (pki.dir / "device.key").string() << ", PKCS#12 "
               << (pki.dir / "device.p12").string() << "\n"
+              << "  registry        " << layout.registry.string() << " (demo terminal: active device "
+              << device_id << ")\n"
               << "  details         " << (layout.dir / "demo.json").string()
               << " (includes the PKCS#12 password)\n"
               << "\nTry it once the gateway runs:\n"

@@ -1,5 +1,6 @@
 // sekishoctl: the administrator's tool. main() only dispatches to a command group.
 #include "ctl/demo.hpp"
+#include "ctl/device.hpp"
 #include "ctl/usage_error.hpp"
 
 #include <cstring>
@@ -18,6 +19,8 @@ struct CommandGroup {
 
 constexpr CommandGroup kGroups[] = {
     {"demo", "set up a self-contained demo (CA, certificates, configuration)", sekisho::ctl::run_demo},
+    {"device", "terminals in the device registry (register, list, suspend, revoke, ledger, ...)",
+     sekisho::ctl::run_device},
 };
 
 std::string usage() {

@@ -1,0 +1,250 @@
+#include "ctl/device.hpp"
+
+#include "config/load.hpp"
+#include "ctl/device_args.hpp"
+#include "ctl/device_output.hpp"
+#include "ctl/device_register.hpp"
+#include "ctl/device_usage.hpp"
+#include "ctl/usage_error.hpp"
+#include "store/sqlite_registry.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdint>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+namespace sekisho::ctl {
+
+namespace {
+
+using store::DeviceStatus;
+
+// The reasons a whole device is revoked for; the CA-level ones make no sense for a terminal.
+constexpr std::array<const char*, 5> kDeviceRevocationReasons = {
+    "keyCompromise", "cessationOfOperation", "affiliationChanged", "superseded", "unspecified"};
+
+struct Context {
+    DeviceArgs args;
+    std::string actor;
+    std::string registry_path; // for messages
+    std::unique_ptr<store::DeviceRegistry> registry;
+    bool json = false;
+};
+
+void open_registry(Context& context, const std::string& config_path) {
+    const config::Config config = config::load_file(config_path);
+    if (config.registry.sqlite.empty()) {
+        throw std::runtime_error(config_path + ": registry.sqlite is not set: the device commands need the registry");
+    }
+    context.registry_path = config.registry.sqlite;
+    context.registry = store::open_sqlite_registry(config.registry.sqlite);
+}
+
+store::UnixSeconds now() { return store::system_clock_now(); }
+
+// 64 hex digits, optionally in colon-separated pairs as `openssl x509 -fingerprint` prints.
+std::optional<std::string> as_fingerprint(const std::string& text) {
+    std::string hex;
+    for (char c : text) {
+        if (c == ':') continue;
+        if (std::isxdigit(static_cast<unsigned char>(c)) == 0) return std::nullopt;
+        hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (hex.size() != 64) return std::nullopt;
+    return hex;
+}
+
+store::Device find_device(const Context& context, const std::string& id_or_fingerprint) {
+    store::DeviceRegistry& registry = *context.registry;
+    std::optional<store::Device> device;
+    if (auto fingerprint = as_fingerprint(id_or_fingerprint)) {
+        device = registry.find_device_by_fingerprint(*fingerprint);
+    } else {
+        device = registry.get_device(id_or_fingerprint);
+    }
+    if (!device) {
+        throw std::runtime_error("no device with id or certificate fingerprint '" + id_or_fingerprint +
+                                 "' in the registry " + context.registry_path + " (see 'sekishoctl device list')");
+    }
+    return *device;
+}
+
+void print_device(const Context& context, const store::Device& device) {
+    if (context.json) {
+        std::cout << json_line(device_json(device, now()));
+    } else {
+        std::cout << device_text(device, now());
+    }
+}
+
+// Option values with a fixed form; each throws std::invalid_argument, checked before the
+// registry is opened so a typo is a usage error whatever the configuration says.
+std::optional<DeviceStatus> status_option(const DeviceArgs& args) {
+    auto text = args.get("--status");
+    if (!text) return std::nullopt;
+    if (*text != "active" && *text != "suspended" && *text != "revoked") {
+        throw std::invalid_argument("--status wants active, suspended or revoked, not '" + *text + "'");
+    }
+    return store::parse_device_status(*text);
+}
+
+std::string revocation_reason_option(const DeviceArgs& args) {
+    std::string reason = args.get("--reason").value_or("unspecified");
+    if (std::find(kDeviceRevocationReasons.begin(), kDeviceRevocationReasons.end(), reason) ==
+        kDeviceRevocationReasons.end()) {
+        throw std::invalid_argument("--reason '" + reason +
+                                    "' is not a device revocation reason; use keyCompromise, "
+                                    "cessationOfOperation, affiliationChanged, superseded or unspecified");
+    }
+    return reason;
+}
+
+std::pair<std::int64_t, std::size_t> ledger_window(const DeviceArgs& args) {
+    std::int64_t since = 0;
+    std::size_t limit = 1000;
+    if (auto text = args.get("--since")) since = parse_integer_option("--since", *text, 0, INT64_MAX);
+    if (auto text = args.get("--limit")) limit = static_cast<std::size_t>(parse_integer_option("--limit", *text, 1, 1000000));
+    return {since, limit};
+}
+
+int do_register(Context& context) {
+    DeviceRegistration request;
+    request.facility = context.args.require("--facility");
+    request.name = context.args.require("--name");
+    request.cert_path = context.args.require("--cert");
+    request.issuer = context.args.get("--issuer");
+    request.actor = context.actor;
+    print_device(context, register_device(*context.registry, request));
+    return 0;
+}
+
+int do_list(Context& context) {
+    const std::optional<DeviceStatus> status = status_option(context.args);
+    const auto devices = context.registry->list_devices(context.args.get("--facility"), status);
+    if (context.json) {
+        boost::json::array items;
+        for (const auto& device : devices) items.push_back(device_json(device, now()));
+        std::cout << json_line(boost::json::object{{"devices", std::move(items)}});
+    } else {
+        std::cout << device_table(devices, now());
+    }
+    return 0;
+}
+
+int do_show(Context& context) {
+    print_device(context, find_device(context, context.args.positionals.at(0)));
+    return 0;
+}
+
+// suspend, resume and revoke: one status change, then the device as it is now.
+int do_set_status(Context& context, DeviceStatus status) {
+    const std::string reason = status == DeviceStatus::revoked ? revocation_reason_option(context.args)
+                                                                : context.args.require("--reason");
+    const store::Device device = find_device(context, context.args.positionals.at(0));
+    context.registry->set_status(device.id, status, reason, context.actor);
+    print_device(context, find_device(context, device.id));
+    return 0;
+}
+
+int do_ledger(Context& context) {
+    const auto [since, limit] = ledger_window(context.args);
+    const auto entries = context.registry->ledger(since, limit);
+    if (context.json) {
+        boost::json::array items;
+        for (const auto& entry : entries) items.push_back(ledger_entry_json(entry));
+        std::cout << json_line(boost::json::object{{"entries", std::move(items)}});
+    } else {
+        std::cout << ledger_table(entries);
+    }
+    return 0;
+}
+
+struct Subcommand {
+    const char* name;
+    std::vector<OptionSpec> options;
+    std::vector<std::string> required;
+    std::size_t positionals; // exactly this many: the device id or fingerprint
+    void (*check)(const DeviceArgs&);
+    int (*run)(Context&);
+};
+
+const std::vector<Subcommand>& subcommands() {
+    constexpr auto no_check = [](const DeviceArgs&) {};
+    static const std::vector<Subcommand> kList = {
+        {"register", {{"--facility"}, {"--name"}, {"--cert"}, {"--issuer"}}, {"--facility", "--name", "--cert"}, 0,
+         no_check, do_register},
+        {"list", {{"--facility"}, {"--status"}}, {}, 0, [](const DeviceArgs& a) { status_option(a); }, do_list},
+        {"show", {}, {}, 1, no_check, do_show},
+        {"suspend", {{"--reason"}}, {"--reason"}, 1, no_check,
+         [](Context& c) { return do_set_status(c, DeviceStatus::suspended); }},
+        {"resume", {{"--reason"}}, {"--reason"}, 1, no_check,
+         [](Context& c) { return do_set_status(c, DeviceStatus::active); }},
+        {"revoke", {{"--reason"}}, {}, 1, [](const DeviceArgs& a) { revocation_reason_option(a); },
+         [](Context& c) { return do_set_status(c, DeviceStatus::revoked); }},
+        {"ledger", {{"--since"}, {"--limit"}}, {}, 0, [](const DeviceArgs& a) { ledger_window(a); }, do_ledger},
+    };
+    return kList;
+}
+
+bool is_help(const std::string& arg) { return arg == "--help" || arg == "-h" || arg == "help"; }
+
+// The shared options may come before the subcommand too: `device --config F list`.
+std::size_t subcommand_index(const std::vector<std::string>& args) {
+    std::size_t i = 0;
+    while (i < args.size()) {
+        const std::string& arg = args[i];
+        if (arg == "--config" || arg == "--actor") {
+            i += 2;
+        } else if (arg == "--json" || arg.starts_with("--config=") || arg.starts_with("--actor=")) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
+} // namespace
+
+int run_device(const std::vector<std::string>& args) {
+    const std::size_t index = subcommand_index(args);
+    if (index >= args.size()) throw UsageError("device: missing subcommand", device_usage());
+    const std::string& name = args[index];
+    if (is_help(name)) {
+        std::cout << device_usage();
+        return 0;
+    }
+    const auto& list = subcommands();
+    auto sub = std::find_if(list.begin(), list.end(), [&](const Subcommand& s) { return name == s.name; });
+    if (sub == list.end()) throw UsageError("device: unknown subcommand '" + name + "'", device_usage());
+
+    const std::string& usage = device_usage(sub->name);
+    std::vector<std::string> rest(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(index));
+    rest.insert(rest.end(), args.begin() + static_cast<std::ptrdiff_t>(index) + 1, args.end());
+    if (std::any_of(rest.begin(), rest.end(), [](const std::string& a) { return a == "--help" || a == "-h"; })) {
+        std::cout << usage;
+        return 0;
+    }
+    Context context;
+    try {
+        context.args = parse_device_args(rest, sub->options, sub->positionals);
+        if (context.args.positionals.size() < sub->positionals) throw std::invalid_argument("missing ID");
+        for (const auto& option : sub->required) context.args.require(option);
+        sub->check(context.args);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("device ") + sub->name + ": " + e.what(), usage);
+    }
+    context.json = context.args.has("--json");
+    context.actor = actor_of(context.args);
+    open_registry(context, config_path_of(context.args));
+    return sub->run(context);
+}
+
+} // namespace sekisho::ctl

@@ -1,0 +1,105 @@
+#include "ctl/device_args.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace sekisho::ctl {
+
+namespace {
+
+const std::vector<OptionSpec> kCommonOptions = {
+    {"--config", true},
+    {"--actor", true},
+    {"--json", false},
+};
+
+const OptionSpec* find_option(const std::vector<OptionSpec>& options, const std::string& name) {
+    for (const auto* list : {&options, &kCommonOptions}) {
+        auto it = std::find_if(list->begin(), list->end(), [&](const OptionSpec& o) { return o.name == name; });
+        if (it != list->end()) return &*it;
+    }
+    return nullptr;
+}
+
+const char* non_empty_env(const char* name) {
+    const char* value = std::getenv(name);
+    return value != nullptr && *value != '\0' ? value : nullptr;
+}
+
+} // namespace
+
+std::optional<std::string> DeviceArgs::get(const std::string& option) const {
+    auto it = values.find(option);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+}
+
+const std::string& DeviceArgs::require(const std::string& option) const {
+    auto it = values.find(option);
+    if (it == values.end()) throw std::invalid_argument("missing " + option);
+    return it->second;
+}
+
+DeviceArgs parse_device_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& options,
+                             std::size_t max_positionals) {
+    DeviceArgs parsed;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (!arg.starts_with("--")) {
+            if (parsed.positionals.size() == max_positionals) {
+                throw std::invalid_argument(max_positionals == 0 ? "unexpected argument '" + arg + "'"
+                                                                 : "too many arguments ('" + arg + "')");
+            }
+            parsed.positionals.push_back(arg);
+            continue;
+        }
+        const std::size_t equals = arg.find('=');
+        const std::string name = arg.substr(0, equals);
+        const OptionSpec* spec = find_option(options, name);
+        if (spec == nullptr) throw std::invalid_argument("unknown option '" + name + "'");
+        if (parsed.values.contains(name)) throw std::invalid_argument(name + " given more than once");
+        std::string value;
+        if (!spec->takes_value) {
+            if (equals != std::string::npos) throw std::invalid_argument(name + " takes no value");
+        } else if (equals != std::string::npos) {
+            value = arg.substr(equals + 1);
+        } else if (i + 1 < args.size()) {
+            value = args[++i];
+        } else {
+            throw std::invalid_argument(name + " needs a value");
+        }
+        if (spec->takes_value && value.empty()) throw std::invalid_argument(name + " needs a non-empty value");
+        parsed.values.emplace(name, std::move(value));
+    }
+    return parsed;
+}
+
+std::string config_path_of(const DeviceArgs& args) {
+    if (auto path = args.get("--config")) return *path;
+    if (const char* env = non_empty_env("SEKISHO_CONFIG")) return env;
+    return "/etc/sekisho/sekisho.yaml";
+}
+
+std::string actor_of(const DeviceArgs& args) {
+    if (auto actor = args.get("--actor")) return *actor;
+    for (const char* name : {"SUDO_USER", "USER"}) {
+        if (const char* user = non_empty_env(name)) return std::string("admin:") + user;
+    }
+    return "admin:unknown";
+}
+
+long long parse_integer_option(const std::string& option, const std::string& text, long long min,
+                               long long max) {
+    long long value = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || value < min || value > max) {
+        throw std::invalid_argument(option + " wants a whole number from " + std::to_string(min) + " to " +
+                                    std::to_string(max) + ", not '" + text + "'");
+    }
+    return value;
+}
+
+} // namespace sekisho::ctl

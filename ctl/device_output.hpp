@@ -1,0 +1,36 @@
+// How `sekishoctl device` shows devices and ledger entries: as JSON (--json) or as text.
+#pragma once
+
+#include "store/device_registry.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <string>
+#include <vector>
+
+namespace sekisho::ctl {
+
+// "2025-04-01T09:30:00Z"
+std::string iso_time(store::UnixSeconds seconds);
+
+// {id, facility, name, status, created_at, created_by, updated_at, updated_by,
+//  certificates: [{serial, fingerprint_sha256, issuer, not_before, not_after, issued_at,
+//  status: valid|expired|revoked, revoked_at, revocation_reason}]}; times in Unix seconds.
+boost::json::object device_json(const store::Device& device, store::UnixSeconds now);
+
+// {seq, at, actor, action, subject, reason, details (the stored JSON object)}
+boost::json::object ledger_entry_json(const store::LedgerEntry& entry);
+
+// Multi-line description of one device and its certificates.
+std::string device_text(const store::Device& device, store::UnixSeconds now);
+
+// One row per device: ID, FACILITY, NAME, STATUS, CERTS, VALID UNTIL.
+std::string device_table(const std::vector<store::Device>& devices, store::UnixSeconds now);
+
+// One row per entry: SEQ, AT, ACTOR, ACTION, SUBJECT, REASON, DETAILS.
+std::string ledger_table(const std::vector<store::LedgerEntry>& entries);
+
+// The document followed by a newline, for stdout.
+std::string json_line(const boost::json::value& document);
+
+} // namespace sekisho::ctl

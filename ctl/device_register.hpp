@@ -1,0 +1,25 @@
+// Importing an existing terminal certificate into the registry as a new device: the one code
+// path behind `sekishoctl device register` and the demo terminal of `sekishoctl demo init`.
+#pragma once
+
+#include "store/device_registry.hpp"
+
+#include <optional>
+#include <string>
+
+namespace sekisho::ctl {
+
+struct DeviceRegistration {
+    std::string facility;
+    std::string name;
+    std::string cert_path;             // PEM; the first certificate is the device's
+    std::optional<std::string> issuer; // default: the issuer's CN (else its whole subject)
+    std::string actor;
+};
+
+// Checks the certificate (clientAuth EKU, not a CA, not expired, serial and fingerprint not
+// yet registered), then creates the device and adds the certificate. Returns the device as
+// stored. Throws std::runtime_error naming the file and the reason, or store::RegistryError.
+store::Device register_device(store::DeviceRegistry& registry, const DeviceRegistration& request);
+
+} // namespace sekisho::ctl
