@@ -93,6 +93,25 @@ struct Route {
     std::string audience; // "aud" of the assertion; defaults to the route name
 };
 
+// The device-issuing CA that enrollment signs with (EST, the enrollment page).
+struct IssuingCaConfig {
+    std::string name = "device-ca"; // in /crl/<name>.crl and the ledger
+    std::string certificate;        // PEM: the issuing CA certificate
+    std::string key;                // PEM file or pkcs11: URI (tls.pkcs11_module)
+    std::string chain;              // PEM: the rest of the chain up to the root (for /cacerts)
+    std::string crl;                // where the CRL is written (also list it in tls.crl)
+};
+
+// The enrollment listener: TLS with server authentication only (terminals have no
+// certificate yet), serving EST (RFC 7030), the browser enrollment page and the CRL.
+struct EnrollmentConfig {
+    std::optional<Endpoint> listen; // absent = no enrollment listener
+    std::string public_url;         // how terminals reach it, e.g. https://enroll.example.jp:8444
+    IssuingCaConfig ca;
+    Seconds device_validity{365 * 86400};
+    Seconds crl_validity{86400};      // nextUpdate; the CRL is renewed well before it
+};
+
 // The device registry: when set, a terminal is admitted only while its certificate belongs
 // to an active device there (the registry is authoritative, not just the CA signature).
 struct RegistryConfig {
@@ -115,6 +134,7 @@ struct Config {
     UpstreamTlsConfig upstream_tls; // default for every https:// route
     AdminConfig admin;
     RegistryConfig registry;
+    EnrollmentConfig enrollment;
     std::vector<Route> routes;
 };
 

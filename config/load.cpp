@@ -47,6 +47,11 @@ Config read_config(detail::MapReader& root) {
     }
     detail::read_admin(root, config.admin);
     if (root.has("registry")) detail::read_registry(root, config.registry);
+    if (root.has("enrollment")) {
+        detail::read_enrollment(root, have_pkcs11_module, config.enrollment);
+        if (config.registry.sqlite.empty())
+            root.problem("enrollment", "needs registry.sqlite: enrolled terminals are recorded in the registry");
+    }
     detail::read_routes(root, have_pkcs11_module, config.routes);
     root.finish();
     return config;

@@ -139,6 +139,34 @@ void read_registry(MapReader& root, RegistryConfig& out) {
     section->finish();
 }
 
+void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig& out) {
+    auto section = root.mapping("enrollment");
+    if (!section) return;
+    section->require("listen", "the enrollment listener, e.g. 0.0.0.0:8444");
+    Endpoint listen;
+    if (section->read_endpoint("listen", listen)) out.listen = listen;
+    section->require("public_url", "how terminals reach the enrollment listener, e.g. https://enroll.example.jp:8444");
+    if (section->read_text("public_url", out.public_url)) {
+        if (!out.public_url.starts_with("https://"))
+            section->problem("public_url", "must start with https:// (enrollment is only over TLS)");
+        while (out.public_url.ends_with('/')) out.public_url.pop_back();
+    }
+    if (auto ca = section->mapping("ca")) {
+        ca->read_text("name", out.ca.name);
+        ca->require("certificate", "PEM file of the device-issuing CA certificate");
+        ca->read_file("certificate", out.ca.certificate);
+        ca->require("key", "PEM file of the issuing CA key, or a pkcs11: URI");
+        read_private_key(*ca, "key", have_pkcs11_module, out.ca.key);
+        ca->read_file("chain", out.ca.chain);
+        ca->require("crl", "where the CA's CRL is written (list the same file in tls.crl)");
+        ca->read_data_file("crl", out.ca.crl);
+        ca->finish();
+    }
+    section->read_duration("device_validity", out.device_validity, Seconds(86400), Seconds(3650 * 86400));
+    section->read_duration("crl_validity", out.crl_validity, Seconds(3600), Seconds(30 * 86400));
+    section->finish();
+}
+
 UpstreamTlsConfig read_upstream_tls(MapReader& section, bool have_pkcs11_module) {
     UpstreamTlsConfig out;
     section.read_file("ca", out.ca);

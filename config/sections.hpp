@@ -17,6 +17,7 @@ void read_timeouts(MapReader& root, TimeoutsConfig& out);
 void read_assertion(MapReader& root, AssertionConfig& out);
 void read_admin(MapReader& root, AdminConfig& out);
 void read_registry(MapReader& root, RegistryConfig& out);
+void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig& out);
 
 // `section` holds ca / certificate / key / server_name: the global upstream_tls or a
 // route's own. A pkcs11: key needs tls.pkcs11_module (have_pkcs11_module).

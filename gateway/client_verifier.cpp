@@ -125,6 +125,22 @@ int ClientCertVerifier::verify_callback(int preverify_ok, X509_STORE_CTX* sctx) 
     return 0;
 }
 
+void ClientCertVerifier::attach_optional(SSL_CTX* ctx) {
+    X509_STORE_up_ref(store_.get());
+    SSL_CTX_set_cert_store(ctx, store_.get());
+    SSL_CTX_set_ex_data(ctx, verifier_index(), this);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, &optional_verify_callback);
+}
+
+int ClientCertVerifier::optional_verify_callback(int preverify_ok, X509_STORE_CTX* sctx) {
+    auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
+    const auto* self =
+        static_cast<const ClientCertVerifier*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), verifier_index()));
+    if (self) self->decide(preverify_ok, sctx); // records the error in the verify result
+    else X509_STORE_CTX_set_error(sctx, X509_V_ERR_UNSPECIFIED);
+    return 1;
+}
+
 int ClientCertVerifier::verify_now(X509* leaf) const {
     pki::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     if (!ctx || X509_STORE_CTX_init(ctx.get(), store_.get(), leaf, nullptr) != 1) return X509_V_ERR_OUT_OF_MEM;

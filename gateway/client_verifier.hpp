@@ -24,6 +24,10 @@ public:
     // The verifier must outlive ctx and every SSL made from it.
     void attach(SSL_CTX* ctx);
 
+    // For the enrollment listener: a client certificate is asked for but optional, and a bad
+    // one does not abort the handshake; SSL_get_verify_result() tells whether it passed.
+    void attach_optional(SSL_CTX* ctx);
+
     // Why the handshake on ssl failed, given OpenSSL's reason code from the failed call.
     static HandshakeRefusal classify_failure(SSL* ssl, unsigned long openssl_error);
 
@@ -38,6 +42,7 @@ public:
 
 private:
     static int verify_callback(int preverify_ok, X509_STORE_CTX* ctx);
+    static int optional_verify_callback(int preverify_ok, X509_STORE_CTX* ctx);
     // The checks beyond the chain, on the leaf: clientAuth EKU, then the registry.
     // Returns X509_V_OK or the error to report.
     int check_leaf(X509* leaf) const;

@@ -17,6 +17,10 @@ std::shared_ptr<const Runtime> build_runtime(config::Config cfg, const TicketKey
     const auto& c = rt->config;
     rt->listener_tls = make_listener_tls(c.tls, keys, admission);
     rt->routes = std::make_unique<RouteTable>(rt->config.routes);
+    if (c.enrollment.listen) {
+        rt->enrollment_verifier = std::make_unique<ClientCertVerifier>(c.tls, admission);
+        rt->enrollment_tls = make_enrollment_tls(c.tls, rt->listener_tls.server_key, *rt->enrollment_verifier);
+    }
     try {
         rt->signer = std::make_unique<pki::Es256Signer>(pki::load_private_key(c.assertion.signing_key));
     } catch (const std::exception& e) {

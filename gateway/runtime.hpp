@@ -28,6 +28,9 @@ struct Runtime {
     std::unique_ptr<RouteTable> routes;
     std::unique_ptr<pki::Es256Signer> signer;
     std::map<std::string, std::shared_ptr<UpstreamTls>> upstream_tls; // by route name
+    // Present when enrollment.listen is set.
+    std::unique_ptr<ClientCertVerifier> enrollment_verifier;
+    std::unique_ptr<boost::asio::ssl::context> enrollment_tls;
 
     const UpstreamTls* upstream_tls_for(const config::Route& route) const;
 };

@@ -3,7 +3,10 @@
 #include "config/load.hpp"
 #include "gateway/admin_server.hpp"
 #include "gateway/connection.hpp"
+#include "gateway/enrollment_listener.hpp"
+#include "gateway/issuing_ca.hpp"
 #include "gateway/log.hpp"
+#include "store/sqlite_registry.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -59,6 +62,13 @@ struct Server::Impl {
     // Present when registry.sqlite is set (a restart is needed to add or move it).
     std::unique_ptr<DeviceAdmission> admission;
     std::unique_ptr<RegistryWatch> registry_watch;
+    // Present when enrollment.listen is set (restart to add or change).
+    std::unique_ptr<IssuingCa> issuing_ca;
+    std::unique_ptr<store::DeviceRegistry> crl_registry; // control thread only
+    std::unique_ptr<EnrollmentService> enrollment;
+    std::unique_ptr<EnrollmentContext> enrollment_context;
+    std::unique_ptr<tcp::acceptor> enrollment_acceptor;
+    asio::thread_pool blocking{2}; // SQLite, CA key: never on an I/O thread
     asio::io_context control{1};
     std::vector<std::unique_ptr<Worker>> workers;
     std::unique_ptr<tcp::acceptor> acceptor;
@@ -68,6 +78,7 @@ struct Server::Impl {
     Task<void> accept_loop();
     void reload();
     Task<void> watch_registry();
+    void refresh_crl();
     void disconnect_unadmitted();
     Task<void> drain_and_stop();
 };
@@ -119,12 +130,27 @@ void Server::Impl::reload() {
 // resumed handshakes are refused at once, and live connections of the device are closed.
 Task<void> Server::Impl::watch_registry() {
     asio::steady_timer timer(control);
-    for (;;) {
+    for (unsigned tick = 1;; ++tick) {
         timer.expires_after(std::chrono::milliseconds(500));
         boost::system::error_code ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (ec || draining.load()) co_return;
-        if (registry_watch->poll()) disconnect_unadmitted();
+        const bool changed = registry_watch->poll();
+        if (changed) disconnect_unadmitted();
+        if (changed || tick % 120 == 0) refresh_crl(); // and once a minute, for nextUpdate
+    }
+}
+
+// The issuing CA's CRL follows the registry (revocations, suspensions as holds) and is
+// renewed before nextUpdate; the main listener then reloads so its own copy never expires.
+void Server::Impl::refresh_crl() {
+    if (!issuing_ca) return;
+    try {
+        if (!issuing_ca->refresh_crl(*crl_registry)) return;
+        log_event(spdlog::level::info, "crl.published", {{"ca", issuing_ca->name()}});
+        reload();
+    } catch (const std::exception& e) {
+        log_event(spdlog::level::err, "crl.publish_failed", {{"ca", issuing_ca->name()}, {"reason", e.what()}});
     }
 }
 
@@ -148,6 +174,7 @@ Task<void> Server::Impl::drain_and_stop() {
     asio::post(workers.front()->io, [this] {
         boost::system::error_code ec;
         acceptor->close(ec);
+        if (enrollment_acceptor) enrollment_acceptor->close(ec);
     });
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     asio::steady_timer timer(control);
@@ -187,6 +214,17 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
             throw std::runtime_error("registry.sqlite: " + std::string(e.what()));
         }
     }
+    if (initial.enrollment.listen) {
+        try {
+            impl_->issuing_ca = std::make_unique<IssuingCa>(initial.enrollment, initial.tls.pkcs11_module);
+            impl_->crl_registry = store::open_sqlite_registry(initial.registry.sqlite);
+            impl_->enrollment = std::make_unique<EnrollmentService>(
+                *impl_->issuing_ca, store::open_sqlite_registry(initial.registry.sqlite));
+            impl_->issuing_ca->publish_crl(*impl_->crl_registry); // fresh before the listener loads it
+        } catch (const std::exception& e) {
+            throw std::runtime_error("enrollment: " + std::string(e.what()));
+        }
+    }
     impl_->runtime.replace(
         build_runtime(std::move(initial), impl_->ticket_keys, impl_->generation, impl_->admission.get()));
 }
@@ -208,6 +246,10 @@ int Server::run() {
     s.acceptor = std::make_unique<tcp::acceptor>(first);
     try {
         open_acceptor(*s.acceptor, resolve_listen(first, cfg.listen));
+        if (cfg.enrollment.listen && s.enrollment) {
+            s.enrollment_acceptor = std::make_unique<tcp::acceptor>(first);
+            open_acceptor(*s.enrollment_acceptor, resolve_listen(first, *cfg.enrollment.listen));
+        }
         if (cfg.admin.listen) {
             s.admin_acceptor = std::make_unique<tcp::acceptor>(first);
             open_acceptor(*s.admin_acceptor, resolve_listen(first, *cfg.admin.listen));
@@ -218,6 +260,10 @@ int Server::run() {
     }
     asio::co_spawn(first, s.accept_loop(), asio::detached);
     if (s.registry_watch) asio::co_spawn(s.control, s.watch_registry(), asio::detached);
+    if (s.enrollment_acceptor) {
+        s.enrollment_context = std::make_unique<EnrollmentContext>(EnrollmentContext{s.runtime, *s.enrollment, s.blocking});
+        asio::co_spawn(first, run_enrollment_listener(*s.enrollment_acceptor, *s.enrollment_context), asio::detached);
+    }
     if (s.admin_acceptor)
         asio::co_spawn(first, run_admin_listener(*s.admin_acceptor, s.runtime, s.metrics), asio::detached);
 
@@ -245,12 +291,15 @@ int Server::run() {
                {"routes", std::to_string(cfg.routes.size())},
                {"server_key", rt->listener_tls.server_key.in_hardware() ? "pkcs11" : "file"},
                {"crls", std::to_string(rt->listener_tls.verifier->crl_count())},
+               {"enrollment", cfg.enrollment.listen && s.enrollment ? cfg.enrollment.listen->to_string() : "off"},
                {"registry", s.admission ? std::to_string(s.admission->size()) + " active certificates" : "off"}});
     s.control.run();
     for (auto& w : s.workers) w->thread.join();
+    s.blocking.join();
     // Connections still open after the drain die with their io_context.
     for (auto& w : s.workers) w->pool->clear();
     s.admin_acceptor.reset();
+    s.enrollment_acceptor.reset();
     s.acceptor.reset();
     s.workers.clear();
     s.contexts.clear();

@@ -102,6 +102,22 @@ ListenerTls make_listener_tls(const config::TlsConfig& tls, const TicketKeys& ke
     return out;
 }
 
+std::unique_ptr<ssl::context> make_enrollment_tls(const config::TlsConfig& tls, const pki::PrivateKey& server_key,
+                                                 ClientCertVerifier& verifier) {
+    auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
+    SSL_CTX* ctx = context->native_handle();
+    apply_common_policy(ctx);
+    const bool tls12 = tls.profile == config::TlsProfile::tls12_high_security;
+    SSL_CTX_set_min_proto_version(ctx, tls12 ? TLS1_2_VERSION : TLS1_3_VERSION);
+    use_certificate_chain(ctx, tls.certificate, "tls.certificate");
+    use_private_key(ctx, server_key, "tls.key");
+    verifier.attach_optional(ctx);
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_set_num_tickets(ctx, 0);
+    return context;
+}
+
 std::unique_ptr<ssl::context> make_upstream_tls(const config::UpstreamTlsConfig& up,
                                                 const std::string& pkcs11_module,
                                                 pki::PrivateKey& key_holder) {

@@ -37,6 +37,12 @@ struct ListenerTls {
 ListenerTls make_listener_tls(const config::TlsConfig& tls, const TicketKeys& keys,
                               const DeviceAdmission* admission);
 
+// The enrollment listener's context: the main listener's certificate and key, the same
+// profile, and an optional client certificate (for EST renewal) checked by `verifier`.
+std::unique_ptr<boost::asio::ssl::context> make_enrollment_tls(const config::TlsConfig& tls,
+                                                               const pki::PrivateKey& server_key,
+                                                               ClientCertVerifier& verifier);
+
 // Client context for an upstream: verifies the server against ca (or the system store),
 // presents the gateway certificate when configured. TLS 1.2+ with AEAD suites only.
 std::unique_ptr<boost::asio::ssl::context> make_upstream_tls(const config::UpstreamTlsConfig& up,

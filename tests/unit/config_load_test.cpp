@@ -11,7 +11,8 @@ void write_example_files(const TempDir& dir) {
     for (const char* name :
          {"pki/server.crt", "pki/server.key", "pki/device-ca-bundle.pem", "pki/device-ca.crl",
           "pki/root-ca.crl", "pki/assertion.key", "pki/upstream-ca.pem",
-          "pki/gateway-client.crt", "pki/gateway-client.key"}) {
+          "pki/gateway-client.crt", "pki/gateway-client.key", "pki/device-ca.crt", "pki/device-ca.key",
+          "pki/root-ca.crt"}) {
         dir.write(name);
     }
 }

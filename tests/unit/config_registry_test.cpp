@@ -28,3 +28,34 @@ TEST_CASE("registry problems name the key and the missing folder", "[config]") {
     CHECK(problems[0].key == "registry.sqlite");
     CHECK(problems[1].key == "registry.path");
 }
+
+TEST_CASE("enrollment: the issuing CA and a public https URL; it needs the registry", "[config]") {
+    TempDir dir;
+    write_minimal_files(dir);
+    dir.write("ca.crt");
+    dir.write("ca.key");
+    const std::string enrollment = "enrollment:\n  listen: 127.0.0.1:8444\n  public_url: https://enroll.example.jp:8444/\n"
+                                   "  ca:\n    certificate: ca.crt\n    key: ca.key\n    crl: device-ca.crl\n"
+                                   "  device_validity: 30d\n";
+    const Config config = load_text(minimal_config + "registry:\n  sqlite: r.db\n" + enrollment, "test.yaml", dir.str());
+    REQUIRE(config.enrollment.listen.has_value());
+    CHECK(config.enrollment.listen->port == 8444);
+    CHECK(config.enrollment.public_url == "https://enroll.example.jp:8444");
+    CHECK(config.enrollment.ca.name == "device-ca");
+    CHECK(config.enrollment.ca.crl == (dir.path() / "device-ca.crl").string());
+    CHECK(config.enrollment.device_validity == Seconds(30 * 86400));
+    CHECK(config.enrollment.crl_validity == Seconds(86400));
+
+    auto problems = problems_of(minimal_config + enrollment, dir);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].key == "enrollment");
+    CHECK_THAT(problems[0].reason, Catch::Contains("registry.sqlite"));
+
+    problems = problems_of(minimal_config + "registry:\n  sqlite: r.db\nenrollment:\n  listen: 127.0.0.1:8444\n"
+                                            "  public_url: http://plain\n",
+                           dir);
+    std::vector<std::string> keys;
+    for (const auto& p : problems) keys.push_back(p.key);
+    CHECK(std::find(keys.begin(), keys.end(), "enrollment.public_url") != keys.end());
+    CHECK(std::find(keys.begin(), keys.end(), "enrollment.ca.certificate") != keys.end());
+}

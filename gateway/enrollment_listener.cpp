@@ -1,0 +1,104 @@
+#include "gateway/enrollment_listener.hpp"
+
+#include "gateway/http_error.hpp"
+#include "gateway/log.hpp"
+#include "gateway/request_checks.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include <openssl/ssl.h>
+
+namespace sekisho::gateway {
+namespace {
+
+constexpr std::size_t max_enrollment_body = 64 * 1024; // a CSR is a few hundred bytes
+
+EnrollmentRequest to_enrollment_request(const Request& req, const std::string& peer, X509* verified_cert) {
+    EnrollmentRequest out;
+    out.method = std::string(req.method_string());
+    out.path = std::string(target_path(req.target()));
+    out.authorization = std::string(req[http::field::authorization]);
+    out.content_type = std::string(req[http::field::content_type]);
+    out.body = req.body();
+    out.peer = peer;
+    out.client_certificate = verified_cert;
+    return out;
+}
+
+Response to_response(const EnrollmentReply& reply, const Request& req) {
+    Response res{static_cast<http::status>(reply.status), req.version()};
+    res.set(http::field::server, "sekisho");
+    res.set(http::field::content_type, reply.content_type);
+    res.set(http::field::cache_control, "no-store");
+    for (const auto& [name, value] : reply.headers) res.set(name, value);
+    res.body() = reply.body;
+    res.keep_alive(req.keep_alive());
+    res.prepare_payload();
+    return res;
+}
+
+Task<void> serve_enrollment(tcp::socket socket, std::shared_ptr<const Runtime> rt, EnrollmentContext& ctx) {
+    boost::system::error_code ec;
+    auto remote = socket.remote_endpoint(ec);
+    if (ec) co_return;
+    const std::string peer = remote.address().to_string() + ":" + std::to_string(remote.port());
+    ClientStream stream(beast::tcp_stream(std::move(socket)), *rt->enrollment_tls);
+    auto& tcp = beast::get_lowest_layer(stream);
+    tcp.expires_after(rt->config.timeouts.handshake);
+    co_await stream.async_handshake(asio::ssl::stream_base::server, awaitable_ec(ec));
+    if (ec) {
+        log_event(spdlog::level::info, "enrollment.handshake_failed", {{"peer", peer}, {"detail", ec.message()}});
+        co_return;
+    }
+    SSL* ssl = stream.native_handle();
+    X509* cert = SSL_get0_peer_certificate(ssl);
+    X509* verified = cert && SSL_get_verify_result(ssl) == X509_V_OK ? cert : nullptr;
+
+    beast::flat_buffer buffer;
+    for (;;) {
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(8192);
+        parser.body_limit(max_enrollment_body);
+        tcp.expires_after(rt->config.timeouts.request_header);
+        co_await http::async_read(stream, buffer, parser, awaitable_ec(ec));
+        if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
+            ec == asio::ssl::error::stream_truncated)
+            break;
+        if (ec) {
+            auto rejection = rejection_for_parse_error(ec);
+            log_event(spdlog::level::warn, "enrollment.rejected", {{"peer", peer}, {"detail", rejection.detail}});
+            auto res = make_error_response(rejection.status, "The enrollment service refused this request.", false);
+            co_await http::async_write(stream, res, awaitable_ec(ec));
+            break;
+        }
+        const auto& req = parser.get();
+        auto request = to_enrollment_request(req, peer, verified);
+        auto& service = ctx.service;
+        auto reply = co_await asio::co_spawn(
+            ctx.blocking, [&service, &request]() -> Task<EnrollmentReply> { co_return service.handle(request); },
+            asio::use_awaitable);
+        auto res = to_response(reply, req);
+        const bool keep_alive = res.keep_alive();
+        tcp.expires_after(rt->config.timeouts.request_body);
+        co_await http::async_write(stream, res, awaitable_ec(ec));
+        if (ec || !keep_alive) break;
+    }
+    tcp.expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(awaitable_ec(ec));
+}
+
+} // namespace
+
+Task<void> run_enrollment_listener(tcp::acceptor& acceptor, EnrollmentContext& context) {
+    for (;;) {
+        boost::system::error_code ec;
+        auto socket = co_await acceptor.async_accept(awaitable_ec(ec));
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+        if (ec) continue;
+        asio::co_spawn(acceptor.get_executor(), serve_enrollment(std::move(socket), context.runtime.current(), context),
+                       asio::detached);
+    }
+}
+
+} // namespace sekisho::gateway

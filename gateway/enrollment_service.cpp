@@ -1,0 +1,155 @@
+#include "gateway/enrollment_service.hpp"
+
+#include "gateway/log.hpp"
+#include "pki/certificate.hpp"
+#include "pki/csr_policy.hpp"
+#include "pki/est_messages.hpp"
+
+#include <boost/beast/core/string.hpp>
+
+#include <chrono>
+#include <optional>
+
+namespace sekisho::gateway {
+namespace {
+
+constexpr std::string_view est_prefix = "/.well-known/est/";
+constexpr const char* pkcs7_certs_only = "application/pkcs7-mime; smime-type=certs-only";
+
+EnrollmentReply text(unsigned status, std::string body) {
+    EnrollmentReply r;
+    r.status = status;
+    r.body = std::move(body) + "\n";
+    return r;
+}
+
+EnrollmentReply unauthorized(std::string body) {
+    auto r = text(401, std::move(body));
+    r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"sekisho-enrollment\", charset=\"UTF-8\"");
+    return r;
+}
+
+EnrollmentReply certs_reply(const std::vector<X509*>& certs) {
+    EnrollmentReply r;
+    r.content_type = pkcs7_certs_only;
+    r.body = pki::base64_encode(pki::certs_only_pkcs7_der(certs), true);
+    r.headers.emplace_back("Content-Transfer-Encoding", "base64");
+    return r;
+}
+
+// "Basic base64(user:password)" → (user, password).
+std::optional<std::pair<std::string, std::string>> basic_credentials(std::string_view header) {
+    if (header.size() < 6 || !boost::beast::iequals(header.substr(0, 6), "Basic ")) return std::nullopt;
+    auto decoded = pki::base64_decode(header.substr(6));
+    if (!decoded) return std::nullopt;
+    auto colon = decoded->find(':');
+    if (colon == std::string::npos) return std::nullopt;
+    return std::make_pair(decoded->substr(0, colon), decoded->substr(colon + 1));
+}
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// The CSR of an EST body, checked against the policy: (public key, "") or (nullptr, why not).
+std::pair<pki::EvpPkeyPtr, std::string> checked_public_key(const EnrollmentRequest& req) {
+    try {
+        auto csr = pki::parse_est_csr(req.body);
+        auto check = pki::check_csr(csr.get(), pki::CsrPolicy{});
+        if (!check.ok) return {nullptr, check.reason};
+        return {std::move(check.public_key), ""};
+    } catch (const std::exception& e) {
+        return {nullptr, std::string("the body is not a base64 PKCS#10 CSR: ") + e.what()};
+    }
+}
+
+} // namespace
+
+EnrollmentService::EnrollmentService(IssuingCa& ca, std::unique_ptr<store::DeviceRegistry> registry)
+    : ca_(ca), registry_(std::move(registry)) {}
+
+EnrollmentReply EnrollmentService::handle(const EnrollmentRequest& req) {
+    try {
+        if (req.path.starts_with("/crl/") && req.path.ends_with(".crl")) {
+            if (req.method != "GET" && req.method != "HEAD") return text(405, "GET only");
+            return crl(req.path.substr(5, req.path.size() - 9));
+        }
+        if (!req.path.starts_with(est_prefix)) return text(404, "no such page");
+        const auto op = req.path.substr(est_prefix.size());
+        if (op == "cacerts") {
+            if (req.method != "GET" && req.method != "HEAD") return text(405, "GET only");
+            return cacerts();
+        }
+        if (op == "simpleenroll" || op == "simplereenroll") {
+            if (req.method != "POST") return text(405, "POST only");
+            return op == "simpleenroll" ? simpleenroll(req) : simplereenroll(req);
+        }
+        return text(404, "unsupported EST operation");
+    } catch (const std::exception& e) {
+        log_event(spdlog::level::err, "enrollment.failed", {{"path", req.path}, {"peer", req.peer}, {"reason", e.what()}});
+        return text(500, "enrollment failed; the administrator can see why in the gateway log");
+    }
+}
+
+EnrollmentReply EnrollmentService::cacerts() { return certs_reply(ca_.chain()); }
+
+EnrollmentReply EnrollmentService::crl(const std::string& name) {
+    EnrollmentReply r;
+    r.content_type = "application/pkix-crl";
+    if (name != ca_.name()) return text(404, "no CRL of that name");
+    r.body = ca_.current_crl_der();
+    if (r.body.empty()) return text(404, "no CRL published yet");
+    return r;
+}
+
+EnrollmentReply EnrollmentService::simpleenroll(const EnrollmentRequest& req) {
+    auto credentials = basic_credentials(req.authorization);
+    if (!credentials) return unauthorized("enrollment needs the ticket id and code (HTTP Basic)");
+    auto [public_key, refusal] = checked_public_key(req);
+    if (!public_key) {
+        log_event(spdlog::level::warn, "enrollment.csr_refused", {{"ticket", credentials->first}, {"peer", req.peer}, {"reason", refusal}});
+        return text(400, "CSR refused: " + refusal);
+    }
+    const auto redemption = registry_->redeem_ticket(credentials->first, credentials->second, req.peer, unix_now());
+    if (redemption.outcome != store::RedeemOutcome::ok) {
+        const bool locked = redemption.ticket && redemption.ticket->locked;
+        log_event(locked ? spdlog::level::critical : spdlog::level::warn, "enrollment.ticket_refused",
+                  {{"ticket", credentials->first}, {"outcome", store::to_string(redemption.outcome)},
+                   {"locked", locked ? "true" : "false"}, {"peer", req.peer}});
+        return unauthorized("authentication failed");
+    }
+    const auto& ticket = *redemption.ticket;
+    const std::string actor = "est:" + ticket.id;
+    auto device = registry_->create_device(ticket.facility, ticket.device_name, actor);
+    auto cert = ca_.issue_device_certificate(public_key.get(), device);
+    registry_->add_certificate(device.id, ca_.registry_entry(cert.get()), actor);
+    registry_->attach_ticket_device(ticket.id, device.id, actor);
+    log_event(spdlog::level::info, "enrollment.enrolled",
+              {{"device", device.id}, {"facility", device.facility}, {"name", device.name}, {"ticket", ticket.id},
+               {"fingerprint", pki::sha256_fingerprint_hex(cert.get())}, {"peer", req.peer}});
+    return certs_reply({cert.get()});
+}
+
+EnrollmentReply EnrollmentService::simplereenroll(const EnrollmentRequest& req) {
+    if (!req.client_certificate)
+        return unauthorized("renewal needs the terminal's current certificate (TLS client authentication)");
+    const auto fingerprint = pki::sha256_fingerprint_hex(req.client_certificate);
+    auto device = registry_->find_device_by_fingerprint(fingerprint);
+    if (!device || device->status != store::DeviceStatus::active) {
+        log_event(spdlog::level::warn, "enrollment.renewal_refused",
+                  {{"fingerprint", fingerprint}, {"peer", req.peer}, {"reason", "not an active device"}});
+        return text(403, "this certificate belongs to no active device");
+    }
+    auto [public_key, refusal] = checked_public_key(req);
+    if (!public_key) return text(400, "CSR refused: " + refusal);
+    const std::string actor = "est:renewal";
+    auto cert = ca_.issue_device_certificate(public_key.get(), *device);
+    registry_->add_certificate(device->id, ca_.registry_entry(cert.get()), actor);
+    log_event(spdlog::level::info, "enrollment.renewed",
+              {{"device", device->id}, {"facility", device->facility}, {"old_fingerprint", fingerprint},
+               {"fingerprint", pki::sha256_fingerprint_hex(cert.get())}, {"peer", req.peer}});
+    return certs_reply({cert.get()});
+}
+
+} // namespace sekisho::gateway

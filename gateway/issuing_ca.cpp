@@ -1,0 +1,128 @@
+#include "gateway/issuing_ca.hpp"
+
+#include "pki/ca.hpp"
+#include "pki/certificate.hpp"
+#include "pki/crl.hpp"
+#include "pki/device_profile.hpp"
+#include "pki/pem_io.hpp"
+
+#include <openssl/x509.h>
+
+#include <stdexcept>
+
+namespace sekisho::gateway {
+namespace {
+
+std::int64_t unix_of(const ASN1_TIME* t) {
+    struct tm tm{};
+    ASN1_TIME_to_tm(t, &tm);
+    return static_cast<std::int64_t>(timegm(&tm));
+}
+
+std::string common_name_of(X509* cert) {
+    char buf[256] = {};
+    X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, buf, sizeof buf);
+    return buf;
+}
+
+} // namespace
+
+IssuingCa::IssuingCa(const config::EnrollmentConfig& cfg, const std::string& pkcs11_module) : cfg_(cfg) {
+    try {
+        auto certs = pki::load_certificates(cfg.ca.certificate);
+        certificate_ = std::move(certs.front());
+    } catch (const std::exception& e) {
+        throw std::runtime_error("enrollment.ca.certificate: " + std::string(e.what()));
+    }
+    try {
+        key_ = pki::load_private_key(cfg.ca.key, pkcs11_module);
+    } catch (const std::exception& e) {
+        throw std::runtime_error("enrollment.ca.key: " + std::string(e.what()));
+    }
+    if (X509_check_private_key(certificate_.get(), key_.get()) != 1)
+        throw std::runtime_error("enrollment.ca.key: does not belong to enrollment.ca.certificate " +
+                                 cfg.ca.certificate);
+    if (!cfg.ca.chain.empty()) chain_ = pki::load_certificates(cfg.ca.chain);
+    registry_name_ = common_name_of(certificate_.get());
+}
+
+std::vector<X509*> IssuingCa::chain() const {
+    std::vector<X509*> out{certificate_.get()};
+    for (const auto& c : chain_) out.push_back(c.get());
+    return out;
+}
+
+pki::X509Ptr IssuingCa::issue_device_certificate(EVP_PKEY* public_key, const store::Device& device) {
+    const int days = static_cast<int>(cfg_.device_validity.count() / 86400);
+    auto profile = pki::device_certificate_profile(device.facility, device.id, device.name, days,
+                                                   cfg_.public_url + "/crl/" + cfg_.ca.name + ".crl");
+    std::lock_guard lock(mutex_);
+    return pki::issue_certificate(public_key, profile, pki::Issuer{certificate_.get(), key_.get()});
+}
+
+store::DeviceCertificate IssuingCa::registry_entry(X509* cert) const {
+    store::DeviceCertificate entry;
+    entry.serial_hex = pki::serial_hex_of(cert);
+    entry.fingerprint_sha256 = pki::sha256_fingerprint_hex(cert);
+    entry.not_before = unix_of(X509_get0_notBefore(cert));
+    entry.not_after = unix_of(X509_get0_notAfter(cert));
+    entry.issued_at = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+    entry.issuer = registry_name_;
+    return entry;
+}
+
+std::string IssuingCa::publish_crl(store::DeviceRegistry& registry) {
+    const auto revoked = registry.revoked_serials(registry_name_);
+    std::vector<std::string> entries;
+    for (const auto& r : revoked) entries.push_back(r.serial_hex + "/" + r.reason);
+    const auto now = std::chrono::system_clock::now();
+    pki::CrlProfile profile;
+    profile.this_update = now - std::chrono::minutes(5);
+    profile.next_update = now + cfg_.crl_validity;
+    for (const auto& r : revoked) {
+        profile.revoked.push_back(pki::RevokedCertificate{
+            r.serial_hex, std::chrono::system_clock::time_point(std::chrono::seconds(r.revoked_at)),
+            pki::parse_revocation_reason(r.reason)});
+    }
+    std::lock_guard lock(mutex_);
+    // crlNumber must grow across restarts too: seconds since the epoch do, and the counter
+    // keeps two CRLs within one second apart.
+    const auto seconds = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+    crl_number_ = std::max(crl_number_ + 1, seconds);
+    profile.crl_number = crl_number_;
+    auto crl = pki::build_crl(profile, pki::Issuer{certificate_.get(), key_.get()});
+    pki::write_file(cfg_.ca.crl + ".tmp", pki::crl_to_pem(crl.get()));
+    if (std::rename((cfg_.ca.crl + ".tmp").c_str(), cfg_.ca.crl.c_str()) != 0)
+        throw std::runtime_error("enrollment.ca.crl: cannot replace " + cfg_.ca.crl);
+    unsigned char* der = nullptr;
+    const int len = i2d_X509_CRL(crl.get(), &der);
+    if (len <= 0) throw pki::OpensslError("encoding the CRL");
+    crl_der_.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
+    OPENSSL_free(der);
+    crl_published_ = now;
+    crl_entries_ = std::move(entries);
+    return crl_der_;
+}
+
+bool IssuingCa::refresh_crl(store::DeviceRegistry& registry) {
+    std::vector<std::string> entries;
+    for (const auto& r : registry.revoked_serials(registry_name_)) entries.push_back(r.serial_hex + "/" + r.reason);
+    {
+        std::lock_guard lock(mutex_);
+        if (entries == crl_entries_ && !crl_der_.empty() &&
+            std::chrono::system_clock::now() - crl_published_ <= cfg_.crl_validity / 2)
+            return false;
+    }
+    publish_crl(registry);
+    return true;
+}
+
+std::string IssuingCa::current_crl_der() const {
+    std::lock_guard lock(mutex_);
+    return crl_der_;
+}
+
+
+} // namespace sekisho::gateway

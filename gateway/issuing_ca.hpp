@@ -1,0 +1,57 @@
+// The device-issuing CA as the enrollment service uses it: signs device certificates from
+// the registry's profile and keeps the CA's CRL in step with the registry.
+// Every call may block (file I/O, PKCS#11): run it on the blocking pool, never an I/O thread.
+#pragma once
+
+#include "config/config.hpp"
+#include "pki/key_store.hpp"
+#include "pki/ossl.hpp"
+#include "store/device_registry.hpp"
+
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace sekisho::gateway {
+
+class IssuingCa {
+public:
+    // Loads certificate, key (file or PKCS#11) and chain; throws naming the config key.
+    IssuingCa(const config::EnrollmentConfig& cfg, const std::string& pkcs11_module);
+
+    // The CA's name as the registry records it (the certificate's subject CN).
+    const std::string& registry_name() const { return registry_name_; }
+    const std::string& name() const { return cfg_.ca.name; } // as in /crl/<name>.crl
+    X509* certificate() const { return certificate_.get(); }
+    // The CA certificate and the rest of its chain, for /cacerts and PKCS#12 files.
+    std::vector<X509*> chain() const;
+
+    // A device certificate for public_key: the profile of REQUIREMENTS §4 (CN=name,
+    // O=facility, SAN URI urn:sekisho:device:<facility>:<id>, clientAuth, CRL DP).
+    pki::X509Ptr issue_device_certificate(EVP_PKEY* public_key, const store::Device& device);
+
+    // The registry entry for a certificate this CA issued.
+    store::DeviceCertificate registry_entry(X509* cert) const;
+
+    // Rebuilds the CRL from the registry's revocations and writes it (atomically) to
+    // enrollment.ca.crl. Returns the DER bytes, also served at /crl/<name>.crl.
+    std::string publish_crl(store::DeviceRegistry& registry);
+    // Publishes when the registry's revocations differ from the last CRL's, or when the
+    // CRL is due (older than half its validity). Returns whether it published.
+    bool refresh_crl(store::DeviceRegistry& registry);
+    std::string current_crl_der() const;
+
+private:
+    config::EnrollmentConfig cfg_;
+    pki::X509Ptr certificate_;
+    pki::PrivateKey key_;
+    std::vector<pki::X509Ptr> chain_;
+    std::string registry_name_;
+    mutable std::mutex mutex_; // CRL state and key use
+    std::uint64_t crl_number_ = 0;
+    std::string crl_der_;
+    std::vector<std::string> crl_entries_; // serial/reason of the last CRL, to see changes
+    std::chrono::system_clock::time_point crl_published_{};
+};
+
+} // namespace sekisho::gateway
