@@ -1,0 +1,200 @@
+"""Enrollment over EST (RFC 7030) with nothing but `openssl req` and `curl` on the terminal:
+a one-time ticket enrolls a terminal whose certificate then works on the main listener;
+tickets cannot be reused, expire, and lock after five wrong codes; weak or over-reaching
+CSRs are refused with a reason; renewal with the current certificate; and the CRL follows
+revocations in the registry."""
+import base64
+import json
+import os
+import subprocess
+import time
+import unittest
+
+from harness import (SEKISHOCTL_BIN, EchoServer, GatewayTestCase, free_port, route,
+                     run_openssl)
+from pki_tools import cert_serial, crl_serials
+
+SETTLE = 20
+
+
+class EstEnrollmentTest(GatewayTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.echo = cls.start_backend(EchoServer(name="echo"))
+        upstream = "http://127.0.0.1:%d" % cls.echo.port
+        demo = cls.make_demo(upstream)
+        cls.enroll_port = free_port()
+        cls.config_path = os.path.join(demo.dir, "est.yaml")
+        cls.work = os.path.join(cls.tmp, "terminal")
+        os.makedirs(cls.work)
+        cls.start_gateway(demo.config(
+            cls.listen_port, cls.admin_port, [route("demo", upstream)],
+            registry={"sqlite": os.path.join(demo.dir, "registry.db")},
+            enrollment={
+                "listen": "127.0.0.1:%d" % cls.enroll_port,
+                "public_url": "https://localhost:%d" % cls.enroll_port,
+                "ca": {"certificate": demo.path("device-ca.crt"), "key": demo.path("device-ca.key"),
+                       "chain": demo.path("root-ca.crt"), "crl": demo.path("device-ca.crl")},
+                "device_validity": "30d",
+            }), name="est.yaml")
+
+    # --- the terminal's side: openssl + curl only ---------------------------------------------
+
+    def est_url(self, op):
+        return "https://localhost:%d/.well-known/est/%s" % (self.enroll_port, op)
+
+    def curl_est(self, op, body_file=None, user=None, cert=None, key=None):
+        cmd = ["curl", "-sS", "--noproxy", "*", "--max-time", "60", "--cacert", self.demo.ca_bundle,
+               "--resolve", "localhost:%d:127.0.0.1" % self.enroll_port, "-w", "\n%{http_code}"]
+        if body_file:
+            cmd += ["-H", "Content-Type: application/pkcs10", "--data-binary", "@" + body_file]
+        if user:
+            cmd += ["-u", user]
+        if cert:
+            cmd += ["--cert", cert, "--key", key]
+        out = subprocess.run(cmd + [self.est_url(op)], capture_output=True, text=True, timeout=90)
+        body, _, status = out.stdout.rpartition("\n")
+        return int(status or 0), body
+
+    def make_csr(self, name, key_args=("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"), extra=()):
+        key = os.path.join(self.work, name + ".key")
+        der = os.path.join(self.work, name + ".csr.der")
+        run_openssl(["req", "-new", *key_args, "-nodes", "-keyout", key, "-subj", "/CN=" + name,
+                     "-outform", "DER", "-out", der, *extra])
+        b64 = os.path.join(self.work, name + ".csr.b64")
+        with open(der, "rb") as f, open(b64, "w") as out:
+            out.write(base64.encodebytes(f.read()).decode())
+        return key, b64
+
+    def certificate_from(self, name, body):
+        p7 = os.path.join(self.work, name + ".p7")
+        with open(p7, "wb") as f:
+            f.write(base64.b64decode(body))
+        pem = run_openssl(["pkcs7", "-inform", "DER", "-in", p7, "-print_certs"]).decode()
+        crt = os.path.join(self.work, name + ".crt")
+        with open(crt, "w") as f:
+            f.write(pem)
+        return crt
+
+    def ticket(self, name, ttl="1h"):
+        out = subprocess.run([SEKISHOCTL_BIN, "device", "--config", self.config_path, "ticket", "create",
+                              "--facility", "demo-clinic", "--name", name, "--ttl", ttl],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        t = json.loads(out.stdout)
+        return "%s:%s" % (t["ticket_id"], t["code"]), t
+
+    def enroll(self, name):
+        creds, _ = self.ticket(name)
+        key, csr = self.make_csr(name)
+        status, body = self.curl_est("simpleenroll", csr, user=creds)
+        self.assertEqual(status, 200, body + "\n" + self.log_tail())
+        return self.certificate_from(name, body), key, creds
+
+    # --- tests -----------------------------------------------------------------------------------
+
+    def test_cacerts_returns_the_issuing_chain(self):
+        status, body = self.curl_est("cacerts")
+        self.assertEqual(status, 200, body)
+        pem = run_openssl(["pkcs7", "-inform", "DER", "-print_certs"], input_bytes=base64.b64decode(body)).decode()
+        self.assertEqual(pem.count("BEGIN CERTIFICATE"), 2, pem)
+
+    def test_enrolled_certificate_works_on_the_main_listener(self):
+        crt, key, _ = self.enroll("est-terminal-01")
+        text = run_openssl(["x509", "-in", crt, "-noout", "-text"]).decode()
+        self.assertIn("TLS Web Client Authentication", text)
+        self.assertIn("urn:sekisho:device:demo-clinic:", text)
+        status = 0
+        deadline = time.monotonic() + SETTLE
+        while time.monotonic() < deadline:  # the registry view refreshes every 0.5 s
+            result = self.device_curl("/enrolled", cert=crt, key=key)
+            status = result.status
+            if status == 200:
+                break
+            time.sleep(0.2)
+        self.assertEqual(status, 200, self.log_tail())
+        self.assertEqual(result.json()["headers"] and
+                         dict((k.lower(), v) for k, v in result.json()["headers"])["x-sekisho-facility"],
+                         "demo-clinic")
+
+    def test_ticket_is_single_use(self):
+        creds, _ = self.ticket("single-use")
+        _, csr = self.make_csr("single-use")
+        self.assertEqual(self.curl_est("simpleenroll", csr, user=creds)[0], 200)
+        _, csr2 = self.make_csr("single-use-again")
+        self.assertEqual(self.curl_est("simpleenroll", csr2, user=creds)[0], 401)
+
+    def test_expired_ticket_is_refused(self):
+        creds, _ = self.ticket("expiring", ttl="1s")
+        _, csr = self.make_csr("expiring")
+        time.sleep(2.5)
+        self.assertEqual(self.curl_est("simpleenroll", csr, user=creds)[0], 401)
+
+    def test_five_wrong_codes_lock_the_ticket_and_are_logged(self):
+        creds, t = self.ticket("brute-forced")
+        _, csr = self.make_csr("brute-forced")
+        for _ in range(5):
+            self.assertEqual(self.curl_est("simpleenroll", csr, user=t["ticket_id"] + ":WRONG-CODE0-AAAAA-BBBBB")[0], 401)
+        self.assertEqual(self.curl_est("simpleenroll", csr, user=creds)[0], 401, "a locked ticket still enrolled")
+        self.gateway.wait_for_log(r"enrollment\.ticket_refused ticket=%s outcome=wrong_code locked=true peer=127\.0\.0\.1"
+                                  % t["ticket_id"])
+
+    def test_weak_or_overreaching_csrs_are_refused_with_a_reason(self):
+        creds, _ = self.ticket("weak")
+        _, weak = self.make_csr("weak-rsa", key_args=("-newkey", "rsa:1024"))
+        status, body = self.curl_est("simpleenroll", weak, user=creds)
+        self.assertEqual(status, 400)
+        self.assertIn("1024", body)
+        _, server = self.make_csr("server-auth", extra=("-addext", "extendedKeyUsage=serverAuth"))
+        status, body = self.curl_est("simpleenroll", server, user=creds)
+        self.assertEqual(status, 400)
+        self.assertIn("serverAuth", body)
+        # The refusals did not use the ticket up.
+        _, good = self.make_csr("weak-then-good")
+        self.assertEqual(self.curl_est("simpleenroll", good, user=creds)[0], 200)
+
+    def test_renewal_with_the_current_certificate(self):
+        crt, key, _ = self.enroll("renewing")
+        time.sleep(1.0)  # the registry view of the gateway refreshes every 0.5 s
+        new_key, csr = self.make_csr("renewing-next")
+        status, body = self.curl_est("simplereenroll", csr, cert=crt, key=key)
+        self.assertEqual(status, 200, body + "\n" + self.log_tail())
+        new_crt = self.certificate_from("renewing-next", body)
+        self.assertNotEqual(cert_serial(new_crt), cert_serial(crt))
+        for c, k in ((new_crt, new_key), (crt, key)):  # the old one works until its own expiry
+            deadline = time.monotonic() + SETTLE
+            while self.device_curl("/renewed", cert=c, key=k).status != 200:
+                self.assertLess(time.monotonic(), deadline, self.log_tail())
+                time.sleep(0.2)
+        status, _ = self.curl_est("simplereenroll", csr)  # no client certificate
+        self.assertEqual(status, 401)
+
+    def test_crl_lists_a_revoked_device(self):
+        crt, _, _ = self.enroll("to-revoke")
+        serial = cert_serial(crt)
+        out = subprocess.run([SEKISHOCTL_BIN, "device", "--config", self.config_path, "revoke",
+                              run_openssl(["x509", "-in", crt, "-noout", "-fingerprint", "-sha256"])
+                              .decode().strip().split("=", 1)[1].replace(":", "").lower(),
+                              "--reason", "keyCompromise"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        crl_path = os.path.join(self.work, "device-ca.crl")
+        deadline = time.monotonic() + SETTLE
+        while True:
+            der = subprocess.run(["curl", "-sS", "--noproxy", "*", "--cacert", self.demo.ca_bundle,
+                                  "--resolve", "localhost:%d:127.0.0.1" % self.enroll_port,
+                                  "https://localhost:%d/crl/device-ca.crl" % self.enroll_port],
+                                 capture_output=True, timeout=60).stdout
+            with open(crl_path, "wb") as f:
+                f.write(der)
+            pem = run_openssl(["crl", "-inform", "DER", "-in", crl_path, "-CAfile", self.demo.path("device-ca.crt")])
+            with open(crl_path + ".pem", "wb") as f:
+                f.write(pem)
+            if serial in crl_serials(crl_path + ".pem"):
+                break
+            self.assertLess(time.monotonic(), deadline, "the CRL never listed the revoked serial\n" + self.log_tail())
+            time.sleep(0.3)
+
+
+if __name__ == "__main__":
+    unittest.main()
