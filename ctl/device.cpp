@@ -4,6 +4,7 @@
 #include "ctl/device_args.hpp"
 #include "ctl/device_output.hpp"
 #include "ctl/device_register.hpp"
+#include "ctl/device_ticket.hpp"
 #include "ctl/device_usage.hpp"
 #include "ctl/usage_error.hpp"
 #include "store/sqlite_registry.hpp"
@@ -33,7 +34,9 @@ constexpr std::array<const char*, 5> kDeviceRevocationReasons = {
 struct Context {
     DeviceArgs args;
     std::string actor;
+    std::string config_path;   // for messages
     std::string registry_path; // for messages
+    std::string enrollment_public_url; // "" when the configuration has no enrollment section
     std::unique_ptr<store::DeviceRegistry> registry;
     bool json = false;
 };
@@ -43,7 +46,9 @@ void open_registry(Context& context, const std::string& config_path) {
     if (config.registry.sqlite.empty()) {
         throw std::runtime_error(config_path + ": registry.sqlite is not set: the device commands need the registry");
     }
+    context.config_path = config_path;
     context.registry_path = config.registry.sqlite;
+    context.enrollment_public_url = config.enrollment.public_url;
     context.registry = store::open_sqlite_registry(config.registry.sqlite);
 }
 
@@ -166,6 +171,53 @@ int do_ledger(Context& context) {
     return 0;
 }
 
+constexpr int kMaxTicketUses = 100;
+
+int ticket_uses_option(const DeviceArgs& args) {
+    auto text = args.get("--uses");
+    return text ? static_cast<int>(parse_integer_option("--uses", *text, 1, kMaxTicketUses)) : 1;
+}
+
+std::int64_t ticket_ttl_option(const DeviceArgs& args) { return parse_ticket_ttl(args.get("--ttl").value_or("24h")); }
+
+int do_ticket_create(Context& context) {
+    // Checked before the ticket exists: a ticket nobody can redeem is of no use.
+    if (context.enrollment_public_url.empty()) {
+        throw std::runtime_error(context.config_path +
+                                 ": enrollment.public_url is not set: the ticket's enroll_url points at the "
+                                 "enrollment listener (add an enrollment section, see config/examples/sekisho.yaml)");
+    }
+    const auto [ticket, code] =
+        context.registry->create_ticket(context.args.require("--facility"), context.args.require("--name"),
+                                        ticket_ttl_option(context.args), context.actor, ticket_uses_option(context.args));
+    // Always JSON: this is the one time the code is shown, and scripts hand it on.
+    std::cout << json_line(created_ticket_json(ticket, code, context.enrollment_public_url));
+    return 0;
+}
+
+int do_ticket_list(Context& context) {
+    const auto tickets = context.registry->list_tickets(context.args.has("--all"));
+    if (context.json) {
+        boost::json::array items;
+        for (const auto& ticket : tickets) items.push_back(ticket_json(ticket, now()));
+        std::cout << json_line(boost::json::object{{"tickets", std::move(items)}});
+    } else {
+        std::cout << ticket_table(tickets, now());
+    }
+    return 0;
+}
+
+int do_ticket_show(Context& context) {
+    const std::string& id = context.args.positionals.at(0);
+    const auto ticket = context.registry->get_ticket(id);
+    if (!ticket) {
+        throw std::runtime_error("no enrollment ticket '" + id + "' in the registry " + context.registry_path +
+                                 " (see 'sekishoctl device ticket list --all')");
+    }
+    std::cout << (context.json ? json_line(ticket_json(*ticket, now())) : ticket_text(*ticket, now()));
+    return 0;
+}
+
 struct Subcommand {
     const char* name;
     std::vector<OptionSpec> options;
@@ -189,6 +241,14 @@ const std::vector<Subcommand>& subcommands() {
         {"revoke", {{"--reason"}}, {}, 1, [](const DeviceArgs& a) { revocation_reason_option(a); },
          [](Context& c) { return do_set_status(c, DeviceStatus::revoked); }},
         {"ledger", {{"--since"}, {"--limit"}}, {}, 0, [](const DeviceArgs& a) { ledger_window(a); }, do_ledger},
+        {"ticket create", {{"--facility"}, {"--name"}, {"--ttl"}, {"--uses"}}, {"--facility", "--name"}, 0,
+         [](const DeviceArgs& a) {
+             ticket_ttl_option(a);
+             ticket_uses_option(a);
+         },
+         do_ticket_create},
+        {"ticket list", {{"--all", false}}, {}, 0, no_check, do_ticket_list},
+        {"ticket show", {}, {}, 1, no_check, do_ticket_show},
     };
     return kList;
 }
@@ -216,18 +276,30 @@ std::size_t subcommand_index(const std::vector<std::string>& args) {
 int run_device(const std::vector<std::string>& args) {
     const std::size_t index = subcommand_index(args);
     if (index >= args.size()) throw UsageError("device: missing subcommand", device_usage());
-    const std::string& name = args[index];
+    std::string name = args[index];
     if (is_help(name)) {
         std::cout << device_usage();
         return 0;
     }
+    std::size_t words = 1; // "ticket" takes a second word: ticket create|list|show
+    if (name == "ticket") {
+        if (index + 1 >= args.size()) throw UsageError("device ticket: missing subcommand", device_usage("ticket"));
+        if (is_help(args[index + 1])) {
+            std::cout << device_usage("ticket");
+            return 0;
+        }
+        name += " " + args[index + 1];
+        words = 2;
+    }
     const auto& list = subcommands();
     auto sub = std::find_if(list.begin(), list.end(), [&](const Subcommand& s) { return name == s.name; });
-    if (sub == list.end()) throw UsageError("device: unknown subcommand '" + name + "'", device_usage());
+    if (sub == list.end()) {
+        throw UsageError("device: unknown subcommand '" + name + "'", device_usage(words == 2 ? "ticket" : ""));
+    }
 
     const std::string& usage = device_usage(sub->name);
     std::vector<std::string> rest(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(index));
-    rest.insert(rest.end(), args.begin() + static_cast<std::ptrdiff_t>(index) + 1, args.end());
+    rest.insert(rest.end(), args.begin() + static_cast<std::ptrdiff_t>(index + words), args.end());
     if (std::any_of(rest.begin(), rest.end(), [](const std::string& a) { return a == "--help" || a == "-h"; })) {
         std::cout << usage;
         return 0;

@@ -16,11 +16,8 @@ const std::vector<OptionSpec> kCommonOptions = {
 };
 
 const OptionSpec* find_option(const std::vector<OptionSpec>& options, const std::string& name) {
-    for (const auto* list : {&options, &kCommonOptions}) {
-        auto it = std::find_if(list->begin(), list->end(), [&](const OptionSpec& o) { return o.name == name; });
-        if (it != list->end()) return &*it;
-    }
-    return nullptr;
+    auto it = std::find_if(options.begin(), options.end(), [&](const OptionSpec& o) { return o.name == name; });
+    return it != options.end() ? &*it : nullptr;
 }
 
 const char* non_empty_env(const char* name) {
@@ -44,6 +41,13 @@ const std::string& DeviceArgs::require(const std::string& option) const {
 
 DeviceArgs parse_device_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& options,
                              std::size_t max_positionals) {
+    std::vector<OptionSpec> all = options;
+    all.insert(all.end(), kCommonOptions.begin(), kCommonOptions.end());
+    return parse_args(args, all, max_positionals);
+}
+
+DeviceArgs parse_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& options,
+                      std::size_t max_positionals) {
     DeviceArgs parsed;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];

@@ -31,6 +31,11 @@ struct DeviceArgs {
 DeviceArgs parse_device_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& options,
                              std::size_t max_positionals);
 
+// The same parsing against exactly the given options, for command groups without a
+// registry (`sekishoctl pki`).
+DeviceArgs parse_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& options,
+                      std::size_t max_positionals);
+
 // --config, else $SEKISHO_CONFIG, else /etc/sekisho/sekisho.yaml.
 std::string config_path_of(const DeviceArgs& args);
 

@@ -23,25 +23,6 @@ std::string valid_until(const store::Device& device, store::UnixSeconds now) {
     return latest == 0 ? "-" : iso_time(latest);
 }
 
-// Left-aligned columns, two spaces apart; the last column is not padded.
-std::string render_table(const std::vector<std::vector<std::string>>& rows) {
-    std::vector<std::size_t> widths;
-    for (const auto& row : rows) {
-        widths.resize(std::max(widths.size(), row.size()), 0);
-        for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-    }
-    std::string out;
-    for (const auto& row : rows) {
-        std::string line;
-        for (std::size_t i = 0; i < row.size(); ++i) {
-            line += row[i];
-            if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
-        }
-        out += line + "\n";
-    }
-    return out;
-}
-
 } // namespace
 
 std::string iso_time(store::UnixSeconds seconds) {
@@ -143,6 +124,24 @@ std::string ledger_table(const std::vector<store::LedgerEntry>& entries) {
                         entry.reason.empty() ? "-" : entry.reason, entry.details});
     }
     return render_table(rows);
+}
+
+std::string render_table(const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> widths;
+    for (const auto& row : rows) {
+        widths.resize(std::max(widths.size(), row.size()), 0);
+        for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+    }
+    std::string out;
+    for (const auto& row : rows) {
+        std::string line;
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            line += row[i];
+            if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+        }
+        out += line + "\n";
+    }
+    return out;
 }
 
 std::string json_line(const boost::json::value& document) {

@@ -30,6 +30,9 @@ std::string device_table(const std::vector<store::Device>& devices, store::UnixS
 // One row per entry: SEQ, AT, ACTOR, ACTION, SUBJECT, REASON, DETAILS.
 std::string ledger_table(const std::vector<store::LedgerEntry>& entries);
 
+// Left-aligned columns, two spaces apart; the last column is not padded.
+std::string render_table(const std::vector<std::vector<std::string>>& rows);
+
 // The document followed by a newline, for stdout.
 std::string json_line(const boost::json::value& document);
 

@@ -26,10 +26,49 @@ const std::string kGroup =
     "  suspend ID --reason TEXT         refuse the device until it is resumed\n"
     "  resume ID --reason TEXT          admit a suspended device again\n"
     "  revoke ID [--reason R]           refuse the device for good and revoke its certificates\n"
-    "  ledger [--since SEQ] [--limit N] the append-only record of every registry change\n" +
+    "  ledger [--since SEQ] [--limit N] the append-only record of every registry change\n"
+    "  ticket create --facility F --name N [--ttl 24h] [--uses 1]\n"
+    "                                   a one-time enrollment ticket (its code is shown once)\n"
+    "  ticket list [--all]              the enrollment tickets (--all: also expired ones)\n"
+    "  ticket show ID                   one enrollment ticket\n" +
     kCommon + "\nRun 'sekishoctl device <subcommand> --help' for details.\n";
 
+const std::string kTicket =
+    "usage: sekishoctl device [--config FILE] [--actor NAME] [--json] ticket <create|list|show> [options]\n"
+    "\n"
+    "  ticket create --facility F --name N [--ttl 24h] [--uses 1]\n"
+    "  ticket list [--all]\n"
+    "  ticket show ID\n"
+    "\n"
+    "No subcommand ever shows a ticket's code again after create printed it.\n" +
+    kCommon;
+
 const std::map<std::string, std::string> kSubcommands = {
+    {"ticket", kTicket},
+    {"ticket create",
+     "usage: sekishoctl device ticket create --facility F --name N [--ttl DURATION] [--uses N]\n"
+     "\n"
+     "Creates a one-time enrollment ticket for a terminal named N of facility F and prints\n"
+     "{\"ticket_id\", \"code\", \"expires_at\", \"enroll_url\"} as JSON. The code is shown this\n"
+     "once: the registry keeps only its salted hash. enroll_url is enrollment.public_url of the\n"
+     "configuration + /enroll?ticket=ID.\n"
+     "\n"
+     "  --ttl DURATION  how long the ticket stays valid: a number with s, m, h or d\n"
+     "                  (default 24h, at most 30d)\n"
+     "  --uses N        how many enrollments it allows (default 1, at most 100)\n" +
+         kCommon},
+    {"ticket list",
+     "usage: sekishoctl device ticket list [--all]\n"
+     "\n"
+     "Lists the enrollment tickets that have not expired (used and locked ones included), newest\n"
+     "first; --all lists the expired ones too. Codes are never shown.\n" +
+         kCommon},
+    {"ticket show",
+     "usage: sekishoctl device ticket show ID\n"
+     "\n"
+     "Shows one enrollment ticket: facility, device name, state, expiry, uses, failed codes and\n"
+     "the device it enrolled. The code is never shown.\n" +
+         kCommon},
     {"register",
      "usage: sekishoctl device register --facility F --name N --cert FILE [--issuer NAME]\n"
      "\n"

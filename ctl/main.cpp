@@ -1,6 +1,7 @@
 // sekishoctl: the administrator's tool. main() only dispatches to a command group.
 #include "ctl/demo.hpp"
 #include "ctl/device.hpp"
+#include "ctl/pki.hpp"
 #include "ctl/usage_error.hpp"
 
 #include <cstring>
@@ -21,6 +22,8 @@ constexpr CommandGroup kGroups[] = {
     {"demo", "set up a self-contained demo (CA, certificates, configuration)", sekisho::ctl::run_demo},
     {"device", "terminals in the device registry (register, list, suspend, revoke, ledger, ...)",
      sekisho::ctl::run_device},
+    {"pki", "the certificate authorities: root and device-issuing CA, offline root, show",
+     sekisho::ctl::run_pki},
 };
 
 std::string usage() {

@@ -1,0 +1,191 @@
+#include "ctl/pki.hpp"
+
+#include "ctl/device_args.hpp"
+#include "ctl/device_output.hpp"
+#include "ctl/pki_init.hpp"
+#include "ctl/pki_usage.hpp"
+#include "ctl/usage_error.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <iostream>
+#include <stdexcept>
+
+namespace sekisho::ctl {
+
+namespace {
+
+struct Subcommand {
+    const char* name;
+    std::vector<std::string> options; // beyond --json
+    std::vector<std::string> flags;   // options without a value
+    std::vector<std::string> required;
+    boost::json::object (*run)(const PkiSettings&);
+};
+
+const std::vector<Subcommand>& subcommands() {
+    static const std::vector<Subcommand> kList = {
+        {"init",
+         {"--dir", "--root-key", "--ca-key", "--pkcs11-module", "--org", "--root-days", "--ca-days",
+          "--crl-days", "--ca-name"},
+         {"--force"},
+         {"--dir"},
+         init_pki},
+        {"init-root",
+         {"--dir", "--root-key", "--pkcs11-module", "--org", "--root-days", "--crl-days"},
+         {"--force"},
+         {"--dir"},
+         init_root},
+        {"init-ca",
+         {"--dir", "--ca-key", "--pkcs11-module", "--org", "--ca-name"},
+         {"--force"},
+         {"--dir"},
+         init_issuing_ca},
+        {"sign-ca",
+         {"--root-dir", "--csr", "--out", "--ca-days", "--root-key", "--pkcs11-module"},
+         {"--force"},
+         {"--root-dir", "--csr", "--out"},
+         sign_issuing_ca},
+        {"import-ca",
+         {"--dir", "--cert", "--root", "--root-crl", "--ca-key", "--pkcs11-module", "--crl-days",
+          "--ca-name"},
+         {"--force"},
+         {"--dir", "--cert", "--root"},
+         import_issuing_ca},
+        {"show", {"--dir", "--ca-name"}, {}, {"--dir"}, show_pki},
+    };
+    return kList;
+}
+
+int days_option(const DeviceArgs& args, const std::string& option, int fallback, int max) {
+    auto text = args.get(option);
+    return text ? static_cast<int>(parse_integer_option(option, *text, 1, max)) : fallback;
+}
+
+// Throws std::invalid_argument for a malformed value, before anything is touched.
+PkiSettings settings_of(const DeviceArgs& args) {
+    PkiSettings s;
+    s.dir = args.get("--dir").value_or("");
+    s.root_key = args.get("--root-key");
+    s.ca_key = args.get("--ca-key");
+    s.pkcs11_module = args.get("--pkcs11-module").value_or("");
+    s.organization = args.get("--org").value_or(s.organization);
+    s.ca_name = args.get("--ca-name").value_or(s.ca_name);
+    check_ca_name(s.ca_name);
+    s.root_days = days_option(args, "--root-days", s.root_days, 36500);
+    s.ca_days = days_option(args, "--ca-days", s.ca_days, 36500);
+    s.crl_days = days_option(args, "--crl-days", s.crl_days, 366);
+    s.force = args.has("--force");
+    s.root_dir = args.get("--root-dir").value_or("");
+    s.csr = args.get("--csr").value_or("");
+    s.out = args.get("--out").value_or("");
+    s.cert = args.get("--cert").value_or("");
+    s.root = args.get("--root").value_or("");
+    s.root_crl = args.get("--root-crl");
+    return s;
+}
+
+// "AB:CD:..." as `openssl x509 -fingerprint -sha256` prints it, for reading aloud.
+std::string openssl_fingerprint(const std::string& hex) {
+    std::string out;
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        if (i > 0) out += ':';
+        out += static_cast<char>(std::toupper(static_cast<unsigned char>(hex[i])));
+        if (i + 1 < hex.size())
+            out += static_cast<char>(std::toupper(static_cast<unsigned char>(hex[i + 1])));
+    }
+    return out;
+}
+
+std::string text_of(const boost::json::value& value) {
+    if (value.is_string()) return std::string(value.as_string());
+    if (value.is_null()) return "-";
+    if (value.is_array()) {
+        std::string out;
+        for (const auto& item : value.as_array())
+            out += (out.empty() ? "" : ", ") + text_of(item);
+        return out.empty() ? "-" : out;
+    }
+    return boost::json::serialize(value);
+}
+
+std::vector<std::vector<std::string>> rows_of(const boost::json::object& object, const std::string& indent) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& item : object) {
+        const std::string key(item.key());
+        if (item.value().is_object()) continue;
+        if (key.ends_with("fingerprint_sha256")) {
+            rows.push_back({indent + key.substr(0, key.size() - 18) + "SHA-256",
+                            openssl_fingerprint(std::string(item.value().as_string()))});
+        } else {
+            rows.push_back({indent + key, text_of(item.value())});
+        }
+    }
+    return rows;
+}
+
+// The summary as an operator reads it: top-level values, then one block per CA.
+std::string summary_text(const boost::json::object& summary) {
+    std::vector<std::vector<std::string>> rows = rows_of(summary, "");
+    for (const auto& [key, label] :
+         {std::pair{"root_ca", "root CA"}, std::pair{"issuing_ca", "issuing CA"}}) {
+        if (!summary.contains(key)) continue;
+        rows.push_back({label});
+        auto block = rows_of(summary.at(key).as_object(), "  ");
+        rows.insert(rows.end(), block.begin(), block.end());
+    }
+    std::string out = render_table(rows);
+    if (summary.contains("root_ca") || summary.contains("root_fingerprint_sha256")) {
+        out += "\nCompare the root's SHA-256 fingerprint with the one you received out of band before\n"
+               "trusting it anywhere.\n";
+    }
+    return out;
+}
+
+bool is_help(const std::string& arg) {
+    return arg == "--help" || arg == "-h" || arg == "help";
+}
+
+} // namespace
+
+int run_pki(const std::vector<std::string>& args) {
+    if (args.empty()) throw UsageError("pki: missing subcommand", pki_usage());
+    if (is_help(args[0])) {
+        std::cout << pki_usage();
+        return 0;
+    }
+    const auto& list = subcommands();
+    auto sub = std::find_if(list.begin(), list.end(), [&](const Subcommand& s) { return args[0] == s.name; });
+    if (sub == list.end()) throw UsageError("pki: unknown subcommand '" + args[0] + "'", pki_usage());
+
+    const std::string& usage = pki_usage(sub->name);
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (std::any_of(rest.begin(), rest.end(),
+                    [](const std::string& a) { return a == "--help" || a == "-h"; })) {
+        std::cout << usage;
+        return 0;
+    }
+    std::vector<OptionSpec> options = {{"--json", false}};
+    for (const auto& name : sub->options)
+        options.push_back({name, true});
+    for (const auto& name : sub->flags)
+        options.push_back({name, false});
+    PkiSettings settings;
+    bool json = false;
+    try {
+        const DeviceArgs parsed = parse_args(rest, options, 0);
+        for (const auto& option : sub->required)
+            parsed.require(option);
+        settings = settings_of(parsed);
+        json = parsed.has("--json");
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("pki ") + sub->name + ": " + e.what(), usage);
+    }
+    const boost::json::object summary = sub->run(settings);
+    std::cout << (json ? json_line(summary) : summary_text(summary));
+    return 0;
+}
+
+} // namespace sekisho::ctl

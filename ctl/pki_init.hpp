@@ -1,0 +1,57 @@
+// Creating the gateway's CAs: `sekishoctl pki init` (root and issuing CA in one go),
+// the offline-root flow (init-root, init-ca, sign-ca, import-ca) and `pki show`.
+// Each returns the JSON summary that `sekishoctl pki` prints.
+#pragma once
+
+#include "ctl/pki_dir.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+
+namespace sekisho::ctl {
+
+// What the command line said; the defaults are the documented ones.
+struct PkiSettings {
+    std::string dir;
+    std::optional<std::string> root_key; // pkcs11: URI or PEM file; absent = generate
+    std::optional<std::string> ca_key;
+    std::string pkcs11_module;
+    std::string organization = "Sekisho";
+    std::string ca_name = kDefaultIssuingCaName;
+    int root_days = 3650;
+    int ca_days = 1825;
+    int crl_days = 1;
+    bool force = false;
+    // sign-ca and import-ca
+    std::string root_dir;
+    std::string csr;
+    std::string out;
+    std::string cert;
+    std::string root;
+    std::optional<std::string> root_crl;
+};
+
+// Root CA + issuing CA (pathlen 0) + bundle + both empty CRLs in settings.dir.
+// {dir, root_ca: {...}, issuing_ca: {...}}.
+boost::json::object init_pki(const PkiSettings& settings);
+
+// The root alone (for an offline machine): root-ca.crt, its key unless on a token, root-ca.crl.
+boost::json::object init_root(const PkiSettings& settings);
+
+// The issuing CA's key (unless on a token) and <ca-name>.csr, to be signed by sign-ca.
+boost::json::object init_issuing_ca(const PkiSettings& settings);
+
+// On the root's machine: checks settings.csr and writes the issuing CA certificate to
+// settings.out, signed by the root in settings.root_dir.
+boost::json::object sign_issuing_ca(const PkiSettings& settings);
+
+// Back on the gateway side: checks the signed certificate (a CA, our key, chains to the
+// root) and completes settings.dir like init does.
+boost::json::object import_issuing_ca(const PkiSettings& settings);
+
+// The CA certificates found in settings.dir.
+boost::json::object show_pki(const PkiSettings& settings);
+
+} // namespace sekisho::ctl

@@ -1,0 +1,107 @@
+#include "ctl/pki_usage.hpp"
+
+#include <map>
+
+namespace sekisho::ctl {
+
+namespace {
+
+const std::string kKeys =
+    "  --pkcs11-module PATH  the PKCS#11 library for pkcs11: keys (e.g. libsofthsm2.so)\n"
+    "  A key SPEC is an RFC 7512 URI such as\n"
+    "  \"pkcs11:token=ca;object=device-ca;type=private;pin-value=1234\" (the key stays in the\n"
+    "  token; nothing of it is written) or an existing PEM key file. Without one, a new EC P-256\n"
+    "  key is written next to the certificate with mode 0600.\n";
+
+const std::string kOrg = "  --org NAME     subject O of the CA certificates (default Sekisho)\n";
+const std::string kCaName =
+    "  --ca-name N    the issuing CA's name: its files N.crt, N.key, N.crl, N-bundle.pem and\n"
+    "                 enrollment.ca.name (default device-ca)\n";
+const std::string kCrlDays = "  --crl-days N   nextUpdate of the empty CRLs, in days (default 1)\n";
+const std::string kForceJson = "  --force        replace what the folder already holds\n"
+                               "  --json         print one JSON document instead of text\n";
+
+const std::string kGroup =
+    "usage: sekishoctl pki <subcommand> [options]\n"
+    "\n"
+    "subcommands:\n"
+    "  init --dir DIR [--root-key SPEC] [--ca-key SPEC] [--root-days N] [--ca-days N]\n"
+    "                                   root CA and device-issuing CA in one folder\n"
+    "  init-root --dir R [--root-key SPEC] [--root-days N]\n"
+    "                                   the root alone, for an offline machine\n"
+    "  init-ca --dir D [--ca-key SPEC]  the issuing CA's key and CSR (D/device-ca.csr)\n"
+    "  sign-ca --root-dir R --csr FILE --out FILE [--ca-days N]\n"
+    "                                   on the root's machine: issue the issuing CA certificate\n"
+    "  import-ca --dir D --cert FILE --root FILE [--root-crl FILE]\n"
+    "                                   complete D with the signed certificate\n"
+    "  show --dir DIR                   the CA certificates, fingerprints and expiry\n"
+    "\n"
+    "Check the root's SHA-256 fingerprint out of band before trusting it anywhere.\n"
+    "Run 'sekishoctl pki <subcommand> --help' for details.\n";
+
+const std::map<std::string, std::string> kSubcommands = {
+    {"init", "usage: sekishoctl pki init --dir DIR [--root-key SPEC] [--ca-key SPEC] [--pkcs11-module PATH]\n"
+             "           [--org NAME] [--root-days N] [--ca-days N] [--crl-days N] [--ca-name N] [--force]\n"
+             "\n"
+             "Creates DIR (mode 0700) with root-ca.crt, device-ca.crt (the issuing CA, pathlen 0, signed\n"
+             "by the root), device-ca-bundle.pem (issuing CA + root, for tls.client_ca) and the empty\n"
+             "CRLs root-ca.crl and device-ca.crl. Refuses a DIR that already holds a CA unless --force.\n"
+             "\n"
+             "  --root-key SPEC  the root's key (default: new, DIR/root-ca.key)\n"
+             "  --ca-key SPEC    the issuing CA's key (default: new, DIR/device-ca.key)\n"
+             "  --root-days N    root validity in days (default 3650)\n"
+             "  --ca-days N      issuing CA validity in days (default 1825, at most --root-days)\n" +
+                 kOrg + kCaName + kCrlDays + kForceJson + kKeys},
+    {"init-root",
+     "usage: sekishoctl pki init-root --dir R [--root-key SPEC] [--pkcs11-module PATH] [--org NAME]\n"
+     "           [--root-days N] [--crl-days N] [--force]\n"
+     "\n"
+     "Creates the root CA alone (R/root-ca.crt, R/root-ca.key unless --root-key, R/root-ca.crl),\n"
+     "for a machine that stays offline. Sign issuing CAs there with 'pki sign-ca'.\n"
+     "\n" +
+         kOrg + kCrlDays + kForceJson + kKeys},
+    {"init-ca", "usage: sekishoctl pki init-ca --dir D [--ca-key SPEC] [--pkcs11-module PATH] [--org NAME]\n"
+                "           [--ca-name N] [--force]\n"
+                "\n"
+                "Creates the issuing CA's key (D/device-ca.key unless --ca-key) and its certificate request\n"
+                "D/device-ca.csr. Take the CSR to the root's machine ('pki sign-ca'), bring the certificate\n"
+                "back ('pki import-ca').\n"
+                "\n" +
+                    kOrg + kCaName + kForceJson + kKeys},
+    {"sign-ca", "usage: sekishoctl pki sign-ca --root-dir R --csr FILE --out FILE [--ca-days N]\n"
+                "           [--root-key SPEC] [--pkcs11-module PATH] [--force]\n"
+                "\n"
+                "Checks the CSR (EC P-256/P-384 or RSA >= 2048, SHA-256 or stronger, valid signature) and\n"
+                "writes to FILE an issuing CA certificate (pathlen 0) for its key and subject, signed by\n"
+                "the root in R (R/root-ca.crt; key R/root-ca.key unless --root-key).\n"
+                "\n"
+                "  --ca-days N  validity in days (default 1825; must end before the root does)\n"
+                "  --force      overwrite FILE\n"
+                "  --json       print one JSON document instead of text\n" +
+                    kKeys},
+    {"import-ca", "usage: sekishoctl pki import-ca --dir D --cert FILE --root FILE [--root-crl FILE]\n"
+                  "           [--ca-key SPEC] [--pkcs11-module PATH] [--crl-days N] [--ca-name N] [--force]\n"
+                  "\n"
+                  "Checks that FILE is a CA certificate for D's key (or --ca-key) that chains to the root\n"
+                  "certificate, then writes D/device-ca.crt, D/root-ca.crt, D/device-ca-bundle.pem and an\n"
+                  "empty D/device-ca.crl signed with the CA key. --root-crl copies the root's CRL (checked\n"
+                  "against the root) to D/root-ca.crl, which the gateway needs next to the bundle.\n"
+                  "\n" +
+                      kCaName + kCrlDays + kForceJson + kKeys},
+    {"show", "usage: sekishoctl pki show --dir DIR [--ca-name N] [--json]\n"
+             "\n"
+             "Shows the root and issuing CA certificates in DIR: subject, expiry, SHA-256 fingerprint.\n"},
+};
+
+} // namespace
+
+const std::string& pki_usage() {
+    return kGroup;
+}
+
+const std::string& pki_usage(const std::string& subcommand) {
+    auto it = kSubcommands.find(subcommand);
+    return it == kSubcommands.end() ? kGroup : it->second;
+}
+
+} // namespace sekisho::ctl
