@@ -18,6 +18,7 @@ EnrollmentRequest to_enrollment_request(const Request& req, const std::string& p
     EnrollmentRequest out;
     out.method = std::string(req.method_string());
     out.path = std::string(target_path(req.target()));
+    if (auto q = req.target().find('?'); q != std::string_view::npos) out.query = std::string(req.target().substr(q + 1));
     out.authorization = std::string(req[http::field::authorization]);
     out.content_type = std::string(req[http::field::content_type]);
     out.body = req.body();

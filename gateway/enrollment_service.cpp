@@ -1,9 +1,13 @@
 #include "gateway/enrollment_service.hpp"
 
+#include "gateway/enrollment_page.hpp"
 #include "gateway/log.hpp"
 #include "pki/certificate.hpp"
 #include "pki/csr_policy.hpp"
 #include "pki/est_messages.hpp"
+#include "pki/keygen.hpp"
+#include "pki/pkcs12.hpp"
+#include "pki/random.hpp"
 
 #include <boost/beast/core/string.hpp>
 
@@ -20,6 +24,17 @@ EnrollmentReply text(unsigned status, std::string body) {
     EnrollmentReply r;
     r.status = status;
     r.body = std::move(body) + "\n";
+    return r;
+}
+
+EnrollmentReply html(unsigned status, std::string page) {
+    EnrollmentReply r;
+    r.status = status;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = std::move(page);
+    r.headers.emplace_back("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+    r.headers.emplace_back("X-Frame-Options", "DENY");
+    r.headers.emplace_back("Referrer-Policy", "no-referrer");
     return r;
 }
 
@@ -75,6 +90,12 @@ EnrollmentReply EnrollmentService::handle(const EnrollmentRequest& req) {
             if (req.method != "GET" && req.method != "HEAD") return text(405, "GET only");
             return crl(req.path.substr(5, req.path.size() - 9));
         }
+        if (req.path == "/enroll" || req.path == "/enroll/") {
+            if (req.method == "GET" || req.method == "HEAD") return enrollment_page(req);
+            if (req.method == "POST") return browser_enroll(req);
+            return text(405, "GET or POST");
+        }
+        if (req.path == "/enroll/ca.crt") return trust_anchor();
         if (!req.path.starts_with(est_prefix)) return text(404, "no such page");
         const auto op = req.path.substr(est_prefix.size());
         if (op == "cacerts") {
@@ -84,6 +105,10 @@ EnrollmentReply EnrollmentService::handle(const EnrollmentRequest& req) {
         if (op == "simpleenroll" || op == "simplereenroll") {
             if (req.method != "POST") return text(405, "POST only");
             return op == "simpleenroll" ? simpleenroll(req) : simplereenroll(req);
+        }
+        if (op == "serverkeygen") {
+            if (req.method != "POST") return text(405, "POST only");
+            return serverkeygen(req);
         }
         return text(404, "unsupported EST operation");
     } catch (const std::exception& e) {
@@ -103,32 +128,85 @@ EnrollmentReply EnrollmentService::crl(const std::string& name) {
     return r;
 }
 
-EnrollmentReply EnrollmentService::simpleenroll(const EnrollmentRequest& req) {
-    auto credentials = basic_credentials(req.authorization);
-    if (!credentials) return unauthorized("enrollment needs the ticket id and code (HTTP Basic)");
-    auto [public_key, refusal] = checked_public_key(req);
-    if (!public_key) {
-        log_event(spdlog::level::warn, "enrollment.csr_refused", {{"ticket", credentials->first}, {"peer", req.peer}, {"reason", refusal}});
-        return text(400, "CSR refused: " + refusal);
-    }
-    const auto redemption = registry_->redeem_ticket(credentials->first, credentials->second, req.peer, unix_now());
-    if (redemption.outcome != store::RedeemOutcome::ok) {
-        const bool locked = redemption.ticket && redemption.ticket->locked;
-        log_event(locked ? spdlog::level::critical : spdlog::level::warn, "enrollment.ticket_refused",
-                  {{"ticket", credentials->first}, {"outcome", store::to_string(redemption.outcome)},
-                   {"locked", locked ? "true" : "false"}, {"peer", req.peer}});
-        return unauthorized("authentication failed");
-    }
-    const auto& ticket = *redemption.ticket;
+std::optional<store::EnrollmentTicket> EnrollmentService::redeem(const std::string& id, const std::string& code,
+                                                                const std::string& peer) {
+    const auto redemption = registry_->redeem_ticket(id, code, peer, unix_now());
+    if (redemption.outcome == store::RedeemOutcome::ok) return redemption.ticket;
+    const bool locked = redemption.ticket && redemption.ticket->locked;
+    log_event(locked ? spdlog::level::critical : spdlog::level::warn, "enrollment.ticket_refused",
+              {{"ticket", id}, {"outcome", store::to_string(redemption.outcome)},
+               {"locked", locked ? "true" : "false"}, {"peer", peer}});
+    return std::nullopt;
+}
+
+std::pair<store::Device, pki::X509Ptr> EnrollmentService::enroll_device(const store::EnrollmentTicket& ticket,
+                                                                        EVP_PKEY* public_key, const std::string& peer) {
     const std::string actor = "est:" + ticket.id;
     auto device = registry_->create_device(ticket.facility, ticket.device_name, actor);
-    auto cert = ca_.issue_device_certificate(public_key.get(), device);
+    auto cert = ca_.issue_device_certificate(public_key, device);
     registry_->add_certificate(device.id, ca_.registry_entry(cert.get()), actor);
     registry_->attach_ticket_device(ticket.id, device.id, actor);
     log_event(spdlog::level::info, "enrollment.enrolled",
               {{"device", device.id}, {"facility", device.facility}, {"name", device.name}, {"ticket", ticket.id},
-               {"fingerprint", pki::sha256_fingerprint_hex(cert.get())}, {"peer", req.peer}});
+               {"fingerprint", pki::sha256_fingerprint_hex(cert.get())}, {"peer", peer}});
+    return {std::move(device), std::move(cert)};
+}
+
+EnrollmentReply EnrollmentService::simpleenroll(const EnrollmentRequest& req) {
+    auto credentials = basic_credentials(req.authorization);
+    if (!credentials) return unauthorized("enrollment needs the ticket id and code (HTTP Basic)");
+    // The CSR is checked first, so a refused CSR does not use the ticket up.
+    auto [public_key, refusal] = checked_public_key(req);
+    if (!public_key) {
+        log_event(spdlog::level::warn, "enrollment.csr_refused",
+                  {{"ticket", credentials->first}, {"peer", req.peer}, {"reason", refusal}});
+        return text(400, "CSR refused: " + refusal);
+    }
+    auto ticket = redeem(credentials->first, credentials->second, req.peer);
+    if (!ticket) return unauthorized("authentication failed");
+    auto [device, cert] = enroll_device(*ticket, public_key.get(), req.peer);
     return certs_reply({cert.get()});
+}
+
+// RFC 7030 §4.4: for terminals that cannot make a key. The key leaves only inside this
+// TLS response; nothing of it is kept.
+EnrollmentReply EnrollmentService::serverkeygen(const EnrollmentRequest& req) {
+    auto credentials = basic_credentials(req.authorization);
+    if (!credentials) return unauthorized("enrollment needs the ticket id and code (HTTP Basic)");
+    auto ticket = redeem(credentials->first, credentials->second, req.peer);
+    if (!ticket) return unauthorized("authentication failed");
+    auto key = pki::generate_key();
+    auto [device, cert] = enroll_device(*ticket, key.get(), req.peer);
+    auto multipart = pki::serverkeygen_multipart(key.get(), cert.get());
+    EnrollmentReply r;
+    r.content_type = multipart.content_type;
+    r.body = std::move(multipart.body);
+    return r;
+}
+
+EnrollmentReply EnrollmentService::enrollment_page(const EnrollmentRequest& req) {
+    return html(200, enrollment_form_html(query_parameter(req.query, "ticket"), ""));
+}
+
+EnrollmentReply EnrollmentService::browser_enroll(const EnrollmentRequest& req) {
+    auto form = parse_enrollment_form(req.body);
+    if (!form) return html(400, enrollment_form_html("", "チケットIDと登録コードを入力してください。 Enter the ticket ID and the code."));
+    auto ticket = redeem(form->first, form->second, req.peer);
+    if (!ticket) return html(401, enrollment_form_html(form->first, "認証に失敗しました。 Authentication failed."));
+    auto key = pki::generate_key();
+    auto [device, cert] = enroll_device(*ticket, key.get(), req.peer);
+    const auto password = pki::random_password(20);
+    const auto chain = ca_.chain();
+    const auto p12 = pki::export_pkcs12(key.get(), cert.get(), chain, password, device.name);
+    return html(200, enrollment_result_html(device.name, p12, password, pki::sha256_fingerprint_hex(chain.back())));
+}
+
+EnrollmentReply EnrollmentService::trust_anchor() {
+    EnrollmentReply r;
+    r.content_type = "application/x-x509-ca-cert";
+    r.body = pki::to_pem(ca_.chain().back());
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"sekisho-ca.crt\"");
+    return r;
 }
 
 EnrollmentReply EnrollmentService::simplereenroll(const EnrollmentRequest& req) {

@@ -8,6 +8,7 @@
 #include "store/device_registry.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,7 @@ namespace sekisho::gateway {
 struct EnrollmentRequest {
     std::string method;
     std::string path;          // without the query
+    std::string query;         // after '?', raw
     std::string authorization; // the Authorization header, as sent
     std::string content_type;
     std::string body;
@@ -41,7 +43,18 @@ private:
     EnrollmentReply cacerts();
     EnrollmentReply simpleenroll(const EnrollmentRequest& req);
     EnrollmentReply simplereenroll(const EnrollmentRequest& req);
+    EnrollmentReply serverkeygen(const EnrollmentRequest& req);
     EnrollmentReply crl(const std::string& name);
+    EnrollmentReply enrollment_page(const EnrollmentRequest& req);
+    EnrollmentReply browser_enroll(const EnrollmentRequest& req);
+    EnrollmentReply trust_anchor();
+
+    // The ticket if (id, code) redeems it; refusals are logged (locks at alert level).
+    std::optional<store::EnrollmentTicket> redeem(const std::string& id, const std::string& code,
+                                                  const std::string& peer);
+    // Registers a new device for the ticket and issues its certificate for public_key.
+    std::pair<store::Device, pki::X509Ptr> enroll_device(const store::EnrollmentTicket& ticket,
+                                                         EVP_PKEY* public_key, const std::string& peer);
 
     IssuingCa& ca_;
     std::unique_ptr<store::DeviceRegistry> registry_;
