@@ -4,93 +4,17 @@ tickets cannot be reused, expire, and lock after five wrong codes; weak or over-
 CSRs are refused with a reason; renewal with the current certificate; and the CRL follows
 revocations in the registry."""
 import base64
-import json
 import os
 import subprocess
 import time
 import unittest
 
-from harness import (SEKISHOCTL_BIN, EchoServer, GatewayTestCase, free_port, route,
-                     run_openssl)
+from enrollment_env import SEKISHOCTL_BIN, SETTLE, EnrollmentTestCase
+from harness import run_openssl
 from pki_tools import cert_serial, crl_serials
 
-SETTLE = 20
 
-
-class EstEnrollmentTest(GatewayTestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        cls.echo = cls.start_backend(EchoServer(name="echo"))
-        upstream = "http://127.0.0.1:%d" % cls.echo.port
-        demo = cls.make_demo(upstream)
-        cls.enroll_port = free_port()
-        cls.config_path = os.path.join(demo.dir, "est.yaml")
-        cls.work = os.path.join(cls.tmp, "terminal")
-        os.makedirs(cls.work)
-        cls.start_gateway(demo.config(
-            cls.listen_port, cls.admin_port, [route("demo", upstream)],
-            registry={"sqlite": os.path.join(demo.dir, "registry.db")},
-            enrollment={
-                "listen": "127.0.0.1:%d" % cls.enroll_port,
-                "public_url": "https://localhost:%d" % cls.enroll_port,
-                "ca": {"certificate": demo.path("device-ca.crt"), "key": demo.path("device-ca.key"),
-                       "chain": demo.path("root-ca.crt"), "crl": demo.path("device-ca.crl")},
-                "device_validity": "30d",
-            }), name="est.yaml")
-
-    # --- the terminal's side: openssl + curl only ---------------------------------------------
-
-    def est_url(self, op):
-        return "https://localhost:%d/.well-known/est/%s" % (self.enroll_port, op)
-
-    def curl_est(self, op, body_file=None, user=None, cert=None, key=None):
-        cmd = ["curl", "-sS", "--noproxy", "*", "--max-time", "60", "--cacert", self.demo.ca_bundle,
-               "--resolve", "localhost:%d:127.0.0.1" % self.enroll_port, "-w", "\n%{http_code}"]
-        if body_file:
-            cmd += ["-H", "Content-Type: application/pkcs10", "--data-binary", "@" + body_file]
-        if user:
-            cmd += ["-u", user]
-        if cert:
-            cmd += ["--cert", cert, "--key", key]
-        out = subprocess.run(cmd + [self.est_url(op)], capture_output=True, text=True, timeout=90)
-        body, _, status = out.stdout.rpartition("\n")
-        return int(status or 0), body
-
-    def make_csr(self, name, key_args=("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"), extra=()):
-        key = os.path.join(self.work, name + ".key")
-        der = os.path.join(self.work, name + ".csr.der")
-        run_openssl(["req", "-new", *key_args, "-nodes", "-keyout", key, "-subj", "/CN=" + name,
-                     "-outform", "DER", "-out", der, *extra])
-        b64 = os.path.join(self.work, name + ".csr.b64")
-        with open(der, "rb") as f, open(b64, "w") as out:
-            out.write(base64.encodebytes(f.read()).decode())
-        return key, b64
-
-    def certificate_from(self, name, body):
-        p7 = os.path.join(self.work, name + ".p7")
-        with open(p7, "wb") as f:
-            f.write(base64.b64decode(body))
-        pem = run_openssl(["pkcs7", "-inform", "DER", "-in", p7, "-print_certs"]).decode()
-        crt = os.path.join(self.work, name + ".crt")
-        with open(crt, "w") as f:
-            f.write(pem)
-        return crt
-
-    def ticket(self, name, ttl="1h"):
-        out = subprocess.run([SEKISHOCTL_BIN, "device", "--config", self.config_path, "ticket", "create",
-                              "--facility", "demo-clinic", "--name", name, "--ttl", ttl],
-                             capture_output=True, text=True, timeout=60)
-        self.assertEqual(out.returncode, 0, out.stderr)
-        t = json.loads(out.stdout)
-        return "%s:%s" % (t["ticket_id"], t["code"]), t
-
-    def enroll(self, name):
-        creds, _ = self.ticket(name)
-        key, csr = self.make_csr(name)
-        status, body = self.curl_est("simpleenroll", csr, user=creds)
-        self.assertEqual(status, 200, body + "\n" + self.log_tail())
-        return self.certificate_from(name, body), key, creds
+class EstEnrollmentTest(EnrollmentTestCase):
 
     # --- tests -----------------------------------------------------------------------------------
 
@@ -105,18 +29,9 @@ class EstEnrollmentTest(GatewayTestCase):
         text = run_openssl(["x509", "-in", crt, "-noout", "-text"]).decode()
         self.assertIn("TLS Web Client Authentication", text)
         self.assertIn("urn:sekisho:device:demo-clinic:", text)
-        status = 0
-        deadline = time.monotonic() + SETTLE
-        while time.monotonic() < deadline:  # the registry view refreshes every 0.5 s
-            result = self.device_curl("/enrolled", cert=crt, key=key)
-            status = result.status
-            if status == 200:
-                break
-            time.sleep(0.2)
-        self.assertEqual(status, 200, self.log_tail())
-        self.assertEqual(result.json()["headers"] and
-                         dict((k.lower(), v) for k, v in result.json()["headers"])["x-sekisho-facility"],
-                         "demo-clinic")
+        result = self.wait_for_status(crt, key, "/enrolled")
+        headers = dict((k.lower(), v) for k, v in result.json()["headers"])
+        self.assertEqual(headers["x-sekisho-facility"], "demo-clinic")
 
     def test_ticket_is_single_use(self):
         creds, _ = self.ticket("single-use")
@@ -163,10 +78,7 @@ class EstEnrollmentTest(GatewayTestCase):
         new_crt = self.certificate_from("renewing-next", body)
         self.assertNotEqual(cert_serial(new_crt), cert_serial(crt))
         for c, k in ((new_crt, new_key), (crt, key)):  # the old one works until its own expiry
-            deadline = time.monotonic() + SETTLE
-            while self.device_curl("/renewed", cert=c, key=k).status != 200:
-                self.assertLess(time.monotonic(), deadline, self.log_tail())
-                time.sleep(0.2)
+            self.wait_for_status(c, k, "/renewed")
         status, _ = self.curl_est("simplereenroll", csr)  # no client certificate
         self.assertEqual(status, 401)
 
