@@ -80,6 +80,21 @@ std::string render_demo_config(const DemoLayout& layout) {
            "  sqlite: " + yaml_scalar(layout.registry.filename().string()) +
            "         # gets in only while its certificate belongs to an active device\n"
            "\n"
+           "enrollment:                   # EST, the browser enrollment page and the CRL\n"
+           "  listen: " + yaml_scalar((layout.listen_address.host.find(':') != std::string::npos
+                                    ? "[" + layout.listen_address.host + "]"
+                                    : layout.listen_address.host) +
+                               ":" + std::to_string(layout.enroll_port)) + "\n"
+           "  public_url: https://localhost:" + std::to_string(layout.enroll_port) + "\n"
+           "  ca:\n"
+           "    name: device-ca\n"
+           "    certificate: pki/device-ca.crt\n"
+           "    key: pki/device-ca.key\n"
+           "    chain: pki/root-ca.crt\n"
+           "    crl: pki/device-ca.crl\n"
+           "  device_validity: 365d\n"
+           "  crl_validity: 24h\n"
+           "\n"
            "admin:\n"
            "  listen: 127.0.0.1:" + std::to_string(layout.admin_port) + "\n"
            "\n"
@@ -108,6 +123,8 @@ std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const
     demo["facility"] = kDemoFacility;
     demo["admin_url"] = "http://127.0.0.1:" + std::to_string(layout.admin_port) + "/";
     demo["registry"] = layout.registry.string();
+    demo["enroll_url"] = "https://localhost:" + std::to_string(layout.enroll_port) + "/enroll";
+    demo["issuing_ca"] = path("device-ca.crt");
     return boost::json::serialize(demo) + "\n";
 }
 

@@ -15,6 +15,7 @@ struct DemoLayout {
     std::string listen;           // as given, e.g. "127.0.0.1:8443"
     HostPort listen_address;
     std::uint16_t admin_port = 0; // listen port + 1000
+    std::uint16_t enroll_port = 0; // listen port + 1: EST, the enrollment page and the CRL
     std::string upstream;         // as given
     UpstreamUrl upstream_url;
     std::filesystem::path registry; // absolute: dir/registry.db
@@ -24,7 +25,7 @@ struct DemoLayout {
 std::string render_demo_config(const DemoLayout& layout);
 
 // demo.json: config, gateway_url, ca_bundle, device{cert,key,p12,p12_password,id}, facility,
-// admin_url, registry. Paths absolute; device_id is the demo terminal's registry id.
+// admin_url, registry, enroll_url, issuing_ca. Paths absolute; device_id is the demo terminal's registry id.
 std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const std::string& device_id);
 
 } // namespace sekisho::ctl

@@ -83,6 +83,7 @@ int run_demo_init(const DemoInitOptions& options) {
     layout.listen = options.listen;
     layout.listen_address = parse_host_port(options.listen);
     layout.admin_port = static_cast<std::uint16_t>(layout.listen_address.port + 1000);
+    layout.enroll_port = static_cast<std::uint16_t>(layout.listen_address.port + 1);
     layout.upstream = options.upstream;
     layout.upstream_url = parse_upstream_url(options.upstream);
     layout.registry = layout.dir / "registry.db";

@@ -46,5 +46,10 @@ echo "Without a terminal certificate the handshake is refused:"
 echo "  curl --cacert $(field ca_bundle) $(field gateway_url)"
 echo "Browser: import $(field device.p12) (password: $(field device.p12_password)) and trust $(field ca_bundle)."
 echo "Metrics: ${admin_url}metrics    JWKS: ${admin_url}_sekisho/jwks.json"
+echo
+echo "Enroll another terminal: create a one-time ticket, then open the enroll_url it prints"
+echo "in a browser (or use EST: .well-known/est/simpleenroll with the ticket as HTTP Basic):"
+echo "  build/ctl/sekishoctl device --config $(field config) ticket create --facility demo-clinic --name terminal-02"
+echo "Enrollment page: $(field enroll_url)"
 echo "Press Ctrl-C to stop."
 wait

@@ -183,10 +183,18 @@ def route(name, upstream, path_prefix="/", hosts=("localhost", "127.0.0.1"), **e
     return item
 
 
-def rewrite_listen_ports(yaml_path, listen_port, admin_port):
-    """Points the demo's own YAML at the given ports by plain line replacement."""
+def rewrite_listen_ports(yaml_path, listen_port, admin_port, enroll_port=None):
+    """Points the demo's own YAML at the given ports by plain line replacement (the
+    enrollment listener gets enroll_port, or a free one)."""
     with open(yaml_path) as f:
         text = f.read()
+    enroll_port = enroll_port or free_port()
+    section = re.search(r"(?m)^enrollment:.*\n((?:[ \t]+.*\n|[ \t]*\n)*)", text)
+    if section:
+        block = re.sub(r"(?m)^(  listen: )(\S+):\d+$",
+                       lambda m: "%s%s:%d" % (m.group(1), m.group(2), enroll_port), section.group(0))
+        text = text[:section.start()] + block + text[section.end():]
+    text = re.sub(r"(?m)^(  public_url: https://localhost:)\d+$", lambda m: "%s%d" % (m.group(1), enroll_port), text)
     new, count = re.subn(r"(?m)^listen:.*$", "listen: 127.0.0.1:%d" % listen_port, text)
     if count != 1:
         raise AssertionError("no top-level 'listen:' line in %s:\n%s" % (yaml_path, text))
