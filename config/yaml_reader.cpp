@@ -40,9 +40,7 @@ std::vector<ConfigProblem> LoadContext::take_problems() {
 
 std::optional<std::string> LoadContext::existing_file(const std::string& path,
                                                       const std::string& key, int line) {
-    fs::path resolved(path);
-    if (resolved.is_relative()) resolved = base_dir_ / resolved;
-    resolved = resolved.lexically_normal();
+    const fs::path resolved = resolve(path);
     std::error_code error;
     const auto status = fs::status(resolved, error);
     if (!fs::exists(status)) {
@@ -60,11 +58,15 @@ std::optional<std::string> LoadContext::existing_file(const std::string& path,
     return resolved.string();
 }
 
-std::optional<std::string> LoadContext::creatable_file(const std::string& path, const std::string& key,
-                                                      int line) {
+fs::path LoadContext::resolve(const std::string& path) const {
     fs::path resolved(path);
     if (resolved.is_relative()) resolved = base_dir_ / resolved;
-    resolved = resolved.lexically_normal();
+    return resolved.lexically_normal();
+}
+
+std::optional<std::string> LoadContext::creatable_file(const std::string& path, const std::string& key,
+                                                      int line) {
+    const fs::path resolved = resolve(path);
     std::error_code error;
     if (fs::is_directory(resolved, error)) {
         problem(line, key, "is a folder, not a file: " + resolved.string());

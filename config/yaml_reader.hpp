@@ -30,6 +30,9 @@ public:
 
     // Resolves `path` against the base directory and checks that it is a readable file.
     // Records a problem on key/line and returns nullopt when it is not.
+    // `path` against the base directory, normalised.
+    std::filesystem::path resolve(const std::string& path) const;
+
     // Resolves `path` against the base directory; the file may be absent (it will be
     // created) but its folder must exist.
     std::optional<std::string> creatable_file(const std::string& path, const std::string& key, int line);

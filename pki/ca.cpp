@@ -14,21 +14,6 @@ namespace {
 using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, OsslDeleter<GENERAL_NAMES_free>>;
 using CrlDistPointsPtr = std::unique_ptr<CRL_DIST_POINTS, OsslDeleter<CRL_DIST_POINTS_free>>;
 
-X509_NAME* make_subject(X509* cert, const std::string& common_name, const std::string& organization,
-                        const std::string& what) {
-    if (common_name.empty()) throw std::runtime_error(what + ": the common name (CN) is empty");
-    X509_NAME* name = X509_get_subject_name(cert);
-    auto add = [&](int nid, const std::string& value) {
-        if (X509_NAME_add_entry_by_NID(name, nid, MBSTRING_UTF8,
-                                       reinterpret_cast<const unsigned char*>(value.c_str()),
-                                       static_cast<int>(value.size()), -1, 0) != 1) {
-            throw OpensslError(what + ": cannot set subject " + OBJ_nid2sn(nid) + "=" + value);
-        }
-    };
-    if (!organization.empty()) add(NID_organizationName, organization);
-    add(NID_commonName, common_name);
-    return name;
-}
 
 // Version, serial, subject, validity and public key: what every certificate starts with.
 X509Ptr start_certificate(EVP_PKEY* subject_key, const std::string& common_name,
@@ -43,7 +28,7 @@ X509Ptr start_certificate(EVP_PKEY* subject_key, const std::string& common_name,
         throw OpensslError(what + ": cannot create a certificate");
     }
     set_random_serial(cert.get());
-    make_subject(cert.get(), common_name, organization, what);
+    detail::fill_subject(X509_get_subject_name(cert.get()), common_name, organization, what);
     set_time(X509_getm_notBefore(cert.get()), validity.not_before, what + " notBefore");
     set_time(X509_getm_notAfter(cert.get()), validity.not_after, what + " notAfter");
     if (X509_set_pubkey(cert.get(), public_key_copy(subject_key, what).get()) != 1) {

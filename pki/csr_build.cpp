@@ -12,16 +12,7 @@ X509ReqPtr create_csr(EVP_PKEY* key, const std::string& common_name, const std::
     detail::require_strong_key(key, what);
     X509ReqPtr csr(X509_REQ_new());
     if (!csr || X509_REQ_set_version(csr.get(), 0) != 1) throw OpensslError(what + ": cannot create it");
-    X509_NAME* name = X509_REQ_get_subject_name(csr.get());
-    auto add = [&](int nid, const std::string& value) {
-        if (X509_NAME_add_entry_by_NID(name, nid, MBSTRING_UTF8,
-                                       reinterpret_cast<const unsigned char*>(value.c_str()),
-                                       static_cast<int>(value.size()), -1, 0) != 1) {
-            throw OpensslError(what + ": cannot set subject " + OBJ_nid2sn(nid) + "=" + value);
-        }
-    };
-    if (!organization.empty()) add(NID_organizationName, organization);
-    add(NID_commonName, common_name);
+    detail::fill_subject(X509_REQ_get_subject_name(csr.get()), common_name, organization, what);
     // A software copy: the request must not keep a token key alive (see public_key_copy).
     if (X509_REQ_set_pubkey(csr.get(), detail::public_key_copy(key, what).get()) != 1) {
         throw OpensslError(what + ": cannot set the public key");

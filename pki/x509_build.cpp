@@ -58,6 +58,19 @@ EvpPkeyPtr public_key_copy(EVP_PKEY* key, const std::string& whose) {
     return copy;
 }
 
+void fill_subject(X509_NAME* name, const std::string& common_name, const std::string& organization,
+                  const std::string& what) {
+    if (common_name.empty()) throw std::runtime_error(what + ": the common name (CN) is empty");
+    auto add = [&](int nid, const std::string& value) {
+        if (X509_NAME_add_entry_by_NID(name, nid, MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(value.c_str()),
+                                       static_cast<int>(value.size()), -1, 0) != 1) {
+            throw OpensslError(what + ": cannot set subject " + OBJ_nid2sn(nid) + "=" + value);
+        }
+    };
+    if (!organization.empty()) add(NID_organizationName, organization);
+    add(NID_commonName, common_name);
+}
+
 void set_random_serial(X509* cert) {
     std::string bytes = random_bytes(16);
     bytes[0] = static_cast<char>((bytes[0] & 0x7f) | 0x40); // positive, and never short

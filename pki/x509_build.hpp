@@ -27,6 +27,11 @@ void add_extension(X509* subject, X509* issuer, int nid, const std::string& valu
 // not be kept alive past its PrivateKey (its libp11 slots are released then).
 EvpPkeyPtr public_key_copy(EVP_PKEY* key, const std::string& whose);
 
+// Adds O=organization (when not empty) and CN=common_name to name; what names the object
+// in errors. Throws when common_name is empty.
+void fill_subject(X509_NAME* name, const std::string& common_name, const std::string& organization,
+                  const std::string& what);
+
 // A fresh positive serial of 127 random bits.
 void set_random_serial(X509* cert);
 

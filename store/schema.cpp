@@ -9,7 +9,7 @@ namespace {
 
 // Migration i brings the file from user_version i to i + 1. Append only; never edit a
 // released step, add the change as a new one.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     R"sql(
 -- Incremented by every write transaction; the gateway polls it to know when to reload.
 CREATE TABLE registry_revision (
@@ -81,6 +81,47 @@ CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
 BEGIN
     SELECT RAISE(ABORT, 'the ledger is append-only: rows cannot be deleted');
 END;
+)sql",
+    R"sql(
+-- People who log in (issue 4). Ids are unique regardless of case: "Alice" and "alice" are
+-- one account, so that look-alike accounts cannot be made.
+CREATE TABLE users (
+    id                   TEXT PRIMARY KEY COLLATE NOCASE,
+    display_name         TEXT NOT NULL,
+    facility             TEXT NOT NULL,
+    roles                TEXT NOT NULL, -- space-separated, in the order given
+    status               TEXT NOT NULL CHECK (status IN ('active', 'disabled')),
+    password_hash        TEXT NOT NULL, -- Argon2id encoded form, never the password
+    must_change          INTEGER NOT NULL,
+    last_login_at        INTEGER,
+    last_login_from      TEXT,
+    failed_since_success INTEGER NOT NULL DEFAULT 0,
+    last_failed_at       INTEGER,
+    locked_until         INTEGER,
+    break_glass          INTEGER NOT NULL DEFAULT 0,
+    break_glass_until    INTEGER,
+    created_at           INTEGER NOT NULL,
+    created_by           TEXT NOT NULL,
+    updated_at           INTEGER NOT NULL,
+    updated_by           TEXT NOT NULL
+);
+CREATE INDEX users_by_facility ON users (facility, id);
+
+-- The current and recent password hashes of each user, newest with the highest seq.
+CREATE TABLE password_history (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id       TEXT NOT NULL COLLATE NOCASE REFERENCES users (id),
+    password_hash TEXT NOT NULL,
+    set_at        INTEGER NOT NULL
+);
+CREATE INDEX password_history_by_user ON password_history (user_id, seq);
+
+-- Failed logins since the last success, unlock or lock: the sliding lockout window.
+CREATE TABLE login_failures (
+    user_id TEXT NOT NULL COLLATE NOCASE REFERENCES users (id),
+    at      INTEGER NOT NULL
+);
+CREATE INDEX login_failures_by_user ON login_failures (user_id, at);
 )sql",
 };
 

@@ -21,8 +21,7 @@ void create_private_file(const std::string& path) {
         return;
     }
     if (errno == EEXIST) return;
-    throw RegistryError("device registry " + path +
-                        ": cannot create the database file: " + std::strerror(errno));
+    throw RegistryError("registry " + path + ": cannot create the database file: " + std::strerror(errno));
 }
 
 } // namespace
@@ -64,7 +63,7 @@ void Database::exec(const std::string& sql, std::string_view operation) {
 }
 
 void Database::fail(std::string_view operation, const std::string& detail) const {
-    throw RegistryError("device registry " + path_ + ": " + std::string(operation) + ": " + detail);
+    throw RegistryError("registry " + path_ + ": " + std::string(operation) + ": " + detail);
 }
 
 void Database::fail_sqlite(std::string_view operation) const {

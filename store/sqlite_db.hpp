@@ -29,7 +29,7 @@ public:
     // Runs SQL without results (may hold several statements); throws on failure.
     void exec(const std::string& sql, std::string_view operation);
 
-    // "device registry <path>: <operation>: <detail>" as a RegistryError.
+    // "registry <path>: <operation>: <detail>" as a RegistryError.
     [[noreturn]] void fail(std::string_view operation, const std::string& detail) const;
     // As fail(), with SQLite's message for the last error on this connection.
     [[noreturn]] void fail_sqlite(std::string_view operation) const;

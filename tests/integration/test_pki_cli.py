@@ -349,14 +349,17 @@ class TicketCliTest(unittest.TestCase):
         self.device("ticket", "show", "tkt-0000000000000000", expect=1)
 
     def test_create_without_enrollment_exits_1(self):
+        plain = write_yaml(os.path.join(self.tmp, "no-enrollment.yaml"), self.demo.config(
+            free_port(), free_port(), [route("demo", "http://127.0.0.1:9")],
+            registry={"sqlite": self.demo.info["registry"]}))
         before = json.loads(ctl("device", "ticket", "list", "--all", "--json", "--config",
-                                self.demo.config_path)[0])["tickets"]
+                                plain)[0])["tickets"]
         _, err = self.device("ticket", "create", "--facility", "f", "--name", "n",
-                             config=self.demo.config_path, expect=1)
-        self.assertIn(self.demo.config_path, err)
+                             config=plain, expect=1)
+        self.assertIn(plain, err)
         self.assertIn("enrollment.public_url", err)
         after = json.loads(ctl("device", "ticket", "list", "--all", "--json", "--config",
-                               self.demo.config_path)[0])["tickets"]
+                               plain)[0])["tickets"]
         self.assertEqual(before, after)
 
 

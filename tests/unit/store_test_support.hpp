@@ -1,7 +1,9 @@
 // Helpers shared by the store unit tests: a temporary registry file and a settable clock.
 #pragma once
 
+#include "store/password_hash.hpp"
 #include "store/sqlite_registry.hpp"
+#include "store/sqlite_users.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +12,8 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace sekisho::store::test {
 
@@ -35,6 +39,10 @@ public:
     std::unique_ptr<DeviceRegistry> open() const {
         auto now = now_;
         return open_sqlite_registry(path(), [now] { return *now; });
+    }
+    std::unique_ptr<UserRegistry> open_users() const {
+        auto now = now_;
+        return open_sqlite_users(path(), [now] { return *now; });
     }
     void set_now(UnixSeconds t) { *now_ = t; }
     UnixSeconds now() const { return *now_; }
@@ -69,6 +77,27 @@ inline DeviceCertificate test_certificate(int n, UnixSeconds not_after = kStart 
     cert.issued_at = kStart;
     cert.issuer = issuer;
     return cert;
+}
+
+// Argon2id parameters cheap enough for tests; the defaults (19 MiB) would make them slow.
+inline const Argon2Params kFastArgon2{1024, 1, 1};
+
+inline std::string fast_hash(std::string_view password) {
+    return hash_password(password, kFastArgon2);
+}
+
+// A user of facility north (or the given one) whose password is "First-Pass-1".
+inline User make_nurse(UserRegistry& users, const std::string& id = "yamada.hanako",
+                       const std::string& facility = "north") {
+    return users.create_user(id, "Yamada Hanako", facility, {"nurse", "ward-3"}, fast_hash("First-Pass-1"),
+                             true, "admin:alice");
+}
+
+inline std::vector<std::string> ledger_actions(const TempRegistry& temp) {
+    std::vector<std::string> actions;
+    for (const LedgerEntry& e : temp.open()->ledger())
+        actions.push_back(e.action);
+    return actions;
 }
 
 } // namespace sekisho::store::test

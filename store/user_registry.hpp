@@ -1,0 +1,121 @@
+// The user registry: people who log in with ID and password as the second factor after the
+// terminal certificate (issue 4). A narrow interface like DeviceRegistry; the SQLite backend
+// (store/sqlite_users.hpp) keeps users in the same database file, ledger and revision
+// counter as the devices. Passwords reach the registry only as Argon2id hashes
+// (store/password_hash.hpp); checking them is the caller's job, on the blocking pool.
+#pragma once
+
+#include "store/device_registry.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sekisho::store {
+
+enum class UserStatus { active, disabled };
+
+std::string to_string(UserStatus status);         // "active", "disabled"
+UserStatus parse_user_status(const std::string&); // throws RegistryError on other text
+
+struct User {
+    std::string id; // [A-Za-z0-9._@-]{1,64}, unique regardless of case
+    std::string display_name;
+    std::string facility;
+    std::vector<std::string> roles; // each [a-z0-9_-]+
+    UserStatus status = UserStatus::active;
+    std::string password_hash; // Argon2id encoded form
+    bool must_change = false;  // change the password before anything is proxied
+    std::optional<UnixSeconds> last_login_at;
+    std::optional<std::string> last_login_from;
+    int failed_since_success = 0; // failed logins since the last successful one
+    std::optional<UnixSeconds> last_failed_at;
+    std::optional<UnixSeconds> locked_until;
+    UnixSeconds created_at = 0;
+    std::string created_by;
+    UnixSeconds updated_at = 0;
+    std::string updated_by;
+    bool break_glass = false; // an emergency account (issue 4 item 8)
+    std::optional<UnixSeconds> break_glass_until;
+};
+
+// REQUIREMENTS §3 (our default): 5 failures within 15 min lock the account for 30 min.
+struct LockoutPolicy {
+    int max_failures = 5;
+    std::int64_t window_seconds = 15 * 60;
+    std::int64_t lock_seconds = 30 * 60;
+};
+
+struct LoginFailure {
+    int failures_in_window = 0;              // this failure included, unless already locked
+    std::optional<UnixSeconds> locked_until; // set while the account is locked
+};
+
+// Which ledger action a password change writes.
+enum class PasswordChange {
+    by_user,     // "user.password_set": the user's own change, or the first password
+    admin_reset, // "user.password_reset": the reason must hold the identity-check note
+};
+
+// The number of password hashes kept per user, the current one included.
+inline constexpr std::size_t kPasswordHistoryDepth = 5;
+
+bool is_valid_user_id(std::string_view id);        // [A-Za-z0-9._@-]{1,64}
+bool is_valid_role(std::string_view role);         // [a-z0-9_-]+
+bool is_locked(const User& user, UnixSeconds now); // locked_until is still ahead
+
+// Every write runs in one transaction that also appends to the ledger and increments the
+// registry revision. Unknown users, duplicate or malformed ids and roles, empty actors and
+// hashes that are not Argon2id are refused with a RegistryError naming the user and the
+// operation. Implementations are safe to call from several threads.
+class UserRegistry {
+public:
+    virtual ~UserRegistry() = default;
+
+    // Ledger "user.create"; the hash also starts the password history.
+    virtual User create_user(const std::string& id, const std::string& display_name,
+                             const std::string& facility, const std::vector<std::string>& roles,
+                             const std::string& password_hash, bool must_change,
+                             const std::string& actor) = 0;
+
+    // Looks the id up regardless of case; User::id is the spelling it was created with.
+    // Unknown and malformed ids give nullopt (a login form passes whatever was typed).
+    virtual std::optional<User> get_user(const std::string& id) = 0;
+    virtual std::vector<User> list_users(const std::optional<std::string>& facility = {}) = 0; // by id
+
+    // Replaces the password hash and keeps the last kPasswordHistoryDepth in the history.
+    // An admin_reset needs a non-empty reason (the identity check, REQUIREMENTS §3).
+    virtual void set_password(const std::string& id, const std::string& new_hash, bool must_change,
+                              const std::string& actor, const std::string& reason, PasswordChange kind) = 0;
+
+    // The kept hashes, most recent (the current one) first.
+    virtual std::vector<std::string> password_history(const std::string& id) = 0;
+
+    // Ledger "user.disable" / "user.enable"; setting the current status is refused.
+    virtual void set_status(const std::string& id, UserStatus status, const std::string& reason,
+                            const std::string& actor) = 0;
+
+    // After a correct password: clears the failure count and the lockout window, records
+    // when and from where (ledger "user.login"). Returns the user as it was before, so that
+    // the login page can show the previous login and the failures since. Refused for a
+    // disabled or locked user, so that a race with disable/lock cannot let a login through.
+    virtual User record_login_success(const std::string& id, const std::string& source, UnixSeconds now) = 0;
+
+    // After a wrong password (ledger "user.login_failed"): counts the failures within
+    // policy.window_seconds before now; the max_failures-th locks the account for
+    // policy.lock_seconds (ledger "user.locked") and starts a fresh window. Failures while
+    // locked are recorded (ledger, failed_since_success) but neither count towards nor
+    // extend a lock; the result then carries the current lock.
+    virtual LoginFailure record_login_failure(const std::string& id, const std::string& source,
+                                              UnixSeconds now, const LockoutPolicy& policy) = 0;
+
+    // Lifts a lock and forgets the failures in the window (ledger "user.unlock").
+    virtual void unlock(const std::string& id, const std::string& actor) = 0;
+
+    // The revision shared with DeviceRegistry::revision() on the same file.
+    virtual std::int64_t revision() = 0;
+};
+
+} // namespace sekisho::store
