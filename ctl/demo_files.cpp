@@ -106,7 +106,8 @@ std::string render_demo_config(const DemoLayout& layout) {
            "    websocket: false\n";
 }
 
-std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const std::string& device_id) {
+std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const std::string& device_id,
+                             const DemoUser& user) {
     auto path = [&](const char* name) { return (pki.dir / name).string(); };
     boost::json::object device;
     device["cert"] = path("device.crt");
@@ -125,6 +126,7 @@ std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const
     demo["registry"] = layout.registry.string();
     demo["enroll_url"] = "https://localhost:" + std::to_string(layout.enroll_port) + "/enroll";
     demo["issuing_ca"] = path("device-ca.crt");
+    demo["user"] = boost::json::object{{"id", user.id}, {"password", user.password}};
     return boost::json::serialize(demo) + "\n";
 }
 

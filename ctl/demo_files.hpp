@@ -24,8 +24,16 @@ struct DemoLayout {
 // sekisho.yaml in the format of config/examples/sekisho.yaml; paths relative to dir.
 std::string render_demo_config(const DemoLayout& layout);
 
+// The demo's user in the registry and its password (the only place the password is kept).
+struct DemoUser {
+    std::string id;
+    std::string password;
+};
+
 // demo.json: config, gateway_url, ca_bundle, device{cert,key,p12,p12_password,id}, facility,
-// admin_url, registry, enroll_url, issuing_ca. Paths absolute; device_id is the demo terminal's registry id.
-std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const std::string& device_id);
+// admin_url, registry, enroll_url, issuing_ca, user{id,password}. Paths absolute; device_id
+// is the demo terminal's registry id.
+std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const std::string& device_id,
+                             const DemoUser& user);
 
 } // namespace sekisho::ctl

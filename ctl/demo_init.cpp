@@ -3,8 +3,10 @@
 #include "ctl/demo_files.hpp"
 #include "ctl/demo_pki.hpp"
 #include "ctl/device_register.hpp"
+#include "ctl/user_password.hpp"
 #include "pki/pem_io.hpp"
 #include "store/sqlite_registry.hpp"
+#include "store/sqlite_users.hpp"
 
 #include <iostream>
 #include <memory>
@@ -36,6 +38,20 @@ std::string register_demo_terminal(const fs::path& registry_path, const DemoPki&
     request.cert_path = (pki.dir / "device.crt").string();
     request.actor = "demo-init";
     return register_device(*registry, request).id;
+}
+
+// The demo user logs in with a generated password that passes the policy, added the way
+// `sekishoctl user add` adds anyone; no forced change, so the demo works at once.
+DemoUser add_demo_user(const fs::path& registry_path) {
+    std::unique_ptr<store::UserRegistry> users = store::open_sqlite_users(registry_path.string());
+    NewUser request;
+    request.id = kDemoUser;
+    request.display_name = "Demo Nurse";
+    request.facility = kDemoFacility;
+    request.roles = {"nurse"};
+    request.must_change = false;
+    request.actor = "demo-init";
+    return DemoUser{kDemoUser, add_user(*users, request).password};
 }
 
 } // namespace
@@ -111,9 +127,10 @@ int run_demo_init(const DemoInitOptions& options) {
     const DemoPki pki = create_demo_pki(layout.dir / "pki");
     remove_registry(layout.registry); // --force: the old demo's devices are gone with its CA
     const std::string device_id = register_demo_terminal(layout.registry, pki);
+    const DemoUser user = add_demo_user(layout.registry);
     pki::write_file(config_path.string(), render_demo_config(layout), 0644);
     // demo.json holds the PKCS#12 password: owner-only, like the keys.
-    pki::write_file((layout.dir / "demo.json").string(), render_demo_json(layout, pki, device_id), 0600);
+    pki::write_file((layout.dir / "demo.json").string(), render_demo_json(layout, pki, device_id, user), 0600);
 
     const std::string port = std::to_string(layout.listen_address.port);
     std::cout << "Sekisho demo created in " << layout.dir.string() << "\n"
@@ -129,8 +146,10 @@ int run_demo_init(const DemoInitOptions& options) {
               << (pki.dir / "device.p12").string() << "\n"
               << "  registry        " << layout.registry.string() << " (demo terminal: active device "
               << device_id << ")\n"
+              << "  demo user       " << user.id << " (facility " << kDemoFacility
+              << ", role nurse; password in demo.json)\n"
               << "  details         " << (layout.dir / "demo.json").string()
-              << " (includes the PKCS#12 password)\n"
+              << " (includes the PKCS#12 and demo user passwords)\n"
               << "\nTry it once the gateway runs:\n"
               << "  curl --cacert " << (pki.dir / "root-ca.crt").string() << " --cert "
               << (pki.dir / "device.crt").string() << " --key " << (pki.dir / "device.key").string()

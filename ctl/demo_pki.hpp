@@ -9,6 +9,7 @@ namespace sekisho::ctl {
 
 inline constexpr const char* kDemoFacility = "demo-clinic";
 inline constexpr const char* kDemoDevice = "demo-terminal-01";
+inline constexpr const char* kDemoUser = "demo.nurse";
 
 struct DemoPki {
     std::filesystem::path dir;       // absolute

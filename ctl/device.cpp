@@ -1,11 +1,11 @@
 #include "ctl/device.hpp"
 
-#include "config/load.hpp"
-#include "ctl/device_args.hpp"
+#include "ctl/cli_args.hpp"
 #include "ctl/device_output.hpp"
 #include "ctl/device_register.hpp"
 #include "ctl/device_ticket.hpp"
 #include "ctl/device_usage.hpp"
+#include "ctl/registry_access.hpp"
 #include "ctl/usage_error.hpp"
 #include "store/sqlite_registry.hpp"
 
@@ -32,7 +32,7 @@ constexpr std::array<const char*, 5> kDeviceRevocationReasons = {
     "keyCompromise", "cessationOfOperation", "affiliationChanged", "superseded", "unspecified"};
 
 struct Context {
-    DeviceArgs args;
+    CliArgs args;
     std::string actor;
     std::string config_path;   // for messages
     std::string registry_path; // for messages
@@ -42,10 +42,7 @@ struct Context {
 };
 
 void open_registry(Context& context, const std::string& config_path) {
-    const config::Config config = config::load_file(config_path);
-    if (config.registry.sqlite.empty()) {
-        throw std::runtime_error(config_path + ": registry.sqlite is not set: the device commands need the registry");
-    }
+    const config::Config config = load_registry_config(config_path, "device");
     context.config_path = config_path;
     context.registry_path = config.registry.sqlite;
     context.enrollment_public_url = config.enrollment.public_url;
@@ -91,7 +88,7 @@ void print_device(const Context& context, const store::Device& device) {
 
 // Option values with a fixed form; each throws std::invalid_argument, checked before the
 // registry is opened so a typo is a usage error whatever the configuration says.
-std::optional<DeviceStatus> status_option(const DeviceArgs& args) {
+std::optional<DeviceStatus> status_option(const CliArgs& args) {
     auto text = args.get("--status");
     if (!text) return std::nullopt;
     if (*text != "active" && *text != "suspended" && *text != "revoked") {
@@ -100,7 +97,7 @@ std::optional<DeviceStatus> status_option(const DeviceArgs& args) {
     return store::parse_device_status(*text);
 }
 
-std::string revocation_reason_option(const DeviceArgs& args) {
+std::string revocation_reason_option(const CliArgs& args) {
     std::string reason = args.get("--reason").value_or("unspecified");
     if (std::find(kDeviceRevocationReasons.begin(), kDeviceRevocationReasons.end(), reason) ==
         kDeviceRevocationReasons.end()) {
@@ -111,7 +108,7 @@ std::string revocation_reason_option(const DeviceArgs& args) {
     return reason;
 }
 
-std::pair<std::int64_t, std::size_t> ledger_window(const DeviceArgs& args) {
+std::pair<std::int64_t, std::size_t> ledger_window(const CliArgs& args) {
     std::int64_t since = 0;
     std::size_t limit = 1000;
     if (auto text = args.get("--since")) since = parse_integer_option("--since", *text, 0, INT64_MAX);
@@ -173,12 +170,12 @@ int do_ledger(Context& context) {
 
 constexpr int kMaxTicketUses = 100;
 
-int ticket_uses_option(const DeviceArgs& args) {
+int ticket_uses_option(const CliArgs& args) {
     auto text = args.get("--uses");
     return text ? static_cast<int>(parse_integer_option("--uses", *text, 1, kMaxTicketUses)) : 1;
 }
 
-std::int64_t ticket_ttl_option(const DeviceArgs& args) { return parse_ticket_ttl(args.get("--ttl").value_or("24h")); }
+std::int64_t ticket_ttl_option(const CliArgs& args) { return parse_ticket_ttl(args.get("--ttl").value_or("24h")); }
 
 int do_ticket_create(Context& context) {
     // Checked before the ticket exists: a ticket nobody can redeem is of no use.
@@ -223,26 +220,26 @@ struct Subcommand {
     std::vector<OptionSpec> options;
     std::vector<std::string> required;
     std::size_t positionals; // exactly this many: the device id or fingerprint
-    void (*check)(const DeviceArgs&);
+    void (*check)(const CliArgs&);
     int (*run)(Context&);
 };
 
 const std::vector<Subcommand>& subcommands() {
-    constexpr auto no_check = [](const DeviceArgs&) {};
+    constexpr auto no_check = [](const CliArgs&) {};
     static const std::vector<Subcommand> kList = {
         {"register", {{"--facility"}, {"--name"}, {"--cert"}, {"--issuer"}}, {"--facility", "--name", "--cert"}, 0,
          no_check, do_register},
-        {"list", {{"--facility"}, {"--status"}}, {}, 0, [](const DeviceArgs& a) { status_option(a); }, do_list},
+        {"list", {{"--facility"}, {"--status"}}, {}, 0, [](const CliArgs& a) { status_option(a); }, do_list},
         {"show", {}, {}, 1, no_check, do_show},
         {"suspend", {{"--reason"}}, {"--reason"}, 1, no_check,
          [](Context& c) { return do_set_status(c, DeviceStatus::suspended); }},
         {"resume", {{"--reason"}}, {"--reason"}, 1, no_check,
          [](Context& c) { return do_set_status(c, DeviceStatus::active); }},
-        {"revoke", {{"--reason"}}, {}, 1, [](const DeviceArgs& a) { revocation_reason_option(a); },
+        {"revoke", {{"--reason"}}, {}, 1, [](const CliArgs& a) { revocation_reason_option(a); },
          [](Context& c) { return do_set_status(c, DeviceStatus::revoked); }},
-        {"ledger", {{"--since"}, {"--limit"}}, {}, 0, [](const DeviceArgs& a) { ledger_window(a); }, do_ledger},
+        {"ledger", {{"--since"}, {"--limit"}}, {}, 0, [](const CliArgs& a) { ledger_window(a); }, do_ledger},
         {"ticket create", {{"--facility"}, {"--name"}, {"--ttl"}, {"--uses"}}, {"--facility", "--name"}, 0,
-         [](const DeviceArgs& a) {
+         [](const CliArgs& a) {
              ticket_ttl_option(a);
              ticket_uses_option(a);
          },
@@ -253,28 +250,10 @@ const std::vector<Subcommand>& subcommands() {
     return kList;
 }
 
-bool is_help(const std::string& arg) { return arg == "--help" || arg == "-h" || arg == "help"; }
-
-// The shared options may come before the subcommand too: `device --config F list`.
-std::size_t subcommand_index(const std::vector<std::string>& args) {
-    std::size_t i = 0;
-    while (i < args.size()) {
-        const std::string& arg = args[i];
-        if (arg == "--config" || arg == "--actor") {
-            i += 2;
-        } else if (arg == "--json" || arg.starts_with("--config=") || arg.starts_with("--actor=")) {
-            i += 1;
-        } else {
-            break;
-        }
-    }
-    return i;
-}
-
 } // namespace
 
 int run_device(const std::vector<std::string>& args) {
-    const std::size_t index = subcommand_index(args);
+    const std::size_t index = leading_common_options(args);
     if (index >= args.size()) throw UsageError("device: missing subcommand", device_usage());
     std::string name = args[index];
     if (is_help(name)) {
@@ -306,7 +285,7 @@ int run_device(const std::vector<std::string>& args) {
     }
     Context context;
     try {
-        context.args = parse_device_args(rest, sub->options, sub->positionals);
+        context.args = parse_registry_args(rest, sub->options, sub->positionals);
         if (context.args.positionals.size() < sub->positionals) throw std::invalid_argument("missing ID");
         for (const auto& option : sub->required) context.args.require(option);
         sub->check(context.args);

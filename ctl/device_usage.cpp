@@ -121,6 +121,8 @@ const std::map<std::string, std::string> kSubcommands = {
 
 const std::string& device_usage() { return kGroup; }
 
+const std::string& registry_options_usage() { return kCommon; }
+
 const std::string& device_usage(const std::string& subcommand) {
     auto it = kSubcommands.find(subcommand);
     return it == kSubcommands.end() ? kGroup : it->second;

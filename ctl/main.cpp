@@ -3,6 +3,7 @@
 #include "ctl/device.hpp"
 #include "ctl/pki.hpp"
 #include "ctl/usage_error.hpp"
+#include "ctl/user.hpp"
 
 #include <cstring>
 #include <exception>
@@ -24,6 +25,8 @@ constexpr CommandGroup kGroups[] = {
      sekisho::ctl::run_device},
     {"pki", "the certificate authorities: root and device-issuing CA, offline root, show",
      sekisho::ctl::run_pki},
+    {"user", "people in the user registry (add, reset-password, disable, enable, unlock, list, show)",
+     sekisho::ctl::run_user},
 };
 
 std::string usage() {

@@ -1,6 +1,6 @@
 #include "ctl/pki.hpp"
 
-#include "ctl/device_args.hpp"
+#include "ctl/cli_args.hpp"
 #include "ctl/device_output.hpp"
 #include "ctl/pki_init.hpp"
 #include "ctl/pki_usage.hpp"
@@ -59,13 +59,13 @@ const std::vector<Subcommand>& subcommands() {
     return kList;
 }
 
-int days_option(const DeviceArgs& args, const std::string& option, int fallback, int max) {
+int days_option(const CliArgs& args, const std::string& option, int fallback, int max) {
     auto text = args.get(option);
     return text ? static_cast<int>(parse_integer_option(option, *text, 1, max)) : fallback;
 }
 
 // Throws std::invalid_argument for a malformed value, before anything is touched.
-PkiSettings settings_of(const DeviceArgs& args) {
+PkiSettings settings_of(const CliArgs& args) {
     PkiSettings s;
     s.dir = args.get("--dir").value_or("");
     s.root_key = args.get("--root-key");
@@ -144,10 +144,6 @@ std::string summary_text(const boost::json::object& summary) {
     return out;
 }
 
-bool is_help(const std::string& arg) {
-    return arg == "--help" || arg == "-h" || arg == "help";
-}
-
 } // namespace
 
 int run_pki(const std::vector<std::string>& args) {
@@ -175,7 +171,7 @@ int run_pki(const std::vector<std::string>& args) {
     PkiSettings settings;
     bool json = false;
     try {
-        const DeviceArgs parsed = parse_args(rest, options, 0);
+        const CliArgs parsed = parse_args(rest, options, 0);
         for (const auto& option : sub->required)
             parsed.require(option);
         settings = settings_of(parsed);

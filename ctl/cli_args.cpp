@@ -1,4 +1,4 @@
-#include "ctl/device_args.hpp"
+#include "ctl/cli_args.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -27,28 +27,33 @@ const char* non_empty_env(const char* name) {
 
 } // namespace
 
-std::optional<std::string> DeviceArgs::get(const std::string& option) const {
+std::optional<std::string> CliArgs::get(const std::string& option) const {
     auto it = values.find(option);
     if (it == values.end()) return std::nullopt;
     return it->second;
 }
 
-const std::string& DeviceArgs::require(const std::string& option) const {
+std::vector<std::string> CliArgs::all(const std::string& option) const {
+    auto it = repeated.find(option);
+    return it == repeated.end() ? std::vector<std::string>{} : it->second;
+}
+
+const std::string& CliArgs::require(const std::string& option) const {
     auto it = values.find(option);
     if (it == values.end()) throw std::invalid_argument("missing " + option);
     return it->second;
 }
 
-DeviceArgs parse_device_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& options,
+CliArgs parse_registry_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& options,
                              std::size_t max_positionals) {
     std::vector<OptionSpec> all = options;
     all.insert(all.end(), kCommonOptions.begin(), kCommonOptions.end());
     return parse_args(args, all, max_positionals);
 }
 
-DeviceArgs parse_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& options,
+CliArgs parse_args(const std::vector<std::string>& args, const std::vector<OptionSpec>& options,
                       std::size_t max_positionals) {
-    DeviceArgs parsed;
+    CliArgs parsed;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         if (!arg.starts_with("--")) {
@@ -63,7 +68,9 @@ DeviceArgs parse_args(const std::vector<std::string>& args, const std::vector<Op
         const std::string name = arg.substr(0, equals);
         const OptionSpec* spec = find_option(options, name);
         if (spec == nullptr) throw std::invalid_argument("unknown option '" + name + "'");
-        if (parsed.values.contains(name)) throw std::invalid_argument(name + " given more than once");
+        if (parsed.values.contains(name) && !spec->repeatable) {
+            throw std::invalid_argument(name + " given more than once");
+        }
         std::string value;
         if (!spec->takes_value) {
             if (equals != std::string::npos) throw std::invalid_argument(name + " takes no value");
@@ -75,18 +82,36 @@ DeviceArgs parse_args(const std::vector<std::string>& args, const std::vector<Op
             throw std::invalid_argument(name + " needs a value");
         }
         if (spec->takes_value && value.empty()) throw std::invalid_argument(name + " needs a non-empty value");
-        parsed.values.emplace(name, std::move(value));
+        if (spec->repeatable) parsed.repeated[name].push_back(value);
+        parsed.values.insert_or_assign(name, std::move(value));
     }
     return parsed;
 }
 
-std::string config_path_of(const DeviceArgs& args) {
+std::size_t leading_common_options(const std::vector<std::string>& args) {
+    std::size_t i = 0;
+    while (i < args.size()) {
+        const std::string& arg = args[i];
+        if (arg == "--config" || arg == "--actor") {
+            i += 2;
+        } else if (arg == "--json" || arg.starts_with("--config=") || arg.starts_with("--actor=")) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
+bool is_help(const std::string& arg) { return arg == "--help" || arg == "-h" || arg == "help"; }
+
+std::string config_path_of(const CliArgs& args) {
     if (auto path = args.get("--config")) return *path;
     if (const char* env = non_empty_env("SEKISHO_CONFIG")) return env;
     return "/etc/sekisho/sekisho.yaml";
 }
 
-std::string actor_of(const DeviceArgs& args) {
+std::string actor_of(const CliArgs& args) {
     if (auto actor = args.get("--actor")) return *actor;
     for (const char* name : {"SUDO_USER", "USER"}) {
         if (const char* user = non_empty_env(name)) return std::string("admin:") + user;

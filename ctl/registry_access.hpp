@@ -1,0 +1,17 @@
+// Where the registry command groups (device, user) find the registry: the gateway
+// configuration's registry.sqlite, so that sekishoctl and the gateway share one file.
+#pragma once
+
+#include "config/config.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace sekisho::ctl {
+
+// Loads the configuration at config_path and checks that registry.sqlite is set; throws
+// std::runtime_error naming the file and the key otherwise. group ("device", "user") names
+// the commands in the message.
+config::Config load_registry_config(const std::string& config_path, std::string_view group);
+
+} // namespace sekisho::ctl

@@ -1,0 +1,221 @@
+#include "ctl/user.hpp"
+
+#include "ctl/cli_args.hpp"
+#include "ctl/device_output.hpp"
+#include "ctl/registry_access.hpp"
+#include "ctl/usage_error.hpp"
+#include "ctl/user_output.hpp"
+#include "ctl/user_password.hpp"
+#include "ctl/user_usage.hpp"
+#include "store/password_hash.hpp"
+#include "store/password_reuse.hpp"
+#include "store/password_policy.hpp"
+#include "store/sqlite_users.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+
+namespace sekisho::ctl {
+
+namespace {
+
+using store::UserStatus;
+
+struct Context {
+    CliArgs args;
+    std::string actor;
+    std::string registry_path; // for messages
+    std::unique_ptr<store::UserRegistry> users;
+    bool json = false;
+};
+
+store::UnixSeconds now() { return store::system_clock_now(); }
+
+const std::string& id_of(const Context& context) { return context.args.positionals.at(0); }
+
+store::User find_user(const Context& context, const std::string& id) {
+    auto user = context.users->get_user(id);
+    if (!user) {
+        throw std::runtime_error("no user '" + id + "' in the registry " + context.registry_path +
+                                 " (see 'sekishoctl user list')");
+    }
+    return *user;
+}
+
+// The user as it is now; with a freshly set password, that password once (JSON:
+// "temporary_password", which is the only time it is ever shown).
+void print_user(const Context& context, const store::User& user, const std::string& temporary_password = {}) {
+    if (context.json) {
+        boost::json::object out = user_json(user, now());
+        if (!temporary_password.empty()) out["temporary_password"] = temporary_password;
+        std::cout << json_line(out);
+        return;
+    }
+    std::cout << user_text(user, now());
+    if (!temporary_password.empty()) {
+        std::cout << "\ntemporary password: " << temporary_password
+                  << "\n(shown this once; hand it over in person — it must be changed at the first login)\n";
+    }
+}
+
+void check_id(const CliArgs& args) {
+    if (!args.positionals.empty() && !store::is_valid_user_id(args.positionals[0])) {
+        throw std::invalid_argument("user id '" + args.positionals[0] + "' is not 1 to 64 of A-Z a-z 0-9 . _ @ -");
+    }
+}
+
+void check_add(const CliArgs& args) {
+    check_id(args);
+    for (const auto& role : args.all("--role")) {
+        if (!store::is_valid_role(role)) throw std::invalid_argument("--role '" + role + "' is not [a-z0-9_-]+");
+    }
+    if (args.has("--must-change") && !args.has("--password-stdin")) {
+        throw std::invalid_argument("--must-change goes with --password-stdin (a generated password always must be changed)");
+    }
+}
+
+int do_add(Context& context) {
+    NewUser request;
+    request.id = id_of(context);
+    request.display_name = context.args.get("--name").value_or("");
+    request.facility = context.args.require("--facility");
+    request.roles = context.args.all("--role");
+    request.actor = context.actor;
+    if (context.args.has("--password-stdin")) {
+        request.password = read_password_line(std::cin);
+        request.must_change = context.args.has("--must-change");
+    } else {
+        request.must_change = true;
+    }
+    if (context.users->get_user(request.id)) {
+        // Before the Argon2id work; the registry refuses a duplicate too.
+        throw std::runtime_error("user '" + request.id + "' already exists (ids are unique regardless of case)");
+    }
+    const AddedUser added = add_user(*context.users, request);
+    print_user(context, added.user, added.password);
+    return 0;
+}
+
+int do_reset_password(Context& context) {
+    const std::string& note = context.args.require("--identity-check");
+    const store::User user = find_user(context, id_of(context));
+    std::string password;
+    std::string temporary;
+    if (context.args.has("--password-stdin")) {
+        password = read_password_line(std::cin);
+        require_acceptable(password, user.id, user.display_name);
+        if (store::password_reused(*context.users, user.id, password)) {
+            throw PasswordRefused("password for user '" + user.id +
+                                  "' refused: " + store::reused_password_reason(store::kPasswordHistoryDepth));
+        }
+    } else {
+        password = generate_password(user.id, user.display_name);
+        temporary = password;
+    }
+    const std::string hash = store::hash_password(password, store::Argon2Params{});
+    context.users->set_password(user.id, hash, true, context.actor, note, store::PasswordChange::admin_reset);
+    print_user(context, find_user(context, user.id), temporary);
+    return 0;
+}
+
+int do_set_status(Context& context, UserStatus status) {
+    const store::User user = find_user(context, id_of(context));
+    context.users->set_status(user.id, status, context.args.require("--reason"), context.actor);
+    print_user(context, find_user(context, user.id));
+    return 0;
+}
+
+int do_unlock(Context& context) {
+    const store::User user = find_user(context, id_of(context));
+    context.users->unlock(user.id, context.actor);
+    print_user(context, find_user(context, user.id));
+    return 0;
+}
+
+int do_list(Context& context) {
+    const auto users = context.users->list_users(context.args.get("--facility"));
+    if (context.json) {
+        boost::json::array items;
+        for (const auto& user : users) items.push_back(user_json(user, now()));
+        std::cout << json_line(boost::json::object{{"users", std::move(items)}});
+    } else {
+        std::cout << user_table(users, now());
+    }
+    return 0;
+}
+
+int do_show(Context& context) {
+    print_user(context, find_user(context, id_of(context)));
+    return 0;
+}
+
+struct Subcommand {
+    const char* name;
+    std::vector<OptionSpec> options;
+    std::vector<std::string> required;
+    std::size_t positionals; // exactly this many: the user id
+    void (*check)(const CliArgs&);
+    int (*run)(Context&);
+};
+
+const std::vector<Subcommand>& subcommands() {
+    static const std::vector<Subcommand> kList = {
+        {"add",
+         {{"--facility"}, {"--role", true, true}, {"--name"}, {"--password-stdin", false}, {"--must-change", false}},
+         {"--facility", "--role"}, 1, check_add, do_add},
+        {"reset-password", {{"--identity-check"}, {"--password-stdin", false}}, {"--identity-check"}, 1, check_id,
+         do_reset_password},
+        {"disable", {{"--reason"}}, {"--reason"}, 1, check_id,
+         [](Context& c) { return do_set_status(c, UserStatus::disabled); }},
+        {"enable", {{"--reason"}}, {"--reason"}, 1, check_id,
+         [](Context& c) { return do_set_status(c, UserStatus::active); }},
+        {"unlock", {}, {}, 1, check_id, do_unlock},
+        {"list", {{"--facility"}}, {}, 0, check_id, do_list},
+        {"show", {}, {}, 1, check_id, do_show},
+    };
+    return kList;
+}
+
+} // namespace
+
+int run_user(const std::vector<std::string>& args) {
+    const std::size_t index = leading_common_options(args);
+    if (index >= args.size()) throw UsageError("user: missing subcommand", user_usage());
+    const std::string& name = args[index];
+    if (is_help(name)) {
+        std::cout << user_usage();
+        return 0;
+    }
+    const auto& list = subcommands();
+    auto sub = std::find_if(list.begin(), list.end(), [&](const Subcommand& s) { return name == s.name; });
+    if (sub == list.end()) throw UsageError("user: unknown subcommand '" + name + "'", user_usage());
+
+    const std::string& usage = user_usage(sub->name);
+    std::vector<std::string> rest(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(index));
+    rest.insert(rest.end(), args.begin() + static_cast<std::ptrdiff_t>(index + 1), args.end());
+    if (std::any_of(rest.begin(), rest.end(), [](const std::string& a) { return a == "--help" || a == "-h"; })) {
+        std::cout << usage;
+        return 0;
+    }
+    Context context;
+    try {
+        context.args = parse_registry_args(rest, sub->options, sub->positionals);
+        if (context.args.positionals.size() < sub->positionals) throw std::invalid_argument("missing ID");
+        for (const auto& option : sub->required) context.args.require(option);
+        sub->check(context.args);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("user ") + sub->name + ": " + e.what(), usage);
+    }
+    context.json = context.args.has("--json");
+    context.actor = actor_of(context.args);
+    const config::Config config = load_registry_config(config_path_of(context.args), "user");
+    context.registry_path = config.registry.sqlite;
+    context.users = store::open_sqlite_users(config.registry.sqlite);
+    return sub->run(context);
+}
+
+} // namespace sekisho::ctl
