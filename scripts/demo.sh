@@ -40,7 +40,7 @@ echo "== Sekisho demo is running =="
 echo "A request with the demo terminal certificate (the backend echoes what it received):"
 echo "  $cmd"
 echo
-eval "$cmd" || true
+eval "$cmd --silent --show-error" || true
 echo
 echo "Without a terminal certificate the handshake is refused:"
 echo "  curl --cacert $(field ca_bundle) $(field gateway_url)"
