@@ -130,13 +130,9 @@ int do_register(Context& context) {
 int do_list(Context& context) {
     const std::optional<DeviceStatus> status = status_option(context.args);
     const auto devices = context.registry->list_devices(context.args.get("--facility"), status);
-    if (context.json) {
-        boost::json::array items;
-        for (const auto& device : devices) items.push_back(device_json(device, now()));
-        std::cout << json_line(boost::json::object{{"devices", std::move(items)}});
-    } else {
-        std::cout << device_table(devices, now());
-    }
+    std::cout << listing(
+        context.json, "devices", devices, [](const auto& device) { return device_json(device, now()); },
+        [](const auto& all) { return device_table(all, now()); });
     return 0;
 }
 
@@ -158,13 +154,9 @@ int do_set_status(Context& context, DeviceStatus status) {
 int do_ledger(Context& context) {
     const auto [since, limit] = ledger_window(context.args);
     const auto entries = context.registry->ledger(since, limit);
-    if (context.json) {
-        boost::json::array items;
-        for (const auto& entry : entries) items.push_back(ledger_entry_json(entry));
-        std::cout << json_line(boost::json::object{{"entries", std::move(items)}});
-    } else {
-        std::cout << ledger_table(entries);
-    }
+    std::cout << listing(
+        context.json, "entries", entries, [](const auto& entry) { return ledger_entry_json(entry); },
+        [](const auto& all) { return ledger_table(all); });
     return 0;
 }
 
@@ -194,13 +186,9 @@ int do_ticket_create(Context& context) {
 
 int do_ticket_list(Context& context) {
     const auto tickets = context.registry->list_tickets(context.args.has("--all"));
-    if (context.json) {
-        boost::json::array items;
-        for (const auto& ticket : tickets) items.push_back(ticket_json(ticket, now()));
-        std::cout << json_line(boost::json::object{{"tickets", std::move(items)}});
-    } else {
-        std::cout << ticket_table(tickets, now());
-    }
+    std::cout << listing(
+        context.json, "tickets", tickets, [](const auto& ticket) { return ticket_json(ticket, now()); },
+        [](const auto& all) { return ticket_table(all, now()); });
     return 0;
 }
 

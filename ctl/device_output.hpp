@@ -3,6 +3,8 @@
 
 #include "store/device_registry.hpp"
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <string>
@@ -35,5 +37,15 @@ std::string render_table(const std::vector<std::vector<std::string>>& rows);
 
 // The document followed by a newline, for stdout.
 std::string json_line(const boost::json::value& document);
+
+// A listing for `list`-style commands: {"<key>": [to_json(item)...]} with --json, else
+// the text table. One shape for devices, tickets, users and ledger entries.
+template <typename Items, typename ToJson, typename ToTable>
+std::string listing(bool json, const char* key, const Items& items, ToJson to_json, ToTable to_table) {
+    if (!json) return to_table(items);
+    boost::json::array out;
+    for (const auto& item : items) out.push_back(to_json(item));
+    return json_line(boost::json::object{{key, std::move(out)}});
+}
 
 } // namespace sekisho::ctl

@@ -138,13 +138,9 @@ int do_unlock(Context& context) {
 
 int do_list(Context& context) {
     const auto users = context.users->list_users(context.args.get("--facility"));
-    if (context.json) {
-        boost::json::array items;
-        for (const auto& user : users) items.push_back(user_json(user, now()));
-        std::cout << json_line(boost::json::object{{"users", std::move(items)}});
-    } else {
-        std::cout << user_table(users, now());
-    }
+    std::cout << listing(
+        context.json, "users", users, [](const auto& user) { return user_json(user, now()); },
+        [](const auto& all) { return user_table(all, now()); });
     return 0;
 }
 
