@@ -91,6 +91,12 @@ struct Route {
     std::optional<UpstreamTlsConfig> upstream_tls; // overrides the global one for https
     bool websocket = false;
     std::string audience; // "aud" of the assertion; defaults to the route name
+    // Login (issue 4). Defaults to true when a registry is configured (the users live
+    // there); false means the terminal certificate alone admits (a device-only route).
+    bool login = false;
+    bool api = false;                          // unauthenticated → 401 JSON, never a redirect
+    std::vector<std::string> roles;            // a user needs one of these; empty = any user
+    std::vector<std::string> cross_facility_roles; // may use terminals of other facilities
 };
 
 // The device-issuing CA that enrollment signs with (EST, the enrollment page).
@@ -118,6 +124,63 @@ struct RegistryConfig {
     std::string sqlite; // database file; created on first use, its folder must exist
 };
 
+enum class SessionLimitAction { refuse, evict_oldest };
+
+// Server-side login sessions (REQUIREMENTS §3: idle 15 min, absolute 10 h, 3 per user).
+struct SessionConfig {
+    Seconds idle_timeout{15 * 60};
+    Seconds absolute_timeout{10 * 3600};
+    unsigned max_per_user = 3;
+    SessionLimitAction on_limit = SessionLimitAction::refuse; // the strict choice
+};
+
+// Argon2id cost for new password hashes (old hashes keep their own parameters).
+struct Argon2Config {
+    std::uint32_t memory_kib = 19456;
+    std::uint32_t iterations = 2;
+    std::uint32_t parallelism = 1;
+};
+
+// Per-user lockout: max_failures within window lock the account for lock.
+struct LockoutConfig {
+    unsigned max_failures = 5;
+    Seconds window{15 * 60};
+    Seconds lock{30 * 60};
+};
+
+// Password spraying: many users tried from one terminal or one source address.
+struct SprayingConfig {
+    unsigned per_terminal = 10; // failures within window from one client certificate
+    unsigned per_source = 30;   // failures within window from one IP address
+    Seconds window{10 * 60};
+    Seconds block{15 * 60};     // how long logins from there are refused afterwards
+};
+
+// Login windows: when the users of a role may log in (Japan time).
+struct LoginWindow {
+    std::string role;
+    unsigned days = 0x7f;       // bit 0 = Monday ... bit 6 = Sunday
+    unsigned start_minute = 0;  // minutes after 00:00 JST, inclusive
+    unsigned end_minute = 1440; // exclusive
+};
+
+// Emergency accounts (users marked break-glass): off unless enabled here.
+struct BreakGlassConfig {
+    bool enabled = false;
+    Seconds max_duration{4 * 3600};
+};
+
+struct AuthConfig {
+    SessionConfig sessions;
+    Argon2Config argon2;
+    LockoutConfig lockout;
+    SprayingConfig spraying;
+    Seconds failure_delay{1};      // added to every failed login, off the I/O threads
+    bool login_notice = true;      // show the previous login and the failures since
+    std::vector<LoginWindow> login_windows; // none = any time
+    BreakGlassConfig break_glass;
+};
+
 struct AdminConfig {
     std::optional<Endpoint> listen; // plain HTTP, metrics + health; loopback recommended
 };
@@ -135,7 +198,10 @@ struct Config {
     AdminConfig admin;
     RegistryConfig registry;
     EnrollmentConfig enrollment;
+    AuthConfig auth;
     std::vector<Route> routes;
+
+    bool login_required_somewhere() const; // a route needs a login session
 };
 
 } // namespace sekisho::config

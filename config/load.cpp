@@ -52,12 +52,23 @@ Config read_config(detail::MapReader& root) {
         if (config.registry.sqlite.empty())
             root.problem("enrollment", "needs registry.sqlite: enrolled terminals are recorded in the registry");
     }
-    detail::read_routes(root, have_pkcs11_module, config.routes);
+    if (root.has("auth")) {
+        detail::read_auth(root, config.auth);
+        if (config.registry.sqlite.empty())
+            root.problem("auth", "needs registry.sqlite: the users who log in are kept in the registry");
+    }
+    detail::read_routes(root, have_pkcs11_module, !config.registry.sqlite.empty(), config.routes);
     root.finish();
     return config;
 }
 
 } // namespace
+
+bool Config::login_required_somewhere() const {
+    for (const auto& route : routes)
+        if (route.login) return true;
+    return false;
+}
 
 std::string ConfigProblem::to_string() const {
     std::string out = file;

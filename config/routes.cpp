@@ -95,7 +95,37 @@ void claim_hosts(MapReader& route, RouteTable& table, const Route& result,
     }
 }
 
-Route read_route(MapReader& route, bool have_pkcs11_module, RouteTable& table) {
+bool is_valid_role_name(std::string_view role) {
+    if (role.empty() || role.size() > 64) return false;
+    for (char c : role)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+    return true;
+}
+
+void read_roles(MapReader& route, std::string_view key, std::vector<std::string>& out) {
+    for (const auto& role : route.scalar_list(key, true)) {
+        if (!is_valid_role_name(role.value))
+            route.context().problem(role.line, role.key,
+                                    "'" + role.value + "' is not a role name (lower-case letters, digits, '_', '-')");
+        else
+            out.push_back(role.value);
+    }
+}
+
+// Who may use the route beyond the terminal certificate: login, roles, facilities.
+void read_access(MapReader& route, bool have_registry, Route& result) {
+    result.login = have_registry;
+    if (route.read_bool("login", result.login) && result.login && !have_registry)
+        route.problem("login", "needs registry.sqlite: the users who log in are kept in the registry");
+    route.read_bool("api", result.api);
+    read_roles(route, "roles", result.roles);
+    read_roles(route, "cross_facility_roles", result.cross_facility_roles);
+    if (!result.login && (!result.roles.empty() || !result.cross_facility_roles.empty()))
+        route.problem(route.has("roles") ? "roles" : "cross_facility_roles",
+                      "has no effect on a route without login (login: false)");
+}
+
+Route read_route(MapReader& route, bool have_pkcs11_module, bool have_registry, RouteTable& table) {
     Route result;
     read_name(route, table, result.name);
     const auto hosts = read_hosts(route, result.hosts);
@@ -113,6 +143,7 @@ Route read_route(MapReader& route, bool have_pkcs11_module, RouteTable& table) {
     route.read_bool("websocket", result.websocket);
     result.audience = result.name;
     route.read_text("audience", result.audience);
+    read_access(route, have_registry, result);
     route.finish();
     if (prefix_ok) claim_hosts(route, table, result, hosts);
     return result;
@@ -120,11 +151,11 @@ Route read_route(MapReader& route, bool have_pkcs11_module, RouteTable& table) {
 
 } // namespace
 
-void read_routes(MapReader& root, bool have_pkcs11_module, std::vector<Route>& out) {
+void read_routes(MapReader& root, bool have_pkcs11_module, bool have_registry, std::vector<Route>& out) {
     root.require("routes", "at least one route: name, hosts, upstream");
     RouteTable table;
     for (auto& route : root.mapping_list("routes")) {
-        out.push_back(read_route(route, have_pkcs11_module, table));
+        out.push_back(read_route(route, have_pkcs11_module, have_registry, table));
     }
 }
 

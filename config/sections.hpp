@@ -19,6 +19,9 @@ void read_admin(MapReader& root, AdminConfig& out);
 void read_registry(MapReader& root, RegistryConfig& out);
 void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig& out);
 
+// auth.cpp
+void read_auth(MapReader& root, AuthConfig& out);
+
 // `section` holds ca / certificate / key / server_name: the global upstream_tls or a
 // route's own. A pkcs11: key needs tls.pkcs11_module (have_pkcs11_module).
 UpstreamTlsConfig read_upstream_tls(MapReader& section, bool have_pkcs11_module);
@@ -28,6 +31,7 @@ void read_private_key(MapReader& section, std::string_view key, bool have_pkcs11
                       std::string& out);
 
 // routes.cpp
-void read_routes(MapReader& root, bool have_pkcs11_module, std::vector<Route>& out);
+// A route needs a login unless it says login: false; only possible with a registry.
+void read_routes(MapReader& root, bool have_pkcs11_module, bool have_registry, std::vector<Route>& out);
 
 } // namespace sekisho::config::detail

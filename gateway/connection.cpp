@@ -1,5 +1,7 @@
 #include "gateway/connection.hpp"
 
+#include "gateway/auth/auth_endpoints.hpp"
+#include "gateway/auth/session_gate.hpp"
 #include "gateway/http_error.hpp"
 #include "gateway/identity.hpp"
 #include "gateway/log.hpp"
@@ -27,12 +29,6 @@ std::string endpoint_string(const tcp::endpoint& ep) {
     return ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
-// Until sessions exist (login issue), the verified device certificate is the whole policy.
-// This is the slot where the session check goes: after route match, before forwarding.
-std::optional<Rejection> admit(const ClientIdentity&, const config::Route&) {
-    return std::nullopt;
-}
-
 class ConnectionPipeline {
 public:
     ConnectionPipeline(ClientStream& stream, std::shared_ptr<const Runtime> rt, WorkerContext& worker,
@@ -47,16 +43,21 @@ private:
     Task<bool> serve_one(bool first_request);
     Task<void> send(Response res);
     Task<void> refuse(const Rejection& r, unsigned version);
+    // The login session a route needs; false when the request was answered instead.
+    Task<bool> admit(const Request& req, const config::Route& route, bool keep_alive);
 
     ClientStream& stream_;
     std::shared_ptr<const Runtime> rt_;
     WorkerContext& worker_;
     std::string peer_, peer_ip_, sni_;
     ClientIdentity identity_;
-    // The signed assertion depends only on the device and the route, so a kept-alive
-    // connection reuses it for a quarter of its lifetime instead of signing every request.
+    std::optional<UserIdentity> user_; // the session's user, for the request being served
+    // The signed assertion depends only on the device, the session and the route, so a
+    // kept-alive connection reuses it for a quarter of its lifetime instead of signing
+    // every request.
     const std::string& assertion_for(const config::Route& route);
     std::string assertion_;
+    std::string assertion_session_;
     const config::Route* assertion_route_ = nullptr;
     std::chrono::steady_clock::time_point assertion_made_{};
     beast::flat_buffer buffer_;
@@ -113,10 +114,13 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
 
 const std::string& ConnectionPipeline::assertion_for(const config::Route& route) {
     const auto now = std::chrono::steady_clock::now();
-    if (assertion_route_ != &route || now - assertion_made_ >= rt_->config.assertion.ttl / 4) {
+    const std::string_view session = user_ ? std::string_view(user_->session_ref) : std::string_view();
+    if (assertion_route_ != &route || assertion_session_ != session ||
+        now - assertion_made_ >= rt_->config.assertion.ttl / 4) {
         assertion_ = make_assertion(*rt_->signer, rt_->config.assertion, route, identity_,
-                                    std::chrono::system_clock::now());
+                                    user_ ? &*user_ : nullptr, std::chrono::system_clock::now());
         assertion_route_ = &route;
+        assertion_session_ = session;
         assertion_made_ = now;
     }
     return assertion_;
@@ -139,6 +143,29 @@ Task<void> ConnectionPipeline::refuse(const Rejection& r, unsigned version) {
                {"detail", r.detail}});
     auto res = make_error_response(r.status, "The gateway refused this request.", false, version);
     co_await send(std::move(res));
+}
+
+Task<bool> ConnectionPipeline::admit(const Request& req, const config::Route& route, bool keep_alive) {
+    user_.reset();
+    if (!route.login) co_return true;
+    if (!worker_.auth) { // cannot happen: login routes need a registry; fail closed all the same
+        Rejection rejection{http::status::forbidden, RequestRejection::login_required, "no login service"};
+        co_await refuse(rejection, req.version());
+        co_return false;
+    }
+    auto check = auth::check_session(*worker_.auth, auth::GateRequest{req, identity_, route, rt_->config, peer_, keep_alive});
+    auto outcome = co_await std::move(check);
+    if (outcome.session) {
+        const auto& s = *outcome.session;
+        user_ = UserIdentity{s.user, s.display_name, s.user_facility, s.roles, session_reference(s.id_hash)};
+        co_return true;
+    }
+    worker_.metrics.request_rejected(outcome.rejection);
+    log_event(spdlog::level::info, "request.unauthenticated",
+              {{"reason", to_string(outcome.rejection)}, {"route", route.name}, {"peer", peer_},
+               {"device", identity_.device}, {"status", std::to_string(outcome.response->result_int())}});
+    co_await send(std::move(*outcome.response));
+    co_return false;
 }
 
 // One request through the pipeline. Returns whether the connection may carry another.
@@ -203,10 +230,9 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
             co_await refuse(rejection, version);
             co_return false;
         }
-        if (auto r = admit(identity_, *route)) {
-            co_await refuse(*r, version);
-            co_return false;
-        }
+        // Without a body left unread the connection can carry the browser's next request.
+        const bool gate_keep_alive = req.keep_alive() && parser.is_done() && !worker_.draining.load();
+        if (!co_await admit(req, *route, gate_keep_alive)) co_return gate_keep_alive;
     }
     const bool websocket = beast::websocket::is_upgrade(req);
     if (websocket && (!route || !route->websocket)) {
@@ -251,6 +277,14 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
     const auto started = std::chrono::steady_clock::now();
     Request request = parser.release();
     if (reserved) {
+        if (worker_.auth && auth::is_auth_path(target_path(request.target()))) {
+            auto answer = auth::answer_auth(
+                *worker_.auth, auth::AuthRequest{request, std::shared_ptr<const config::Config>(rt_, &rt_->config),
+                                                 identity_, peer_ip_, keep_alive, worker_.metrics});
+            auto res = co_await std::move(answer);
+            co_await send(std::move(res));
+            co_return keep_alive;
+        }
         auto res = answer_reserved(request, *rt_, keep_alive);
         co_await send(std::move(res));
         co_return keep_alive;
@@ -258,7 +292,7 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
 
     const auto& assertion = assertion_for(*route);
     const std::string method(request.method_string());
-    rewrite_for_upstream(request, identity_, peer_ip_, assertion, websocket);
+    rewrite_for_upstream(request, identity_, user_ ? &*user_ : nullptr, peer_ip_, assertion, websocket);
     auto outcome =
         co_await forward(stream_, buffer_, request, *rt_, *route, worker_.pool, keep_alive, websocket);
     const auto elapsed_ms =
@@ -292,6 +326,7 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
                {"peer", peer_},
                {"device", identity_.device},
                {"facility", identity_.facility},
+               {"user", user_ ? std::string_view(user_->user) : std::string_view("-")},
                {"detail", outcome.detail}});
     co_return outcome.kind == ForwardOutcome::Kind::relayed&& outcome.keep_alive;
 }

@@ -15,6 +15,9 @@
 namespace sekisho::gateway {
 
 struct Runtime;
+namespace auth {
+class AuthService;
+}
 
 // Live connections of one worker, so a drain can close the idle ones. Worker thread only.
 class ConnectionRegistry {
@@ -48,6 +51,7 @@ struct WorkerContext {
     Metrics& metrics;
     const std::atomic<bool>& draining;
     const DeviceAdmission* admission; // nullptr when no registry is configured
+    auth::AuthService* auth;          // nullptr when no registry is configured (no logins)
 };
 
 Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext& worker);

@@ -1,27 +1,10 @@
 #include "gateway/enrollment_page.hpp"
 
+#include "gateway/html.hpp"
 #include "pki/est_messages.hpp"
-
-#include <boost/url/encoding_opts.hpp>
-#include <boost/url/params_view.hpp>
 
 namespace sekisho::gateway {
 namespace {
-
-std::string escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
 constexpr std::string_view page_head = R"(<!doctype html>
 <html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
@@ -39,12 +22,12 @@ constexpr std::string_view page_tail = "</body></html>\n";
 std::string enrollment_form_html(std::string_view ticket_id, std::string_view error) {
     std::string html(page_head);
     html += "<h1>端末登録 <small>Terminal enrollment</small></h1>\n";
-    if (!error.empty()) html += "<p class=\"error\">" + escape(error) + "</p>\n";
+    if (!error.empty()) html += "<p class=\"error\">" + html_escape(error) + "</p>\n";
     html += R"(<p>管理者から受け取ったチケットIDと登録コードを入力してください。<br>
 Enter the ticket ID and the enrollment code your administrator gave you.</p>
 <form method="post" action="/enroll">
 <label>チケットID / Ticket ID<input name="ticket" required autocomplete="off" value=")" +
-            escape(ticket_id) + R"("></label>
+            html_escape(ticket_id) + R"("></label>
 <label>登録コード / Enrollment code<input name="code" required autocomplete="off"
  placeholder="XXXXX-XXXXX-XXXXX-XXXXX"></label>
 <button type="submit">証明書を発行 / Issue certificate</button>
@@ -58,14 +41,14 @@ std::string enrollment_result_html(std::string_view device_name, std::string_vie
                                    std::string_view password, std::string_view root_fingerprint) {
     std::string html(page_head);
     html += "<h1>端末証明書を発行しました <small>Your terminal certificate</small></h1>\n";
-    html += "<p>端末 / Terminal: <b>" + escape(device_name) + "</b></p>\n";
+    html += "<p>端末 / Terminal: <b>" + html_escape(device_name) + "</b></p>\n";
     html += "<p><a download=\"sekisho-terminal.p12\" href=\"data:application/x-pkcs12;base64," +
             pki::base64_encode(p12_der, false) +
             "\">PKCS#12 ファイルをダウンロード / Download the PKCS#12 file</a></p>\n";
     html += "<p>パスワード（この画面でのみ表示されます） / Password (shown only on this page):<br>"
-            "<span class=\"secret\">" + escape(password) + "</span></p>\n";
+            "<span class=\"secret\">" + html_escape(password) + "</span></p>\n";
     html += "<p><a href=\"/enroll/ca.crt\">CA証明書 / CA certificate</a> — SHA-256: <code>" +
-            escape(root_fingerprint) + "</code><br>"
+            html_escape(root_fingerprint) + "</code><br>"
             "指紋が管理者から知らされた値と一致することを確認してください。 "
             "Check that this fingerprint matches the one your administrator gave you.</p>\n";
     html += R"(<h2>取り込み方法 / How to import</h2>
@@ -89,19 +72,6 @@ std::optional<std::pair<std::string, std::string>> parse_enrollment_form(std::st
     const auto code = query_parameter(body, "code");
     if (ticket.empty() || code.empty()) return std::nullopt;
     return std::make_pair(ticket, code);
-}
-
-std::string query_parameter(std::string_view query, std::string_view name) {
-    try {
-        boost::urls::encoding_opts opt;
-        opt.space_as_plus = true;
-        boost::urls::params_view params(query, opt);
-        for (const auto& p : params)
-            if (p.key == name) return std::string(p.value);
-    } catch (const std::exception&) {
-        // malformed form data: treated as absent
-    }
-    return {};
 }
 
 } // namespace sekisho::gateway

@@ -3,6 +3,8 @@
 // instructions. The private key exists only inside the response: the server keeps nothing.
 #pragma once
 
+#include "gateway/html.hpp" // query_parameter, for the ticket in ?ticket=
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,8 +22,5 @@ std::string enrollment_result_html(std::string_view device_name, std::string_vie
 
 // application/x-www-form-urlencoded "ticket=..&code=.." → (ticket, code).
 std::optional<std::pair<std::string, std::string>> parse_enrollment_form(std::string_view body);
-
-// The value of one parameter of a query string ("" when absent or malformed).
-std::string query_parameter(std::string_view query, std::string_view name);
 
 } // namespace sekisho::gateway

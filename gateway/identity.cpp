@@ -1,6 +1,10 @@
 #include "gateway/identity.hpp"
 
+#include "gateway/auth/cookies.hpp"
+#include "session/session_id.hpp"
+
 #include <boost/beast/core/string.hpp>
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -21,7 +25,17 @@ std::vector<std::string> connection_tokens(const http::fields& fields) {
     return out;
 }
 
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+    return out;
+}
+
 } // namespace
+
+std::string session_reference(std::string_view session_id_hash) {
+    return session::hash_session_id("sekisho-session-ref:" + std::string(session_id_hash)).substr(0, 32);
+}
 
 void strip_hop_by_hop(http::fields& fields, bool keep_upgrade) {
     for (const auto& token : connection_tokens(fields)) {
@@ -44,7 +58,7 @@ void strip_hop_by_hop(http::fields& fields, bool keep_upgrade) {
 }
 
 std::string make_assertion(const pki::Es256Signer& signer, const config::AssertionConfig& cfg,
-                           const config::Route& route, const ClientIdentity& id,
+                           const config::Route& route, const ClientIdentity& id, const UserIdentity* user,
                            std::chrono::system_clock::time_point now) {
     const auto iat = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
     boost::json::object claims;
@@ -54,12 +68,22 @@ std::string make_assertion(const pki::Es256Signer& signer, const config::Asserti
     claims["exp"] = iat + cfg.ttl.count();
     claims["device"] = id.device;
     claims["facility"] = id.facility;
+    if (user) {
+        claims["sub"] = user->user;
+        claims["name"] = user->name;
+        claims["user_facility"] = user->facility;
+        boost::json::array roles;
+        for (const auto& role : user->roles) roles.emplace_back(role);
+        claims["roles"] = std::move(roles);
+        claims["sid"] = user->session_ref;
+    }
     return signer.sign(boost::json::serialize(claims));
 }
 
-void rewrite_for_upstream(Request& req, const ClientIdentity& id, std::string_view peer_ip,
-                          std::string_view assertion, bool websocket_upgrade) {
+void rewrite_for_upstream(Request& req, const ClientIdentity& id, const UserIdentity* user,
+                          std::string_view peer_ip, std::string_view assertion, bool websocket_upgrade) {
     strip_hop_by_hop(req, websocket_upgrade);
+    auth::strip_session_cookie(req);
 
     std::vector<std::string> ours;
     for (const auto& f : req)
@@ -75,6 +99,11 @@ void rewrite_for_upstream(Request& req, const ClientIdentity& id, std::string_vi
     req.set("X-Sekisho-Device", id.device);
     req.set("X-Sekisho-Facility", id.facility);
     req.set("X-Sekisho-Jwt-Assertion", assertion);
+    if (user) {
+        req.set("X-Sekisho-User", user->user);
+        req.set("X-Sekisho-Roles", joined(user->roles));
+        req.set("X-Sekisho-Session", user->session_ref);
+    }
 
     if (!websocket_upgrade || !req.body().empty()) req.prepare_payload();
 }

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sekisho::gateway {
 
@@ -19,20 +20,35 @@ struct ClientIdentity {
     std::string subject;  // for logs
 };
 
+// Established at login, on routes that need one: who is using the terminal.
+struct UserIdentity {
+    std::string user;
+    std::string name;     // display name (JWS only: header values stay ASCII)
+    std::string facility; // the user's facility
+    std::vector<std::string> roles;
+    std::string session_ref; // session_reference(): correlates requests, useless as a cookie
+};
+
+// A stable reference to a session for backends and logs: 32 hex digits derived from the
+// session's id hash (one-way, so it cannot be turned back into the cookie).
+std::string session_reference(std::string_view session_id_hash);
+
 // Removes hop-by-hop fields (RFC 9110 §7.6.1: Connection and every field it names,
 // Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding, Upgrade, Proxy-Authorization,
 // Proxy-Authenticate). keep_upgrade keeps "Connection: upgrade" + Upgrade for WebSocket.
 void strip_hop_by_hop(http::fields& fields, bool keep_upgrade);
 
-// The compact JWS for X-Sekisho-Jwt-Assertion: iss, aud, iat, exp, device, facility.
+// The compact JWS for X-Sekisho-Jwt-Assertion: iss, aud, iat, exp, device, facility; with a
+// user also sub, name, roles, user_facility, sid (the session reference).
 std::string make_assertion(const pki::Es256Signer& signer, const config::AssertionConfig& cfg,
-                           const config::Route& route, const ClientIdentity& id,
+                           const config::Route& route, const ClientIdentity& id, const UserIdentity* user,
                            std::chrono::system_clock::time_point now);
 
-// Prepares a client request for the upstream: hop-by-hop and every X-Sekisho-* field out;
-// X-Forwarded-For/-Proto/-Host, X-Sekisho-Device/-Facility/-Jwt-Assertion in; body framed
-// by Content-Length (never chunked on the way out).
-void rewrite_for_upstream(Request& req, const ClientIdentity& id, std::string_view peer_ip,
-                          std::string_view assertion, bool websocket_upgrade);
+// Prepares a client request for the upstream: hop-by-hop, every X-Sekisho-* field and the
+// session cookie out; X-Forwarded-For/-Proto/-Host, X-Sekisho-Device/-Facility/-Jwt-Assertion
+// (and X-Sekisho-User/-Roles/-Session with a user) in; body framed by Content-Length (never
+// chunked on the way out).
+void rewrite_for_upstream(Request& req, const ClientIdentity& id, const UserIdentity* user,
+                          std::string_view peer_ip, std::string_view assertion, bool websocket_upgrade);
 
 } // namespace sekisho::gateway

@@ -32,6 +32,9 @@ std::string_view to_string(RequestRejection r) {
     case RequestRejection::no_route: return "no_route";
     case RequestRejection::upgrade_refused: return "upgrade_refused";
     case RequestRejection::timeout: return "timeout";
+    case RequestRejection::login_required: return "login_required";
+    case RequestRejection::session_crossover: return "session_crossover";
+    case RequestRejection::forbidden: return "forbidden";
     case RequestRejection::count_: break;
     }
     return "bad_request";
@@ -81,6 +84,13 @@ std::string Metrics::render_prometheus() const {
     for (std::size_t c = 1; c < responses_by_class_.size(); ++c)
         line("sekisho_responses_total", label("code", std::to_string(c) + "xx"),
              responses_by_class_[c].load());
+
+    out += "# HELP sekisho_logins_total Login attempts by outcome.\n"
+           "# TYPE sekisho_logins_total counter\n";
+    static constexpr std::string_view login_names[] = {"succeeded", "bad_credentials", "too_many_attempts",
+                                                       "other_refusal"};
+    for (std::size_t i = 0; i < logins_.size(); ++i)
+        line("sekisho_logins_total", label("outcome", login_names[i]), logins_[i].load());
 
     out += "# TYPE sekisho_upstream_failures_total counter\n";
     line("sekisho_upstream_failures_total", label("kind", "error"), upstream_errors_.load());

@@ -38,9 +38,15 @@ enum class RequestRejection {
     no_route,
     upgrade_refused,
     timeout,
+    login_required,   // a login route without a live session (401 or a redirect to the login page)
+    session_crossover, // a session cookie on a terminal it was not issued to
+    forbidden,        // a session without the route's roles or facility
     count_
 };
 std::string_view to_string(RequestRejection r);
+
+// Logins by outcome (LoginRefusal names, or "succeeded").
+enum class LoginOutcome { succeeded, bad_credentials, too_many_attempts, other_refusal, count_ };
 
 class Metrics {
 public:
@@ -52,6 +58,7 @@ public:
     void config_reload(bool ok) { (ok ? reloads_ok_ : reloads_failed_)++; }
     void connection_opened() { open_connections_++; }
     void connection_closed() { open_connections_--; }
+    void login(LoginOutcome o) { logins_[idx(o)]++; }
 
     std::string render_prometheus() const;
 
@@ -61,6 +68,7 @@ private:
 
     std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(HandshakeRefusal::count_)> refused_{};
     std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(RequestRejection::count_)> rejected_{};
+    std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(LoginOutcome::count_)> logins_{};
     std::array<std::atomic<std::uint64_t>, 6> responses_by_class_{}; // index = status / 100
     std::atomic<std::uint64_t> full_{0}, resumed_{0};
     std::atomic<std::uint64_t> upstream_errors_{0}, upstream_timeouts_{0};

@@ -2,10 +2,13 @@
 
 #include "config/load.hpp"
 #include "gateway/admin_server.hpp"
+#include "gateway/auth/auth_service.hpp"
 #include "gateway/connection.hpp"
 #include "gateway/enrollment_listener.hpp"
 #include "gateway/issuing_ca.hpp"
 #include "gateway/log.hpp"
+#include "session/memory_store.hpp"
+#include "store/password_hash.hpp"
 #include "store/sqlite_registry.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -68,7 +71,9 @@ struct Server::Impl {
     std::unique_ptr<EnrollmentService> enrollment;
     std::unique_ptr<EnrollmentContext> enrollment_context;
     std::unique_ptr<tcp::acceptor> enrollment_acceptor;
-    asio::thread_pool blocking{2}; // SQLite, CA key: never on an I/O thread
+    asio::thread_pool blocking{2}; // SQLite, CA key, Argon2id: never on an I/O thread
+    // Present when registry.sqlite is set: logins and the session store.
+    std::unique_ptr<auth::AuthService> auth;
     asio::io_context control{1};
     std::vector<std::unique_ptr<Worker>> workers;
     std::unique_ptr<tcp::acceptor> acceptor;
@@ -137,6 +142,11 @@ Task<void> Server::Impl::watch_registry() {
         if (ec || draining.load()) co_return;
         const bool changed = registry_watch->poll();
         if (changed) disconnect_unadmitted();
+        if (changed && auth) {
+            // Sessions of disabled users and of terminals no longer admitted end at once.
+            auto enforce = auth->enforce_registry(*admission, runtime.current()->config.auth);
+            co_await std::move(enforce);
+        }
         if (changed || tick % 120 == 0) refresh_crl(); // and once a minute, for nextUpdate
     }
 }
@@ -213,6 +223,17 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         } catch (const std::exception& e) {
             throw std::runtime_error("registry.sqlite: " + std::string(e.what()));
         }
+        try {
+            impl_->auth = std::make_unique<auth::AuthService>(initial.registry.sqlite, impl_->blocking,
+                                                              std::make_unique<session::MemorySessionStore>());
+        } catch (const std::exception& e) {
+            throw std::runtime_error("registry.sqlite: " + std::string(e.what()));
+        }
+        // The first dummy hash costs one Argon2id run: pay it now, not in a first login.
+        const auto& a = initial.auth.argon2;
+        asio::post(impl_->blocking, [params = store::Argon2Params{a.memory_kib, a.iterations, a.parallelism}] {
+            (void)store::dummy_hash(params);
+        });
     }
     if (initial.enrollment.listen) {
         try {
@@ -240,7 +261,7 @@ int Server::run() {
         s.workers.push_back(std::make_unique<Worker>());
         s.contexts.push_back(std::make_unique<WorkerContext>(
             WorkerContext{*s.workers.back()->pool, s.workers.back()->registry, s.metrics, s.draining,
-                          s.admission.get()}));
+                          s.admission.get(), s.auth.get()}));
     }
     auto& first = s.workers.front()->io;
     s.acceptor = std::make_unique<tcp::acceptor>(first);

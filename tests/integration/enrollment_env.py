@@ -24,7 +24,7 @@ class EnrollmentTestCase(GatewayTestCase):
         cls.work = os.path.join(cls.tmp, "terminal")
         os.makedirs(cls.work)
         cls.start_gateway(demo.config(
-            cls.listen_port, cls.admin_port, [route("demo", upstream)],
+            cls.listen_port, cls.admin_port, [route("demo", upstream, login=False)],
             registry={"sqlite": os.path.join(demo.dir, "registry.db")},
             enrollment={
                 "listen": "127.0.0.1:%d" % cls.enroll_port,

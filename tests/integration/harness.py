@@ -242,11 +242,37 @@ class GatewayTestCase(unittest.TestCase):
         return gateway
 
     def device_curl(self, path="/", **kwargs):
-        """curl with the demo terminal certificate over TLS to https://localhost:PORT."""
+        """curl with the demo terminal certificate over TLS to https://localhost:PORT
+        (and the class's login cookie jar, when it has logged in)."""
+        kwargs.setdefault("cookie_jar", getattr(self, "session_jar", None))
         kwargs.setdefault("cert", self.demo.device_cert)
         kwargs.setdefault("key", self.demo.device_key)
         kwargs.setdefault("cacert", self.demo.ca_bundle)
         return curl(self.gateway.url(path), resolve_port=self.gateway.port, **kwargs)
+
+    @classmethod
+    def api_login(cls, user=None, password=None, cert=None, key=None, jar=None):
+        """POST /_sekisho/api/login from a terminal (the demo one by default) as a user (the
+        demo user by default) → (CurlResult, cookie jar path holding the session cookie)."""
+        user = user if user is not None else cls.demo.info["user"]["id"]
+        password = password if password is not None else cls.demo.info["user"]["password"]
+        jar = jar or tempfile.mkstemp(prefix="jar-", dir=cls.tmp)[1]
+        result = curl(cls.gateway.url("/_sekisho/api/login"), cert=cert or cls.demo.device_cert,
+                      key=key or cls.demo.device_key, cacert=cls.demo.ca_bundle,
+                      resolve_port=cls.gateway.port, method="POST",
+                      headers=["Content-Type: application/json", "Accept: application/json"],
+                      data=json.dumps({"username": user, "password": password}), cookie_jar=jar)
+        return result, jar
+
+    @staticmethod
+    def session_cookie(jar):
+        """The __Host-sekisho value in a curl cookie jar, or None."""
+        with open(jar) as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) == 7 and parts[5] == "__Host-sekisho":
+                    return parts[6]
+        return None
 
     def device_context(self, **kwargs):
         kwargs.setdefault("cert", self.demo.device_cert)

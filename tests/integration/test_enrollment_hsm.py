@@ -41,7 +41,7 @@ class HsmIssuingKeyTest(EnrollmentTestCase):
         cls.work = os.path.join(cls.tmp, "terminal")
         os.makedirs(cls.work)
         cls.start_gateway(demo.config(
-            cls.listen_port, cls.admin_port, [route("demo", upstream)],
+            cls.listen_port, cls.admin_port, [route("demo", upstream, login=False)],
             tls={"client_ca": ca("device-ca-bundle.pem"), "crl": [ca("device-ca.crl"), ca("root-ca.crl")],
                  "pkcs11_module": module},
             registry={"sqlite": os.path.join(demo.dir, "registry.db")},

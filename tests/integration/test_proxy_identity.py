@@ -1,6 +1,6 @@
-"""The demo environment end to end: the terminal certificate gets through TLS 1.3, the
-backend receives the device identity and a signed assertion it can verify, and nothing a
-client sends can forge that identity."""
+"""The demo environment end to end: the terminal certificate gets through TLS 1.3, the demo
+user logs in, the backend receives the device and user identity and a signed assertion it
+can verify, and nothing a client sends can forge that identity."""
 import os
 import time
 import unittest
@@ -21,6 +21,10 @@ class ProxyIdentityTest(GatewayTestCase):
         rewrite_listen_ports(cls.demo.config_path, cls.listen_port, cls.admin_port)
         cls.start_gateway(cls.demo.config_path)
         cls.initial_metrics = cls.gateway.metrics()
+        result, cls.session_jar = cls.api_login()
+        if result.status != 200:
+            raise AssertionError("demo user login failed: " + result.describe() + "\n" + cls.gateway.log_tail())
+        cls.cookie = cls.session_cookie(cls.session_jar)
 
     def last_record_for(self, target):
         for record in reversed(self.echo.snapshot()):
@@ -74,6 +78,28 @@ class ProxyIdentityTest(GatewayTestCase):
         self.assertEqual(header_values(seen, "X-Sekisho-Facility"), ["demo-clinic"])
         self.assertEqual(header_values(seen, "X-Forwarded-For"), ["127.0.0.1"])
         self.assertEqual(header_values(seen, "X-Forwarded-Proto"), ["https"])
+        self.assertEqual(header_values(seen, "X-Sekisho-User"), ["demo.nurse"])
+        self.assertEqual(header_values(seen, "X-Sekisho-Roles"), ["nurse"])
+        self.assertRegex(header_values(seen, "X-Sekisho-Session")[0], r"^[0-9a-f]{32}$")
+
+    def test_session_cookie_never_reaches_the_backend(self):
+        result = self.device_curl("/cookies", headers=["Cookie: app=kept; other=also"])
+        self.assertEqual(result.status, 200, result.describe() + "\n" + self.log_tail())
+        cookies = "; ".join(header_values(result.json(), "Cookie"))
+        self.assertIn("app=kept", cookies)
+        self.assertIn("other=also", cookies)
+        self.assertNotIn("__Host-sekisho", cookies)
+        self.assertNotIn(self.cookie, cookies)
+        session_ref = header_values(result.json(), "X-Sekisho-Session")[0]
+        self.assertNotIn(session_ref, self.cookie)
+
+    def test_without_login_the_browser_is_sent_to_the_login_page(self):
+        result = self.device_curl("/private?x=1", cookie_jar=None)
+        self.assertEqual(result.status, 302, result.describe())
+        self.assertEqual(result.header("Location"), ["/_sekisho/login?next=%2Fprivate%3Fx%3D1"])
+        api = self.device_curl("/private", cookie_jar=None, headers=["Accept: application/json"])
+        self.assertEqual(api.status, 401, api.describe())
+        self.assertEqual(api.json(), {"error": "login_required"})
 
     def test_assertion_is_an_es256_jws_that_verifies_against_the_jwks(self):
         token = self.fetch_assertion("/assertion")
@@ -91,6 +117,10 @@ class ProxyIdentityTest(GatewayTestCase):
         self.assertGreater(claims["exp"], claims["iat"], claims)
         self.assertLessEqual(claims["exp"] - claims["iat"], 60, claims)
         self.assertLess(abs(claims["iat"] - time.time()), 600, "iat is not the current time")
+        self.assertEqual(claims.get("sub"), "demo.nurse", claims)
+        self.assertEqual(claims.get("roles"), ["nurse"], claims)
+        self.assertEqual(claims.get("user_facility"), "demo-clinic", claims)
+        self.assertRegex(claims.get("sid", ""), r"^[0-9a-f]{32}$")
 
     def test_tampered_assertion_fails_verification(self):
         token = self.fetch_assertion("/tamper")
@@ -113,8 +143,8 @@ class ProxyIdentityTest(GatewayTestCase):
             "X-Sekisho-Jwt-Assertion: forged.forged.forged"])
         self.assertEqual(result.status, 200, result.describe() + "\n" + self.log_tail())
         seen = result.json()
-        self.assertEqual(header_values(seen, "X-Sekisho-User"), [], seen["headers"])
-        self.assertEqual(header_values(seen, "X-Sekisho-Roles"), [], seen["headers"])
+        self.assertEqual(header_values(seen, "X-Sekisho-User"), ["demo.nurse"], seen["headers"])
+        self.assertEqual(header_values(seen, "X-Sekisho-Roles"), ["nurse"], seen["headers"])
         self.assertEqual(header_values(seen, "X-Sekisho-Device"), [self.demo.fingerprint])
         self.assertEqual(header_values(seen, "X-Sekisho-Facility"), ["demo-clinic"])
         self.assertNotIn("forged.forged.forged",
@@ -125,7 +155,8 @@ class ProxyIdentityTest(GatewayTestCase):
                    "Connection: keep-alive, X-Custom-Hop\r\nX-Custom-Hop: secret\r\n"
                    "Keep-Alive: timeout=5\r\nTE: deflate\r\n"
                    "Proxy-Authorization: Basic Zm9vOmJhcg==\r\nProxy-Connection: keep-alive\r\n"
-                   "X-End-To-End: kept\r\n\r\n" % self.listen_port).encode()
+                   "Cookie: __Host-sekisho=%s\r\n"
+                   "X-End-To-End: kept\r\n\r\n" % (self.listen_port, self.cookie)).encode()
         response, conn = self.device_request(request)
         self.addCleanup(lambda: conn and conn.close())
         self.assertIsNotNone(response, "no response\n" + self.log_tail())
@@ -151,7 +182,8 @@ class ProxyIdentityTest(GatewayTestCase):
         conn = open_tls(self.listen_port, self.device_context())
         self.addCleanup(conn.close)
         for target in ("/first", "/second"):
-            conn.send(("GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n" % target).encode())
+            conn.send(("GET %s HTTP/1.1\r\nHost: localhost\r\nCookie: __Host-sekisho=%s\r\n\r\n"
+                       % (target, self.cookie)).encode())
             response = conn.read_response()
             self.assertIsNotNone(response, "no response for %s on a reused connection (%r)\n%s"
                                  % (target, conn.error, self.log_tail()))

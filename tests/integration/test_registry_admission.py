@@ -27,7 +27,7 @@ class RegistryAdmissionTest(GatewayTestCase):
         # Signed by the real device CA (as with a stolen CA key), but never registered.
         cls.stray = device_ca.issue("stray", "/O=demo-clinic/CN=unregistered-01", san=DEVICE_SAN)
         cls.config_path = os.path.join(demo.dir, "registry-test.yaml")
-        cls.start_gateway(demo.config(cls.listen_port, cls.admin_port, [route("demo", upstream)],
+        cls.start_gateway(demo.config(cls.listen_port, cls.admin_port, [route("demo", upstream, login=False)],
                                       registry={"sqlite": cls.registry}),
                           name="registry-test.yaml")
 

@@ -33,8 +33,9 @@ class CurlResult:
 
 
 def curl(url, cert=None, key=None, cacert=None, resolve_port=None, headers=(), method=None,
-         data=None, cert_type=None, extra=(), timeout=60):
-    """Runs curl once; status is 0 when no HTTP response arrived (e.g. handshake refused)."""
+         data=None, cert_type=None, extra=(), timeout=60, cookie_jar=None):
+    """Runs curl once; status is 0 when no HTTP response arrived (e.g. handshake refused).
+    cookie_jar: a file curl reads cookies from and writes them back to (-b/-c)."""
     work = tempfile.mkdtemp(prefix="sekisho-curl-")
     try:
         head_file, body_file = os.path.join(work, "h"), os.path.join(work, "b")
@@ -57,6 +58,8 @@ def curl(url, cert=None, key=None, cacert=None, resolve_port=None, headers=(), m
             cmd += ["-X", method]
         if data is not None:
             cmd += ["--data-binary", data]
+        if cookie_jar:
+            cmd += ["-b", cookie_jar, "-c", cookie_jar]
         cmd += list(extra) + [url]
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=timeout + 30)

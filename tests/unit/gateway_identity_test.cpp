@@ -21,7 +21,7 @@ TEST_CASE("inbound identity and hop-by-hop headers never reach the upstream") {
     req.body() = "hello";
 
     ClientIdentity id{"ab12", "clinic-a", "CN=t"};
-    rewrite_for_upstream(req, id, "127.0.0.1", "jws.token.sig", false);
+    rewrite_for_upstream(req, id, nullptr, "127.0.0.1", "jws.token.sig", false);
 
     CHECK(req["X-Sekisho-Device"] == "ab12");
     CHECK(req["X-Sekisho-Facility"] == "clinic-a");
@@ -47,7 +47,7 @@ TEST_CASE("a WebSocket upgrade keeps exactly its upgrade fields") {
     req.set(http::field::connection, "Upgrade, X-Other");
     req.set(http::field::upgrade, "websocket");
     req.set("X-Other", "1");
-    rewrite_for_upstream(req, ClientIdentity{"d", "f", "s"}, "127.0.0.1", "a.b.c", true);
+    rewrite_for_upstream(req, ClientIdentity{"d", "f", "s"}, nullptr, "127.0.0.1", "a.b.c", true);
     CHECK(req[http::field::upgrade] == "websocket");
     CHECK(req[http::field::connection] == "upgrade");
     CHECK(req.count("X-Other") == 0);

@@ -1,0 +1,117 @@
+#include "session/memory_store.hpp"
+
+#include <algorithm>
+
+namespace sekisho::session {
+
+bool is_live(const Session& s, const SessionLimits& limits, UnixSeconds now) {
+    return now - s.last_seen < limits.idle_seconds && now - s.created_at < limits.absolute_seconds;
+}
+
+void MemorySessionStore::remove_locked(const std::string& id_hash) {
+    auto it = sessions_.find(id_hash);
+    if (it == sessions_.end()) return;
+    auto owner = by_user_.find(it->second.user);
+    if (owner != by_user_.end()) {
+        std::erase(owner->second, id_hash);
+        if (owner->second.empty()) by_user_.erase(owner);
+    }
+    sessions_.erase(it);
+}
+
+// Expired sessions are removed when touched; this catches the ones nobody comes back to,
+// at most once a minute so that logins stay O(sessions of the user).
+void MemorySessionStore::sweep_locked(const SessionLimits& limits, UnixSeconds now) {
+    if (now - last_sweep_ < 60) return;
+    last_sweep_ = now;
+    std::vector<std::string> dead;
+    for (const auto& [hash, s] : sessions_)
+        if (!is_live(s, limits, now)) dead.push_back(hash);
+    for (const auto& hash : dead) remove_locked(hash);
+}
+
+template <typename Pred>
+std::vector<Session> MemorySessionStore::erase_where_locked(Pred pred) {
+    std::vector<Session> ended;
+    for (const auto& [hash, s] : sessions_)
+        if (pred(s)) ended.push_back(s);
+    for (const auto& s : ended) remove_locked(s.id_hash);
+    return ended;
+}
+
+Task<CreateResult> MemorySessionStore::create(Session s, SessionLimits limits, UnixSeconds now) {
+    CreateResult result;
+    std::lock_guard lock(mutex_);
+    sweep_locked(limits, now);
+    std::vector<Session> held;
+    if (auto owner = by_user_.find(s.user); owner != by_user_.end()) {
+        for (const auto& hash : owner->second) held.push_back(sessions_.at(hash));
+    }
+    for (const auto& old : held)
+        if (!is_live(old, limits, now)) remove_locked(old.id_hash);
+    std::erase_if(held, [&](const Session& old) { return !is_live(old, limits, now); });
+    if (held.size() >= limits.max_per_user) {
+        if (!limits.evict_oldest) co_return result;
+        std::sort(held.begin(), held.end(),
+                  [](const Session& a, const Session& b) { return a.created_at < b.created_at; });
+        const std::size_t excess = held.size() - limits.max_per_user + 1;
+        for (std::size_t i = 0; i < excess; ++i) {
+            remove_locked(held[i].id_hash);
+            result.evicted.push_back(held[i]);
+        }
+    }
+    by_user_[s.user].push_back(s.id_hash);
+    sessions_[s.id_hash] = std::move(s);
+    result.created = true;
+    co_return result;
+}
+
+Task<std::optional<Session>> MemorySessionStore::touch(std::string id_hash, SessionLimits limits, UnixSeconds now) {
+    std::lock_guard lock(mutex_);
+    auto it = sessions_.find(id_hash);
+    if (it == sessions_.end()) co_return std::nullopt;
+    if (!is_live(it->second, limits, now)) {
+        remove_locked(id_hash);
+        co_return std::nullopt;
+    }
+    it->second.last_seen = now;
+    co_return it->second;
+}
+
+Task<bool> MemorySessionStore::erase(std::string id_hash) {
+    std::lock_guard lock(mutex_);
+    const bool found = sessions_.contains(id_hash);
+    remove_locked(id_hash);
+    co_return found;
+}
+
+Task<std::vector<Session>> MemorySessionStore::erase_user(std::string user) {
+    std::lock_guard lock(mutex_);
+    co_return erase_where_locked([&](const Session& s) { return s.user == user; });
+}
+
+Task<std::vector<Session>> MemorySessionStore::erase_device(std::string device) {
+    std::lock_guard lock(mutex_);
+    co_return erase_where_locked([&](const Session& s) { return s.device == device; });
+}
+
+Task<bool> MemorySessionStore::clear_must_change(std::string id_hash) {
+    std::lock_guard lock(mutex_);
+    auto it = sessions_.find(id_hash);
+    if (it == sessions_.end()) co_return false;
+    it->second.must_change = false;
+    co_return true;
+}
+
+Task<std::vector<Session>> MemorySessionStore::list(SessionLimits limits, UnixSeconds now) {
+    std::vector<Session> out;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [hash, s] : sessions_)
+            if (is_live(s, limits, now)) out.push_back(s);
+    }
+    std::sort(out.begin(), out.end(), [](const Session& a, const Session& b) { return a.created_at < b.created_at; });
+    co_return out;
+}
+
+} // namespace sekisho::session

@@ -1,0 +1,36 @@
+// The embedded session store: one process, sessions in memory behind a mutex (every
+// worker thread shares it). A restart logs everybody out, which is the safe direction.
+#pragma once
+
+#include "session/session_store.hpp"
+
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
+namespace sekisho::session {
+
+class MemorySessionStore final : public SessionStore {
+public:
+    Task<CreateResult> create(Session s, SessionLimits limits, UnixSeconds now) override;
+    Task<std::optional<Session>> touch(std::string id_hash, SessionLimits limits, UnixSeconds now) override;
+    Task<bool> erase(std::string id_hash) override;
+    Task<std::vector<Session>> erase_user(std::string user) override;
+    Task<std::vector<Session>> erase_device(std::string device) override;
+    Task<bool> clear_must_change(std::string id_hash) override;
+    Task<std::vector<Session>> list(SessionLimits limits, UnixSeconds now) override;
+
+private:
+    // Caller holds mutex_.
+    void remove_locked(const std::string& id_hash);
+    void sweep_locked(const SessionLimits& limits, UnixSeconds now);
+    template <typename Pred>
+    std::vector<Session> erase_where_locked(Pred pred);
+
+    std::mutex mutex_;
+    std::unordered_map<std::string, Session> sessions_;                 // by id hash
+    std::unordered_map<std::string, std::vector<std::string>> by_user_; // user → id hashes
+    UnixSeconds last_sweep_ = 0;
+};
+
+} // namespace sekisho::session
