@@ -27,7 +27,9 @@ std::string query_parameter(std::string_view query, std::string_view name) {
     try {
         boost::urls::encoding_opts opt;
         opt.space_as_plus = true;
-        boost::urls::params_view params(query, opt);
+        // Boost.URL 1.81 measures the text with strlen on this path: hand it a terminated copy.
+        const std::string text(query);
+        boost::urls::params_view params(text, opt);
         for (const auto& p : params)
             if (p.key == name) return std::string(p.value);
     } catch (const std::exception&) {
