@@ -1,4 +1,4 @@
-#include "gateway/issuing_ca.hpp"
+#include "enroll/issuing_ca.hpp"
 
 #include "pki/ca.hpp"
 #include "pki/certificate.hpp"
@@ -10,7 +10,7 @@
 
 #include <stdexcept>
 
-namespace sekisho::gateway {
+namespace sekisho::enroll {
 namespace {
 
 std::int64_t unix_of(const ASN1_TIME* t) {
@@ -125,4 +125,4 @@ std::string IssuingCa::current_crl_der() const {
 }
 
 
-} // namespace sekisho::gateway
+} // namespace sekisho::enroll
