@@ -5,8 +5,6 @@
 #include "pki/crl.hpp"
 #include "pki/keygen.hpp"
 #include "pki/pem_io.hpp"
-#include "pki/pkcs12.hpp"
-#include "pki/random.hpp"
 
 namespace sekisho::ctl {
 
@@ -17,7 +15,6 @@ constexpr int kRootDays = 3650;
 constexpr int kIssuingCaDays = 1825;
 constexpr int kLeafDays = 365;
 constexpr int kCrlDays = 30;
-constexpr std::size_t kP12PasswordLength = 20;
 
 // An empty CRL, valid from now for kCrlDays: the gateway insists on one CRL per CA.
 void write_empty_crl(const std::filesystem::path& path, const pki::Issuer& ca) {
@@ -72,27 +69,7 @@ DemoPki create_demo_pki(const std::filesystem::path& pki_dir) {
     // Signing key for the identity assertion handed to backends (ES256).
     pki::write_private_key_pem(file("assertion.key"), pki::generate_key().get());
 
-    // One demo terminal of the demo facility.
-    pki::EvpPkeyPtr device_key = pki::generate_key();
-    pki::CertificateProfile device_profile;
-    device_profile.common_name = kDemoDevice;
-    device_profile.organization = kDemoFacility;
-    device_profile.uris = {std::string("urn:sekisho:device:") + kDemoFacility + ":" + kDemoDevice};
-    device_profile.client_auth = true;
-    device_profile.validity = pki::Validity::days_from_now(kLeafDays);
-    pki::X509Ptr device = pki::issue_certificate(device_key.get(), device_profile, device_issuer);
-    pki::write_private_key_pem(file("device.key"), device_key.get());
-    pki::write_certificates_pem(file("device.crt"), {device.get()});
-
-    result.p12_password = pki::random_password(kP12PasswordLength);
-    pki::write_file(file("device.p12"),
-                    pki::export_pkcs12(device_key.get(), device.get(),
-                                       {device_ca.get(), root.get()}, result.p12_password,
-                                       kDemoDevice),
-                    0600);
-
     result.root_fingerprint = pki::sha256_fingerprint_hex(root.get());
-    result.device_fingerprint = pki::sha256_fingerprint_hex(device.get());
     return result;
 }
 
