@@ -114,7 +114,7 @@ int run_demo_init(const DemoInitOptions& options) {
                                  ec.message());
     }
 
-    const DemoPki pki = create_demo_pki(layout.dir / "pki");
+    const DemoPki pki = create_demo_pki(layout.dir / "pki", layout.enroll_public_url);
     remove_registry(layout.registry); // --force: the old demo's devices are gone with its CA
     // The terminal is enrolled with the configuration the gateway will run with, checked as
     // the gateway checks it, before anything refers to it.

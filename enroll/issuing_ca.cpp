@@ -27,6 +27,11 @@ std::string common_name_of(X509* cert) {
 
 } // namespace
 
+std::string crl_url(std::string public_url, const std::string& name) {
+    while (public_url.ends_with('/')) public_url.pop_back();
+    return public_url + "/crl/" + name + ".crl";
+}
+
 IssuingCa::IssuingCa(const config::EnrollmentConfig& cfg, const std::string& pkcs11_module) : cfg_(cfg) {
     try {
         auto certs = pki::load_certificates(cfg.ca.certificate);
@@ -55,7 +60,7 @@ std::vector<X509*> IssuingCa::chain() const {
 pki::X509Ptr IssuingCa::issue_device_certificate(EVP_PKEY* public_key, const store::Device& device) {
     const int days = static_cast<int>(cfg_.device_validity.count() / 86400);
     auto profile = pki::device_certificate_profile(device.facility, device.id, device.name, days,
-                                                   cfg_.public_url + "/crl/" + cfg_.ca.name + ".crl");
+                                                   crl_url(cfg_.public_url, cfg_.ca.name));
     std::lock_guard lock(mutex_);
     return pki::issue_certificate(public_key, profile, pki::Issuer{certificate_.get(), key_.get()});
 }

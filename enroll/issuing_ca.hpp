@@ -15,6 +15,11 @@
 
 namespace sekisho::enroll {
 
+// Where the enrollment listener serves the CRL called name (a CA's, or a file of tls.crl
+// by its name without .crl): <public_url>/crl/<name>.crl; a trailing '/' of public_url
+// is dropped.
+std::string crl_url(std::string public_url, const std::string& name);
+
 class IssuingCa {
 public:
     // Loads certificate, key (file or PKCS#11) and chain; throws naming the config key.
