@@ -101,11 +101,7 @@ std::string IssuingCa::publish_crl(store::DeviceRegistry& registry) {
     pki::write_file(cfg_.ca.crl + ".tmp", pki::crl_to_pem(crl.get()));
     if (std::rename((cfg_.ca.crl + ".tmp").c_str(), cfg_.ca.crl.c_str()) != 0)
         throw std::runtime_error("enrollment.ca.crl: cannot replace " + cfg_.ca.crl);
-    unsigned char* der = nullptr;
-    const int len = i2d_X509_CRL(crl.get(), &der);
-    if (len <= 0) throw pki::OpensslError("encoding the CRL");
-    crl_der_.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
-    OPENSSL_free(der);
+    crl_der_ = pki::crl_to_der(crl.get());
     crl_published_ = now;
     crl_entries_ = std::move(entries);
     return crl_der_;

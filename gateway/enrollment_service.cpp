@@ -3,6 +3,7 @@
 #include "gateway/enrollment_page.hpp"
 #include "gateway/log.hpp"
 #include "pki/certificate.hpp"
+#include "pki/crl.hpp"
 #include "pki/csr_policy.hpp"
 #include "pki/est_messages.hpp"
 #include "pki/keygen.hpp"
@@ -11,6 +12,7 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include <filesystem>
 #include <optional>
 #include <vector>
 
@@ -94,8 +96,10 @@ void log_enrollment_event(const enroll::Event& event) {
 
 } // namespace
 
-EnrollmentService::EnrollmentService(enroll::IssuingCa& ca, std::unique_ptr<store::DeviceRegistry> registry)
-    : ca_(ca), registry_(std::move(registry)), enrollment_(ca_, *registry_, log_enrollment_event) {}
+EnrollmentService::EnrollmentService(enroll::IssuingCa& ca, std::unique_ptr<store::DeviceRegistry> registry,
+                                     std::vector<std::string> crl_files)
+    : ca_(ca), registry_(std::move(registry)), enrollment_(ca_, *registry_, log_enrollment_event),
+      crl_files_(std::move(crl_files)) {}
 
 EnrollmentReply EnrollmentService::handle(const EnrollmentRequest& req) {
     try {
@@ -135,10 +139,18 @@ EnrollmentReply EnrollmentService::cacerts() { return certs_reply(ca_.chain()); 
 EnrollmentReply EnrollmentService::crl(const std::string& name) {
     EnrollmentReply r;
     r.content_type = "application/pkix-crl";
-    if (name != ca_.name()) return text(404, "no CRL of that name");
-    r.body = ca_.current_crl_der();
-    if (r.body.empty()) return text(404, "no CRL published yet");
-    return r;
+    if (name == ca_.name()) {
+        r.body = ca_.current_crl_der();
+        if (r.body.empty()) return text(404, "no CRL published yet");
+        return r;
+    }
+    // Read at each request: a root CRL re-signed offline and copied over is served at once.
+    for (const auto& file : crl_files_) {
+        if (std::filesystem::path(file).filename() != name + ".crl") continue;
+        r.body = pki::crl_to_der(pki::load_crls(file).front().get());
+        return r;
+    }
+    return text(404, "no CRL of that name");
 }
 
 std::optional<store::EnrollmentTicket> EnrollmentService::redeem(const std::string& id, const std::string& code,

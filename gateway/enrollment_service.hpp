@@ -37,7 +37,10 @@ struct EnrollmentReply {
 
 class EnrollmentService {
 public:
-    EnrollmentService(enroll::IssuingCa& ca, std::unique_ptr<store::DeviceRegistry> registry);
+    // crl_files: tls.crl; besides the CA's own CRL, /crl/<name>.crl serves the one of these
+    // files called <name>.crl (the root's, which an issuing CA certificate may point at).
+    EnrollmentService(enroll::IssuingCa& ca, std::unique_ptr<store::DeviceRegistry> registry,
+                      std::vector<std::string> crl_files = {});
 
     EnrollmentReply handle(const EnrollmentRequest& req);
 
@@ -61,6 +64,7 @@ private:
     enroll::IssuingCa& ca_;
     std::unique_ptr<store::DeviceRegistry> registry_;
     enroll::Enrollment enrollment_; // on ca_ and *registry_
+    std::vector<std::string> crl_files_;
 };
 
 } // namespace sekisho::gateway

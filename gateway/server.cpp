@@ -220,7 +220,7 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
                 std::make_unique<enroll::IssuingCa>(initial.enrollment, initial.tls.pkcs11_module);
             impl_->crl_registry = store::open_sqlite_registry(initial.registry.sqlite);
             impl_->enrollment = std::make_unique<EnrollmentService>(
-                *impl_->issuing_ca, store::open_sqlite_registry(initial.registry.sqlite));
+                *impl_->issuing_ca, store::open_sqlite_registry(initial.registry.sqlite), initial.tls.crl);
             impl_->issuing_ca->publish_crl(*impl_->crl_registry); // fresh before the listener loads it
         } catch (const std::exception& e) {
             throw std::runtime_error("enrollment: " + std::string(e.what()));
