@@ -85,7 +85,7 @@ std::string render_demo_config(const DemoLayout& layout) {
                                     ? "[" + layout.listen_address.host + "]"
                                     : layout.listen_address.host) +
                                ":" + std::to_string(layout.enroll_port)) + "\n"
-           "  public_url: https://localhost:" + std::to_string(layout.enroll_port) + "\n"
+           "  public_url: " + yaml_scalar(layout.enroll_public_url) + "\n"
            "  ca:\n"
            "    name: device-ca\n"
            "    certificate: pki/device-ca.crt\n"
@@ -106,15 +106,15 @@ std::string render_demo_config(const DemoLayout& layout) {
            "    websocket: false\n";
 }
 
-std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const std::string& device_id,
+std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const DemoTerminal& terminal,
                              const DemoUser& user) {
     auto path = [&](const char* name) { return (pki.dir / name).string(); };
     boost::json::object device;
     device["cert"] = path("device.crt");
     device["key"] = path("device.key");
     device["p12"] = path("device.p12");
-    device["p12_password"] = pki.p12_password;
-    device["id"] = device_id;
+    device["p12_password"] = terminal.p12_password;
+    device["id"] = terminal.device_id;
 
     boost::json::object demo;
     demo["config"] = (layout.dir / "sekisho.yaml").string();
@@ -124,7 +124,7 @@ std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const
     demo["facility"] = kDemoFacility;
     demo["admin_url"] = "http://127.0.0.1:" + std::to_string(layout.admin_port) + "/";
     demo["registry"] = layout.registry.string();
-    demo["enroll_url"] = "https://localhost:" + std::to_string(layout.enroll_port) + "/enroll";
+    demo["enroll_url"] = layout.enroll_public_url + "/enroll";
     demo["issuing_ca"] = path("device-ca.crt");
     demo["user"] = boost::json::object{{"id", user.id}, {"password", user.password}};
     return boost::json::serialize(demo) + "\n";

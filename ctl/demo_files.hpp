@@ -4,6 +4,7 @@
 
 #include "ctl/address.hpp"
 #include "ctl/demo_pki.hpp"
+#include "ctl/demo_terminal.hpp"
 
 #include <filesystem>
 #include <string>
@@ -16,6 +17,7 @@ struct DemoLayout {
     HostPort listen_address;
     std::uint16_t admin_port = 0; // listen port + 1000
     std::uint16_t enroll_port = 0; // listen port + 1: EST, the enrollment page and the CRL
+    std::string enroll_public_url; // https://localhost:<enroll_port>, enrollment.public_url
     std::string upstream;         // as given
     UpstreamUrl upstream_url;
     std::filesystem::path registry; // absolute: dir/registry.db
@@ -31,9 +33,9 @@ struct DemoUser {
 };
 
 // demo.json: config, gateway_url, ca_bundle, device{cert,key,p12,p12_password,id}, facility,
-// admin_url, registry, enroll_url, issuing_ca, user{id,password}. Paths absolute; device_id
+// admin_url, registry, enroll_url, issuing_ca, user{id,password}. Paths absolute; device.id
 // is the demo terminal's registry id.
-std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const std::string& device_id,
+std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const DemoTerminal& terminal,
                              const DemoUser& user);
 
 } // namespace sekisho::ctl

@@ -1,11 +1,11 @@
 #include "ctl/demo_init.hpp"
 
+#include "config/load.hpp"
 #include "ctl/demo_files.hpp"
 #include "ctl/demo_pki.hpp"
-#include "ctl/device_register.hpp"
+#include "ctl/demo_terminal.hpp"
 #include "ctl/user_password.hpp"
 #include "pki/pem_io.hpp"
-#include "store/sqlite_registry.hpp"
 #include "store/sqlite_users.hpp"
 
 #include <iostream>
@@ -27,17 +27,6 @@ void remove_registry(const fs::path& registry) {
         fs::remove(file, ec);
         if (ec) throw std::runtime_error("cannot remove " + file.string() + ": " + ec.message());
     }
-}
-
-// The demo terminal becomes an active device the way any imported certificate does.
-std::string register_demo_terminal(const fs::path& registry_path, const DemoPki& pki) {
-    std::unique_ptr<store::DeviceRegistry> registry = store::open_sqlite_registry(registry_path.string());
-    DeviceRegistration request;
-    request.facility = kDemoFacility;
-    request.name = kDemoDevice;
-    request.cert_path = (pki.dir / "device.crt").string();
-    request.actor = "demo-init";
-    return register_device(*registry, request).id;
 }
 
 // The demo user logs in with a generated password that passes the policy, added the way
@@ -100,6 +89,7 @@ int run_demo_init(const DemoInitOptions& options) {
     layout.listen_address = parse_host_port(options.listen);
     layout.admin_port = static_cast<std::uint16_t>(layout.listen_address.port + 1000);
     layout.enroll_port = static_cast<std::uint16_t>(layout.listen_address.port + 1);
+    layout.enroll_public_url = "https://localhost:" + std::to_string(layout.enroll_port);
     layout.upstream = options.upstream;
     layout.upstream_url = parse_upstream_url(options.upstream);
     layout.registry = layout.dir / "registry.db";
@@ -124,13 +114,17 @@ int run_demo_init(const DemoInitOptions& options) {
                                  ec.message());
     }
 
-    const DemoPki pki = create_demo_pki(layout.dir / "pki");
+    const DemoPki pki = create_demo_pki(layout.dir / "pki", layout.enroll_public_url);
     remove_registry(layout.registry); // --force: the old demo's devices are gone with its CA
-    const std::string device_id = register_demo_terminal(layout.registry, pki);
+    // The terminal is enrolled with the configuration the gateway will run with, checked as
+    // the gateway checks it, before anything refers to it.
+    const std::string config_text = render_demo_config(layout);
+    const config::Config config = config::load_text(config_text, config_path.string(), layout.dir.string());
+    const DemoTerminal terminal = enroll_demo_terminal(config, pki.dir);
     const DemoUser user = add_demo_user(layout.registry);
-    pki::write_file(config_path.string(), render_demo_config(layout), 0644);
+    pki::write_file(config_path.string(), config_text, 0644);
     // demo.json holds the PKCS#12 password: owner-only, like the keys.
-    pki::write_file((layout.dir / "demo.json").string(), render_demo_json(layout, pki, device_id, user), 0600);
+    pki::write_file((layout.dir / "demo.json").string(), render_demo_json(layout, pki, terminal, user), 0600);
 
     const std::string port = std::to_string(layout.listen_address.port);
     std::cout << "Sekisho demo created in " << layout.dir.string() << "\n"
@@ -145,7 +139,7 @@ int run_demo_init(const DemoInitOptions& options) {
               << "                  key " << (pki.dir / "device.key").string() << ", PKCS#12 "
               << (pki.dir / "device.p12").string() << "\n"
               << "  registry        " << layout.registry.string() << " (demo terminal: active device "
-              << device_id << ")\n"
+              << terminal.device_id << ", enrolled with ticket " << terminal.ticket_id << ")\n"
               << "  demo user       " << user.id << " (facility " << kDemoFacility
               << ", role nurse; password in demo.json)\n"
               << "  details         " << (layout.dir / "demo.json").string()

@@ -1,12 +1,10 @@
 #include "ctl/demo_pki.hpp"
 
+#include "ctl/pki_dir.hpp"
 #include "pki/ca.hpp"
 #include "pki/certificate.hpp"
-#include "pki/crl.hpp"
 #include "pki/keygen.hpp"
 #include "pki/pem_io.hpp"
-#include "pki/pkcs12.hpp"
-#include "pki/random.hpp"
 
 namespace sekisho::ctl {
 
@@ -16,19 +14,12 @@ constexpr const char* kDemoOrganization = "Sekisho Demo"; // the operator, not a
 constexpr int kRootDays = 3650;
 constexpr int kIssuingCaDays = 1825;
 constexpr int kLeafDays = 365;
-constexpr int kCrlDays = 30;
-constexpr std::size_t kP12PasswordLength = 20;
-
-// An empty CRL, valid from now for kCrlDays: the gateway insists on one CRL per CA.
-void write_empty_crl(const std::filesystem::path& path, const pki::Issuer& ca) {
-    const auto now = std::chrono::system_clock::now();
-    pki::CrlProfile profile{now - std::chrono::minutes(5), now + std::chrono::days(kCrlDays), 1, {}};
-    pki::write_crl_pem(path, pki::build_crl(profile, ca).get());
-}
+constexpr int kCrlDays = 30;      // the gateway re-issues the device CA's CRL anyway
+constexpr int kRootCrlDays = 180; // as `pki init` makes it: nothing renews the root's CRL
 
 } // namespace
 
-DemoPki create_demo_pki(const std::filesystem::path& pki_dir) {
+DemoPki create_demo_pki(const std::filesystem::path& pki_dir, const std::string& crl_url_base) {
     namespace fs = std::filesystem;
     DemoPki result;
     result.dir = fs::absolute(pki_dir);
@@ -42,19 +33,20 @@ DemoPki create_demo_pki(const std::filesystem::path& pki_dir) {
     const pki::Issuer root_issuer{root.get(), root_key.get()};
     pki::write_private_key_pem(file("root-ca.key"), root_key.get());
     pki::write_certificates_pem(file("root-ca.crt"), {root.get()});
-    write_empty_crl(file("root-ca.crl"), root_issuer);
+    write_empty_crl(file("root-ca.crl"), root_issuer, kRootCrlDays); // the gateway wants one per CA
 
     // Device-issuing CA: signs terminal certificates only (pathlen 0).
     pki::EvpPkeyPtr device_ca_key = pki::generate_key();
     pki::CaProfile device_ca_profile{"Sekisho Demo Device-Issuing CA", kDemoOrganization,
-                                     pki::Validity::days_from_now(kIssuingCaDays), 0, ""};
+                                     pki::Validity::days_from_now(kIssuingCaDays), 0,
+                                     root_crl_url(crl_url_base).value_or("")};
     pki::X509Ptr device_ca =
         pki::create_intermediate_ca(device_ca_key.get(), device_ca_profile, root_issuer);
     const pki::Issuer device_issuer{device_ca.get(), device_ca_key.get()};
     pki::write_private_key_pem(file("device-ca.key"), device_ca_key.get());
     pki::write_certificates_pem(file("device-ca.crt"), {device_ca.get()});
     pki::write_certificates_pem(file("device-ca-bundle.pem"), {device_ca.get(), root.get()});
-    write_empty_crl(file("device-ca.crl"), device_issuer);
+    write_empty_crl(file("device-ca.crl"), device_issuer, kCrlDays);
 
     // Gateway server certificate, issued by the root so terminals pin root-ca.crt only.
     pki::EvpPkeyPtr server_key = pki::generate_key();
@@ -72,27 +64,7 @@ DemoPki create_demo_pki(const std::filesystem::path& pki_dir) {
     // Signing key for the identity assertion handed to backends (ES256).
     pki::write_private_key_pem(file("assertion.key"), pki::generate_key().get());
 
-    // One demo terminal of the demo facility.
-    pki::EvpPkeyPtr device_key = pki::generate_key();
-    pki::CertificateProfile device_profile;
-    device_profile.common_name = kDemoDevice;
-    device_profile.organization = kDemoFacility;
-    device_profile.uris = {std::string("urn:sekisho:device:") + kDemoFacility + ":" + kDemoDevice};
-    device_profile.client_auth = true;
-    device_profile.validity = pki::Validity::days_from_now(kLeafDays);
-    pki::X509Ptr device = pki::issue_certificate(device_key.get(), device_profile, device_issuer);
-    pki::write_private_key_pem(file("device.key"), device_key.get());
-    pki::write_certificates_pem(file("device.crt"), {device.get()});
-
-    result.p12_password = pki::random_password(kP12PasswordLength);
-    pki::write_file(file("device.p12"),
-                    pki::export_pkcs12(device_key.get(), device.get(),
-                                       {device_ca.get(), root.get()}, result.p12_password,
-                                       kDemoDevice),
-                    0600);
-
     result.root_fingerprint = pki::sha256_fingerprint_hex(root.get());
-    result.device_fingerprint = pki::sha256_fingerprint_hex(device.get());
     return result;
 }
 

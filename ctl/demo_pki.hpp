@@ -1,5 +1,6 @@
-// The demo's PKI: every key, certificate, CRL and PKCS#12 file the demo gateway and its one
-// demo terminal need, written into one folder.
+// The demo's PKI: the CAs, CRLs and keys the demo gateway needs, written into one folder.
+// The demo terminal's key and certificate are not made here: it is enrolled like any
+// terminal (demo_terminal.hpp).
 #pragma once
 
 #include <filesystem>
@@ -12,15 +13,14 @@ inline constexpr const char* kDemoDevice = "demo-terminal-01";
 inline constexpr const char* kDemoUser = "demo.nurse";
 
 struct DemoPki {
-    std::filesystem::path dir;       // absolute
-    std::string p12_password;        // of device.p12
-    std::string root_fingerprint;    // SHA-256 of root-ca.crt, hex
-    std::string device_fingerprint;  // SHA-256 of device.crt, hex
+    std::filesystem::path dir;    // absolute
+    std::string root_fingerprint; // SHA-256 of root-ca.crt, hex
 };
 
 // Writes into pki_dir (which must exist): root-ca.{crt,key,crl}, device-ca.{crt,key,crl},
-// device-ca-bundle.pem, server.{crt,key}, assertion.key, device.{crt,key,p12}.
-// Keys are mode 0600. Throws naming the file on failure.
-DemoPki create_demo_pki(const std::filesystem::path& pki_dir);
+// device-ca-bundle.pem, server.{crt,key}, assertion.key. The device CA certificate's CRL
+// distribution point is the root's CRL under crl_url_base (the enrollment listener), as
+// `pki init --crl-url-base` makes it. Keys are mode 0600. Throws naming the file on failure.
+DemoPki create_demo_pki(const std::filesystem::path& pki_dir, const std::string& crl_url_base);
 
 } // namespace sekisho::ctl

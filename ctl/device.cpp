@@ -160,8 +160,6 @@ int do_ledger(Context& context) {
     return 0;
 }
 
-constexpr int kMaxTicketUses = 100;
-
 int ticket_uses_option(const CliArgs& args) {
     auto text = args.get("--uses");
     return text ? static_cast<int>(parse_integer_option("--uses", *text, 1, kMaxTicketUses)) : 1;
@@ -176,11 +174,12 @@ int do_ticket_create(Context& context) {
                                  ": enrollment.public_url is not set: the ticket's enroll_url points at the "
                                  "enrollment listener (add an enrollment section, see config/examples/sekisho.yaml)");
     }
-    const auto [ticket, code] =
-        context.registry->create_ticket(context.args.require("--facility"), context.args.require("--name"),
-                                        ticket_ttl_option(context.args), context.actor, ticket_uses_option(context.args));
+    const CreatedTicket created =
+        create_ticket(*context.registry,
+                      {context.args.require("--facility"), context.args.require("--name"),
+                       ticket_ttl_option(context.args), ticket_uses_option(context.args), context.actor});
     // Always JSON: this is the one time the code is shown, and scripts hand it on.
-    std::cout << json_line(created_ticket_json(ticket, code, context.enrollment_public_url));
+    std::cout << json_line(created_ticket_json(created.ticket, created.code, context.enrollment_public_url));
     return 0;
 }
 

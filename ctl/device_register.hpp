@@ -1,5 +1,5 @@
-// Importing an existing terminal certificate into the registry as a new device: the one code
-// path behind `sekishoctl device register` and the demo terminal of `sekishoctl demo init`.
+// Importing an existing terminal certificate into the registry as a new device
+// (`sekishoctl device register`), for certificates issued outside Sekisho's enrollment.
 #pragma once
 
 #include "store/device_registry.hpp"

@@ -41,6 +41,18 @@ std::int64_t parse_ticket_ttl(const std::string& text) {
     return count * unit;
 }
 
+CreatedTicket create_ticket(store::DeviceRegistry& registry, const TicketRequest& request) {
+    if (request.ttl_seconds < 1 || request.ttl_seconds > kMaxTicketTtlSeconds)
+        throw std::invalid_argument("a ticket lives from 1 s to 30 d, not " +
+                                    std::to_string(request.ttl_seconds) + " s");
+    if (request.uses < 1 || request.uses > kMaxTicketUses)
+        throw std::invalid_argument("a ticket has 1 to " + std::to_string(kMaxTicketUses) + " uses, not " +
+                                    std::to_string(request.uses));
+    auto [ticket, code] = registry.create_ticket(request.facility, request.device_name, request.ttl_seconds,
+                                                 request.actor, request.uses);
+    return {std::move(ticket), std::move(code)};
+}
+
 boost::json::object created_ticket_json(const store::EnrollmentTicket& ticket, const std::string& code,
                                         const std::string& enrollment_public_url) {
     return {

@@ -14,6 +14,24 @@
 namespace sekisho::ctl {
 
 inline constexpr std::int64_t kMaxTicketTtlSeconds = 30 * 86400;
+inline constexpr int kMaxTicketUses = 100;
+
+struct TicketRequest {
+    std::string facility;
+    std::string device_name;
+    std::int64_t ttl_seconds = 86400;
+    int uses = 1;
+    std::string actor;
+};
+
+struct CreatedTicket {
+    store::EnrollmentTicket ticket;
+    std::string code; // known only now: the registry keeps a salted hash
+};
+
+// The one way sekishoctl makes a ticket (`device ticket create`, the demo terminal of
+// `demo init`). Throws std::invalid_argument when ttl or uses is out of range.
+CreatedTicket create_ticket(store::DeviceRegistry& registry, const TicketRequest& request);
 
 // "90s", "15m", "24h", "7d" → seconds, from 1 s to 30 d. Throws std::invalid_argument
 // naming --ttl.

@@ -29,12 +29,12 @@ const std::vector<Subcommand>& subcommands() {
     static const std::vector<Subcommand> kList = {
         {"init",
          {"--dir", "--root-key", "--ca-key", "--pkcs11-module", "--org", "--root-days", "--ca-days",
-          "--crl-days", "--ca-name"},
+          "--crl-days", "--root-crl-days", "--crl-url-base", "--ca-name"},
          {"--force"},
          {"--dir"},
          init_pki},
         {"init-root",
-         {"--dir", "--root-key", "--pkcs11-module", "--org", "--root-days", "--crl-days"},
+         {"--dir", "--root-key", "--pkcs11-module", "--org", "--root-days", "--root-crl-days"},
          {"--force"},
          {"--dir"},
          init_root},
@@ -44,7 +44,7 @@ const std::vector<Subcommand>& subcommands() {
          {"--dir"},
          init_issuing_ca},
         {"sign-ca",
-         {"--root-dir", "--csr", "--out", "--ca-days", "--root-key", "--pkcs11-module"},
+         {"--root-dir", "--csr", "--out", "--ca-days", "--crl-url-base", "--root-key", "--pkcs11-module"},
          {"--force"},
          {"--root-dir", "--csr", "--out"},
          sign_issuing_ca},
@@ -77,6 +77,9 @@ PkiSettings settings_of(const CliArgs& args) {
     s.root_days = days_option(args, "--root-days", s.root_days, 36500);
     s.ca_days = days_option(args, "--ca-days", s.ca_days, 36500);
     s.crl_days = days_option(args, "--crl-days", s.crl_days, 366);
+    s.root_crl_days = days_option(args, "--root-crl-days", s.root_crl_days, 366);
+    s.crl_url_base = args.get("--crl-url-base");
+    if (s.crl_url_base) check_crl_url_base(*s.crl_url_base);
     s.force = args.has("--force");
     s.root_dir = args.get("--root-dir").value_or("");
     s.csr = args.get("--csr").value_or("");

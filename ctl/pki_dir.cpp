@@ -1,6 +1,7 @@
 #include "ctl/pki_dir.hpp"
 
 #include "ctl/device_output.hpp"
+#include "enroll/issuing_ca.hpp"
 #include "pki/ca_chain.hpp"
 #include "pki/certificate.hpp"
 #include "pki/crl.hpp"
@@ -105,13 +106,9 @@ std::string issuing_ca_common_name(const std::string& organization, const std::s
     return organization + (ca_name == kDefaultIssuingCaName ? " Device CA" : " " + ca_name);
 }
 
-namespace {
-
 boost::json::value optional_text(const std::optional<std::string>& text) {
     return text ? boost::json::value(*text) : boost::json::value(nullptr);
 }
-
-} // namespace
 
 boost::json::object root_summary(const CaFiles& files, X509* root, const std::optional<std::string>& key) {
     boost::json::object out = describe_certificate(root, files.root_cert());
@@ -139,6 +136,28 @@ void check_ca_name(const std::string& name) {
                                     "' must be letters, digits, '.', '_' or '-' (not starting with '.', "
                                     "not root-ca): it names the CA's files and its CRL URL");
     }
+}
+
+void check_crl_url_base(const std::string& base) {
+    const auto scheme_end = base.find("://");
+    const std::string scheme = scheme_end == std::string::npos ? "" : base.substr(0, scheme_end);
+    const bool has_host =
+        scheme_end != std::string::npos && base.size() > scheme_end + 3 && base[scheme_end + 3] != '/';
+    const bool printable = std::all_of(base.begin(), base.end(), [](char c) {
+        return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7f;
+    });
+    if ((scheme != "http" && scheme != "https") || !has_host || !printable ||
+        base.find_first_of("?#") != std::string::npos) {
+        throw std::invalid_argument(
+            "--crl-url-base '" + base +
+            "' must be an http:// or https:// URL without query or fragment, e.g. "
+            "https://enroll.example.jp:8444 (the CRL is then <base>/crl/root-ca.crl)");
+    }
+}
+
+std::optional<std::string> root_crl_url(const std::optional<std::string>& base) {
+    if (!base) return std::nullopt;
+    return enroll::crl_url(*base, kRootCaName);
 }
 
 } // namespace sekisho::ctl

@@ -7,6 +7,7 @@
 #include "pki/key_store.hpp"
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include <filesystem>
 #include <optional>
@@ -16,6 +17,7 @@
 namespace sekisho::ctl {
 
 inline constexpr const char* kDefaultIssuingCaName = "device-ca";
+inline constexpr const char* kRootCaName = "root-ca"; // its files, and its CRL's URL
 
 // The files of one CA folder. The root is always root-ca.*, the issuing CA <ca_name>.*.
 struct CaFiles {
@@ -24,9 +26,9 @@ struct CaFiles {
 
     CaFiles(const std::filesystem::path& folder, std::string issuing_ca_name);
     std::string file(const std::string& name) const { return (dir / name).string(); }
-    std::string root_cert() const { return file("root-ca.crt"); }
-    std::string root_key() const { return file("root-ca.key"); }
-    std::string root_crl() const { return file("root-ca.crl"); }
+    std::string root_cert() const { return file(std::string(kRootCaName) + ".crt"); }
+    std::string root_key() const { return file(std::string(kRootCaName) + ".key"); }
+    std::string root_crl() const { return file(std::string(kRootCaName) + ".crl"); }
     std::string ca_cert() const { return file(ca_name + ".crt"); }
     std::string ca_key() const { return file(ca_name + ".key"); }
     std::string ca_crl() const { return file(ca_name + ".crl"); }
@@ -81,5 +83,15 @@ boost::json::object issuing_summary(const CaFiles& files, X509* ca, const std::o
 // Letters, digits, '.', '_' and '-', not starting with '.', not "root-ca"; it names files
 // and the CRL URL. Throws std::invalid_argument naming --ca-name.
 void check_ca_name(const std::string& name);
+
+// An http:// or https:// URL, as --crl-url-base takes it; throws std::invalid_argument.
+void check_crl_url_base(const std::string& base);
+
+// The root CRL's distribution point for an issuing CA certificate: <base>/crl/root-ca.crl;
+// nothing without a base.
+std::optional<std::string> root_crl_url(const std::optional<std::string>& base);
+
+// The text, or JSON null.
+boost::json::value optional_text(const std::optional<std::string>& text);
 
 } // namespace sekisho::ctl

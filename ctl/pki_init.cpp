@@ -27,7 +27,8 @@ pki::CaProfile root_profile(const PkiSettings& settings) {
 
 pki::CaProfile issuing_profile(const PkiSettings& settings) {
     return {issuing_ca_common_name(settings.organization, settings.ca_name), settings.organization,
-            pki::Validity::days_from_now(settings.ca_days), 0, ""};
+            pki::Validity::days_from_now(settings.ca_days), 0,
+            root_crl_url(settings.crl_url_base).value_or("")};
 }
 
 // Paths a new root (and with it, perhaps, an issuing CA) would overwrite. A key named on
@@ -64,12 +65,14 @@ boost::json::object init_pki(const PkiSettings& settings) {
     pki::write_certificates_pem(files.root_cert(), {root.get()});
     pki::write_certificates_pem(files.ca_cert(), {ca.get()});
     pki::write_certificates_pem(files.ca_bundle(), {ca.get(), root.get()});
-    write_empty_crl(files.root_crl(), root_issuer, settings.crl_days);
+    write_empty_crl(files.root_crl(), root_issuer, settings.root_crl_days);
     write_empty_crl(files.ca_crl(), ca_issuer, settings.crl_days);
 
+    boost::json::object issuing = issuing_summary(files, ca.get(), ca_key.location);
+    issuing["crl_distribution_point"] = optional_text(root_crl_url(settings.crl_url_base));
     return {{"dir", files.dir.string()},
             {"root_ca", root_summary(files, root.get(), root_key.location)},
-            {"issuing_ca", issuing_summary(files, ca.get(), ca_key.location)}};
+            {"issuing_ca", std::move(issuing)}};
 }
 
 boost::json::object init_root(const PkiSettings& settings) {
@@ -82,7 +85,7 @@ boost::json::object init_root(const PkiSettings& settings) {
     create_private_folder(files.dir);
     save_key(root_key, files.root_key());
     pki::write_certificates_pem(files.root_cert(), {root.get()});
-    write_empty_crl(files.root_crl(), {root.get(), root_key.key.get()}, settings.crl_days);
+    write_empty_crl(files.root_crl(), {root.get(), root_key.key.get()}, settings.root_crl_days);
     return {{"dir", files.dir.string()}, {"root_ca", root_summary(files, root.get(), root_key.location)}};
 }
 

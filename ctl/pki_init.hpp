@@ -22,7 +22,11 @@ struct PkiSettings {
     std::string ca_name = kDefaultIssuingCaName;
     int root_days = 3650;
     int ca_days = 1825;
-    int crl_days = 1;
+    int crl_days = 1;        // the issuing CA's CRL, which the gateway renews itself
+    int root_crl_days = 180; // the root's CRL, re-signed by hand on the (offline) root machine
+    // Where the enrollment listener is reached: the issuing CA certificate then points at
+    // <base>/crl/root-ca.crl for the root's CRL. Absent: no CRL distribution point.
+    std::optional<std::string> crl_url_base;
     bool force = false;
     // sign-ca and import-ca
     std::string root_dir;

@@ -84,9 +84,9 @@ boost::json::object sign_issuing_ca(const PkiSettings& settings) {
     pki::CsrCheck check = pki::check_csr(csr.get(), pki::CsrPolicy{});
     if (!check.ok) throw std::runtime_error(settings.csr + ": refused: " + check.reason);
     const X509_NAME* subject = X509_REQ_get_subject_name(csr.get());
-    pki::CaProfile profile{pki::name_entry(subject, NID_commonName),
-                           pki::name_entry(subject, NID_organizationName),
-                           pki::Validity::days_from_now(settings.ca_days), 0, ""};
+    pki::CaProfile profile{
+        pki::name_entry(subject, NID_commonName), pki::name_entry(subject, NID_organizationName),
+        pki::Validity::days_from_now(settings.ca_days), 0, root_crl_url(settings.crl_url_base).value_or("")};
     if (profile.common_name.empty())
         throw std::runtime_error(settings.csr + ": refused: the request has no subject CN");
 
@@ -100,6 +100,7 @@ boost::json::object sign_issuing_ca(const PkiSettings& settings) {
         describe_certificate(ca.get(), std::filesystem::absolute(settings.out).string());
     out["issuer"] = pki::subject_of(root.get());
     out["root_fingerprint_sha256"] = pki::sha256_fingerprint_hex(root.get());
+    out["crl_distribution_point"] = optional_text(root_crl_url(settings.crl_url_base));
     boost::json::array ignored;
     for (const auto& name : check.ignored_extensions)
         ignored.emplace_back(name);

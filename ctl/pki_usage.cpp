@@ -17,7 +17,17 @@ const std::string kOrg = "  --org NAME     subject O of the CA certificates (def
 const std::string kCaName =
     "  --ca-name N    the issuing CA's name: its files N.crt, N.key, N.crl, N-bundle.pem and\n"
     "                 enrollment.ca.name (default device-ca)\n";
-const std::string kCrlDays = "  --crl-days N   nextUpdate of the empty CRLs, in days (default 1)\n";
+const std::string kCrlDays =
+    "  --crl-days N   nextUpdate of the issuing CA's empty CRL, in days (default 1; the gateway's\n"
+    "                 enrollment listener re-issues it from the registry)\n";
+const std::string kRootCrlDays =
+    "  --root-crl-days N  nextUpdate of the root's empty CRL, in days (default 180, at most 366).\n"
+    "                 The root signs its CRL rarely, on its own machine: replace it before then,\n"
+    "                 as the gateway refuses every terminal once a CRL is out of date\n";
+const std::string kCrlUrlBase =
+    "  --crl-url-base URL  the issuing CA certificate gets a CRL distribution point for the\n"
+    "                 root's CRL, URL/crl/root-ca.crl; use enrollment.public_url, where the\n"
+    "                 enrollment listener serves it (default: no distribution point)\n";
 const std::string kForceJson = "  --force        replace what the folder already holds\n"
                                "  --json         print one JSON document instead of text\n";
 
@@ -30,7 +40,7 @@ const std::string kGroup =
     "  init-root --dir R [--root-key SPEC] [--root-days N]\n"
     "                                   the root alone, for an offline machine\n"
     "  init-ca --dir D [--ca-key SPEC]  the issuing CA's key and CSR (D/device-ca.csr)\n"
-    "  sign-ca --root-dir R --csr FILE --out FILE [--ca-days N]\n"
+    "  sign-ca --root-dir R --csr FILE --out FILE [--ca-days N] [--crl-url-base URL]\n"
     "                                   on the root's machine: issue the issuing CA certificate\n"
     "  import-ca --dir D --cert FILE --root FILE [--root-crl FILE]\n"
     "                                   complete D with the signed certificate\n"
@@ -41,7 +51,8 @@ const std::string kGroup =
 
 const std::map<std::string, std::string> kSubcommands = {
     {"init", "usage: sekishoctl pki init --dir DIR [--root-key SPEC] [--ca-key SPEC] [--pkcs11-module PATH]\n"
-             "           [--org NAME] [--root-days N] [--ca-days N] [--crl-days N] [--ca-name N] [--force]\n"
+             "           [--org NAME] [--root-days N] [--ca-days N] [--crl-days N] [--root-crl-days N]\n"
+             "           [--crl-url-base URL] [--ca-name N] [--force]\n"
              "\n"
              "Creates DIR (mode 0700) with root-ca.crt, device-ca.crt (the issuing CA, pathlen 0, signed\n"
              "by the root), device-ca-bundle.pem (issuing CA + root, for tls.client_ca) and the empty\n"
@@ -51,33 +62,35 @@ const std::map<std::string, std::string> kSubcommands = {
              "  --ca-key SPEC    the issuing CA's key (default: new, DIR/device-ca.key)\n"
              "  --root-days N    root validity in days (default 3650)\n"
              "  --ca-days N      issuing CA validity in days (default 1825, at most --root-days)\n" +
-                 kOrg + kCaName + kCrlDays + kForceJson + kKeys},
+                 kOrg + kCaName + kCrlDays + kRootCrlDays + kCrlUrlBase + kForceJson + kKeys},
     {"init-root",
      "usage: sekishoctl pki init-root --dir R [--root-key SPEC] [--pkcs11-module PATH] [--org NAME]\n"
-     "           [--root-days N] [--crl-days N] [--force]\n"
+     "           [--root-days N] [--root-crl-days N] [--force]\n"
      "\n"
      "Creates the root CA alone (R/root-ca.crt, R/root-ca.key unless --root-key, R/root-ca.crl),\n"
      "for a machine that stays offline. Sign issuing CAs there with 'pki sign-ca'.\n"
      "\n" +
-         kOrg + kCrlDays + kForceJson + kKeys},
+         kOrg + kRootCrlDays + kForceJson + kKeys},
     {"init-ca", "usage: sekishoctl pki init-ca --dir D [--ca-key SPEC] [--pkcs11-module PATH] [--org NAME]\n"
                 "           [--ca-name N] [--force]\n"
                 "\n"
                 "Creates the issuing CA's key (D/device-ca.key unless --ca-key) and its certificate request\n"
                 "D/device-ca.csr. Take the CSR to the root's machine ('pki sign-ca'), bring the certificate\n"
-                "back ('pki import-ca').\n"
+                "back ('pki import-ca'). The CSR asks for no extensions: the CRL distribution point is\n"
+                "chosen where it is signed (sign-ca --crl-url-base).\n"
                 "\n" +
                     kOrg + kCaName + kForceJson + kKeys},
     {"sign-ca", "usage: sekishoctl pki sign-ca --root-dir R --csr FILE --out FILE [--ca-days N]\n"
-                "           [--root-key SPEC] [--pkcs11-module PATH] [--force]\n"
+                "           [--crl-url-base URL] [--root-key SPEC] [--pkcs11-module PATH] [--force]\n"
                 "\n"
                 "Checks the CSR (EC P-256/P-384 or RSA >= 2048, SHA-256 or stronger, valid signature) and\n"
                 "writes to FILE an issuing CA certificate (pathlen 0) for its key and subject, signed by\n"
                 "the root in R (R/root-ca.crt; key R/root-ca.key unless --root-key).\n"
                 "\n"
-                "  --ca-days N  validity in days (default 1825; must end before the root does)\n"
-                "  --force      overwrite FILE\n"
-                "  --json       print one JSON document instead of text\n" +
+                "  --ca-days N  validity in days (default 1825; must end before the root does)\n" +
+                    kCrlUrlBase +
+                    "  --force      overwrite FILE\n"
+                    "  --json       print one JSON document instead of text\n" +
                     kKeys},
     {"import-ca", "usage: sekishoctl pki import-ca --dir D --cert FILE --root FILE [--root-crl FILE]\n"
                   "           [--ca-key SPEC] [--pkcs11-module PATH] [--crl-days N] [--ca-name N] [--force]\n"

@@ -3,6 +3,7 @@
 #include "gateway/enrollment_page.hpp"
 #include "gateway/log.hpp"
 #include "pki/certificate.hpp"
+#include "pki/crl.hpp"
 #include "pki/csr_policy.hpp"
 #include "pki/est_messages.hpp"
 #include "pki/keygen.hpp"
@@ -11,8 +12,9 @@
 
 #include <boost/beast/core/string.hpp>
 
-#include <chrono>
+#include <filesystem>
 #include <optional>
+#include <vector>
 
 namespace sekisho::gateway {
 namespace {
@@ -62,11 +64,6 @@ std::optional<std::pair<std::string, std::string>> basic_credentials(std::string
     return std::make_pair(decoded->substr(0, colon), decoded->substr(colon + 1));
 }
 
-std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 // The CSR of an EST body, checked against the policy: (public key, "") or (nullptr, why not).
 std::pair<pki::EvpPkeyPtr, std::string> checked_public_key(const EnrollmentRequest& req) {
     try {
@@ -79,10 +76,30 @@ std::pair<pki::EvpPkeyPtr, std::string> checked_public_key(const EnrollmentReque
     }
 }
 
+spdlog::level::level_enum level_of(enroll::EventLevel level) {
+    switch (level) {
+    case enroll::EventLevel::info:
+        return spdlog::level::info;
+    case enroll::EventLevel::warning:
+        return spdlog::level::warn;
+    case enroll::EventLevel::alert:
+        return spdlog::level::critical;
+    }
+    return spdlog::level::err;
+}
+
+// What the enrollment library reports becomes a gateway log event like any other.
+void log_enrollment_event(const enroll::Event& event) {
+    const std::vector<LogField> fields(event.fields.begin(), event.fields.end());
+    log_event_fields(level_of(event.level), event.name, fields);
+}
+
 } // namespace
 
-EnrollmentService::EnrollmentService(IssuingCa& ca, std::unique_ptr<store::DeviceRegistry> registry)
-    : ca_(ca), registry_(std::move(registry)) {}
+EnrollmentService::EnrollmentService(enroll::IssuingCa& ca, std::unique_ptr<store::DeviceRegistry> registry,
+                                     std::vector<std::string> crl_files)
+    : ca_(ca), registry_(std::move(registry)), enrollment_(ca_, *registry_, log_enrollment_event),
+      crl_files_(std::move(crl_files)) {}
 
 EnrollmentReply EnrollmentService::handle(const EnrollmentRequest& req) {
     try {
@@ -122,34 +139,30 @@ EnrollmentReply EnrollmentService::cacerts() { return certs_reply(ca_.chain()); 
 EnrollmentReply EnrollmentService::crl(const std::string& name) {
     EnrollmentReply r;
     r.content_type = "application/pkix-crl";
-    if (name != ca_.name()) return text(404, "no CRL of that name");
-    r.body = ca_.current_crl_der();
-    if (r.body.empty()) return text(404, "no CRL published yet");
-    return r;
+    if (name == ca_.name()) {
+        r.body = ca_.current_crl_der();
+        if (r.body.empty()) return text(404, "no CRL published yet");
+        return r;
+    }
+    // Read at each request: a root CRL re-signed offline and copied over is served at once.
+    for (const auto& file : crl_files_) {
+        if (std::filesystem::path(file).filename() != name + ".crl") continue;
+        r.body = pki::crl_to_der(pki::load_crls(file).front().get());
+        return r;
+    }
+    return text(404, "no CRL of that name");
 }
 
 std::optional<store::EnrollmentTicket> EnrollmentService::redeem(const std::string& id, const std::string& code,
                                                                 const std::string& peer) {
-    const auto redemption = registry_->redeem_ticket(id, code, peer, unix_now());
-    if (redemption.outcome == store::RedeemOutcome::ok) return redemption.ticket;
-    const bool locked = redemption.ticket && redemption.ticket->locked;
-    log_event(locked ? spdlog::level::critical : spdlog::level::warn, "enrollment.ticket_refused",
-              {{"ticket", id}, {"outcome", store::to_string(redemption.outcome)},
-               {"locked", locked ? "true" : "false"}, {"peer", peer}});
-    return std::nullopt;
+    auto redemption = enrollment_.redeem(id, code, peer);
+    if (redemption.outcome != store::RedeemOutcome::ok) return std::nullopt;
+    return std::move(redemption.ticket);
 }
 
-std::pair<store::Device, pki::X509Ptr> EnrollmentService::enroll_device(const store::EnrollmentTicket& ticket,
-                                                                        EVP_PKEY* public_key, const std::string& peer) {
-    const std::string actor = "est:" + ticket.id;
-    auto device = registry_->create_device(ticket.facility, ticket.device_name, actor);
-    auto cert = ca_.issue_device_certificate(public_key, device);
-    registry_->add_certificate(device.id, ca_.registry_entry(cert.get()), actor);
-    registry_->attach_ticket_device(ticket.id, device.id, actor);
-    log_event(spdlog::level::info, "enrollment.enrolled",
-              {{"device", device.id}, {"facility", device.facility}, {"name", device.name}, {"ticket", ticket.id},
-               {"fingerprint", pki::sha256_fingerprint_hex(cert.get())}, {"peer", peer}});
-    return {std::move(device), std::move(cert)};
+enroll::EnrolledDevice EnrollmentService::enroll_device(const store::EnrollmentTicket& ticket,
+                                                        EVP_PKEY* public_key, const std::string& peer) {
+    return enrollment_.enroll_device(ticket, public_key, "est:" + ticket.id, peer);
 }
 
 EnrollmentReply EnrollmentService::simpleenroll(const EnrollmentRequest& req) {
@@ -164,8 +177,8 @@ EnrollmentReply EnrollmentService::simpleenroll(const EnrollmentRequest& req) {
     }
     auto ticket = redeem(credentials->first, credentials->second, req.peer);
     if (!ticket) return unauthorized("authentication failed");
-    auto [device, cert] = enroll_device(*ticket, public_key.get(), req.peer);
-    return certs_reply({cert.get()});
+    const auto enrolled = enroll_device(*ticket, public_key.get(), req.peer);
+    return certs_reply({enrolled.certificate.get()});
 }
 
 // RFC 7030 §4.4: for terminals that cannot make a key. The key leaves only inside this
@@ -176,8 +189,8 @@ EnrollmentReply EnrollmentService::serverkeygen(const EnrollmentRequest& req) {
     auto ticket = redeem(credentials->first, credentials->second, req.peer);
     if (!ticket) return unauthorized("authentication failed");
     auto key = pki::generate_key();
-    auto [device, cert] = enroll_device(*ticket, key.get(), req.peer);
-    auto multipart = pki::serverkeygen_multipart(key.get(), cert.get());
+    const auto enrolled = enroll_device(*ticket, key.get(), req.peer);
+    auto multipart = pki::serverkeygen_multipart(key.get(), enrolled.certificate.get());
     EnrollmentReply r;
     r.content_type = multipart.content_type;
     r.body = std::move(multipart.body);
@@ -194,11 +207,12 @@ EnrollmentReply EnrollmentService::browser_enroll(const EnrollmentRequest& req) 
     auto ticket = redeem(form->first, form->second, req.peer);
     if (!ticket) return html(401, enrollment_form_html(form->first, "認証に失敗しました。 Authentication failed."));
     auto key = pki::generate_key();
-    auto [device, cert] = enroll_device(*ticket, key.get(), req.peer);
+    const auto enrolled = enroll_device(*ticket, key.get(), req.peer);
+    const auto& name = enrolled.device.name;
     const auto password = pki::random_password(20);
     const auto chain = ca_.chain();
-    const auto p12 = pki::export_pkcs12(key.get(), cert.get(), chain, password, device.name);
-    return html(200, enrollment_result_html(device.name, p12, password, pki::sha256_fingerprint_hex(chain.back())));
+    const auto p12 = pki::export_pkcs12(key.get(), enrolled.certificate.get(), chain, password, name);
+    return html(200, enrollment_result_html(name, p12, password, pki::sha256_fingerprint_hex(chain.back())));
 }
 
 EnrollmentReply EnrollmentService::trust_anchor() {
@@ -212,21 +226,12 @@ EnrollmentReply EnrollmentService::trust_anchor() {
 EnrollmentReply EnrollmentService::simplereenroll(const EnrollmentRequest& req) {
     if (!req.client_certificate)
         return unauthorized("renewal needs the terminal's current certificate (TLS client authentication)");
-    const auto fingerprint = pki::sha256_fingerprint_hex(req.client_certificate);
-    auto device = registry_->find_device_by_fingerprint(fingerprint);
-    if (!device || device->status != store::DeviceStatus::active) {
-        log_event(spdlog::level::warn, "enrollment.renewal_refused",
-                  {{"fingerprint", fingerprint}, {"peer", req.peer}, {"reason", "not an active device"}});
-        return text(403, "this certificate belongs to no active device");
-    }
+    const auto device = enrollment_.device_for_renewal(req.client_certificate, req.peer);
+    if (!device) return text(403, "this certificate belongs to no active device");
     auto [public_key, refusal] = checked_public_key(req);
     if (!public_key) return text(400, "CSR refused: " + refusal);
-    const std::string actor = "est:renewal";
-    auto cert = ca_.issue_device_certificate(public_key.get(), *device);
-    registry_->add_certificate(device->id, ca_.registry_entry(cert.get()), actor);
-    log_event(spdlog::level::info, "enrollment.renewed",
-              {{"device", device->id}, {"facility", device->facility}, {"old_fingerprint", fingerprint},
-               {"fingerprint", pki::sha256_fingerprint_hex(cert.get())}, {"peer", req.peer}});
+    const auto cert =
+        enrollment_.renew(*device, req.client_certificate, public_key.get(), "est:renewal", req.peer);
     return certs_reply({cert.get()});
 }
 

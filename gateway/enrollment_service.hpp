@@ -1,10 +1,12 @@
 // What the enrollment listener answers: EST (RFC 7030) — /cacerts, /simpleenroll with a
 // one-time ticket as HTTP Basic, /simplereenroll with the device's current certificate —
-// and the CA's CRL. Plain request → reply functions: they touch SQLite and the CA key, so
-// they run on the blocking pool, never on an I/O thread.
+// the browser enrollment page and the CA's CRL. The HTTP side only: tickets, devices and
+// certificates are enroll::Enrollment's. Plain request → reply functions: they touch
+// SQLite and the CA key, so they run on the blocking pool, never on an I/O thread.
 #pragma once
 
-#include "gateway/issuing_ca.hpp"
+#include "enroll/enrollment.hpp"
+#include "enroll/issuing_ca.hpp"
 #include "store/device_registry.hpp"
 
 #include <memory>
@@ -35,7 +37,10 @@ struct EnrollmentReply {
 
 class EnrollmentService {
 public:
-    EnrollmentService(IssuingCa& ca, std::unique_ptr<store::DeviceRegistry> registry);
+    // crl_files: tls.crl; besides the CA's own CRL, /crl/<name>.crl serves the one of these
+    // files called <name>.crl (the root's, which an issuing CA certificate may point at).
+    EnrollmentService(enroll::IssuingCa& ca, std::unique_ptr<store::DeviceRegistry> registry,
+                      std::vector<std::string> crl_files = {});
 
     EnrollmentReply handle(const EnrollmentRequest& req);
 
@@ -49,15 +54,17 @@ private:
     EnrollmentReply browser_enroll(const EnrollmentRequest& req);
     EnrollmentReply trust_anchor();
 
-    // The ticket if (id, code) redeems it; refusals are logged (locks at alert level).
+    // The ticket if (id, code) redeems it (refusals are logged by enrollment_).
     std::optional<store::EnrollmentTicket> redeem(const std::string& id, const std::string& code,
                                                   const std::string& peer);
-    // Registers a new device for the ticket and issues its certificate for public_key.
-    std::pair<store::Device, pki::X509Ptr> enroll_device(const store::EnrollmentTicket& ticket,
-                                                         EVP_PKEY* public_key, const std::string& peer);
+    // A new device for the ticket and its certificate for public_key; "est:<ticket>" in the ledger.
+    enroll::EnrolledDevice enroll_device(const store::EnrollmentTicket& ticket, EVP_PKEY* public_key,
+                                         const std::string& peer);
 
-    IssuingCa& ca_;
+    enroll::IssuingCa& ca_;
     std::unique_ptr<store::DeviceRegistry> registry_;
+    enroll::Enrollment enrollment_; // on ca_ and *registry_
+    std::vector<std::string> crl_files_;
 };
 
 } // namespace sekisho::gateway

@@ -44,6 +44,11 @@ void configure_logging(const config::LogConfig& cfg) {
 
 void log_event(spdlog::level::level_enum level, std::string_view event,
                std::initializer_list<LogField> fields) {
+    log_event_fields(level, event, std::span<const LogField>(fields.begin(), fields.size()));
+}
+
+void log_event_fields(spdlog::level::level_enum level, std::string_view event,
+                      std::span<const LogField> fields) {
     auto* logger = spdlog::default_logger_raw();
     if (!logger->should_log(level)) return;
     std::string line;

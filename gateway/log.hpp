@@ -7,6 +7,7 @@
 #include <spdlog/common.h>
 
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,5 +22,8 @@ void configure_logging(const config::LogConfig& cfg);
 // event: dotted name ("handshake.refused"); fields in the order given.
 void log_event(spdlog::level::level_enum level, std::string_view event,
                std::initializer_list<LogField> fields = {});
+// The same, for fields put together at run time (events a library reports).
+void log_event_fields(spdlog::level::level_enum level, std::string_view event,
+                      std::span<const LogField> fields);
 
 } // namespace sekisho::gateway

@@ -1,11 +1,11 @@
 #include "gateway/server.hpp"
 
 #include "config/load.hpp"
+#include "enroll/issuing_ca.hpp"
 #include "gateway/admin_server.hpp"
 #include "gateway/auth/auth_service.hpp"
 #include "gateway/connection.hpp"
 #include "gateway/enrollment_listener.hpp"
-#include "gateway/issuing_ca.hpp"
 #include "gateway/log.hpp"
 #include "session/memory_store.hpp"
 #include "store/password_hash.hpp"
@@ -66,7 +66,7 @@ struct Server::Impl {
     std::unique_ptr<DeviceAdmission> admission;
     std::unique_ptr<RegistryWatch> registry_watch;
     // Present when enrollment.listen is set (restart to add or change).
-    std::unique_ptr<IssuingCa> issuing_ca;
+    std::unique_ptr<enroll::IssuingCa> issuing_ca;
     std::unique_ptr<store::DeviceRegistry> crl_registry; // control thread only
     std::unique_ptr<EnrollmentService> enrollment;
     std::unique_ptr<EnrollmentContext> enrollment_context;
@@ -237,10 +237,11 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
     }
     if (initial.enrollment.listen) {
         try {
-            impl_->issuing_ca = std::make_unique<IssuingCa>(initial.enrollment, initial.tls.pkcs11_module);
+            impl_->issuing_ca =
+                std::make_unique<enroll::IssuingCa>(initial.enrollment, initial.tls.pkcs11_module);
             impl_->crl_registry = store::open_sqlite_registry(initial.registry.sqlite);
             impl_->enrollment = std::make_unique<EnrollmentService>(
-                *impl_->issuing_ca, store::open_sqlite_registry(initial.registry.sqlite));
+                *impl_->issuing_ca, store::open_sqlite_registry(initial.registry.sqlite), initial.tls.crl);
             impl_->issuing_ca->publish_crl(*impl_->crl_registry); // fresh before the listener loads it
         } catch (const std::exception& e) {
             throw std::runtime_error("enrollment: " + std::string(e.what()));

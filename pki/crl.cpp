@@ -125,6 +125,15 @@ X509CrlPtr build_crl(const CrlProfile& profile, const Issuer& issuer) {
     return crl;
 }
 
+std::string crl_to_der(X509_CRL* crl) {
+    unsigned char* der = nullptr;
+    const int len = i2d_X509_CRL(crl, &der);
+    if (len <= 0) throw OpensslError("encoding a CRL as DER");
+    std::string out(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
+    OPENSSL_free(der);
+    return out;
+}
+
 std::string to_string(RevocationReason reason) {
     for (const auto& [value, name] : kReasonNames) {
         if (value == reason) return name;

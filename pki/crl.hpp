@@ -41,6 +41,9 @@ struct CrlProfile {
 // offending serial.
 X509CrlPtr build_crl(const CrlProfile& profile, const Issuer& issuer);
 
+// The DER encoding, as a CRL distribution point serves it (application/pkix-crl).
+std::string crl_to_der(X509_CRL* crl);
+
 // "keyCompromise" etc. (RFC 5280 names) ↔ RevocationReason; parsing throws on unknown names.
 std::string to_string(RevocationReason reason);
 RevocationReason parse_revocation_reason(const std::string& name);

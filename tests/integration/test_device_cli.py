@@ -1,14 +1,14 @@
-"""`sekishoctl device ...` against a real registry: the demo terminal registered by
-`demo init`, certificates made with `openssl ca` imported, the active → suspended → active →
-revoked lifecycle (revoked is final), the ledger, and the command-line contract (exit 1 for a
-refused operation, exit 2 for a usage mistake)."""
+"""`sekishoctl device ...` against a real registry: the demo terminal that `demo init`
+enrolls with a one-time ticket, certificates made with `openssl ca` imported, the active →
+suspended → active → revoked lifecycle (revoked is final), the ledger, and the command-line
+contract (exit 1 for a refused operation, exit 2 for a usage mistake)."""
 import json
 import os
 import unittest
 
 from harness import (SEKISHOCTL_BIN, Demo, fingerprint_sha256, free_port, make_tempdir, route,
                      run, write_yaml)
-from pki_tools import cert_serial
+from pki_tools import cert_serial, run_openssl
 
 
 class DeviceCliTest(unittest.TestCase):
@@ -52,6 +52,27 @@ class DeviceCliTest(unittest.TestCase):
         return {d["id"]: d for d in self.ctl_json("list", *args)["devices"]}
 
     # --- tests -----------------------------------------------------------------------------
+
+    def test_demo_init_enrolls_the_demo_terminal_with_a_ticket(self):
+        """demo init takes the path of any terminal: ticket → redeem → issue, no import."""
+        device_id = self.demo.info["device"]["id"]
+        mine = [e for e in self.ledger_entries() if e["actor"] in ("demo-init", "client:local")
+                and e["action"] != "user.create"]
+        self.assertEqual([e["action"] for e in mine],
+                         ["ticket.create", "ticket.use", "device.create", "certificate.add",
+                          "ticket.attach"])
+        ticket_id = mine[0]["subject"]
+        self.assertRegex(ticket_id, r"^tkt-[0-9a-f]{16}$")
+        self.assertEqual([e["actor"] for e in mine],
+                         ["demo-init", "client:local", "demo-init", "demo-init", "demo-init"])
+        self.assertEqual(mine[4]["details"]["device_id"], device_id)
+        ticket = self.ctl_json("ticket", "show", ticket_id)
+        self.assertEqual((ticket["state"], ticket["device_id"], ticket["created_by"]),
+                         ("used", device_id, "demo-init"))
+        # The certificate is the enrollment CA's profile: the SAN names the registry id.
+        text = run_openssl(["x509", "-in", self.demo.device_cert, "-noout", "-ext",
+                            "subjectAltName"]).decode()
+        self.assertIn("URI:urn:sekisho:device:demo-clinic:%s" % device_id, text)
 
     def test_demo_init_registers_the_demo_terminal(self):
         self.assertEqual(self.demo.info["registry"], os.path.join(self.demo.dir, "registry.db"))
@@ -156,7 +177,7 @@ class DeviceCliTest(unittest.TestCase):
     def test_ledger_limit_and_text(self):
         entries = self.ctl_json("ledger", "--limit", "1")["entries"]
         self.assertEqual(len(entries), 1)
-        self.assertEqual(entries[0]["action"], "device.create")
+        self.assertEqual(entries[0]["action"], "ticket.create")
         self.assertEqual(entries[0]["actor"], "demo-init")
         text, _ = self.ctl("ledger")
         self.assertIn("certificate.add", text)

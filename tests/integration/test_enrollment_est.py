@@ -107,6 +107,28 @@ class EstEnrollmentTest(EnrollmentTestCase):
             self.assertLess(time.monotonic(), deadline, "the CRL never listed the revoked serial\n" + self.log_tail())
             time.sleep(0.3)
 
+    def fetch(self, path):
+        """GET path on the enrollment listener: (HTTP status, body bytes)."""
+        out = subprocess.run(["curl", "-sS", "--noproxy", "*", "--cacert", self.demo.ca_bundle,
+                              "--resolve", "localhost:%d:127.0.0.1" % self.enroll_port,
+                              "-w", "\n%{http_code}", "https://localhost:%d%s" % (self.enroll_port, path)],
+                             capture_output=True, timeout=60).stdout
+        body, _, status = out.rpartition(b"\n")
+        return int(status or 0), body
+
+    def test_root_crl_is_served_where_the_issuing_ca_points(self):
+        # The root's CRL (a tls.crl file) is served by its file name, as `pki init
+        # --crl-url-base` and demo init point the issuing CA certificate at it.
+        status, der = self.fetch("/crl/root-ca.crl")
+        self.assertEqual(status, 200, der)
+        self.assertEqual(der, run_openssl(["crl", "-in", self.demo.path("root-ca.crl"), "-outform", "DER"]))
+        dp = run_openssl(["x509", "-in", self.demo.path("device-ca.crt"), "-noout", "-ext",
+                          "crlDistributionPoints"]).decode()
+        self.assertIn("/crl/root-ca.crl", dp)
+        for missing in ("/crl/nothing.crl", "/crl/..%2Froot-ca.crl", "/crl/root-ca.crt.crl"):
+            status, _ = self.fetch(missing)
+            self.assertEqual(status, 404, missing)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -2,6 +2,7 @@
 by `pki init` (file keys, and the issuing key in a SoftHSM2 token) and by the offline-root
 flow (init-root, init-ca, sign-ca, import-ca), all checked with the openssl command line;
 enrollment tickets whose code is printed once and never again."""
+import datetime
 import json
 import os
 import re
@@ -41,6 +42,20 @@ def ctl_json(*args, env=None):
 def openssl_ok(args):
     return subprocess.run(["openssl"] + list(args), stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, timeout=60)
+
+
+def crl_lifetime_days(crl_path):
+    """nextUpdate - lastUpdate of a PEM CRL, in (fractional) days."""
+    def when(option):
+        text = run_openssl(["crl", "-in", crl_path, "-noout", option]).decode().strip()
+        return datetime.datetime.strptime(text.split("=", 1)[1], "%b %d %H:%M:%S %Y %Z")
+    return (when("-nextupdate") - when("-lastupdate")).total_seconds() / 86400
+
+
+def crl_distribution_points(cert_path):
+    """The URIs of a certificate's CRL distribution points, as openssl prints them."""
+    text = run_openssl(["x509", "-in", cert_path, "-noout", "-ext", "crlDistributionPoints"]).decode()
+    return re.findall(r"URI:(\S+)", text)
 
 
 def public_key_der(cert_path):
@@ -125,6 +140,31 @@ class PkiInitTest(PkiCaseMixin, unittest.TestCase):
                                   "-fingerprint", "-sha256"]).decode().strip().split("=", 1)[1]
         self.assertIn(openssl_fp, text)
 
+    def test_crl_distribution_point_and_crl_lifetimes(self):
+        directory = os.path.join(self.tmp, "ca")
+        summary = ctl_json("pki", "init", "--dir", directory, "--crl-url-base",
+                           "https://enroll.example.jp:8444/", "--root-crl-days", "90",
+                           "--crl-days", "2")
+        self.assert_valid_ca_folder(directory, summary)
+        url = "https://enroll.example.jp:8444/crl/root-ca.crl"
+        self.assertEqual(crl_distribution_points(os.path.join(directory, "device-ca.crt")), [url])
+        self.assertEqual(summary["issuing_ca"]["crl_distribution_point"], url)
+        # The root is not a subject of any CRL: no distribution point there.
+        self.assertEqual(crl_distribution_points(os.path.join(directory, "root-ca.crt")), [])
+        # The root's CRL has its own lifetime; 5 minutes of clock-skew allowance on top.
+        self.assertAlmostEqual(crl_lifetime_days(os.path.join(directory, "root-ca.crl")), 90, delta=0.01)
+        self.assertAlmostEqual(crl_lifetime_days(os.path.join(directory, "device-ca.crl")), 2, delta=0.01)
+
+    def test_defaults_no_distribution_point_and_a_long_root_crl(self):
+        directory = os.path.join(self.tmp, "ca")
+        summary = ctl_json("pki", "init", "--dir", directory)
+        text = run_openssl(["x509", "-in", os.path.join(directory, "device-ca.crt"), "-noout",
+                            "-text"]).decode()
+        self.assertNotIn("CRL Distribution Points", text)
+        self.assertIsNone(summary["issuing_ca"]["crl_distribution_point"])
+        self.assertAlmostEqual(crl_lifetime_days(os.path.join(directory, "root-ca.crl")), 180, delta=0.01)
+        self.assertAlmostEqual(crl_lifetime_days(os.path.join(directory, "device-ca.crl")), 1, delta=0.01)
+
     def test_init_refuses_an_existing_folder_without_force(self):
         directory = os.path.join(self.tmp, "ca")
         first = ctl_json("pki", "init", "--dir", directory)
@@ -143,6 +183,12 @@ class PkiInitTest(PkiCaseMixin, unittest.TestCase):
         ctl("pki", "init", "--dir", self.tmp + "/x", "--ca-days", "0", expect=2)
         ctl("pki", "init", "--dir", self.tmp + "/x", "--ca-name", "../evil", expect=2)
         ctl("pki", "frobnicate", expect=2)
+        for bad in ("ftp://example.jp", "example.jp", "https://", "https://x/crl?x=1", "https://a b"):
+            _, err = ctl("pki", "init", "--dir", self.tmp + "/x", "--crl-url-base", bad, expect=2)
+            self.assertIn("--crl-url-base", err)
+        ctl("pki", "init", "--dir", self.tmp + "/x", "--root-crl-days", "0", expect=2)
+        ctl("pki", "init", "--dir", self.tmp + "/x", "--root-crl-days", "367", expect=2)
+        ctl("pki", "init-ca", "--dir", self.tmp + "/x", "--crl-url-base", "https://e.jp", expect=2)
         _, err = ctl("pki", "init", "--dir", self.tmp + "/x", "--root-days", "10",
                      "--ca-days", "20", expect=1)
         self.assertIn("--ca-days", err)
@@ -151,8 +197,10 @@ class PkiInitTest(PkiCaseMixin, unittest.TestCase):
     def test_offline_root_flow(self):
         root_dir = os.path.join(self.tmp, "offline-root")
         gateway_dir = os.path.join(self.tmp, "gateway-pki")
-        root = ctl_json("pki", "init-root", "--dir", root_dir, "--org", "Example Hospital")
+        root = ctl_json("pki", "init-root", "--dir", root_dir, "--org", "Example Hospital",
+                        "--root-crl-days", "30")
         self.assertEqual(sorted(os.listdir(root_dir)), ["root-ca.crl", "root-ca.crt", "root-ca.key"])
+        self.assertAlmostEqual(crl_lifetime_days(os.path.join(root_dir, "root-ca.crl")), 30, delta=0.01)
         self.assertEqual(root["root_ca"]["fingerprint_sha256"],
                          fingerprint_sha256(os.path.join(root_dir, "root-ca.crt")))
 
@@ -165,8 +213,10 @@ class PkiInitTest(PkiCaseMixin, unittest.TestCase):
         signed = os.path.join(self.tmp, "transfer", "device-ca.crt")
         os.makedirs(os.path.dirname(signed))
         result = ctl_json("pki", "sign-ca", "--root-dir", root_dir, "--csr", csr, "--out", signed,
-                          "--ca-days", "700")
+                          "--ca-days", "700", "--crl-url-base", "http://crl.example.jp")
         self.assertEqual(result["fingerprint_sha256"], fingerprint_sha256(signed))
+        self.assertEqual(crl_distribution_points(signed), ["http://crl.example.jp/crl/root-ca.crl"])
+        self.assertEqual(result["crl_distribution_point"], "http://crl.example.jp/crl/root-ca.crl")
         self.assertEqual(result["root_fingerprint_sha256"], root["root_ca"]["fingerprint_sha256"])
         self.assertEqual(result["subject"], "CN=Example Hospital Device CA,O=Example Hospital")
         ctl("pki", "sign-ca", "--root-dir", root_dir, "--csr", csr, "--out", signed, expect=1)
@@ -211,6 +261,21 @@ class PkiInitTest(PkiCaseMixin, unittest.TestCase):
         self.assertEqual(files_with_private_keys(gateway_dir), ["device-ca.key"])
         self.assertEqual(summary["root_ca"]["fingerprint_sha256"],
                          root["root_ca"]["fingerprint_sha256"])
+
+
+class DemoCrlTest(unittest.TestCase):
+    """demo init knows the enrollment URL, so its issuing CA points at the root's CRL there."""
+
+    def test_demo_issuing_ca_points_at_the_root_crl(self):
+        tmp = make_tempdir(self)
+        demo = Demo(os.path.join(tmp, "demo"), free_port(), "http://127.0.0.1:9")
+        enroll_base = demo.info["enroll_url"][:-len("/enroll")]
+        self.assertEqual(crl_distribution_points(demo.path("device-ca.crt")),
+                         [enroll_base + "/crl/root-ca.crl"])
+        self.assertAlmostEqual(crl_lifetime_days(demo.path("root-ca.crl")), 180, delta=0.01)
+        # The terminal's own certificate points at the issuing CA's CRL at the same place.
+        self.assertEqual(crl_distribution_points(demo.device_cert),
+                         [enroll_base + "/crl/device-ca.crl"])
 
 
 class PkiSoftHsmTest(PkiCaseMixin, unittest.TestCase):

@@ -1,6 +1,7 @@
-// The device-issuing CA as the enrollment service uses it: signs device certificates from
-// the registry's profile and keeps the CA's CRL in step with the registry.
-// Every call may block (file I/O, PKCS#11): run it on the blocking pool, never an I/O thread.
+// The device-issuing CA as enrollment uses it: signs device certificates from the
+// registry's profile and keeps the CA's CRL in step with the registry.
+// Every call may block (file I/O, PKCS#11): the gateway runs it on its blocking pool,
+// never on an I/O thread.
 #pragma once
 
 #include "config/config.hpp"
@@ -12,7 +13,12 @@
 #include <string>
 #include <vector>
 
-namespace sekisho::gateway {
+namespace sekisho::enroll {
+
+// Where the enrollment listener serves the CRL called name (a CA's, or a file of tls.crl
+// by its name without .crl): <public_url>/crl/<name>.crl; a trailing '/' of public_url
+// is dropped.
+std::string crl_url(std::string public_url, const std::string& name);
 
 class IssuingCa {
 public:
@@ -54,4 +60,4 @@ private:
     std::chrono::system_clock::time_point crl_published_{};
 };
 
-} // namespace sekisho::gateway
+} // namespace sekisho::enroll

@@ -1,4 +1,4 @@
-#include "gateway/issuing_ca.hpp"
+#include "enroll/issuing_ca.hpp"
 
 #include "pki/ca.hpp"
 #include "pki/certificate.hpp"
@@ -10,7 +10,7 @@
 
 #include <stdexcept>
 
-namespace sekisho::gateway {
+namespace sekisho::enroll {
 namespace {
 
 std::int64_t unix_of(const ASN1_TIME* t) {
@@ -26,6 +26,11 @@ std::string common_name_of(X509* cert) {
 }
 
 } // namespace
+
+std::string crl_url(std::string public_url, const std::string& name) {
+    while (public_url.ends_with('/')) public_url.pop_back();
+    return public_url + "/crl/" + name + ".crl";
+}
 
 IssuingCa::IssuingCa(const config::EnrollmentConfig& cfg, const std::string& pkcs11_module) : cfg_(cfg) {
     try {
@@ -55,7 +60,7 @@ std::vector<X509*> IssuingCa::chain() const {
 pki::X509Ptr IssuingCa::issue_device_certificate(EVP_PKEY* public_key, const store::Device& device) {
     const int days = static_cast<int>(cfg_.device_validity.count() / 86400);
     auto profile = pki::device_certificate_profile(device.facility, device.id, device.name, days,
-                                                   cfg_.public_url + "/crl/" + cfg_.ca.name + ".crl");
+                                                   crl_url(cfg_.public_url, cfg_.ca.name));
     std::lock_guard lock(mutex_);
     return pki::issue_certificate(public_key, profile, pki::Issuer{certificate_.get(), key_.get()});
 }
@@ -96,11 +101,7 @@ std::string IssuingCa::publish_crl(store::DeviceRegistry& registry) {
     pki::write_file(cfg_.ca.crl + ".tmp", pki::crl_to_pem(crl.get()));
     if (std::rename((cfg_.ca.crl + ".tmp").c_str(), cfg_.ca.crl.c_str()) != 0)
         throw std::runtime_error("enrollment.ca.crl: cannot replace " + cfg_.ca.crl);
-    unsigned char* der = nullptr;
-    const int len = i2d_X509_CRL(crl.get(), &der);
-    if (len <= 0) throw pki::OpensslError("encoding the CRL");
-    crl_der_.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
-    OPENSSL_free(der);
+    crl_der_ = pki::crl_to_der(crl.get());
     crl_published_ = now;
     crl_entries_ = std::move(entries);
     return crl_der_;
@@ -125,4 +126,4 @@ std::string IssuingCa::current_crl_der() const {
 }
 
 
-} // namespace sekisho::gateway
+} // namespace sekisho::enroll
