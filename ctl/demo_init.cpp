@@ -144,10 +144,12 @@ int run_demo_init(const DemoInitOptions& options) {
               << ", role nurse; password in demo.json)\n"
               << "  details         " << (layout.dir / "demo.json").string()
               << " (includes the PKCS#12 and demo user passwords)\n"
-              << "\nTry it once the gateway runs:\n"
+              << "\nTry it once the gateway runs (the certificate is one factor, the demo user's\n"
+              << "password the other; without a login the gateway answers with its login page):\n"
               << "  curl --cacert " << (pki.dir / "root-ca.crt").string() << " --cert "
               << (pki.dir / "device.crt").string() << " --key " << (pki.dir / "device.key").string()
-              << " https://localhost:" << port << "/\n";
+              << " https://localhost:" << port << "/\n"
+              << "  scripts/demo.sh shows the whole flow, login included.\n";
     return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "ctl/user_output.hpp"
 #include "ctl/user_password.hpp"
 #include "ctl/user_usage.hpp"
+#include "config/values.hpp"
 #include "store/password_hash.hpp"
 #include "store/password_reuse.hpp"
 #include "store/password_policy.hpp"
@@ -30,6 +31,7 @@ struct Context {
     std::string actor;
     std::string registry_path; // for messages
     std::unique_ptr<store::UserRegistry> users;
+    config::Config config; // the gateway's: break-glass needs auth.break_glass
     bool json = false;
 };
 
@@ -96,7 +98,45 @@ int do_add(Context& context) {
         throw std::runtime_error("user '" + request.id + "' already exists (ids are unique regardless of case)");
     }
     const AddedUser added = add_user(*context.users, request);
+    if (context.args.has("--break-glass")) {
+        context.users->set_break_glass_account(added.user.id, true, "created as an emergency account", context.actor);
+        print_user(context, find_user(context, added.user.id), added.password);
+        return 0;
+    }
     print_user(context, added.user, added.password);
+    return 0;
+}
+
+// Opens the period in which an emergency account may log in; at most
+// auth.break_glass.max_duration, and only where the gateway's configuration enables it.
+int do_break_glass_open(Context& context) {
+    const auto& policy = context.config.auth.break_glass;
+    if (!policy.enabled) {
+        throw std::runtime_error("break-glass is off in " + context.config.source_file +
+                                 ": set auth.break_glass.enabled: true to allow emergency accounts");
+    }
+    config::Seconds duration = policy.max_duration;
+    if (auto text = context.args.get("--for")) {
+        std::string error;
+        auto parsed = config::detail::parse_duration(*text, error);
+        if (!parsed) throw UsageError("user break-glass-open: --for: " + error, user_usage("break-glass-open"));
+        if (*parsed > policy.max_duration) {
+            throw std::runtime_error("--for " + *text + " is longer than auth.break_glass.max_duration (" +
+                                     config::detail::format_duration(policy.max_duration) + ")");
+        }
+        duration = *parsed;
+    }
+    const store::User user = find_user(context, id_of(context));
+    context.users->set_break_glass_period(user.id, now() + duration.count(), context.args.require("--reason"),
+                                          context.actor);
+    print_user(context, find_user(context, user.id));
+    return 0;
+}
+
+int do_break_glass_close(Context& context) {
+    const store::User user = find_user(context, id_of(context));
+    context.users->set_break_glass_period(user.id, std::nullopt, context.args.require("--reason"), context.actor);
+    print_user(context, find_user(context, user.id));
     return 0;
 }
 
@@ -161,7 +201,12 @@ struct Subcommand {
 const std::vector<Subcommand>& subcommands() {
     static const std::vector<Subcommand> kList = {
         {"add",
-         {{"--facility"}, {"--role", true, true}, {"--name"}, {"--password-stdin", false}, {"--must-change", false}},
+         {{"--facility"},
+          {"--role", true, true},
+          {"--name"},
+          {"--password-stdin", false},
+          {"--must-change", false},
+          {"--break-glass", false}},
          {"--facility", "--role"}, 1, check_add, do_add},
         {"reset-password", {{"--identity-check"}, {"--password-stdin", false}}, {"--identity-check"}, 1, check_id,
          do_reset_password},
@@ -170,6 +215,8 @@ const std::vector<Subcommand>& subcommands() {
         {"enable", {{"--reason"}}, {"--reason"}, 1, check_id,
          [](Context& c) { return do_set_status(c, UserStatus::active); }},
         {"unlock", {}, {}, 1, check_id, do_unlock},
+        {"break-glass-open", {{"--reason"}, {"--for"}}, {"--reason"}, 1, check_id, do_break_glass_open},
+        {"break-glass-close", {{"--reason"}}, {"--reason"}, 1, check_id, do_break_glass_close},
         {"list", {{"--facility"}}, {}, 0, check_id, do_list},
         {"show", {}, {}, 1, check_id, do_show},
     };
@@ -208,9 +255,9 @@ int run_user(const std::vector<std::string>& args) {
     }
     context.json = context.args.has("--json");
     context.actor = actor_of(context.args);
-    const config::Config config = load_registry_config(config_path_of(context.args), "user");
-    context.registry_path = config.registry.sqlite;
-    context.users = store::open_sqlite_users(config.registry.sqlite);
+    context.config = load_registry_config(config_path_of(context.args), "user");
+    context.registry_path = context.config.registry.sqlite;
+    context.users = store::open_sqlite_users(context.config.registry.sqlite);
     return sub->run(context);
 }
 

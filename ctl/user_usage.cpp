@@ -25,13 +25,17 @@ std::string group_text() {
     "\n"
     "subcommands:\n"
     "  add ID --facility F --role R [--role R2 ...] [--name \"Display Name\"]\n"
-    "         [--password-stdin] [--must-change]\n"
+    "         [--password-stdin] [--must-change] [--break-glass]\n"
     "                                   a new user (a generated password is shown once)\n"
     "  reset-password ID --identity-check NOTE [--password-stdin]\n"
     "                                   a temporary password, changed at the next login\n"
     "  disable ID --reason TEXT         refuse the user's logins until enabled\n"
     "  enable ID --reason TEXT          allow a disabled user again\n"
     "  unlock ID                        lift a lockout after failed logins\n"
+    "  break-glass-open ID --reason TEXT [--for DURATION]\n"
+    "                                   let an emergency account log in for a while\n"
+    "  break-glass-close ID --reason TEXT\n"
+    "                                   end that period early (its sessions end too)\n"
     "  list [--facility F]              the users\n"
     "  show ID                          one user: status, roles, logins, failures, lock\n" +
     common() +
@@ -43,7 +47,7 @@ std::map<std::string, std::string> subcommand_texts() {
     return {
     {"add",
      "usage: sekishoctl user add ID --facility F --role R [--role R2 ...] [--name \"Display Name\"]\n"
-     "                           [--password-stdin] [--must-change]\n"
+     "                           [--password-stdin] [--must-change] [--break-glass]\n"
      "\n"
      "Creates an active user ID (1 to 64 of A-Z a-z 0-9 . _ @ -, unique regardless of case) of\n"
      "facility F with the given roles ([a-z0-9_-]+). Without --password-stdin a random\n"
@@ -51,7 +55,9 @@ std::map<std::string, std::string> subcommand_texts() {
      "\"temporary_password\"); the user must change it at the first login.\n"
      "\n"
      "  --name TEXT       the display name (default: the id)\n"
-     "  --must-change     with --password-stdin: force a change at the first login\n" +
+     "  --must-change     with --password-stdin: force a change at the first login\n"
+     "  --break-glass     an emergency account: it logs in only while a period opened with\n"
+     "                    'user break-glass-open' lasts (and auth.break_glass.enabled is true)\n" +
          kPasswordNote + common()},
     {"reset-password",
      "usage: sekishoctl user reset-password ID --identity-check NOTE [--password-stdin]\n"
@@ -78,6 +84,19 @@ std::map<std::string, std::string> subcommand_texts() {
      "usage: sekishoctl user unlock ID\n"
      "\n"
      "Lifts a lockout after failed logins and forgets the failures in the lockout window.\n" +
+         common()},
+    {"break-glass-open",
+     "usage: sekishoctl user break-glass-open ID --reason TEXT [--for DURATION]\n"
+     "\n"
+     "Opens the period in which the emergency account ID (made with 'user add --break-glass')\n"
+     "may log in: DURATION (e.g. 2h) or auth.break_glass.max_duration (default 4h), never longer.\n"
+     "Needs auth.break_glass.enabled: true in the gateway configuration. The reason goes to the\n"
+     "ledger; every login and every request of the account is an alert-level event.\n" +
+         common()},
+    {"break-glass-close",
+     "usage: sekishoctl user break-glass-close ID --reason TEXT\n"
+     "\n"
+     "Ends an open break-glass period now; the gateway ends the account's sessions at once.\n" +
          common()},
     {"list",
      "usage: sekishoctl user list [--facility F]\n"

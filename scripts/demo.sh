@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo: installs what is needed, builds, creates a demo environment (CAs, a server
 # certificate, one enrolled terminal, a config), starts a sample backend that echoes the
-# headers it receives and the gateway in front of it, then prints a curl command that works.
+# headers it receives and the gateway in front of it, then shows the two factors with curl.
 # Stays in the foreground; Ctrl-C stops everything. DEMO_DIR, DEMO_PORT, BACKEND_PORT override.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,17 +34,29 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 
-cmd="curl --cacert $(field ca_bundle) --cert $(field device.cert) --key $(field device.key) $(field gateway_url)"
+tls="--cacert $(field ca_bundle) --cert $(field device.cert) --key $(field device.key)"
+url=$(field gateway_url)
+jar="$demo_dir/cookies.txt"
+login="curl $tls -c $jar -H 'Content-Type: application/json' -d '{\"username\":\"$(field user.id)\",\"password\":\"$(field user.password)\"}' ${url}_sekisho/api/login"
+cmd="curl $tls -b $jar $url"
 echo
 echo "== Sekisho demo is running =="
-echo "A request with the demo terminal certificate (the backend echoes what it received):"
-echo "  $cmd"
+echo "Factor 1, the terminal certificate, alone gets the login page (302):"
+echo "  curl $tls -o /dev/null -w '%{http_code} %{redirect_url}\n' $url"
+eval "curl $tls --silent --show-error -o /dev/null -w '  -> %{http_code} %{redirect_url}\n' $url" || true
 echo
+echo "Factor 2, the demo user's password, gives a session bound to this terminal:"
+echo "  $login"
+eval "$login --silent --show-error" || true
+echo
+echo "With both, the request reaches the backend (it echoes what it received, user included):"
+echo "  $cmd"
 eval "$cmd --silent --show-error" || true
 echo
 echo "Without a terminal certificate the handshake is refused:"
-echo "  curl --cacert $(field ca_bundle) $(field gateway_url)"
-echo "Browser: import $(field device.p12) (password: $(field device.p12_password)) and trust $(field ca_bundle)."
+echo "  curl --cacert $(field ca_bundle) $url"
+echo "Browser: import $(field device.p12) (password: $(field device.p12_password)), trust $(field ca_bundle),"
+echo "open $url and sign in as $(field user.id) / $(field user.password)."
 echo "Metrics: ${admin_url}metrics    JWKS: ${admin_url}_sekisho/jwks.json"
 echo
 echo "Enroll another terminal: create a one-time ticket, then open the enroll_url it prints"

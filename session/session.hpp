@@ -25,6 +25,7 @@ struct Session {
     UnixSeconds last_seen = 0;
     bool must_change = false; // the password change page comes before anything else
     bool break_glass = false; // an emergency account: every use is an alert
+    UnixSeconds ends_at = 0;  // a hard end whatever the activity (a break-glass period); 0 = none
     // The login notice: the user's previous successful login and the failures since.
     std::optional<UnixSeconds> previous_login_at;
     std::string previous_login_from;

@@ -28,6 +28,10 @@ public:
     LoginFailure record_login_failure(const std::string& id, const std::string& source, UnixSeconds now,
                                       const LockoutPolicy& policy) override;
     void unlock(const std::string& id, const std::string& actor) override;
+    void set_break_glass_account(const std::string& id, bool emergency, const std::string& reason,
+                                 const std::string& actor) override;
+    void set_break_glass_period(const std::string& id, std::optional<UnixSeconds> until, const std::string& reason,
+                                const std::string& actor) override;
     std::int64_t revision() override;
 
 private:

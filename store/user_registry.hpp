@@ -114,6 +114,15 @@ public:
     // Lifts a lock and forgets the failures in the window (ledger "user.unlock").
     virtual void unlock(const std::string& id, const std::string& actor) = 0;
 
+    // Break-glass (issue 4 item 8). An emergency account logs in only inside a period an
+    // administrator opened with a reason. Marking (ledger "user.break_glass_account") needs a
+    // reason; so does opening (until = a time, "user.break_glass_open", refused for an
+    // account that is not an emergency one) and closing (nullopt, "user.break_glass_close").
+    virtual void set_break_glass_account(const std::string& id, bool emergency, const std::string& reason,
+                                         const std::string& actor) = 0;
+    virtual void set_break_glass_period(const std::string& id, std::optional<UnixSeconds> until,
+                                        const std::string& reason, const std::string& actor) = 0;
+
     // The revision shared with DeviceRegistry::revision() on the same file.
     virtual std::int64_t revision() = 0;
 };

@@ -13,7 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace sekisho::gateway::auth {
 
@@ -195,6 +195,7 @@ Task<LoginResult> AuthService::login(std::string username, std::string password,
     s.created_at = s.last_seen = unix_now();
     s.must_change = user.must_change;
     s.break_glass = user.break_glass;
+    s.ends_at = user.break_glass ? user.break_glass_until.value_or(s.created_at) : 0;
     s.previous_login_at = user.last_login_at;
     s.previous_login_from = user.last_login_from.value_or("");
     s.failures_since = user.failed_since_success;
@@ -271,14 +272,21 @@ Task<PasswordChangeResult> AuthService::change_password(session::Session s, std:
 }
 
 Task<void> AuthService::enforce_registry(const DeviceAdmission& admission, config::AuthConfig cfg) {
-    std::unordered_set<std::string> disabled;
+    // Users whose sessions must not go on: disabled ones, and emergency accounts whose
+    // break-glass period was closed early.
+    std::unordered_map<std::string, const char*> ended; // user → why
     try {
-        disabled = co_await boost::asio::co_spawn(
+        ended = co_await boost::asio::co_spawn(
             blocking_,
-            [this]() -> Task<std::unordered_set<std::string>> {
-                std::unordered_set<std::string> out;
-                for (const auto& u : users_->list_users())
-                    if (u.status == store::UserStatus::disabled) out.insert(u.id);
+            [this]() -> Task<std::unordered_map<std::string, const char*>> {
+                std::unordered_map<std::string, const char*> out;
+                const auto now = unix_now();
+                for (const auto& u : users_->list_users()) {
+                    if (u.status == store::UserStatus::disabled)
+                        out.emplace(u.id, "user_disabled");
+                    else if (u.break_glass && (!u.break_glass_until || *u.break_glass_until <= now))
+                        out.emplace(u.id, "break_glass_closed");
+                }
                 co_return out;
             },
             boost::asio::use_awaitable);
@@ -288,8 +296,9 @@ Task<void> AuthService::enforce_registry(const DeviceAdmission& admission, confi
     auto list = store_->list(session_limits(cfg), unix_now());
     const auto sessions = co_await std::move(list);
     for (const auto& s : sessions) {
+        const auto user = ended.find(s.user);
         const char* reason = !admission.admits(s.device) ? "device_inactive"
-                             : disabled.contains(s.user)  ? "user_disabled"
+                             : user != ended.end()        ? user->second
                                                           : nullptr;
         if (!reason) continue;
         auto ending = end(s, reason);

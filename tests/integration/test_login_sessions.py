@@ -51,19 +51,20 @@ class LoginEnvironment(GatewayTestCase):
         return cert, key
 
     @classmethod
-    def ctl(cls, group, *args, stdin=None):
-        proc = subprocess.run([SEKISHOCTL_BIN, group] + list(args) + ["--config", cls.ctl_config],
+    def ctl(cls, group, *args, stdin=None, expect=0, config=None):
+        proc = subprocess.run([SEKISHOCTL_BIN, group] + list(args) + ["--config", config or cls.ctl_config],
                               input=stdin, capture_output=True, text=True, timeout=60)
-        if proc.returncode != 0:
-            raise AssertionError("sekishoctl %s %s\n%s%s" % (group, " ".join(args), proc.stdout, proc.stderr))
-        return proc.stdout
+        if proc.returncode != expect:
+            raise AssertionError("sekishoctl %s %s → %d\n%s%s" % (group, " ".join(args), proc.returncode,
+                                                                 proc.stdout, proc.stderr))
+        return proc.stdout + proc.stderr
 
     @classmethod
-    def add_user(cls, user, facility="demo-clinic", role="nurse", password=PASSWORD):
+    def add_user(cls, user, facility="demo-clinic", role="nurse", password=PASSWORD, extra=()):
         if password is None:
-            out = cls.ctl("user", "add", user, "--facility", facility, "--role", role, "--json")
+            out = cls.ctl("user", "add", user, "--facility", facility, "--role", role, "--json", *extra)
             return json.loads(out)["temporary_password"]
-        cls.ctl("user", "add", user, "--facility", facility, "--role", role, "--password-stdin",
+        cls.ctl("user", "add", user, "--facility", facility, "--role", role, "--password-stdin", *extra,
                 stdin=password + "\n")
         return password
 
@@ -336,6 +337,12 @@ class LoginFlowTest(LoginEnvironment):
         self.wait_until(lambda: self.request("/ward/w", terminal=self.terminal_b, jar=jar).status == 302,
                         "the resumed terminal needs a new login")
 
+    def test_break_glass_stays_off_unless_the_configuration_enables_it(self):
+        self.add_user("er.off", extra=["--break-glass"])
+        out = self.ctl("user", "break-glass-open", "er.off", "--reason", "test", expect=1)
+        self.assertIn("auth.break_glass.enabled", out)
+        self.assertEqual(self.login("er.off")[0].status, 403)
+
     def test_metrics_count_logins_by_outcome(self):
         self.add_user("xena")
         before = self.gateway.metric("sekisho_logins_total", outcome="succeeded") or 0
@@ -344,6 +351,41 @@ class LoginFlowTest(LoginEnvironment):
         self.login("xena", "Wrong-pass-1")
         self.gateway.wait_metric_at_least(before + 1, "sekisho_logins_total", outcome="succeeded")
         self.gateway.wait_metric_at_least(failed + 1, "sekisho_logins_total", outcome="bad_credentials")
+
+
+class BreakGlassTest(LoginEnvironment):
+    """An emergency account: refused until an administrator opens a period with a reason,
+    loud (alert level) while used, and cut off when the period is closed."""
+
+    AUTH = {"failure_delay": "0s", "break_glass": {"enabled": True, "max_duration": "1h"}}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # sekishoctl reads auth.break_glass from the configuration the gateway runs with.
+        cls.ctl_config = os.path.join(cls.demo.dir, "login.yaml")
+
+    def test_an_emergency_account_works_only_inside_an_opened_period(self):
+        self.add_user("er.doctor", role="doctor", extra=["--break-glass"])
+        refused = self.login("er.doctor")[0]
+        self.assertEqual((refused.status, refused.json()), (403, {"error": "break_glass_not_enabled"}))
+
+        out = self.ctl("user", "break-glass-open", "er.doctor", "--reason", "EMR outage", "--for", "2h", expect=1)
+        self.assertIn("max_duration", out)
+        self.ctl("user", "break-glass-open", "er.doctor", "--reason", "EMR outage, patient in ER", "--for", "30m")
+        jar = self.logged_in("er.doctor")
+        self.gateway.wait_for_log(r"\[critical\] login\.break_glass user=er\.doctor")
+        self.assertEqual(self.request("/ward/er", jar=jar).status, 200)
+        self.gateway.wait_for_log(r"\[critical\] break_glass\.access user=er\.doctor route=ward target=/ward/er")
+
+        self.ctl("user", "break-glass-close", "er.doctor", "--reason", "outage over")
+        self.wait_until(lambda: self.request("/ward/er", jar=jar).status == 302, "the session ended")
+        self.gateway.wait_for_log(r"session\.ended reason=break_glass_closed user=er\.doctor")
+        self.assertEqual(self.login("er.doctor")[0].status, 403)
+        ledger = self.ctl("device", "ledger", "--json")
+        for action in ("user.break_glass_account", "user.break_glass_open", "user.break_glass_close"):
+            self.assertIn(action, ledger)
+        self.assertIn("EMR outage, patient in ER", ledger)
 
 
 class ShortLimitsTest(LoginEnvironment):

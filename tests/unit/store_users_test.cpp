@@ -261,3 +261,29 @@ TEST_CASE("a registry file from before the users tables gains them and keeps its
     CHECK(devices->get_device(device_id));
     CHECK(devices->ledger().size() == 2);
 }
+
+TEST_CASE("break-glass accounts log in only inside an opened period, with reasons in the ledger", "[store]") {
+    TempRegistry temp;
+    auto users = temp.open_users();
+    const UnixSeconds now = kStart;
+    users->create_user("er.emergency", "ER Emergency", "ward-3", {"doctor"}, fast_hash("x"), false, "admin:root");
+    users->create_user("plain", "Plain User", "ward-3", {"nurse"}, fast_hash("y"), false, "admin:root");
+
+    REQUIRE_THROWS_WITH(users->set_break_glass_period("er.emergency", now + 3600, "ER", "admin:root"),
+                        Catch::Contains("no break-glass account"));
+    REQUIRE_THROWS_WITH(users->set_break_glass_account("er.emergency", true, "", "admin:root"),
+                        Catch::Contains("reason"));
+    users->set_break_glass_account("er.emergency", true, "emergency account for the ER", "admin:root");
+    CHECK(users->get_user("er.emergency")->break_glass);
+    CHECK_FALSE(users->get_user("er.emergency")->break_glass_until);
+
+    REQUIRE_THROWS_WITH(users->set_break_glass_period("er.emergency", now - 1, "ER", "admin:root"),
+                        Catch::Contains("future"));
+    users->set_break_glass_period("er.emergency", now + 4 * 3600, "system outage, patient in ER", "admin:root");
+    CHECK(users->get_user("er.emergency")->break_glass_until == now + 4 * 3600);
+    users->set_break_glass_period("er.emergency", std::nullopt, "outage over", "admin:root");
+    CHECK_FALSE(users->get_user("er.emergency")->break_glass_until);
+    REQUIRE_THROWS_WITH(users->set_break_glass_period("er.emergency", std::nullopt, "again", "admin:root"),
+                        Catch::Contains("no break-glass period is open"));
+    REQUIRE_THROWS(users->set_break_glass_period("plain", now + 60, "x", "admin:root"));
+}
