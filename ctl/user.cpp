@@ -37,6 +37,11 @@ struct Context {
 
 store::UnixSeconds now() { return store::system_clock_now(); }
 
+store::Argon2Params argon2_of(const config::Config& config) {
+    const auto& a = config.auth.argon2;
+    return store::Argon2Params{a.memory_kib, a.iterations, a.parallelism};
+}
+
 const std::string& id_of(const Context& context) { return context.args.positionals.at(0); }
 
 store::User find_user(const Context& context, const std::string& id) {
@@ -87,6 +92,7 @@ int do_add(Context& context) {
     request.facility = context.args.require("--facility");
     request.roles = context.args.all("--role");
     request.actor = context.actor;
+    request.argon2 = argon2_of(context.config);
     if (context.args.has("--password-stdin")) {
         request.password = read_password_line(std::cin);
         request.must_change = context.args.has("--must-change");
@@ -156,7 +162,7 @@ int do_reset_password(Context& context) {
         password = generate_password(user.id, user.display_name);
         temporary = password;
     }
-    const std::string hash = store::hash_password(password, store::Argon2Params{});
+    const std::string hash = store::hash_password(password, argon2_of(context.config));
     context.users->set_password(user.id, hash, true, context.actor, note, store::PasswordChange::admin_reset);
     print_user(context, find_user(context, user.id), temporary);
     return 0;

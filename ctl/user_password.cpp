@@ -64,7 +64,7 @@ AddedUser add_user(store::UserRegistry& users, const NewUser& request) {
         password = generate_password(request.id, display_name);
         added.password = password;
     }
-    const std::string hash = store::hash_password(password, store::Argon2Params{});
+    const std::string hash = store::hash_password(password, request.argon2);
     added.user = users.create_user(request.id, display_name, request.facility, request.roles, hash,
                                    request.must_change, request.actor);
     return added;

@@ -3,6 +3,7 @@
 // `user reset-password` and `demo init` all go through here.
 #pragma once
 
+#include "store/password_hash.hpp"
 #include "store/user_registry.hpp"
 
 #include <istream>
@@ -41,6 +42,7 @@ struct NewUser {
     std::optional<std::string> password; // nullopt: generate one
     bool must_change = false;
     std::string actor;
+    store::Argon2Params argon2; // the gateway's auth.argon2, so every new hash has its cost
 };
 
 struct AddedUser {
