@@ -147,6 +147,7 @@ Task<void> ConnectionPipeline::refuse(const Rejection& r, unsigned version) {
 
 Task<bool> ConnectionPipeline::admit(const Request& req, const config::Route& route, bool keep_alive) {
     user_.reset();
+    entry_.session.clear();
     if (!route.login) co_return true;
     if (!worker_.auth) { // cannot happen: login routes need a registry; fail closed all the same
         Rejection rejection{http::status::forbidden, RequestRejection::login_required, "no login service"};
@@ -158,6 +159,7 @@ Task<bool> ConnectionPipeline::admit(const Request& req, const config::Route& ro
     if (outcome.session) {
         const auto& s = *outcome.session;
         user_ = UserIdentity{s.user, s.display_name, s.user_facility, s.roles, session_reference(s.id_hash)};
+        entry_.session = s.id_hash; // so that ending the session closes this connection (or tunnel)
         co_return true;
     }
     worker_.metrics.request_rejected(outcome.rejection);
@@ -282,10 +284,12 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
                 *worker_.auth, auth::AuthRequest{request, std::shared_ptr<const config::Config>(rt_, &rt_->config),
                                                  identity_, peer_ip_, keep_alive, worker_.metrics});
             auto res = co_await std::move(answer);
+            if (request.method() == http::verb::head) drop_body_for_head(res);
             co_await send(std::move(res));
             co_return keep_alive;
         }
         auto res = answer_reserved(request, *rt_, keep_alive);
+        if (request.method() == http::verb::head) drop_body_for_head(res);
         co_await send(std::move(res));
         co_return keep_alive;
     }

@@ -25,7 +25,8 @@ public:
     struct Entry {
         beast::tcp_stream* tcp = nullptr;
         bool idle = false;  // waiting for the next request on a kept-alive connection
-        std::string device; // certificate fingerprint, once the handshake is done
+        std::string device;  // certificate fingerprint, once the handshake is done
+        std::string session; // id hash of the login session of the request being served
         std::string peer;
     };
     void add(Entry* e) { entries_.insert(e); }

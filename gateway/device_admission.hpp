@@ -36,6 +36,8 @@ public:
     // Reloads when the registry changed since the last call. Returns true when it did.
     // A registry that cannot be read fails closed: nobody is admitted until it reads again.
     bool poll();
+    // False while the registry cannot be read (nobody is admitted meanwhile).
+    bool healthy() const { return !failed_; }
 
 private:
     void load();

@@ -4,6 +4,11 @@
 
 namespace sekisho::gateway {
 
+void drop_body_for_head(Response& res) {
+    res.content_length(res.body().size());
+    res.body().clear();
+}
+
 Response make_text_response(http::status status, std::string_view content_type,
                             std::string body, bool keep_alive, unsigned version) {
     Response res{status, version};

@@ -12,6 +12,10 @@ namespace sekisho::gateway {
 Response make_error_response(http::status status, std::string_view detail, bool keep_alive,
                              unsigned version = 11);
 
+// A HEAD answer: the headers of the GET answer, Content-Length included, and no body
+// (RFC 9110 §9.3.2); a body here would be read as the start of the next response.
+void drop_body_for_head(Response& res);
+
 Response make_text_response(http::status status, std::string_view content_type,
                             std::string body, bool keep_alive, unsigned version = 11);
 

@@ -1,6 +1,7 @@
 #include "gateway/identity.hpp"
 
 #include "gateway/auth/cookies.hpp"
+#include "gateway/auth/login_policy.hpp"
 #include "session/session_id.hpp"
 
 #include <boost/beast/core/string.hpp>
@@ -22,12 +23,6 @@ std::vector<std::string> connection_tokens(const http::fields& fields) {
     for (auto it = fields.find(http::field::connection); it != fields.end() && it->name() == http::field::connection; ++it) {
         for (auto token : http::token_list{it->value()}) out.emplace_back(token);
     }
-    return out;
-}
-
-std::string joined(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
     return out;
 }
 
@@ -101,7 +96,7 @@ void rewrite_for_upstream(Request& req, const ClientIdentity& id, const UserIden
     req.set("X-Sekisho-Jwt-Assertion", assertion);
     if (user) {
         req.set("X-Sekisho-User", user->user);
-        req.set("X-Sekisho-Roles", joined(user->roles));
+        req.set("X-Sekisho-Roles", auth::join_roles(user->roles));
         req.set("X-Sekisho-Session", user->session_ref);
     }
 

@@ -83,8 +83,10 @@ struct Server::Impl {
     Task<void> accept_loop();
     void reload();
     Task<void> watch_registry();
+    bool enforce_pending = false; // a reload or a failed run: enforce sessions at the next tick
     void refresh_crl();
     void disconnect_unadmitted();
+    void close_session(const std::string& id_hash); // any thread
     Task<void> drain_and_stop();
 };
 
@@ -118,8 +120,10 @@ void Server::Impl::reload() {
                       {{"detail", "registry.sqlite changes take effect after a restart"}});
         auto next = build_runtime(std::move(cfg), ticket_keys, ++generation, admission.get());
         configure_logging(next->config.log);
+        if (auth) auth->configure(next->config.auth);
         runtime.replace(std::move(next));
         metrics.config_reload(true);
+        enforce_pending = true; // e.g. break-glass switched off: its sessions end
         log_event(spdlog::level::info, "config.reloaded",
                   {{"file", config_path}, {"generation", std::to_string(generation)},
                    {"routes", std::to_string(runtime.current()->config.routes.size())},
@@ -140,14 +144,22 @@ Task<void> Server::Impl::watch_registry() {
         boost::system::error_code ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         if (ec || draining.load()) co_return;
-        const bool changed = registry_watch->poll();
-        if (changed) disconnect_unadmitted();
-        if (changed && auth) {
-            // Sessions of disabled users and of terminals no longer admitted end at once.
-            auto enforce = auth->enforce_registry(*admission, runtime.current()->config.auth);
-            co_await std::move(enforce);
+        // Nothing may stop this loop: it is what makes revocations bite.
+        try {
+            const bool changed = registry_watch->poll();
+            if (changed) disconnect_unadmitted();
+            if ((changed || enforce_pending) && auth) {
+                // Sessions of disabled users and of terminals no longer admitted end at once.
+                enforce_pending = false;
+                auto enforce = auth->enforce_registry(*admission, registry_watch->healthy(),
+                                                      runtime.current()->config.auth);
+                co_await std::move(enforce);
+            }
+            if (changed || tick % 120 == 0) refresh_crl(); // and once a minute, for nextUpdate
+        } catch (const std::exception& e) {
+            enforce_pending = true;
+            log_event(spdlog::level::critical, "registry.watch_failed", {{"reason", e.what()}});
         }
-        if (changed || tick % 120 == 0) refresh_crl(); // and once a minute, for nextUpdate
     }
 }
 
@@ -173,6 +185,16 @@ void Server::Impl::disconnect_unadmitted() {
                           {{"device", e.device}, {"peer", e.peer}, {"reason", "no longer an active device in the registry"}});
                 return true;
             });
+        });
+    }
+}
+
+// A session that ended takes its connections with it: a WebSocket tunnel would otherwise
+// outlive a logout, a disable or a revocation.
+void Server::Impl::close_session(const std::string& id_hash) {
+    for (auto& w : workers) {
+        asio::post(w->io, [&w, id_hash] {
+            w->registry.close_where([&](const ConnectionRegistry::Entry& e) { return e.session == id_hash; });
         });
     }
 }
@@ -229,6 +251,8 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         } catch (const std::exception& e) {
             throw std::runtime_error("registry.sqlite: " + std::string(e.what()));
         }
+        impl_->auth->configure(initial.auth);
+        impl_->auth->on_session_ended([impl = impl_.get()](const session::Session& s) { impl->close_session(s.id_hash); });
         // The first dummy hash costs one Argon2id run: pay it now, not in a first login.
         const auto& a = initial.auth.argon2;
         asio::post(impl_->blocking, [params = store::Argon2Params{a.memory_kib, a.iterations, a.parallelism}] {

@@ -4,11 +4,6 @@
 
 namespace sekisho::session {
 
-bool is_live(const Session& s, const SessionLimits& limits, UnixSeconds now) {
-    return now - s.last_seen < limits.idle_seconds && now - s.created_at < limits.absolute_seconds &&
-           (s.ends_at == 0 || now < s.ends_at);
-}
-
 void MemorySessionStore::remove_locked(const std::string& id_hash) {
     auto it = sessions_.find(id_hash);
     if (it == sessions_.end()) return;
@@ -86,9 +81,9 @@ Task<bool> MemorySessionStore::erase(std::string id_hash) {
     co_return found;
 }
 
-Task<std::vector<Session>> MemorySessionStore::erase_user(std::string user) {
+Task<std::vector<Session>> MemorySessionStore::erase_user(std::string user, std::string keep) {
     std::lock_guard lock(mutex_);
-    co_return erase_where_locked([&](const Session& s) { return s.user == user; });
+    co_return erase_where_locked([&](const Session& s) { return s.user == user && s.id_hash != keep; });
 }
 
 Task<std::vector<Session>> MemorySessionStore::erase_device(std::string device) {

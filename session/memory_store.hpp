@@ -15,7 +15,7 @@ public:
     Task<CreateResult> create(Session s, SessionLimits limits, UnixSeconds now) override;
     Task<std::optional<Session>> touch(std::string id_hash, SessionLimits limits, UnixSeconds now) override;
     Task<bool> erase(std::string id_hash) override;
-    Task<std::vector<Session>> erase_user(std::string user) override;
+    Task<std::vector<Session>> erase_user(std::string user, std::string keep) override;
     Task<std::vector<Session>> erase_device(std::string device) override;
     Task<bool> clear_must_change(std::string id_hash) override;
     Task<std::vector<Session>> list(SessionLimits limits, UnixSeconds now) override;

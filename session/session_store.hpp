@@ -36,7 +36,8 @@ public:
     virtual Task<std::optional<Session>> touch(std::string id_hash, SessionLimits limits, UnixSeconds now) = 0;
 
     virtual Task<bool> erase(std::string id_hash) = 0;
-    virtual Task<std::vector<Session>> erase_user(std::string user) = 0;     // what was ended
+    // The user's sessions except the one keyed keep (empty: all); returns what was ended.
+    virtual Task<std::vector<Session>> erase_user(std::string user, std::string keep) = 0;
     virtual Task<std::vector<Session>> erase_device(std::string device) = 0; // what was ended
     virtual Task<bool> clear_must_change(std::string id_hash) = 0;
 

@@ -75,6 +75,7 @@ private:
     Task<Response> welcome();
     Task<Response> password();
     Task<Response> logout();
+    Task<Response> password_api();
     Task<Response> session_info();
 
     // The session of the cookie if it is live and bound to this terminal; a cookie from
@@ -91,6 +92,12 @@ private:
         return redirect(http::status::see_other, location, r_.keep_alive, version_);
     }
     Response plain_error(http::status s, std::string_view detail);
+    // 429s say when to come back: the spraying block.
+    Response with_retry_after(Response res, LoginRefusal r) {
+        if (r == LoginRefusal::too_many_attempts)
+            res.set(http::field::retry_after, std::to_string(r_.cfg->auth.spraying.block.count()));
+        return res;
+    }
     Response not_logged_in();
 
     AuthService& auth_;
@@ -111,18 +118,10 @@ Response Handler::not_logged_in() {
 Task<std::optional<session::Session>> Handler::current_session() {
     const auto id = session_cookie(r_.req);
     if (!id) co_return std::nullopt;
-    auto find = auth_.find(*id, r_.cfg->auth);
-    auto found = co_await std::move(find);
-    if (found && found->device != r_.terminal.device) {
-        log_event(spdlog::level::critical, "session.crossover",
-                  {{"user", found->user}, {"session", found->id_hash.substr(0, 16)}, {"bound_device", found->device},
-                   {"presented_by", r_.terminal.device}, {"peer", r_.peer_ip},
-                   {"path", std::string_view(r_.req.target())}});
-        auto ending = auth_.end(*found, "crossover");
-        co_await std::move(ending);
-        co_return std::nullopt;
-    }
-    co_return found;
+    auto find = auth_.find_bound(*id, r_.terminal, std::string(r_.peer_ip), std::string(target_path(r_.req.target())),
+                                 r_.cfg->auth);
+    auto bound = co_await std::move(find);
+    co_return std::move(bound.session);
 }
 
 Task<void> Handler::tarpit(std::chrono::steady_clock::time_point started) {
@@ -133,6 +132,14 @@ Task<void> Handler::tarpit(std::chrono::steady_clock::time_point started) {
 }
 
 Task<LoginResult> Handler::attempt(std::string username, std::string password) {
+    // A login on a terminal that still holds a session replaces it: a new id every time,
+    // and the previous user of a shared ward PC does not linger.
+    auto current = current_session();
+    auto previous = co_await std::move(current);
+    if (previous) {
+        auto ending = auth_.end(*previous, "replaced");
+        co_await std::move(ending);
+    }
     auto login = auth_.login(std::move(username), std::move(password), r_.terminal, std::string(r_.peer_ip), r_.cfg);
     auto result = co_await std::move(login);
     r_.metrics.login(result.refusal ? metric_for(*result.refusal) : LoginOutcome::succeeded);
@@ -169,9 +176,9 @@ Task<Response> Handler::login_form_post() {
     auto login = attempt(query_parameter(body, "username"), query_parameter(body, "password"));
     auto result = co_await std::move(login);
     if (result.refusal) {
-        co_return page(status_for(*result.refusal),
-                       login_form_html(*next, auth_.csrf().login_token(r_.terminal.device, now),
-                                       refusal_message(*result.refusal)));
+        auto res = page(status_for(*result.refusal), login_form_html(*next, auth_.csrf().login_token(r_.terminal.device, now),
+                                                                     refusal_message(*result.refusal)));
+        co_return with_retry_after(std::move(res), *result.refusal);
     }
     std::string location = *next;
     if (result.session.must_change)
@@ -217,7 +224,10 @@ Task<Response> Handler::login_api() {
         co_return error(http::status::bad_request, "expected_json_username_and_password");
     auto login = attempt(std::string(user->as_string()), std::string(pass->as_string()));
     auto result = co_await std::move(login);
-    if (result.refusal) co_return error(status_for(*result.refusal), json_error_for(*result.refusal));
+    if (result.refusal) {
+        auto res = error(status_for(*result.refusal), json_error_for(*result.refusal));
+        co_return with_retry_after(std::move(res), *result.refusal);
+    }
     auto res = json(http::status::ok, session_json(result.session));
     res.set(http::field::set_cookie, set_session_cookie(result.session_id));
     co_return res;
@@ -228,7 +238,7 @@ Task<Response> Handler::welcome() {
     auto s = co_await std::move(current);
     if (!s) co_return not_logged_in();
     const auto next = safe_next(query_parameter(query_of(r_.req), "next")).value_or("/");
-    co_return page(http::status::ok, login_notice_html(*s, next));
+    co_return page(http::status::ok, login_notice_html(*s, next, auth_.csrf().session_token(s->id_hash)));
 }
 
 Task<Response> Handler::password() {
@@ -251,7 +261,8 @@ Task<Response> Handler::password() {
     if (fresh != query_parameter(body, "confirm"))
         co_return page(http::status::bad_request,
                        password_form_html(next, token, "新しいパスワードが一致しません。 / The new passwords differ.", s->must_change));
-    auto change = auth_.change_password(*s, query_parameter(body, "current"), fresh, r_.cfg->auth);
+    auto change = auth_.change_password(*s, query_parameter(body, "current"), fresh, r_.terminal,
+                                        std::string(r_.peer_ip), r_.cfg);
     auto result = co_await std::move(change);
     if (result.problem) {
         auto wait = tarpit(started_);
@@ -261,16 +272,56 @@ Task<Response> Handler::password() {
     co_return see_other(next);
 }
 
+Task<Response> Handler::password_api() {
+    auto current = current_session();
+    auto s = co_await std::move(current);
+    if (!s) co_return error(http::status::unauthorized, "login_required");
+    if (!has_content_type(r_.req, "application/json"))
+        co_return error(http::status::unsupported_media_type, "content_type_must_be_application_json");
+    boost::system::error_code ec;
+    const auto parsed = r_.req.body().size() > kMaxFormBytes ? boost::json::value{} : boost::json::parse(r_.req.body(), ec);
+    const auto* obj = parsed.if_object();
+    const auto* current_pw = obj ? obj->if_contains("current") : nullptr;
+    const auto* new_pw = obj ? obj->if_contains("new") : nullptr;
+    if (ec || !current_pw || !new_pw || !current_pw->is_string() || !new_pw->is_string())
+        co_return error(http::status::bad_request, "expected_json_current_and_new");
+    auto change = auth_.change_password(*s, std::string(current_pw->as_string()), std::string(new_pw->as_string()),
+                                        r_.terminal, std::string(r_.peer_ip), r_.cfg);
+    auto result = co_await std::move(change);
+    if (result.problem) {
+        auto wait = tarpit(started_);
+        co_await std::move(wait);
+        boost::json::object body;
+        body["error"] = "password_refused";
+        body["reason"] = *result.problem;
+        co_return json(http::status::bad_request, body);
+    }
+    boost::json::object body;
+    body["status"] = "password_changed";
+    co_return json(http::status::ok, body);
+}
+
 Task<Response> Handler::logout() {
     auto current = current_session();
     auto s = co_await std::move(current);
+    // SameSite=Strict keeps other sites' forms from carrying the cookie; the token (or a JSON
+    // request, which a cross-origin form cannot send) keeps same-site pages from it too.
+    const bool json_request = has_content_type(r_.req, "application/json");
+    if (s && !json_request) {
+        const auto field = query_parameter(r_.req.body(), "csrf");
+        const auto header = std::string(r_.req["X-Sekisho-Csrf"]);
+        if (!auth_.csrf().check_session_token(field.empty() ? header : field, s->id_hash)) {
+            log_event(spdlog::level::warn, "logout.csrf_refused", {{"user", s->user}, {"peer", r_.peer_ip}});
+            co_return plain_error(http::status::forbidden, "missing or invalid CSRF token");
+        }
+    }
     if (s) {
         auto ending = auth_.end(*s, "logout");
         co_await std::move(ending);
     }
     boost::json::object body;
     body["status"] = "signed_out";
-    auto res = wants_json(r_.req, nullptr) || has_content_type(r_.req, "application/json")
+    auto res = wants_json(r_.req, nullptr) || json_request
                    ? json(http::status::ok, body)
                    : page(http::status::ok, signed_out_html());
     res.set(http::field::set_cookie, clear_session_cookie());
@@ -297,10 +348,12 @@ Task<Response> Handler::dispatch() {
     if (path == "/_sekisho/welcome" && get) co_return co_await welcome();
     if (path == "/_sekisho/password" && (get || post)) co_return co_await password();
     if (path == "/_sekisho/api/session" && get) co_return co_await session_info();
+    if (path == "/_sekisho/api/password" && post) co_return co_await password_api();
     if (!is_auth_path(path)) co_return plain_error(http::status::not_found, "no such gateway page");
     auto res = plain_error(http::status::method_not_allowed, "method not allowed");
     const bool form_page = path == "/_sekisho/login" || path == "/_sekisho/password";
-    const bool post_only = path == "/_sekisho/api/login" || path == "/_sekisho/logout";
+    const bool post_only =
+        path == "/_sekisho/api/login" || path == "/_sekisho/logout" || path == "/_sekisho/api/password";
     res.set(http::field::allow, form_page ? "GET, HEAD, POST" : post_only ? "POST" : "GET, HEAD");
     co_return res;
 }
@@ -309,7 +362,7 @@ Task<Response> Handler::dispatch() {
 
 bool is_auth_path(std::string_view path) {
     for (std::string_view p : {"/_sekisho/login", "/_sekisho/api/login", "/_sekisho/logout", "/_sekisho/welcome",
-                               "/_sekisho/password", "/_sekisho/api/session"})
+                               "/_sekisho/password", "/_sekisho/api/session", "/_sekisho/api/password"})
         if (path == p) return true;
     return false;
 }

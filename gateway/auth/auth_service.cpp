@@ -1,46 +1,23 @@
 #include "gateway/auth/auth_service.hpp"
 
+#include "gateway/auth/auth_support.hpp"
 #include "gateway/auth/login_policy.hpp"
-#include "gateway/device_admission.hpp"
 #include "gateway/log.hpp"
 #include "session/session_id.hpp"
 #include "store/password_hash.hpp"
-#include "store/password_policy.hpp"
-#include "store/password_reuse.hpp"
 #include "store/sqlite_users.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <algorithm>
-#include <unordered_map>
-
 namespace sekisho::gateway::auth {
 
 namespace {
 
-store::Argon2Params argon2_params(const config::Argon2Config& c) {
-    return store::Argon2Params{c.memory_kib, c.iterations, c.parallelism};
-}
-
-store::LockoutPolicy lockout_policy(const config::LockoutConfig& c) {
-    return store::LockoutPolicy{static_cast<int>(c.max_failures), c.window.count(), c.lock.count()};
-}
-
-session::FailureWindowLimits spraying_limits(unsigned max, const config::SprayingConfig& c) {
-    return session::FailureWindowLimits{max, c.window.count(), c.block.count()};
-}
-
-// What a typed user name may show in a log line: bounded, so a pasted novel stays out.
-std::string loggable(std::string_view typed) {
-    return std::string(typed.substr(0, 64));
-}
-
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
-    return out;
-}
+// In flight at once: two per terminal or address (a person types one password at a time),
+// 64 in total, so a burst can neither outrun the failure windows nor flood the pool.
+constexpr std::size_t kAttemptsPerKey = 2;
+constexpr std::size_t kAttemptsTotal = 64;
 
 } // namespace
 
@@ -72,238 +49,237 @@ struct AuthService::Attempt {
     std::optional<LoginRefusal> refusal;
     std::string detail;          // for the log: unknown_user, wrong_password, disabled, locked, ...
     bool password_wrong = false; // counts towards the spraying windows
-    store::User user;            // on success: as it was before this login
+    bool break_glass = false;    // an attempt on an emergency account: alert level
+    std::optional<store::User> user; // on success: as it was before this login
+    std::vector<std::string> roles;  // on success: the roles open now
+
+    static Attempt refused(LoginRefusal r, std::string detail, bool password_wrong = false, bool break_glass = false) {
+        Attempt a;
+        a.refusal = r;
+        a.detail = std::move(detail);
+        a.password_wrong = password_wrong;
+        a.break_glass = break_glass;
+        return a;
+    }
 };
 
 AuthService::AuthService(const std::string& sqlite_path, boost::asio::thread_pool& blocking,
                          std::unique_ptr<session::SessionStore> store)
     : blocking_(blocking), users_(store::open_sqlite_users(sqlite_path)), store_(std::move(store)),
-      per_terminal_(session::FailureWindowLimits{}), per_source_(session::FailureWindowLimits{}) {}
+      per_terminal_(session::FailureWindowLimits{}), per_source_(session::FailureWindowLimits{}),
+      in_flight_(kAttemptsPerKey, kAttemptsTotal) {
+    barred_.store(std::make_shared<const Barred>());
+}
 
 AuthService::~AuthService() = default;
 
-AuthService::Attempt AuthService::check_password_blocking(const std::string& username, const std::string& password,
-                                                          const ClientIdentity& terminal, const std::string& source,
-                                                          const config::Config& cfg) {
-    Attempt a;
+void AuthService::configure(const config::AuthConfig& cfg) {
+    const auto& s = cfg.spraying;
+    per_terminal_.set_limits({s.per_terminal, s.window.count(), s.block.count()});
+    per_source_.set_limits({s.per_source, s.window.count(), s.block.count()});
+}
+
+void AuthService::on_session_ended(std::function<void(const session::Session&)> callback) {
+    ended_callback_ = std::move(callback);
+}
+
+// Blocking pool. Nothing is written for a success here: the session must exist first.
+AuthService::Attempt AuthService::check_credentials(const std::string& username, const std::string& password,
+                                                    const ClientIdentity& terminal, const std::string& source,
+                                                    const config::Config& cfg) {
     const auto now = unix_now();
+    const auto dummy = argon2_params(cfg.auth.argon2);
     std::optional<store::User> user;
     try {
         user = users_->get_user(username);
     } catch (const std::exception& e) {
         // The hash still runs, so that an outage does not answer faster than a refusal.
-        (void)store::verify_password(password, store::dummy_hash(argon2_params(cfg.auth.argon2)));
-        return Attempt{LoginRefusal::unavailable, e.what(), false, {}};
+        (void)store::verify_password(password, store::dummy_hash(dummy));
+        return Attempt::refused(LoginRefusal::unavailable, e.what());
     }
     // Unknown users are checked against a dummy hash: same work, same time, same answer.
-    const std::string& hash = user ? user->password_hash : store::dummy_hash(argon2_params(cfg.auth.argon2));
-    const bool password_ok = store::verify_password(password, hash);
-    if (!user) return Attempt{LoginRefusal::bad_credentials, "unknown_user", true, {}};
+    const bool password_ok = store::verify_password(password, user ? user->password_hash : store::dummy_hash(dummy));
+    if (!user) return Attempt::refused(LoginRefusal::bad_credentials, "unknown_user", true);
+    const bool emergency = user->break_glass;
     try {
         if (user->status == store::UserStatus::disabled)
-            return Attempt{LoginRefusal::bad_credentials, "disabled", !password_ok, {}};
+            return Attempt::refused(LoginRefusal::bad_credentials, "disabled", !password_ok, emergency);
         if (store::is_locked(*user, now)) {
             if (!password_ok) users_->record_login_failure(user->id, source, now, lockout_policy(cfg.auth.lockout));
-            return Attempt{LoginRefusal::bad_credentials, "locked", !password_ok, {}};
+            return Attempt::refused(LoginRefusal::bad_credentials, "locked", !password_ok, emergency);
         }
         if (!password_ok) {
-            const auto failure =
-                users_->record_login_failure(user->id, source, now, lockout_policy(cfg.auth.lockout));
-            if (failure.locked_until)
-                log_event(spdlog::level::critical, "login.locked",
-                          {{"user", user->id}, {"device", terminal.device}, {"peer", source},
-                           {"failures", std::to_string(failure.failures_in_window)},
-                           {"until", std::to_string(*failure.locked_until)}});
-            return Attempt{LoginRefusal::bad_credentials, "wrong_password", true, {}};
+            const auto failure = users_->record_login_failure(user->id, source, now, lockout_policy(cfg.auth.lockout));
+            if (failure.locked_until) log_locked(user->id, terminal.device, source, failure);
+            return Attempt::refused(LoginRefusal::bad_credentials, "wrong_password", true, emergency);
         }
-        if (user->break_glass &&
+        // From here the password was right. These refusals tell the person why (they
+        // cannot be used to guess faster: every wrong guess above still counts).
+        if (emergency &&
             (!cfg.auth.break_glass.enabled || !user->break_glass_until || *user->break_glass_until <= now))
-            return Attempt{LoginRefusal::break_glass_off, "break-glass account outside an enabled period", false, {}};
+            return Attempt::refused(LoginRefusal::break_glass_off, "break-glass account outside an open period", false, true);
         if (!facility_allows_anywhere(user->facility, terminal.facility, user->roles, cfg))
-            return Attempt{LoginRefusal::facility,
-                           "user of facility " + user->facility + " on a terminal of " + terminal.facility, false, {}};
-        if (!login_window_open(user->roles, cfg.auth.login_windows, std::chrono::system_clock::now()))
-            return Attempt{LoginRefusal::outside_hours, "no login window of roles " + join(user->roles) + " is open",
-                           false, {}};
-        a.user = users_->record_login_success(user->id, source, now);
-        a.user.roles = user->roles;
-        return a;
+            return Attempt::refused(LoginRefusal::facility,
+                           "user of facility " + user->facility + " on a terminal of " + terminal.facility, false,
+                           emergency);
+        auto roles = open_roles(user->roles, cfg.auth.login_windows, std::chrono::system_clock::now());
+        if (!user->roles.empty() && roles.empty())
+            return Attempt::refused(LoginRefusal::outside_hours, "no login window of roles " + join_roles(user->roles) + " is open",
+                           false, emergency);
+        Attempt ok;
+        ok.break_glass = emergency;
+        ok.user = std::move(user);
+        ok.roles = std::move(roles);
+        return ok;
     } catch (const std::exception& e) {
-        // A disable or lock that raced this login, or a registry that stopped answering.
-        return Attempt{LoginRefusal::bad_credentials, e.what(), false, {}};
+        return Attempt::refused(LoginRefusal::unavailable, e.what(), false, emergency);
     }
 }
 
-// GCC 12 reports -Wmismatched-new-delete for the coroutine frame of login() once it inlines
-// Asio's frame recycling allocator (operator new and delete are the same class's pair); a
-// known false positive for coroutines, silenced for this one function only.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+void AuthService::count_failure(const ClientIdentity& terminal, const std::string& source,
+                                const config::AuthConfig& cfg) {
+    const auto now = unix_now();
+    const auto block = std::to_string(cfg.spraying.block.count());
+    if (per_terminal_.record_failure(terminal.device, now))
+        log_event(spdlog::level::critical, "login.spraying_blocked",
+                  {{"scope", "terminal"}, {"device", terminal.device}, {"peer", source}, {"block_s", block}});
+    if (per_source_.record_failure(source, now))
+        log_event(spdlog::level::critical, "login.spraying_blocked",
+                  {{"scope", "source"}, {"peer", source}, {"block_s", block}});
+}
+
 Task<LoginResult> AuthService::login(std::string username, std::string password, ClientIdentity terminal,
                                      std::string source, std::shared_ptr<const config::Config> cfg) {
     LoginResult result;
     const auto& auth = cfg->auth;
-    per_terminal_.set_limits(spraying_limits(auth.spraying.per_terminal, auth.spraying));
-    per_source_.set_limits(spraying_limits(auth.spraying.per_source, auth.spraying));
     const auto started = unix_now();
-    if (per_terminal_.blocked(terminal.device, started) || per_source_.blocked(source, started)) {
+    auto slot = in_flight_.acquire({"terminal:" + terminal.device, "source:" + source});
+    if (slot.empty() || per_terminal_.blocked(terminal.device, started) || per_source_.blocked(source, started)) {
         log_event(spdlog::level::warn, "login.refused",
-                  {{"reason", "too_many_attempts"}, {"user", loggable(username)}, {"device", terminal.device},
-                   {"peer", source}, {"detail", "this terminal or address is blocked after repeated failures"}});
+                  {{"reason", "too_many_attempts"}, {"user", loggable_user(username)}, {"device", terminal.device},
+                   {"peer", source},
+                   {"detail", slot.empty() ? "too many logins in flight from this terminal or address"
+                                           : "this terminal or address is blocked after repeated failures"}});
         result.refusal = LoginRefusal::too_many_attempts;
         co_return result;
     }
 
-    Attempt attempt = co_await boost::asio::co_spawn(
+    // Named before co_await: GCC 12 may destroy temporaries of a co_await expression twice.
+    auto check = boost::asio::co_spawn(
         blocking_,
         [this, &username, &password, &terminal, &source, &cfg]() -> Task<Attempt> {
-            co_return check_password_blocking(username, password, terminal, source, *cfg);
+            co_return check_credentials(username, password, terminal, source, *cfg);
         },
         boost::asio::use_awaitable);
+    Attempt attempt = co_await std::move(check);
+    if (!attempt.refusal) {
+        const auto& user = *attempt.user;
+        session::Session s = new_session_for(user, attempt.roles, terminal, source, unix_now());
+        result.session_id = session::new_session_id();
+        s.id_hash = session::hash_session_id(result.session_id);
+        auto create = store_->create(s, session_limits(auth), s.created_at);
+        auto created = co_await std::move(create);
+        if (!created.created) {
+            attempt.refusal = LoginRefusal::session_limit;
+            attempt.detail = "the user already holds " + std::to_string(auth.sessions.max_per_user) + " sessions";
+        } else {
+            auto ending = report_ended(std::move(created.evicted), "evicted");
+            co_await std::move(ending);
+            // Recorded only now that the session exists; a disable or lock that raced
+            // the check makes this throw, and the new session goes again.
+            auto record = boost::asio::co_spawn(
+                blocking_,
+                [this, &user, &source]() -> Task<bool> {
+                    users_->record_login_success(user.id, source, unix_now());
+                    co_return true;
+                },
+                boost::asio::use_awaitable);
+            std::string raced;
+            try {
+                co_await std::move(record);
+                result.session = std::move(s);
+            } catch (const std::exception& e) {
+                raced = e.what();
+            }
+            if (!raced.empty()) {
+                auto erase = store_->erase(s.id_hash);
+                co_await std::move(erase);
+                attempt.refusal = LoginRefusal::bad_credentials;
+                attempt.detail = raced;
+            }
+        }
+    }
 
     if (attempt.refusal) {
         result.refusal = attempt.refusal;
-        const auto level = *attempt.refusal == LoginRefusal::unavailable ? spdlog::level::err : spdlog::level::warn;
+        result.session_id.clear();
+        const auto level = attempt.break_glass ? spdlog::level::critical
+                           : *attempt.refusal == LoginRefusal::unavailable ? spdlog::level::err
+                                                                           : spdlog::level::warn;
         const std::string reason(to_string(*attempt.refusal));
         log_event(level, "login.failed",
-                  {{"reason", reason}, {"detail", attempt.detail}, {"user", loggable(username)},
-                   {"device", terminal.device}, {"facility", terminal.facility}, {"peer", source}});
-        if (attempt.password_wrong) {
-            const auto now = unix_now();
-            if (per_terminal_.record_failure(terminal.device, now))
-                log_event(spdlog::level::critical, "login.spraying_blocked",
-                          {{"scope", "terminal"}, {"device", terminal.device}, {"peer", source},
-                           {"block_s", std::to_string(auth.spraying.block.count())}});
-            if (per_source_.record_failure(source, now))
-                log_event(spdlog::level::critical, "login.spraying_blocked",
-                          {{"scope", "source"}, {"peer", source}, {"block_s", std::to_string(auth.spraying.block.count())}});
-        }
+                  {{"reason", reason}, {"detail", attempt.detail},
+                   {"user", attempt.user ? attempt.user->id : loggable_user(username)},
+                   {"device", terminal.device}, {"facility", terminal.facility}, {"peer", source},
+                   {"break_glass", attempt.break_glass ? "true" : "false"}});
+        if (attempt.password_wrong) count_failure(terminal, source, auth);
         co_return result;
     }
-
-    const auto& user = attempt.user;
-    session::Session s;
-    result.session_id = session::new_session_id();
-    s.id_hash = session::hash_session_id(result.session_id);
-    s.user = user.id;
-    s.display_name = user.display_name;
-    s.user_facility = user.facility;
-    s.roles = user.roles;
-    s.device = terminal.device;
-    s.terminal_facility = terminal.facility;
-    s.source = source;
-    s.created_at = s.last_seen = unix_now();
-    s.must_change = user.must_change;
-    s.break_glass = user.break_glass;
-    s.ends_at = user.break_glass ? user.break_glass_until.value_or(s.created_at) : 0;
-    s.previous_login_at = user.last_login_at;
-    s.previous_login_from = user.last_login_from.value_or("");
-    s.failures_since = user.failed_since_success;
-    // Tasks are named before co_await: GCC 12 may destroy temporaries of a co_await
-    // full-expression twice.
-    auto create = store_->create(s, session_limits(auth), s.created_at);
-    auto created = co_await std::move(create);
-    if (!created.created) {
-        log_event(spdlog::level::warn, "login.failed",
-                  {{"reason", "session_limit"}, {"user", user.id}, {"device", terminal.device}, {"peer", source},
-                   {"detail", "the user already holds " + std::to_string(auth.sessions.max_per_user) + " sessions"}});
-        result.refusal = LoginRefusal::session_limit;
-        result.session_id.clear();
-        co_return result;
-    }
-    for (const auto& old : created.evicted)
-        log_event(spdlog::level::info, "session.ended",
-                  {{"reason", "evicted"}, {"user", old.user}, {"session", old.id_hash.substr(0, 16)},
-                   {"device", old.device}});
+    const auto& s = result.session;
     log_event(s.break_glass ? spdlog::level::critical : spdlog::level::info,
               s.break_glass ? "login.break_glass" : "login.succeeded",
-              {{"user", s.user}, {"roles", join(s.roles)}, {"device", terminal.device},
+              {{"user", s.user}, {"roles", join_roles(s.roles)}, {"device", terminal.device},
                {"facility", terminal.facility}, {"peer", source}, {"session", s.id_hash.substr(0, 16)},
                {"must_change", s.must_change ? "true" : "false"}});
-    result.session = std::move(s);
     co_return result;
 }
-#pragma GCC diagnostic pop
 
-Task<std::optional<session::Session>> AuthService::find(std::string session_id, config::AuthConfig cfg) {
-    if (!session::is_well_formed_session_id(session_id)) co_return std::nullopt;
+Task<BoundSession> AuthService::find_bound(std::string session_id, ClientIdentity terminal, std::string peer,
+                                           std::string where, config::AuthConfig cfg) {
+    BoundSession bound;
+    if (!session::is_well_formed_session_id(session_id)) co_return bound;
     auto touch = store_->touch(session::hash_session_id(session_id), session_limits(cfg), unix_now());
-    co_return co_await std::move(touch);
+    auto found = co_await std::move(touch);
+    if (!found) co_return bound;
+    if (found->device != terminal.device) {
+        // Session cross-over: the cookie left the terminal it was issued to. It must be
+        // considered stolen, so the session ends for its owner too.
+        log_event(spdlog::level::critical, "session.crossover",
+                  {{"user", found->user}, {"session", found->id_hash.substr(0, 16)}, {"bound_device", found->device},
+                   {"presented_by", terminal.device}, {"facility", terminal.facility}, {"peer", peer},
+                   {"where", where}});
+        auto ending = end(*found, "crossover");
+        co_await std::move(ending);
+        bound.crossover = true;
+        co_return bound;
+    }
+    // A disable (or a closed break-glass period) that raced the login which made this
+    // session: the registry view of the last poll decides, on every request.
+    const auto barred = barred_.load();
+    if (auto it = barred->find(found->user); it != barred->end()) {
+        auto ending = end(*found, it->second);
+        co_await std::move(ending);
+        co_return bound;
+    }
+    bound.session = std::move(found);
+    co_return bound;
 }
 
 Task<void> AuthService::end(session::Session s, std::string reason) {
     auto erase = store_->erase(s.id_hash);
     co_await std::move(erase);
-    log_event(reason == "logout" ? spdlog::level::info : spdlog::level::warn, "session.ended",
+    log_event(reason == "logout" || reason == "replaced" ? spdlog::level::info : spdlog::level::warn, "session.ended",
               {{"reason", reason}, {"user", s.user}, {"session", s.id_hash.substr(0, 16)}, {"device", s.device}});
+    if (ended_callback_) ended_callback_(s);
 }
 
-Task<PasswordChangeResult> AuthService::change_password(session::Session s, std::string current, std::string next,
-                                                        config::AuthConfig cfg) {
-    auto work = [this, &s, &current, &next, &cfg]() -> Task<PasswordChangeResult> {
-        const auto user = users_->get_user(s.user);
-        if (!user || !store::verify_password(current, user->password_hash)) {
-            if (user) users_->record_login_failure(user->id, s.source, unix_now(), lockout_policy(cfg.lockout));
-            co_return PasswordChangeResult{"現在のパスワードが正しくありません / The current password is wrong"};
-        }
-        if (auto reason = store::check_password(next, store::PasswordPolicy{}, user->id, user->display_name))
-            co_return PasswordChangeResult{*reason};
-        if (store::password_reused(*users_, user->id, next))
-            co_return PasswordChangeResult{store::reused_password_reason(store::kPasswordHistoryDepth)};
-        users_->set_password(user->id, store::hash_password(next, argon2_params(cfg.argon2)), false, user->id,
-                             "changed by the user at login", store::PasswordChange::by_user);
-        co_return PasswordChangeResult{};
-    };
-    PasswordChangeResult result;
-    try {
-        result = co_await boost::asio::co_spawn(blocking_, work, boost::asio::use_awaitable);
-    } catch (const std::exception& e) {
-        log_event(spdlog::level::err, "password.change_failed", {{"user", s.user}, {"reason", e.what()}});
-        co_return PasswordChangeResult{"パスワードを変更できませんでした / The password could not be changed"};
+Task<void> AuthService::report_ended(std::vector<session::Session> sessions, std::string reason) {
+    for (auto& s : sessions) {
+        log_event(spdlog::level::info, "session.ended",
+                  {{"reason", reason}, {"user", s.user}, {"session", s.id_hash.substr(0, 16)}, {"device", s.device}});
+        if (ended_callback_) ended_callback_(s);
     }
-    if (result.problem) {
-        log_event(spdlog::level::warn, "password.change_refused", {{"user", s.user}, {"device", s.device}});
-        co_return result;
-    }
-    auto clear = store_->clear_must_change(s.id_hash);
-    co_await std::move(clear);
-    log_event(spdlog::level::info, "password.changed", {{"user", s.user}, {"device", s.device}});
-    co_return result;
-}
-
-Task<void> AuthService::enforce_registry(const DeviceAdmission& admission, config::AuthConfig cfg) {
-    // Users whose sessions must not go on: disabled ones, and emergency accounts whose
-    // break-glass period was closed early.
-    std::unordered_map<std::string, const char*> ended; // user → why
-    try {
-        ended = co_await boost::asio::co_spawn(
-            blocking_,
-            [this]() -> Task<std::unordered_map<std::string, const char*>> {
-                std::unordered_map<std::string, const char*> out;
-                const auto now = unix_now();
-                for (const auto& u : users_->list_users()) {
-                    if (u.status == store::UserStatus::disabled)
-                        out.emplace(u.id, "user_disabled");
-                    else if (u.break_glass && (!u.break_glass_until || *u.break_glass_until <= now))
-                        out.emplace(u.id, "break_glass_closed");
-                }
-                co_return out;
-            },
-            boost::asio::use_awaitable);
-    } catch (const std::exception& e) {
-        log_event(spdlog::level::err, "registry.unavailable", {{"reason", e.what()}, {"detail", "user status not checked"}});
-    }
-    auto list = store_->list(session_limits(cfg), unix_now());
-    const auto sessions = co_await std::move(list);
-    for (const auto& s : sessions) {
-        const auto user = ended.find(s.user);
-        const char* reason = !admission.admits(s.device) ? "device_inactive"
-                             : user != ended.end()        ? user->second
-                                                          : nullptr;
-        if (!reason) continue;
-        auto ending = end(s, reason);
-        co_await std::move(ending);
-    }
+    co_return;
 }
 
 } // namespace sekisho::gateway::auth

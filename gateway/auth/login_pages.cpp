@@ -83,7 +83,7 @@ std::string login_form_html(std::string_view next, std::string_view csrf, std::s
     return page("ログイン / Sign in", body);
 }
 
-std::string login_notice_html(const session::Session& s, std::string_view next) {
+std::string login_notice_html(const session::Session& s, std::string_view next, std::string_view csrf) {
     std::string body = "<h1>ログインしました <small>Signed in</small></h1>\n";
     body += "<p>" + html_escape(s.display_name.empty() ? s.user : s.display_name) + " (" + html_escape(s.user) + ")</p>\n";
     if (s.previous_login_at)
@@ -99,6 +99,8 @@ std::string login_notice_html(const session::Session& s, std::string_view next) 
     else
         body += "<p>前回のログイン以降、失敗したログインはありません。 / No failed logins since then.</p>\n";
     body += "<p><a href=\"" + html_escape(next) + "\">続ける / Continue</a></p>\n";
+    body += "<form method=\"post\" action=\"/_sekisho/logout\">\n" + hidden("csrf", csrf) +
+            "<button type=\"submit\">ログアウト / Sign out</button>\n</form>\n";
     return page("ログインしました / Signed in", body);
 }
 

@@ -12,7 +12,8 @@
 namespace sekisho::gateway::auth {
 
 std::string login_form_html(std::string_view next, std::string_view csrf, std::string_view error);
-std::string login_notice_html(const session::Session& s, std::string_view next);
+// With a sign-out button carrying the session's CSRF token.
+std::string login_notice_html(const session::Session& s, std::string_view next, std::string_view csrf);
 std::string password_form_html(std::string_view next, std::string_view csrf, std::string_view error, bool required);
 std::string signed_out_html();
 std::string refused_html(std::string_view message); // a page for 403s of the session gate

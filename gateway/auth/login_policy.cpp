@@ -54,25 +54,38 @@ bool roles_allow(const std::vector<std::string>& user_roles, const config::Route
     return route.roles.empty() || has_common_role(user_roles, route.roles);
 }
 
-bool login_window_open(const std::vector<std::string>& user_roles,
-                       const std::vector<config::LoginWindow>& windows,
-                       std::chrono::system_clock::time_point now) {
-    if (windows.empty() || user_roles.empty()) return true;
+std::vector<std::string> open_roles(const std::vector<std::string>& user_roles,
+                                    const std::vector<config::LoginWindow>& windows,
+                                    std::chrono::system_clock::time_point now) {
+    if (windows.empty()) return user_roles;
     using namespace std::chrono;
     const auto jst = floor<minutes>(now) + hours(9);
     const auto day = floor<days>(jst);
     const unsigned weekday = std::chrono::weekday(day).iso_encoding() - 1; // 0 = Monday
     const auto minute = static_cast<unsigned>((jst - day).count());
+    std::vector<std::string> open;
     for (const auto& role : user_roles) {
-        bool restricted = false;
+        bool restricted = false, inside = false;
         for (const auto& w : windows) {
             if (w.role != role) continue;
             restricted = true;
-            if ((w.days >> weekday & 1u) && minute >= w.start_minute && minute < w.end_minute) return true;
+            if ((w.days >> weekday & 1u) && minute >= w.start_minute && minute < w.end_minute) inside = true;
         }
-        if (!restricted) return true;
+        if (!restricted || inside) open.push_back(role);
     }
-    return false;
+    return open;
+}
+
+bool login_window_open(const std::vector<std::string>& user_roles,
+                       const std::vector<config::LoginWindow>& windows,
+                       std::chrono::system_clock::time_point now) {
+    return user_roles.empty() || !open_roles(user_roles, windows, now).empty();
+}
+
+std::string join_roles(const std::vector<std::string>& roles) {
+    std::string out;
+    for (const auto& role : roles) out += (out.empty() ? "" : ",") + role;
+    return out;
 }
 
 } // namespace sekisho::gateway::auth

@@ -33,10 +33,18 @@ bool facility_allows_anywhere(std::string_view user_facility, std::string_view t
 // Route roles: empty admits any logged-in user, otherwise one of them is needed.
 bool roles_allow(const std::vector<std::string>& user_roles, const config::Route& route);
 
-// Login windows are in Japan time (UTC+9, no daylight saving). A user may log in when one
-// of their roles is open: a role with no window is always open.
+// Login windows are in Japan time (UTC+9, no daylight saving). The roles a session gets:
+// those of the user that are open now (a role with no window is always open), so a role
+// restricted to day hours is not carried into the night by another one.
+std::vector<std::string> open_roles(const std::vector<std::string>& user_roles,
+                                    const std::vector<config::LoginWindow>& windows,
+                                    std::chrono::system_clock::time_point now);
+// Whether the user may log in now: a user without roles always, others with an open role.
 bool login_window_open(const std::vector<std::string>& user_roles,
                        const std::vector<config::LoginWindow>& windows,
                        std::chrono::system_clock::time_point now);
+
+// "a,b,c"
+std::string join_roles(const std::vector<std::string>& roles);
 
 } // namespace sekisho::gateway::auth

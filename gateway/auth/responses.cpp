@@ -25,7 +25,11 @@ Response json_reply(http::status status, const boost::json::value& body, bool ke
 Response json_error(http::status status, std::string_view error, bool keep_alive, unsigned version) {
     boost::json::object body;
     body["error"] = error;
-    return json_reply(status, body, keep_alive, version);
+    auto res = json_reply(status, body, keep_alive, version);
+    // RFC 9110 §15.5.2: a 401 names how to authenticate; here, the gateway's login form.
+    if (status == http::status::unauthorized)
+        res.set(http::field::www_authenticate, "Sekisho realm=\"sekisho\", login=\"/_sekisho/login\"");
+    return res;
 }
 
 Response redirect(http::status status, std::string_view location, bool keep_alive, unsigned version) {

@@ -43,25 +43,17 @@ GateOutcome refused(const GateRequest& r, RequestRejection why, std::string_view
 Task<GateOutcome> check_session(AuthService& auth, GateRequest r) {
     const auto id = session_cookie(r.req);
     if (!id) co_return not_logged_in(r, false);
-    auto find = auth.find(*id, r.cfg.auth);
-    auto found = co_await std::move(find);
-    if (!found) co_return not_logged_in(r, true);
-    auto& s = *found;
-
-    if (s.device != r.terminal.device) {
-        // Session cross-over: the cookie left the terminal it was issued to. The session
-        // ends for its owner too, since the cookie must be considered stolen.
-        log_event(spdlog::level::critical, "session.crossover",
-                  {{"user", s.user}, {"session", s.id_hash.substr(0, 16)}, {"bound_device", s.device},
-                   {"presented_by", r.terminal.device}, {"facility", r.terminal.facility}, {"peer", r.peer},
-                   {"route", r.route.name}});
-        auto ending = auth.end(s, "crossover");
-        co_await std::move(ending);
+    auto find = auth.find_bound(*id, r.terminal, std::string(r.peer), "route " + r.route.name, r.cfg.auth);
+    auto bound = co_await std::move(find);
+    if (bound.crossover) {
         auto out = refused(r, RequestRejection::session_crossover, "session_not_valid_here",
                            "このセッションはこの端末では使用できません。 / This session is not valid on this terminal.");
         out.response->set(http::field::set_cookie, clear_session_cookie());
         co_return out;
     }
+    if (!bound.session) co_return not_logged_in(r, true);
+    auto& s = *bound.session;
+
     if (!facility_allows(s.user_facility, r.terminal.facility, s.roles, r.route)) {
         log_event(spdlog::level::warn, "access.denied",
                   {{"reason", "facility"}, {"user", s.user}, {"user_facility", s.user_facility},

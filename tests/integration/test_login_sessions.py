@@ -10,7 +10,9 @@ import subprocess
 import time
 import unittest
 
-from harness import SEKISHOCTL_BIN, EchoServer, GatewayTestCase, curl, route
+from harness import (SEKISHOCTL_BIN, EchoServer, GatewayTestCase, WsEchoBackend, curl, encode_ws_frame,
+                     read_ws_frame, route)
+from tls_clients import open_tls
 
 SETTLE = 20  # upper bound for "at once" (the gateway polls the registry every 0.5 s)
 PASSWORD = "Kq7#tram-Vy2"
@@ -26,6 +28,7 @@ class LoginEnvironment(GatewayTestCase):
     @classmethod
     def setUpClass(cls):
         cls.echo = cls.start_backend(EchoServer(name="echo"))
+        cls.ws = cls.start_backend(WsEchoBackend())
         upstream = "http://127.0.0.1:%d" % cls.echo.port
         demo = cls.make_demo(upstream)
         cls.registry = os.path.join(demo.dir, "registry.db")
@@ -37,6 +40,7 @@ class LoginEnvironment(GatewayTestCase):
         routes = [
             route("doctors", upstream, path_prefix="/doctors/", roles=["doctor"]),
             route("api", upstream, path_prefix="/api/", api=True),
+            route("ws", "http://127.0.0.1:%d" % cls.ws.port, path_prefix="/ws/", websocket=True),
             route("ward", upstream),
         ]
         cls.start_gateway(demo.config(cls.listen_port, cls.admin_port, routes,
@@ -167,6 +171,7 @@ class LoginFlowTest(LoginEnvironment):
             self.assertEqual(result.status, 401, result.describe())
             self.assertEqual(result.json(), {"error": "authentication_failed"})
             self.assertEqual(result.header("Set-Cookie"), [])
+            self.assertEqual(len(result.header("WWW-Authenticate")), 1)
         form_wrong, _ = self.form_login("ivy", "Not-the-pass-9")
         form_unknown, _ = self.form_login("nobody.here", "Not-the-pass-9")
         self.assertEqual(form_wrong.status, 401)
@@ -212,12 +217,81 @@ class LoginFlowTest(LoginEnvironment):
         self.add_user("mia")
         jar = self.logged_in("mia")
         cookie = self.session_cookie(jar)
-        out = self.request("/_sekisho/logout", jar=jar, method="POST")
+        refused = self.request("/_sekisho/logout", jar=jar, method="POST", data="")
+        self.assertEqual(refused.status, 403, "a logout without the CSRF token (or JSON) was accepted")
+        out = self.request("/_sekisho/logout", jar=jar, method="POST", headers=["Content-Type: application/json"])
         self.assertEqual(out.status, 200, out.describe())
         self.assertIn("Max-Age=0", out.header("Set-Cookie")[0])
         self.assertEqual(self.with_cookie("/ward/x", cookie).status, 302,
                          "the session id still works after logout")
         self.gateway.wait_for_log(r"session\.ended reason=logout user=mia")
+
+    def test_the_sign_out_button_of_the_login_notice_works(self):
+        self.add_user("mo.button")
+        posted, jar = self.form_login("mo.button", PASSWORD, "/ward/x")
+        notice = self.request("/_sekisho/welcome?next=%2Fward%2Fx", jar=jar).body.decode()
+        token = CSRF.search(notice).group(1)
+        out = self.request("/_sekisho/logout", jar=jar, method="POST", data="csrf=" + token)
+        self.assertEqual(out.status, 200, out.describe())
+        self.assertIn("Signed out", out.body.decode())
+        self.assertEqual(self.request("/ward/x", jar=jar).status, 302)
+
+    def test_a_new_login_on_the_terminal_replaces_its_session(self):
+        self.add_user("ned")
+        self.add_user("ona")
+        jar = self.logged_in("ned")
+        first = self.session_cookie(jar)
+        result, _ = self.login("ona", jar=jar)  # the next person at the same ward PC
+        self.assertEqual(result.status, 200)
+        self.assertNotEqual(self.session_cookie(jar), first, "the session id was not renewed")
+        self.assertEqual(self.with_cookie("/ward/n", first).status, 302, "the previous user's session lingers")
+        self.gateway.wait_for_log(r"session\.ended reason=replaced user=ned")
+
+    def test_head_requests_to_gateway_pages_get_no_body(self):
+        conn = open_tls(self.listen_port, self.device_context())
+        self.addCleanup(conn.close)
+        for target in ("/_sekisho/login", "/_sekisho/healthz"):
+            conn.send(("HEAD %s HTTP/1.1\r\nHost: localhost\r\n\r\n" % target).encode())
+            head = conn.read_response(head_only=True)
+            self.assertEqual(head.status, 200, target)
+            self.assertGreater(int(head.header("Content-Length")[0]), 0)
+        # The connection is still in step: the next answer starts with a status line.
+        conn.send(b"GET /_sekisho/healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        self.assertEqual(conn.read_response().body, b"ok\n")
+
+    def test_password_change_through_the_api_ends_the_other_sessions(self):
+        self.add_user("pia")
+        other = self.logged_in("pia", terminal=self.terminal_b)
+        jar = self.logged_in("pia")
+        change = lambda current, new: self.request(  # noqa: E731
+            "/_sekisho/api/password", jar=jar, method="POST", headers=["Content-Type: application/json"],
+            data=json.dumps({"current": current, "new": new}))
+        weak = change(PASSWORD, "password")
+        self.assertEqual(weak.status, 400)
+        self.assertEqual(weak.json()["error"], "password_refused")
+        self.assertEqual(change("Wrong-Pass-1", "Another-pass-99").status, 400)
+        done = change(PASSWORD, "Another-pass-99")
+        self.assertEqual(done.status, 200, done.describe())
+        self.assertEqual(self.request("/ward/p", jar=jar).status, 200, "the changing session ended")
+        self.assertEqual(self.request("/ward/p", terminal=self.terminal_b, jar=other).status, 302,
+                         "another session survived the password change")
+        self.assertEqual(self.login("pia", "Another-pass-99")[0].status, 200)
+
+    def test_logout_closes_the_sessions_websocket_tunnel(self):
+        self.add_user("wes")
+        jar = self.logged_in("wes")
+        conn = open_tls(self.listen_port, self.device_context())
+        self.addCleanup(conn.close)
+        conn.send(("GET /ws/live HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                   "Cookie: __Host-sekisho=%s\r\n\r\n" % self.session_cookie(jar)).encode())
+        self.assertEqual(conn.read_response().status, 101, self.log_tail())
+        conn.send(encode_ws_frame(0x1, b"vitals", mask=True))
+        self.assertEqual(read_ws_frame(conn.read_exact), (0x1, b"vitals"))
+        out = self.request("/_sekisho/logout", jar=jar, method="POST", headers=["Content-Type: application/json"])
+        self.assertEqual(out.status, 200)
+        _, closed = conn.read_until_closed(timeout=SETTLE)
+        self.assertTrue(closed, "the WebSocket tunnel outlived the logout\n" + self.log_tail())
 
     def test_open_redirect_attempts_in_next_are_refused(self):
         for bad in ("https://evil.example/", "//evil.example/x", "%2F%5Cevil.example",
@@ -281,7 +355,7 @@ class LoginFlowTest(LoginEnvironment):
         fourth = self.login("quinn")[0]
         self.assertEqual(fourth.status, 403, fourth.describe())
         self.assertEqual(fourth.json(), {"error": "session_limit"})
-        self.request("/_sekisho/logout", jar=jars[0], method="POST")
+        self.request("/_sekisho/logout", jar=jars[0], method="POST", headers=["Content-Type: application/json"])
         self.assertEqual(self.login("quinn")[0].status, 200)
 
     def test_unknown_and_known_users_take_comparable_time_to_fail(self):
@@ -409,6 +483,7 @@ class ShortLimitsTest(LoginEnvironment):
         self.gateway.wait_for_log(r"\[critical\] login\.spraying_blocked scope=terminal")
         blocked = self.login("zoe", terminal=self.terminal_b)[0]
         self.assertEqual(blocked.status, 429, blocked.describe())
+        self.assertEqual(blocked.header("Retry-After"), ["600"])
         self.assertEqual(blocked.json(), {"error": "too_many_attempts"})
         self.assertEqual(self.login("zoe")[0].status, 200, "terminal A was blocked too")
 

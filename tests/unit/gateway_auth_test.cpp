@@ -89,3 +89,12 @@ TEST_CASE("login windows are read in Japan time", "[auth]") {
     CHECK_FALSE(login_window_open({"clerk"}, windows, saturday_1000_jst));
     CHECK(format_jst(duration_cast<seconds>(monday_0930_jst.time_since_epoch()).count()) == "2026-11-23 09:30 JST");
 }
+
+TEST_CASE("a session carries only the roles whose login window is open", "[auth]") {
+    using namespace std::chrono;
+    const auto monday_2200_jst = sys_days{year{2026} / November / 23} + hours(13);
+    std::vector<config::LoginWindow> windows{{"nurse", 0x7f, 7 * 60, 21 * 60}};
+    CHECK(open_roles({"nurse", "records"}, windows, monday_2200_jst) == std::vector<std::string>{"records"});
+    CHECK(open_roles({"nurse"}, windows, monday_2200_jst).empty());
+    CHECK(join_roles({"a", "b"}) == "a,b");
+}

@@ -1,5 +1,6 @@
 // The in-memory session store and the failure windows: what a user would notice as
 // "logged out", "refused a fourth login" or "this terminal may not try again".
+#include "session/concurrent_attempts.hpp"
 #include "session/failure_window.hpp"
 #include "session/memory_store.hpp"
 #include "session/session_id.hpp"
@@ -112,7 +113,7 @@ TEST_CASE("sessions end by user and by terminal, and must-change can be cleared"
     REQUIRE(run(store.erase_device("dev-1")).size() == 2);
     REQUIRE_FALSE(run(store.touch(b1.id_hash, limits(), 2)));
     REQUIRE(run(store.touch(a2.id_hash, limits(), 2)));
-    REQUIRE(run(store.erase_user("alice")).size() == 1);
+    REQUIRE(run(store.erase_user("alice", "")).size() == 1);
     REQUIRE(run(store.list(limits(), 3)).empty());
     REQUIRE_FALSE(run(store.erase(a2.id_hash)));
 }
@@ -131,4 +132,31 @@ TEST_CASE("a failure window blocks a key after max failures and forgets it later
     // Failures spread wider than the window never block.
     for (UnixSeconds t = 1000; t < 2000; t += 31) REQUIRE_FALSE(window.record_failure("slow", t));
     REQUIRE_FALSE(window.blocked("slow", 2000));
+}
+
+TEST_CASE("concurrent login attempts are bounded per key and in total", "[session]") {
+    ConcurrentAttempts attempts(2, 3);
+    auto a1 = attempts.acquire({"terminal-a", "10.0.0.1"});
+    auto a2 = attempts.acquire({"terminal-a", "10.0.0.1"});
+    REQUIRE_FALSE(a1.empty());
+    REQUIRE_FALSE(a2.empty());
+    REQUIRE(attempts.acquire({"terminal-a", "10.0.0.2"}).empty()); // terminal-a is full
+    auto b1 = attempts.acquire({"terminal-b", "10.0.0.2"});
+    REQUIRE_FALSE(b1.empty());
+    REQUIRE(attempts.acquire({"terminal-c", "10.0.0.3"}).empty()); // the total is full
+    {
+        auto released = std::move(a1);
+    }
+    REQUIRE_FALSE(attempts.acquire({"terminal-c", "10.0.0.3"}).empty());
+}
+
+TEST_CASE("erase_user can keep the session that asked for it", "[session]") {
+    MemorySessionStore store;
+    auto current = make_session("alice", "dev", 0);
+    auto other = make_session("alice", "dev", 0);
+    REQUIRE(run(store.create(current, limits(), 0)).created);
+    REQUIRE(run(store.create(other, limits(), 0)).created);
+    REQUIRE(run(store.erase_user("alice", current.id_hash)).size() == 1);
+    REQUIRE(run(store.touch(current.id_hash, limits(), 1)));
+    REQUIRE_FALSE(run(store.touch(other.id_hash, limits(), 1)));
 }

@@ -1,0 +1,31 @@
+// Small pieces the AuthService files share: configuration → store parameters, what a
+// typed user name may show in a log, the lockout alert, a new session's fields.
+#pragma once
+
+#include "config/config.hpp"
+#include "gateway/identity.hpp"
+#include "session/session.hpp"
+#include "store/password_hash.hpp"
+#include "store/user_registry.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sekisho::gateway::auth {
+
+store::Argon2Params argon2_params(const config::Argon2Config& c);
+store::LockoutPolicy lockout_policy(const config::LockoutConfig& c);
+
+// At most 64 bytes of what was typed, cut on a UTF-8 character boundary.
+std::string loggable_user(std::string_view typed);
+
+// login.locked at alert level.
+void log_locked(const std::string& user, const std::string& device, const std::string& source,
+                const store::LoginFailure& failure);
+
+// A session for user (as it was before this login: its last login is the notice) on terminal.
+session::Session new_session_for(const store::User& user, const std::vector<std::string>& roles,
+                                 const ClientIdentity& terminal, const std::string& source, session::UnixSeconds now);
+
+} // namespace sekisho::gateway::auth

@@ -1,0 +1,82 @@
+// The user's own password change (after a reset, or by choice): the current password is
+// a login in disguise, so it is refused while locked or disabled and a wrong one counts
+// like a failed login; a change ends the user's other sessions.
+#include "gateway/auth/auth_service.hpp"
+
+#include "gateway/auth/auth_support.hpp"
+#include "gateway/log.hpp"
+#include "store/password_hash.hpp"
+#include "store/password_policy.hpp"
+#include "store/password_reuse.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace sekisho::gateway::auth {
+
+namespace {
+
+const char* const kWrongCurrent = "現在のパスワードが正しくありません / The current password is wrong";
+
+struct ChangeOutcome {
+    std::optional<std::string> problem;
+    bool wrong_current = false;
+    bool locked_now = false; // this failure locked the account: the session ends
+};
+
+} // namespace
+
+Task<PasswordChangeResult> AuthService::change_password(session::Session s, std::string current, std::string next,
+                                                        ClientIdentity terminal, std::string source,
+                                                        std::shared_ptr<const config::Config> cfg) {
+    const auto& auth = cfg->auth;
+    auto work = [&]() -> Task<ChangeOutcome> {
+        const auto now = unix_now();
+        const auto user = users_->get_user(s.user);
+        if (!user || user->status == store::UserStatus::disabled || store::is_locked(*user, now)) {
+            if (user) (void)store::verify_password(current, user->password_hash); // same time as below
+            co_return ChangeOutcome{kWrongCurrent};
+        }
+        if (!store::verify_password(current, user->password_hash)) {
+            const auto failure = users_->record_login_failure(user->id, source, now, lockout_policy(auth.lockout));
+            if (failure.locked_until) log_locked(user->id, terminal.device, source, failure);
+            co_return ChangeOutcome{kWrongCurrent, true, failure.locked_until.has_value()};
+        }
+        if (auto reason = store::check_password(next, store::PasswordPolicy{}, user->id, user->display_name))
+            co_return ChangeOutcome{*reason};
+        if (store::password_reused(*users_, user->id, next))
+            co_return ChangeOutcome{store::reused_password_reason(store::kPasswordHistoryDepth)};
+        users_->set_password(user->id, store::hash_password(next, argon2_params(auth.argon2)), false, user->id,
+                             "changed by the user at the gateway", store::PasswordChange::by_user);
+        co_return ChangeOutcome{};
+    };
+    ChangeOutcome outcome;
+    try {
+        auto change = boost::asio::co_spawn(blocking_, work, boost::asio::use_awaitable);
+        outcome = co_await std::move(change);
+    } catch (const std::exception& e) {
+        log_event(spdlog::level::err, "password.change_failed", {{"user", s.user}, {"reason", e.what()}});
+        co_return PasswordChangeResult{"パスワードを変更できませんでした / The password could not be changed"};
+    }
+    if (outcome.problem) {
+        log_event(spdlog::level::warn, "password.change_refused",
+                  {{"user", s.user}, {"device", terminal.device}, {"peer", source},
+                   {"wrong_current", outcome.wrong_current ? "true" : "false"}});
+        if (outcome.wrong_current) count_failure(terminal, source, auth);
+        if (outcome.locked_now) {
+            auto ending = end(s, "locked");
+            co_await std::move(ending);
+        }
+        co_return PasswordChangeResult{outcome.problem};
+    }
+    auto clear = store_->clear_must_change(s.id_hash);
+    co_await std::move(clear);
+    auto others = store_->erase_user(s.user, s.id_hash);
+    auto ended = co_await std::move(others);
+    auto report = report_ended(std::move(ended), "password_changed");
+    co_await std::move(report);
+    log_event(spdlog::level::info, "password.changed", {{"user", s.user}, {"device", terminal.device}, {"peer", source}});
+    co_return PasswordChangeResult{};
+}
+
+} // namespace sekisho::gateway::auth

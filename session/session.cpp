@@ -1,0 +1,10 @@
+#include "session/session.hpp"
+
+namespace sekisho::session {
+
+bool is_live(const Session& s, const SessionLimits& limits, UnixSeconds now) {
+    return now - s.last_seen < limits.idle_seconds && now - s.created_at < limits.absolute_seconds &&
+           (s.ends_at == 0 || now < s.ends_at);
+}
+
+} // namespace sekisho::session
