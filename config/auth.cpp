@@ -9,7 +9,6 @@ namespace sekisho::config::detail {
 
 namespace {
 
-constexpr auto no_limit = Seconds::max();
 
 void read_sessions(MapReader& auth, SessionConfig& out) {
     auto section = auth.mapping("sessions");

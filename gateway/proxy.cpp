@@ -1,5 +1,6 @@
 #include "gateway/proxy.hpp"
 
+#include "gateway/auth/cookies.hpp"
 #include "gateway/identity.hpp"
 #include "gateway/runtime.hpp"
 
@@ -85,6 +86,7 @@ Task<ForwardOutcome> exchange(ClientStream& client, beast::flat_buffer& client_b
     const unsigned status = res.result_int();
     if (websocket && status == 101) {
         strip_hop_by_hop(res, true);
+        auth::strip_session_set_cookie(res);
         http::response_serializer<http::buffer_body> sr{res};
         beast::get_lowest_layer(client).expires_after(t.upstream_response);
         co_await http::async_write_header(client, sr, awaitable_ec(ec));
@@ -101,6 +103,7 @@ Task<ForwardOutcome> exchange(ClientStream& client, beast::flat_buffer& client_b
     const bool has_body = req.method() != http::verb::head && status >= 200 && status != 204 && status != 304;
     const bool length_known = parser.content_length().has_value();
     strip_hop_by_hop(res, false);
+    auth::strip_session_set_cookie(res); // a backend may not set or clear the gateway's session
     res.version(client_version);
     if (has_body && !length_known) {
         if (client_version >= 11) res.chunked(true);

@@ -340,7 +340,8 @@ Task<Response> Handler::dispatch() {
     const auto method = r_.req.method();
     const bool get = method == http::verb::get || method == http::verb::head;
     const bool post = method == http::verb::post;
-    // One branch per page; no temporaries share a full-expression with co_await (GCC 12).
+    // One branch per page: besides the awaitable itself, no temporary with a destructor
+    // shares a full-expression with co_await (GCC 12 may destroy such temporaries twice).
     if (path == "/_sekisho/login" && get) co_return co_await login_page();
     if (path == "/_sekisho/login" && post) co_return co_await login_form_post();
     if (path == "/_sekisho/api/login" && post) co_return co_await login_api();

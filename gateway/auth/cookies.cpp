@@ -49,7 +49,7 @@ void strip_session_cookie(http::fields& fields) {
     for (auto it = fields.find(http::field::cookie); it != fields.end() && it->name() == http::field::cookie; ++it) {
         std::string kept;
         for_each_cookie(it->value(), [&](std::string_view name, std::string_view, std::string_view pair) {
-            if (name.starts_with(kSessionCookie)) {
+            if (name == kSessionCookie) {
                 ours = true;
                 return;
             }
@@ -61,6 +61,23 @@ void strip_session_cookie(http::fields& fields) {
     if (!ours) return;
     fields.erase(http::field::cookie);
     for (auto& value : kept_headers) fields.insert(http::field::cookie, value);
+}
+
+void strip_session_set_cookie(http::fields& fields) {
+    std::vector<std::string> kept;
+    bool ours = false;
+    for (auto it = fields.find(http::field::set_cookie); it != fields.end() && it->name() == http::field::set_cookie;
+         ++it) {
+        const std::string_view value = it->value();
+        const auto name = trim(value.substr(0, value.find('=')));
+        if (name == kSessionCookie)
+            ours = true;
+        else
+            kept.emplace_back(value);
+    }
+    if (!ours) return;
+    fields.erase(http::field::set_cookie);
+    for (auto& value : kept) fields.insert(http::field::set_cookie, value);
 }
 
 std::string set_session_cookie(std::string_view id) {

@@ -21,6 +21,9 @@ std::optional<std::string> session_cookie(const http::fields& fields);
 // backends never see a session id.
 void strip_session_cookie(http::fields& fields);
 
+// Removes Set-Cookie fields of an upstream response that would set or clear our cookie.
+void strip_session_set_cookie(http::fields& fields);
+
 std::string set_session_cookie(std::string_view id);
 std::string clear_session_cookie();
 

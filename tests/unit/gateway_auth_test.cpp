@@ -98,3 +98,20 @@ TEST_CASE("a session carries only the roles whose login window is open", "[auth]
     CHECK(open_roles({"nurse"}, windows, monday_2200_jst).empty());
     CHECK(join_roles({"a", "b"}) == "a,b");
 }
+
+TEST_CASE("a backend can neither set nor clear the gateway's session cookie", "[auth]") {
+    Response res;
+    res.insert(http::field::set_cookie, "app=1; Path=/");
+    res.insert(http::field::set_cookie, "__Host-sekisho=planted; Secure; Path=/");
+    res.insert(http::field::set_cookie, "__Host-sekisho-app=kept; Secure; Path=/");
+    strip_session_set_cookie(res);
+    std::vector<std::string> values;
+    for (auto it = res.find(http::field::set_cookie); it != res.end() && it->name() == http::field::set_cookie; ++it)
+        values.emplace_back(it->value());
+    CHECK(values == std::vector<std::string>{"app=1; Path=/", "__Host-sekisho-app=kept; Secure; Path=/"});
+
+    Request req;
+    req.insert(http::field::cookie, "__Host-sekisho-app=kept; __Host-sekisho=" + session::new_session_id());
+    strip_session_cookie(req);
+    CHECK(std::string(req[http::field::cookie]) == "__Host-sekisho-app=kept");
+}
