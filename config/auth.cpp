@@ -9,7 +9,6 @@ namespace sekisho::config::detail {
 
 namespace {
 
-
 void read_sessions(MapReader& auth, SessionConfig& out) {
     auto section = auth.mapping("sessions");
     if (!section) return;
