@@ -181,6 +181,18 @@ struct AuthConfig {
     BreakGlassConfig break_glass;
 };
 
+enum class AuditFsync { always, batched, none };
+
+// The tamper-evident audit trail (hash-chained JSON lines, sealed with an ES256 key).
+struct AuditConfig {
+    std::string file;       // absent = no audit trail; its folder must exist
+    AuditFsync fsync = AuditFsync::batched;
+    std::string seal_key;   // PEM EC P-256 key or pkcs11: URI; empty = chain without seals
+    Seconds seal_interval{60};
+    std::uint64_t max_bytes = 100ull * 1024 * 1024; // rotate before a file grows past this
+    bool rotate_daily = true;                       // and at midnight JST
+};
+
 struct AdminConfig {
     std::optional<Endpoint> listen; // plain HTTP, metrics + health; loopback recommended
 };
@@ -199,6 +211,7 @@ struct Config {
     RegistryConfig registry;
     EnrollmentConfig enrollment;
     AuthConfig auth;
+    AuditConfig audit;
     std::vector<Route> routes;
 
     bool login_required_somewhere() const; // a route needs a login session

@@ -57,6 +57,7 @@ Config read_config(detail::MapReader& root) {
         if (config.registry.sqlite.empty())
             root.problem("auth", "needs registry.sqlite: the users who log in are kept in the registry");
     }
+    if (root.has("audit")) detail::read_audit(root, have_pkcs11_module, config.audit);
     detail::read_routes(root, have_pkcs11_module, !config.registry.sqlite.empty(), config.routes);
     root.finish();
     return config;

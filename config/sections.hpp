@@ -22,6 +22,9 @@ void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig&
 // auth.cpp
 void read_auth(MapReader& root, AuthConfig& out);
 
+// audit.cpp
+void read_audit(MapReader& root, bool have_pkcs11_module, AuditConfig& out);
+
 // `section` holds ca / certificate / key / server_name: the global upstream_tls or a
 // route's own. A pkcs11: key needs tls.pkcs11_module (have_pkcs11_module).
 UpstreamTlsConfig read_upstream_tls(MapReader& section, bool have_pkcs11_module);

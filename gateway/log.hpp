@@ -26,4 +26,13 @@ void log_event(spdlog::level::level_enum level, std::string_view event,
 void log_event_fields(spdlog::level::level_enum level, std::string_view event,
                       std::span<const LogField> fields);
 
+// Where every event at info level or above also goes, whatever log.level says about stderr:
+// the audit trail. Attached before the gateway serves and detached after it stopped.
+class AuditSink {
+public:
+    virtual ~AuditSink() = default;
+    virtual void record(spdlog::level::level_enum level, std::string_view event, std::span<const LogField> fields) = 0;
+};
+void attach_audit_sink(AuditSink* sink); // nullptr detaches
+
 } // namespace sekisho::gateway

@@ -3,6 +3,7 @@
 #include "config/load.hpp"
 #include "enroll/issuing_ca.hpp"
 #include "gateway/admin_server.hpp"
+#include "gateway/audit_trail.hpp"
 #include "gateway/auth/auth_service.hpp"
 #include "gateway/connection.hpp"
 #include "gateway/enrollment_listener.hpp"
@@ -56,6 +57,12 @@ void open_acceptor(tcp::acceptor& acceptor, const tcp::endpoint& ep) {
 } // namespace
 
 struct Server::Impl {
+    // First in, last out: the audit trail outlives everything that logs. The attachment
+    // is dropped before the trail (also when the constructor throws half-way).
+    std::unique_ptr<AuditTrail> audit;
+    struct AuditAttachment {
+        ~AuditAttachment() { attach_audit_sink(nullptr); }
+    } audit_attachment;
     std::string config_path;
     TicketKeys ticket_keys;
     RuntimeHolder runtime;
@@ -238,6 +245,10 @@ Task<void> Server::Impl::drain_and_stop() {
 Server::Server(std::string config_path, config::Config initial) : impl_(std::make_unique<Impl>()) {
     impl_->config_path = std::move(config_path);
     configure_logging(initial.log);
+    if (!initial.audit.file.empty()) {
+        impl_->audit = std::make_unique<AuditTrail>(initial.audit, initial.tls.pkcs11_module);
+        attach_audit_sink(impl_->audit.get());
+    }
     if (!initial.registry.sqlite.empty()) {
         impl_->admission = std::make_unique<DeviceAdmission>();
         try {

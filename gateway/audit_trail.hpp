@@ -1,0 +1,30 @@
+// The gateway's audit trail: the AuditLog of audit/ fed by every event at info level or
+// above (log.hpp AuditSink), sealed with the configured key, with its own start and stop
+// recorded ("logging start and stop", REQUIREMENTS §5). Write trouble goes to stderr at
+// critical level, never back into the trail.
+#pragma once
+
+#include "audit/audit_log.hpp"
+#include "config/config.hpp"
+#include "gateway/log.hpp"
+#include "pki/jws.hpp"
+
+#include <memory>
+
+namespace sekisho::gateway {
+
+class AuditTrail final : public AuditSink {
+public:
+    // Opens the log (continuing its chain) and loads the seal key; throws naming the key.
+    AuditTrail(const config::AuditConfig& cfg, const std::string& pkcs11_module);
+    ~AuditTrail() override; // records audit.stopped, seals, writes out
+
+    void record(spdlog::level::level_enum level, std::string_view event, std::span<const LogField> fields) override;
+    audit::AuditStats stats() const { return log_->stats(); }
+
+private:
+    std::unique_ptr<pki::Es256Signer> sealer_;
+    std::unique_ptr<audit::AuditLog> log_;
+};
+
+} // namespace sekisho::gateway
