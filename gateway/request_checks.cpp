@@ -65,6 +65,8 @@ const char* non_canonical_reason(std::string_view path) {
         auto end = path.find('/', pos + 1);
         if (end == std::string_view::npos) end = path.size();
         auto segment = path.substr(pos + 1, end - pos - 1);
+        // nginx (merge_slashes), Apache (MergeSlashes) and Tomcat serve "//admin/" as "/admin/".
+        if (segment.empty() && end < path.size()) return "empty segment ('//')";
         // Tomcat drops ";params" before resolving, so "..;x" climbs like "..".
         segment = segment.substr(0, segment.find(';'));
         if (segment == "." || segment == "..") return "dot segment";

@@ -30,8 +30,9 @@ std::optional<Rejection> check_request_header(http::request_header<>& req,
 
 // Routes are matched on the path as sent and the path is forwarded unchanged, so a path an
 // upstream would normalize into another one (and so into another route) is refused: dot
-// segments (also with ";params"), backslash, '#', percent-encoded unreserved characters or
-// '/' or '\', malformed percent-escapes. path is the part before '?'; the query is free.
+// segments (also with ";params"), empty segments ("//"), backslash, '#', percent-encoded
+// unreserved characters or '/' or '\', malformed percent-escapes. path is the part before
+// '?'; the query is free.
 std::optional<Rejection> check_canonical_path(std::string_view path);
 
 // Maps a Beast parse error to the rejection the client gets.

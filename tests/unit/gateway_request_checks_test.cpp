@@ -160,6 +160,17 @@ TEST_CASE("paths an upstream would normalize into another route are refused") {
     CHECK(check_canonical_path("/a%zz")->detail.find("malformed") != std::string::npos);
 }
 
+TEST_CASE("empty segments are refused: nginx, Apache and Tomcat merge slashes") {
+    for (std::string_view path : {"//admin/", "/x//admin/", "/a//", "//"}) {
+        INFO(path);
+        auto r = check_canonical_path(path);
+        REQUIRE(r);
+        CHECK(r->detail.find("empty segment") != std::string::npos);
+    }
+    CHECK_FALSE(check_canonical_path("/a/"));
+    CHECK_FALSE(check_canonical_path("/"));
+}
+
 TEST_CASE("canonical paths pass, legitimate percent-encodings included") {
     for (std::string_view path : {"/", "/admin/", "/search/%E6%97%A5%E6%9C%AC", "/search/%e6%97%a5", "/a%20b",
                                   "/a%25b", "/a%3Fb", "/a%23b", "/a%3bb", "/file.txt", "/a..b/c",
