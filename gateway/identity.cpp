@@ -80,10 +80,14 @@ void rewrite_for_upstream(Request& req, const ClientIdentity& id, const UserIden
     strip_hop_by_hop(req, websocket_upgrade);
     auth::strip_session_cookie(req);
 
-    std::vector<std::string> ours;
+    // CGI, WSGI and PHP-FPM map '-' and '_' alike to HTTP_X_SEKISHO_USER, so an underscore
+    // name would pose as ours; like nginx (underscores_in_headers off), none is forwarded.
+    std::vector<std::string> dropped;
     for (const auto& f : req)
-        if (starts_with_icase(f.name_string(), "x-sekisho-")) ours.emplace_back(f.name_string());
-    for (const auto& name : ours) req.erase(name);
+        if (starts_with_icase(f.name_string(), "x-sekisho-") ||
+            f.name_string().find('_') != std::string_view::npos)
+            dropped.emplace_back(f.name_string());
+    for (const auto& name : dropped) req.erase(name);
 
     // The client is a terminal, not a proxy: what it claims about forwarding is not kept.
     req.erase(http::field::forwarded);

@@ -44,8 +44,9 @@ std::string make_assertion(const pki::Es256Signer& signer, const config::Asserti
                            const config::Route& route, const ClientIdentity& id, const UserIdentity* user,
                            std::chrono::system_clock::time_point now);
 
-// Prepares a client request for the upstream: hop-by-hop, every X-Sekisho-* field and the
-// session cookie out; X-Forwarded-For/-Proto/-Host, X-Sekisho-Device/-Facility/-Jwt-Assertion
+// Prepares a client request for the upstream: hop-by-hop, every X-Sekisho-* field, every
+// field with '_' in its name (CGI-style backends read X_Sekisho_User as X-Sekisho-User) and
+// the session cookie out; X-Forwarded-For/-Proto/-Host, X-Sekisho-Device/-Facility/-Jwt-Assertion
 // (and X-Sekisho-User/-Roles/-Session with a user) in; body framed by Content-Length (never
 // chunked on the way out).
 void rewrite_for_upstream(Request& req, const ClientIdentity& id, const UserIdentity* user,

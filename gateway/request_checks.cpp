@@ -35,6 +35,46 @@ bool split_absolute_form(std::string_view target, std::string_view* authority, s
     return true;
 }
 
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// RFC 3986 §2.3: encoded or not, these mean the same, so upstreams decode them before routing.
+bool is_unreserved(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
+}
+
+// Why the path is not canonical, or nullptr.
+const char* non_canonical_reason(std::string_view path) {
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        if (path[i] == '\\') return "backslash"; // a '/' to Windows and IIS backends
+        if (path[i] == '#') return "'#'"; // a fragment is never sent; upstreams cut the path there
+        if (path[i] != '%') continue;
+        if (i + 2 >= path.size() || hex_value(path[i + 1]) < 0 || hex_value(path[i + 2]) < 0)
+            return "malformed percent-escape";
+        const auto decoded = static_cast<char>(hex_value(path[i + 1]) * 16 + hex_value(path[i + 2]));
+        if (is_unreserved(decoded)) return "percent-encoded unreserved character";
+        if (decoded == '/' || decoded == '\\') return "percent-encoded '/' or '\\'";
+        i += 2;
+    }
+    for (std::size_t pos = 0; pos < path.size();) {
+        auto end = path.find('/', pos + 1);
+        if (end == std::string_view::npos) end = path.size();
+        auto segment = path.substr(pos + 1, end - pos - 1);
+        // nginx (merge_slashes), Apache (MergeSlashes) and Tomcat serve "//admin/" as "/admin/".
+        if (segment.empty() && end < path.size()) return "empty segment ('//')";
+        // Tomcat drops ";params" before resolving, so "..;x" climbs like "..".
+        segment = segment.substr(0, segment.find(';'));
+        if (segment == "." || segment == "..") return "dot segment";
+        pos = end;
+    }
+    return nullptr;
+}
+
 } // namespace
 
 std::optional<Rejection> check_header_block(std::string_view block) {
@@ -102,10 +142,20 @@ std::optional<Rejection> check_request_header(http::request_header<>& req, std::
     } else {
         return reject(http::status::bad_request, RequestRejection::bad_request, "unsupported request target form");
     }
+    if (req.target().starts_with('/')) {
+        if (auto r = check_canonical_path(target_path(req.target()))) return r;
+    }
 
     if (!sni.empty() && normalize_host(sni) != *host)
         return reject(http::status::misdirected_request, RequestRejection::misdirected,
                       "Host does not match the TLS server name (SNI)");
+    return std::nullopt;
+}
+
+std::optional<Rejection> check_canonical_path(std::string_view path) {
+    if (const char* reason = non_canonical_reason(path))
+        return reject(http::status::bad_request, RequestRejection::bad_request,
+                      std::string("non-canonical path (") + reason + "): " + std::string(path));
     return std::nullopt;
 }
 

@@ -22,11 +22,18 @@ struct Rejection {
 // obs-fold, bare LF, NUL and other control characters.
 std::optional<Rejection> check_header_block(std::string_view block);
 
-// On the parsed header: method, target form, Host, framing fields. sni may be empty.
-// An absolute-form target for the right host is rewritten to origin-form in place.
+// On the parsed header: method, target form, Host, framing fields, canonical path. sni may
+// be empty. An absolute-form target for the right host is rewritten to origin-form in place.
 // On success, *host receives the normalized host the request is for.
 std::optional<Rejection> check_request_header(http::request_header<>& req,
                                               std::string_view sni, std::string* host);
+
+// Routes are matched on the path as sent and the path is forwarded unchanged, so a path an
+// upstream would normalize into another one (and so into another route) is refused: dot
+// segments (also with ";params"), empty segments ("//"), backslash, '#', percent-encoded
+// unreserved characters or '/' or '\', malformed percent-escapes. path is the part before
+// '?'; the query is free.
+std::optional<Rejection> check_canonical_path(std::string_view path);
 
 // Maps a Beast parse error to the rejection the client gets.
 Rejection rejection_for_parse_error(const boost::system::error_code& ec);

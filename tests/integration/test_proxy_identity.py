@@ -140,9 +140,15 @@ class ProxyIdentityTest(GatewayTestCase):
         result = self.device_curl("/forged", headers=[
             "X-Sekisho-User: admin", "X-Sekisho-Device: forged-device",
             "X-Sekisho-Facility: other-clinic", "x-sekisho-roles: superuser",
-            "X-Sekisho-Jwt-Assertion: forged.forged.forged"])
+            "X-Sekisho-Jwt-Assertion: forged.forged.forged",
+            # CGI/WSGI/PHP-FPM read these as HTTP_X_SEKISHO_USER and HTTP_X_FORWARDED_FOR.
+            "X_Sekisho_User: admin", "X_Forwarded_For: 1.2.3.4"])
         self.assertEqual(result.status, 200, result.describe() + "\n" + self.log_tail())
         seen = result.json()
+        for name in ("X_Sekisho_User", "X_Forwarded_For"):
+            self.assertEqual(header_values(seen, name), [],
+                             "%s reached the backend: %r" % (name, seen["headers"]))
+        self.assertNotIn("1.2.3.4", [v for _, v in seen["headers"]])
         self.assertEqual(header_values(seen, "X-Sekisho-User"), ["demo.nurse"], seen["headers"])
         self.assertEqual(header_values(seen, "X-Sekisho-Roles"), ["nurse"], seen["headers"])
         self.assertEqual(header_values(seen, "X-Sekisho-Device"), [self.demo.fingerprint])

@@ -41,6 +41,30 @@ TEST_CASE("inbound identity and hop-by-hop headers never reach the upstream") {
     CHECK(req[http::field::content_length] == "5");
 }
 
+TEST_CASE("header names with an underscore never reach the upstream: CGI reads them as ours") {
+    Request req{http::verb::get, "/x", 11};
+    req.set(http::field::host, "localhost");
+    req.set("X_Sekisho_User", "admin");
+    req.set("x_sekisho_roles", "root");
+    req.set("X_Forwarded_For", "1.2.3.4");
+    req.set("Some_Other_Header", "1");
+    req.set("X-Plain-Header", "kept");
+    UserIdentity user{"demo.nurse", "Demo Nurse", "clinic-a", {"nurse"}, "ref"};
+    rewrite_for_upstream(req, ClientIdentity{"d", "f", "s"}, &user, "127.0.0.1", "a.b.c", false);
+
+    for (const auto& f : req) {
+        INFO(f.name_string());
+        CHECK(f.name_string().find('_') == std::string_view::npos);
+    }
+    CHECK(req.count("X_Sekisho_User") == 0);
+    CHECK(req.count("X_Forwarded_For") == 0);
+    CHECK(req.count("Some_Other_Header") == 0);
+    CHECK(req["X-Sekisho-User"] == "demo.nurse");
+    CHECK(req["X-Sekisho-Roles"] == "nurse");
+    CHECK(req["X-Forwarded-For"] == "127.0.0.1");
+    CHECK(req["X-Plain-Header"] == "kept");
+}
+
 TEST_CASE("a WebSocket upgrade keeps exactly its upgrade fields") {
     Request req{http::verb::get, "/ws", 11};
     req.set(http::field::host, "localhost");

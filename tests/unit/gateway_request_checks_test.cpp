@@ -141,3 +141,56 @@ TEST_CASE("every spelling of /_sekisho/ stays at the gateway") {
     CHECK_FALSE(is_reserved_path("/_sekishoX/"));
     CHECK_FALSE(is_reserved_path("/app/_sekisho/"));
 }
+
+TEST_CASE("paths an upstream would normalize into another route are refused") {
+    for (std::string_view path : {"/x/../admin/", "/./admin/", "/admin/.", "/admin/..", "/..", "/.",
+                                  "/viewer/../manage", "/x/..;/admin/", "/x/.;a/admin", "/%61dmin/",
+                                  "/%2e%2e/admin", "/%2E/admin", "/a%2Db", "/a%5fb", "/a%7E", "/a%30",
+                                  "/foo%2fbar", "/foo%2Fbar", "/foo%5cbar", "/a\\b", "/a%", "/a%4", "/a%zz",
+                                  "/a%4g/b", "/admin#x"}) {
+        INFO(path);
+        auto r = check_canonical_path(path);
+        REQUIRE(r);
+        CHECK(r->status == http::status::bad_request);
+        CHECK(r->reason == RequestRejection::bad_request);
+        CHECK(r->detail.find("non-canonical path") != std::string::npos);
+    }
+    CHECK(check_canonical_path("/x/../admin/")->detail.find("dot segment") != std::string::npos);
+    CHECK(check_canonical_path("/%61dmin/")->detail.find("unreserved") != std::string::npos);
+    CHECK(check_canonical_path("/a%zz")->detail.find("malformed") != std::string::npos);
+}
+
+TEST_CASE("empty segments are refused: nginx, Apache and Tomcat merge slashes") {
+    for (std::string_view path : {"//admin/", "/x//admin/", "/a//", "//"}) {
+        INFO(path);
+        auto r = check_canonical_path(path);
+        REQUIRE(r);
+        CHECK(r->detail.find("empty segment") != std::string::npos);
+    }
+    CHECK_FALSE(check_canonical_path("/a/"));
+    CHECK_FALSE(check_canonical_path("/"));
+}
+
+TEST_CASE("canonical paths pass, legitimate percent-encodings included") {
+    for (std::string_view path : {"/", "/admin/", "/search/%E6%97%A5%E6%9C%AC", "/search/%e6%97%a5", "/a%20b",
+                                  "/a%25b", "/a%3Fb", "/a%23b", "/a%3bb", "/file.txt", "/a..b/c",
+                                  "/.well-known/x", "/a/...", "/..a", "/a;jsessionid=1", "/a/b/", "/~user/",
+                                  "/a_b-c"}) {
+        INFO(path);
+        CHECK_FALSE(check_canonical_path(path));
+    }
+}
+
+TEST_CASE("the path check runs on every target, after the absolute-form rewrite, and not on the query") {
+    std::string host;
+    auto dotted = parse("GET /x/../admin/ HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    CHECK(check_request_header(dotted, "localhost", &host)->reason == RequestRejection::bad_request);
+    auto reserved = parse("GET /_sekisho/../admin/ HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    CHECK(check_request_header(reserved, "localhost", &host));
+    auto absolute = parse("GET https://localhost/%2e%2e/admin HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    CHECK(check_request_header(absolute, "localhost", &host)->status == http::status::bad_request);
+    auto query = parse("GET /search?q=../%2e%2f%zz\\ HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    CHECK_FALSE(check_request_header(query, "localhost", &host));
+    auto asterisk = parse("OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    CHECK_FALSE(check_request_header(asterisk, "localhost", &host));
+}
