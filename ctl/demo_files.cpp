@@ -104,6 +104,11 @@ std::string render_demo_config(const DemoLayout& layout) {
            "  lockout: {max_failures: 5, window: 15m, lock: 30m}\n"
            "  failure_delay: 1s\n"
            "\n"
+           "audit:                        # the tamper-evident trail: sekishoctl audit verify\n"
+           "  file: audit/audit.log\n"
+           "  seal_key: pki/audit-seal.key # verify with pki/audit-seal.pub\n"
+           "  fsync: batched              # at most 100 ms of events at risk in a crash\n"
+           "\n"
            "admin:\n"
            "  listen: 127.0.0.1:" + std::to_string(layout.admin_port) + "\n"
            "\n"
@@ -137,6 +142,8 @@ std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const
     demo["enroll_url"] = layout.enroll_public_url + "/enroll";
     demo["issuing_ca"] = path("device-ca.crt");
     demo["user"] = boost::json::object{{"id", user.id}, {"password", user.password}};
+    demo["audit_log"] = (layout.dir / "audit" / "audit.log").string();
+    demo["audit_seal_public_key"] = path("audit-seal.pub");
     return boost::json::serialize(demo) + "\n";
 }
 

@@ -108,10 +108,9 @@ int run_demo_init(const DemoInitOptions& options) {
         return 1;
     }
     std::error_code ec;
-    fs::create_directories(layout.dir / "pki", ec);
-    if (ec) {
-        throw std::runtime_error("cannot create " + (layout.dir / "pki").string() + ": " +
-                                 ec.message());
+    for (const char* folder : {"pki", "audit"}) {
+        fs::create_directories(layout.dir / folder, ec);
+        if (ec) throw std::runtime_error("cannot create " + (layout.dir / folder).string() + ": " + ec.message());
     }
 
     const DemoPki pki = create_demo_pki(layout.dir / "pki", layout.enroll_public_url);

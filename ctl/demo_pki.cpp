@@ -4,6 +4,7 @@
 #include "pki/ca.hpp"
 #include "pki/certificate.hpp"
 #include "pki/keygen.hpp"
+#include "pki/jws_verify.hpp"
 #include "pki/pem_io.hpp"
 
 namespace sekisho::ctl {
@@ -63,6 +64,11 @@ DemoPki create_demo_pki(const std::filesystem::path& pki_dir, const std::string&
 
     // Signing key for the identity assertion handed to backends (ES256).
     pki::write_private_key_pem(file("assertion.key"), pki::generate_key().get());
+
+    // Sealing key of the audit trail; its public half is what an investigator verifies with.
+    auto seal_key = pki::generate_key();
+    pki::write_private_key_pem(file("audit-seal.key"), seal_key.get());
+    pki::write_file(file("audit-seal.pub"), pki::public_key_to_pem(seal_key.get()));
 
     result.root_fingerprint = pki::sha256_fingerprint_hex(root.get());
     return result;

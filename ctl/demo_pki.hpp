@@ -18,7 +18,7 @@ struct DemoPki {
 };
 
 // Writes into pki_dir (which must exist): root-ca.{crt,key,crl}, device-ca.{crt,key,crl},
-// device-ca-bundle.pem, server.{crt,key}, assertion.key. The device CA certificate's CRL
+// device-ca-bundle.pem, server.{crt,key}, assertion.key, audit-seal.{key,pub}. The device CA certificate's CRL
 // distribution point is the root's CRL under crl_url_base (the enrollment listener), as
 // `pki init --crl-url-base` makes it. Keys are mode 0600. Throws naming the file on failure.
 DemoPki create_demo_pki(const std::filesystem::path& pki_dir, const std::string& crl_url_base);

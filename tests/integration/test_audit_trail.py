@@ -1,0 +1,144 @@
+"""The audit trail of the demo gateway: authentication events land in a hash-chained,
+sealed JSON-lines file in Japan time; `sekishoctl audit verify` passes on it, fails on any
+edit, deletion, insertion or reordering, and still passes after `kill -9` under load."""
+import json
+import os
+import subprocess
+import threading
+import time
+import unittest
+
+from gateway_process import Gateway
+from harness import SEKISHOCTL_BIN, EchoServer, GatewayTestCase, curl, rewrite_listen_ports
+
+
+class AuditTrailTest(GatewayTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.echo = cls.start_backend(EchoServer(name="echo"))
+        cls.make_demo("http://127.0.0.1:%d" % cls.echo.port)
+        rewrite_listen_ports(cls.demo.config_path, cls.listen_port, cls.admin_port)
+        cls.audit_log = cls.demo.info["audit_log"]
+        cls.public_key = cls.demo.info["audit_seal_public_key"]
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def verify(self, *files, key=True):
+        cmd = [SEKISHOCTL_BIN, "audit", "verify", *files, "--json"] + (["--key", self.public_key] if key else [])
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        return proc.returncode, json.loads(proc.stdout) if proc.stdout.strip() else {}, proc.stderr
+
+    def records(self, path=None):
+        with open(path or self.audit_log) as f:
+            return [json.loads(line) for line in f]
+
+    def run_gateway(self):
+        gateway = Gateway(self.demo.config_path, self.listen_port, self.admin_port, self.tmp)
+        gateway.start()
+        type(self).gateway = gateway
+        return gateway
+
+    def stop(self, gateway):
+        gateway.stop()
+
+    def tampered(self, name, change):
+        lines = open(self.audit_log).read().splitlines(keepends=True)
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.writelines(change(lines))
+        return path
+
+    # --- tests -----------------------------------------------------------------------------
+
+    def test_1_authentication_events_are_recorded_chained_and_sealed(self):
+        gateway = self.run_gateway()
+        try:
+            self.assertEqual(self.api_login()[0].status, 200)
+            self.assertEqual(self.api_login(password="Wrong-pass-1")[0].status, 401)
+            refused = curl(gateway.url("/"), cacert=self.demo.ca_bundle, resolve_port=gateway.port)
+            self.assertEqual(refused.status, 0)  # no client certificate: handshake refused
+        finally:
+            self.stop(gateway)
+        rc, result, err = self.verify(self.audit_log)
+        self.assertEqual(rc, 0, "%s %s" % (result, err))
+        self.assertTrue(result["ok"])
+        self.assertGreaterEqual(result["seals"], 1)
+        self.assertEqual(result["unsealed_tail"], 0, "the stop did not seal the trail")
+        records = self.records()
+        events = [r["event"] for r in records]
+        for expected in ("audit.started", "gateway.started", "login.succeeded", "login.failed",
+                         "handshake.refused", "shutdown.complete", "gateway.stopped", "audit.stopped",
+                         "audit.seal"):
+            self.assertIn(expected, events)
+        self.assertEqual(events[-1], "audit.seal")
+        failed = [r for r in records if r["event"] == "login.failed"][0]
+        self.assertEqual(failed["user"], "demo.nurse")
+        self.assertEqual(failed["peer"], "127.0.0.1")
+        self.assertEqual(failed["device"], self.demo.fingerprint)
+        self.assertRegex(failed["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+09:00$")
+        self.assertEqual([r["seq"] for r in records], list(range(1, len(records) + 1)))
+
+    def test_2_verify_catches_edits_deletions_insertions_and_reordering(self):
+        count = len(self.records())
+        self.assertGreater(count, 6)
+        cases = {
+            "edit": lambda ls: ls[:2] + [ls[2].replace('"event":', '"added":"x","event":')] + ls[3:],
+            "delete": lambda ls: ls[:3] + ls[4:],
+            "insert": lambda ls: ls[:3] + [ls[1]] + ls[3:],
+            "reorder": lambda ls: ls[:2] + [ls[3], ls[2]] + ls[4:],
+            "edit-last-record-before-the-seal": lambda ls: ls[:-2] + [ls[-2].replace("audit.stopped", "audit.stoppeD")] + ls[-1:],
+        }
+        for name, change in cases.items():
+            path = self.tampered(name, change)
+            rc, result, _ = self.verify(path)
+            self.assertEqual(rc, 1, "%s was not caught: %s" % (name, result))
+            self.assertIn(path + ":", result["problem"])
+        rc, result, _ = self.verify(self.tampered("untouched", lambda ls: ls))
+        self.assertEqual(rc, 0, result)
+        other_key = os.path.join(self.tmp, "other.pub")
+        subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                        "-out", other_key], check=True, capture_output=True)
+        proc = subprocess.run([SEKISHOCTL_BIN, "audit", "verify", self.audit_log, "--key", other_key],
+                              capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 1, "seals verified with a key that did not make them")
+        self.assertIn("signature", proc.stdout)
+
+    def test_3_kill_9_under_load_leaves_a_trail_that_verifies(self):
+        gateway = self.run_gateway()
+        result, jar = self.api_login()
+        self.assertEqual(result.status, 200)
+        stop = threading.Event()
+
+        def load():
+            while not stop.is_set():
+                self.device_curl("/load", cookie_jar=jar, timeout=10)
+
+        workers = [threading.Thread(target=load) for _ in range(4)]
+        for w in workers:
+            w.start()
+        try:
+            gateway.wait_for_log(r"\brequest\b.*path=/load", timeout=30)
+            time.sleep(1.0)
+            gateway.proc.kill()
+            gateway.proc.wait(10)
+        finally:
+            stop.set()
+            for w in workers:
+                w.join(30)
+            gateway._log.close()
+        rc, result, err = self.verify(self.audit_log)
+        self.assertEqual(rc, 0, "after kill -9: %s %s" % (result, err))
+        self.assertGreater(len([r for r in self.records() if r["event"] == "request"]), 0)
+
+        # The next start continues the same chain.
+        before = result["last_seq"]
+        again = self.run_gateway()
+        self.stop(again)
+        rc, result, _ = self.verify(self.audit_log)
+        self.assertEqual(rc, 0, result)
+        self.assertGreater(result["last_seq"], before)
+
+
+if __name__ == "__main__":
+    unittest.main()
