@@ -12,7 +12,7 @@ void write_example_files(const TempDir& dir) {
          {"pki/server.crt", "pki/server.key", "pki/device-ca-bundle.pem", "pki/device-ca.crl",
           "pki/root-ca.crl", "pki/assertion.key", "pki/upstream-ca.pem",
           "pki/gateway-client.crt", "pki/gateway-client.key", "pki/device-ca.crt", "pki/device-ca.key",
-          "pki/root-ca.crt"}) {
+          "pki/root-ca.crt", "pki/audit-seal.key", "audit/.keep"}) {
         dir.write(name);
     }
 }
@@ -31,6 +31,12 @@ TEST_CASE("the shipped example configuration loads", "[config]") {
     CHECK(config.log.format == LogFormat::text);
     CHECK(config.listen.host == "0.0.0.0");
     CHECK(config.listen.port == 8443);
+    CHECK(config.audit.file == (dir.path() / "audit" / "audit.log").string());
+    CHECK(config.audit.seal_key == (dir.path() / "pki" / "audit-seal.key").string());
+    CHECK(config.audit.fsync == AuditFsync::batched);
+    CHECK(config.audit.max_bytes == 100ull * 1024 * 1024);
+    CHECK(config.auth.sessions.max_per_user == 3);
+    CHECK(config.routes[0].roles == std::vector<std::string>{"doctor", "nurse"});
 
     CHECK(config.tls.profile == TlsProfile::tls13);
     CHECK(config.tls.certificate == (pki / "server.crt").string());
