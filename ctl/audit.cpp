@@ -1,26 +1,155 @@
 #include "ctl/audit.hpp"
 
+#include "audit/audit_record.hpp"
 #include "audit/audit_verify.hpp"
+#include "ctl/audit_query.hpp"
 #include "ctl/cli_args.hpp"
 #include "ctl/usage_error.hpp"
 #include "pki/jws_verify.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace sekisho::ctl {
 
 namespace {
 
+namespace fs = std::filesystem;
+
 const std::string kUsage =
     "usage: sekishoctl audit verify FILE... [--key PUBLIC.pem] [--json]\n"
+    "       sekishoctl audit search FILE... [filters] [--json]\n"
+    "       sekishoctl audit export FILE... --out DIR [filters] [--key PUBLIC.pem]\n"
     "\n"
-    "Checks an audit trail: every line a record, numbers without gaps, each record chained to\n"
-    "the one before (SHA-256), and with --key every seal signed by the gateway's sealing key\n"
-    "(its public key, a certificate, or the key file itself). Give rotated files oldest first\n"
-    "and the live file last. Exit 0 with the record count, 1 naming the first broken record.\n";
+    "verify  checks an audit trail: every line a record, numbers without gaps, each record\n"
+    "        chained to the one before (SHA-256), and with --key every seal signed by the\n"
+    "        gateway's sealing key (its public key, a certificate, or the key file itself).\n"
+    "        Exit 0 with the record count, 1 naming the first broken record.\n"
+    "search  prints the records that match, oldest first.\n"
+    "export  verifies the trail, then freezes it for an investigation in DIR (which must not\n"
+    "        exist): read-only copies of the files, the matching records, and manifest.json\n"
+    "        with SHA-256 of each file and the verification result.\n"
+    "\n"
+    "Give rotated files oldest first and the live file last.\n"
+    "filters: --since T --until T (JST, RFC 3339 or a prefix: 2026-11-22, 2026-11-22T13:00;\n"
+    "         until is exclusive) --event E (or a prefix: login.*) --user U --device FP\n"
+    "         (or its start) --facility F --result success|failure\n";
+
+AuditQuery query_of(const CliArgs& args) {
+    AuditQuery q;
+    q.since = args.get("--since");
+    q.until = args.get("--until");
+    q.event = args.get("--event");
+    q.user = args.get("--user");
+    q.device = args.get("--device");
+    q.facility = args.get("--facility");
+    q.result = args.get("--result");
+    if (q.result && *q.result != "success" && *q.result != "failure")
+        throw UsageError("audit: --result must be success or failure", kUsage);
+    return q;
+}
+
+std::string file_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+int search(const CliArgs& args) {
+    if (args.positionals.empty()) throw UsageError("audit search: no FILE given", kUsage);
+    const auto query = query_of(args);
+    std::size_t shown = 0;
+    for (const auto& line : read_audit_lines(args.positionals)) {
+        if (!audit_matches(line.record, query)) continue;
+        ++shown;
+        if (args.has("--json")) {
+            std::cout << line.text << "\n";
+            continue;
+        }
+        std::cout << line.record.time << "  #" << line.record.seq << "  " << line.record.event << "  ["
+                  << audit_result(line.record) << "]";
+        for (const auto& [k, v] : line.record.fields)
+            if (k != "level") std::cout << "  " << k << "=" << v;
+        std::cout << "\n";
+    }
+    if (!args.has("--json")) std::cerr << shown << " records\n";
+    return 0;
+}
+
+int export_trail(const CliArgs& args) {
+    if (args.positionals.empty()) throw UsageError("audit export: no FILE given", kUsage);
+    const auto out = args.get("--out");
+    if (!out) throw UsageError("audit export: --out DIR is required", kUsage);
+    const auto query = query_of(args);
+    pki::EvpPkeyPtr key;
+    if (auto path = args.get("--key")) key = pki::load_public_key_pem(*path);
+    const auto checked = audit::verify_chain(args.positionals, key.get());
+    if (!checked.ok) {
+        std::cout << "BROKEN: " << checked.problem << "\nnothing exported: the trail does not verify\n";
+        return 1;
+    }
+    if (fs::exists(*out)) throw std::runtime_error(*out + " already exists; an export never overwrites");
+    fs::create_directories(fs::path(*out) / "source");
+
+    boost::json::array sources;
+    for (const auto& file : args.positionals) {
+        const auto text = file_text(file);
+        const auto copy = fs::path(*out) / "source" / fs::path(file).filename();
+        std::ofstream(copy, std::ios::binary) << text;
+        fs::permissions(copy, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+        boost::json::object source;
+        source["file"] = "source/" + fs::path(file).filename().string();
+        source["original"] = fs::absolute(file).string();
+        source["bytes"] = text.size();
+        source["sha256"] = audit::record_hash(text);
+        sources.push_back(std::move(source));
+    }
+    std::ofstream selected(fs::path(*out) / "records.jsonl", std::ios::binary);
+    std::uint64_t count = 0, first = 0, last = 0;
+    for (const auto& line : read_audit_lines(args.positionals)) {
+        if (!audit_matches(line.record, query)) continue;
+        selected << line.text << "\n";
+        if (count++ == 0) first = line.record.seq;
+        last = line.record.seq;
+    }
+    selected.close();
+
+    boost::json::object manifest;
+    manifest["exported_at"] = audit::jst_timestamp(std::chrono::system_clock::now());
+    boost::json::object filters;
+    for (const auto* name : {"--since", "--until", "--event", "--user", "--device", "--facility", "--result"})
+        if (auto v = args.get(name)) filters[std::string(name + 2)] = *v;
+    manifest["filters"] = std::move(filters);
+    manifest["sources"] = std::move(sources);
+    boost::json::object chain;
+    chain["records"] = checked.records;
+    chain["first_seq"] = checked.first_seq;
+    chain["last_seq"] = checked.last_seq;
+    chain["seals"] = checked.seals;
+    chain["seals_checked"] = static_cast<bool>(key);
+    chain["unsealed_tail"] = checked.unsealed_tail;
+    manifest["chain"] = std::move(chain);
+    manifest["selected"] = boost::json::object{{"file", "records.jsonl"}, {"records", count}, {"first_seq", first},
+                                               {"last_seq", last}};
+    std::string again = "sekishoctl audit verify";
+    for (const auto& file : args.positionals) again += " source/" + fs::path(file).filename().string();
+    manifest["verify_with"] = again + (key ? " --key <the sealing public key>" : "");
+    const auto manifest_path = fs::path(*out) / "manifest.json";
+    std::ofstream(manifest_path) << boost::json::serialize(manifest) << "\n";
+    for (const auto& frozen : {manifest_path, fs::path(*out) / "records.jsonl"})
+        fs::permissions(frozen, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+    std::cout << "exported " << count << " of " << checked.records << " records to " << *out
+              << " (trail verified" << (key ? " with seals" : "") << ")\n";
+    return 0;
+}
 
 int verify(const CliArgs& args) {
     if (args.positionals.empty()) throw UsageError("audit verify: no FILE given", kUsage);
@@ -56,7 +185,9 @@ int run_audit(const std::vector<std::string>& args) {
         std::cout << kUsage;
         return 0;
     }
-    if (args[0] != "verify") throw UsageError("audit: unknown subcommand '" + args[0] + "'", kUsage);
+    const std::string& sub = args[0];
+    if (sub != "verify" && sub != "search" && sub != "export")
+        throw UsageError("audit: unknown subcommand '" + sub + "'", kUsage);
     const std::vector<std::string> rest(args.begin() + 1, args.end());
     for (const auto& a : rest)
         if (is_help(a)) {
@@ -65,10 +196,15 @@ int run_audit(const std::vector<std::string>& args) {
         }
     CliArgs parsed;
     try {
-        parsed = parse_args(rest, {{"--key"}, {"--json", false}}, 1000);
+        parsed = parse_args(rest,
+                            {{"--key"}, {"--json", false}, {"--out"}, {"--since"}, {"--until"}, {"--event"},
+                             {"--user"}, {"--device"}, {"--facility"}, {"--result"}},
+                            1000);
     } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string("audit verify: ") + e.what(), kUsage);
+        throw UsageError("audit " + sub + ": " + e.what(), kUsage);
     }
+    if (sub == "search") return search(parsed);
+    if (sub == "export") return export_trail(parsed);
     return verify(parsed);
 }
 

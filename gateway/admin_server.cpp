@@ -1,5 +1,6 @@
 #include "gateway/admin_server.hpp"
 
+#include "gateway/expiry_metrics.hpp"
 #include "gateway/http_error.hpp"
 #include "gateway/request_checks.hpp"
 
@@ -11,21 +12,31 @@
 namespace sekisho::gateway {
 namespace {
 
-Response answer(const Request& req, const RuntimeHolder& runtime, const Metrics& metrics) {
+Response answer(const Request& req, const AdminContext& ctx) {
     const bool keep_alive = req.keep_alive();
     if (req.method() != http::verb::get && req.method() != http::verb::head)
         return make_error_response(http::status::method_not_allowed, "only GET and HEAD", keep_alive);
     const auto path = target_path(req.target());
     if (path == "/healthz") return make_text_response(http::status::ok, "text/plain", "ok\n", keep_alive);
-    if (path == "/metrics")
-        return make_text_response(http::status::ok, "text/plain; version=0.0.4", metrics.render_prometheus(), keep_alive);
+    if (path == "/readyz") {
+        const auto reasons = ctx.not_ready ? ctx.not_ready() : std::vector<std::string>{};
+        std::string body = reasons.empty() ? "ready\n" : "";
+        for (const auto& reason : reasons) body += "not ready: " + reason + "\n";
+        return make_text_response(reasons.empty() ? http::status::ok : http::status::service_unavailable,
+                                  "text/plain", std::move(body), keep_alive);
+    }
+    if (path == "/metrics") {
+        const auto rt = ctx.runtime.current();
+        return make_text_response(http::status::ok, "text/plain; version=0.0.4",
+                                  ctx.metrics.render_prometheus() + render_expiry_metrics(rt->config), keep_alive);
+    }
     if (path == "/_sekisho/jwks.json")
         return make_text_response(http::status::ok, "application/jwk-set+json",
-                                  runtime.current()->signer->jwks_json(), keep_alive);
+                                  ctx.runtime.current()->signer->jwks_json(), keep_alive);
     return make_error_response(http::status::not_found, "no such admin page", keep_alive);
 }
 
-Task<void> serve_admin(tcp::socket socket, const RuntimeHolder& runtime, const Metrics& metrics) {
+Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     boost::system::error_code ec;
@@ -36,7 +47,8 @@ Task<void> serve_admin(tcp::socket socket, const RuntimeHolder& runtime, const M
         stream.expires_after(std::chrono::seconds(30));
         co_await http::async_read(stream, buffer, parser, awaitable_ec(ec));
         if (ec) break;
-        auto res = answer(parser.get(), runtime, metrics);
+        auto res = answer(parser.get(), ctx);
+        if (parser.get().method() == http::verb::head) drop_body_for_head(res);
         const bool keep_alive = res.keep_alive();
         co_await http::async_write(stream, res, awaitable_ec(ec));
         if (ec || !keep_alive) break;
@@ -46,13 +58,13 @@ Task<void> serve_admin(tcp::socket socket, const RuntimeHolder& runtime, const M
 
 } // namespace
 
-Task<void> run_admin_listener(tcp::acceptor& acceptor, const RuntimeHolder& runtime, const Metrics& metrics) {
+Task<void> run_admin_listener(tcp::acceptor& acceptor, const AdminContext& ctx) {
     for (;;) {
         boost::system::error_code ec;
         auto socket = co_await acceptor.async_accept(awaitable_ec(ec));
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
         if (ec) continue;
-        asio::co_spawn(acceptor.get_executor(), serve_admin(std::move(socket), runtime, metrics), asio::detached);
+        asio::co_spawn(acceptor.get_executor(), serve_admin(std::move(socket), ctx), asio::detached);
     }
 }
 

@@ -1,13 +1,24 @@
 // The admin listener: plain HTTP for operators and monitoring, meant for loopback or a
-// management network. /healthz, /metrics (Prometheus) and /_sekisho/jwks.json.
+// management network. /healthz (the process answers), /readyz (it can do its job: 503 with
+// the reasons otherwise), /metrics (Prometheus) and /_sekisho/jwks.json.
 #pragma once
 
 #include "gateway/http_types.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/runtime.hpp"
 
+#include <functional>
+#include <string>
+#include <vector>
+
 namespace sekisho::gateway {
 
-Task<void> run_admin_listener(tcp::acceptor& acceptor, const RuntimeHolder& runtime, const Metrics& metrics);
+struct AdminContext {
+    const RuntimeHolder& runtime;
+    const Metrics& metrics;
+    std::function<std::vector<std::string>()> not_ready; // reasons; empty = ready
+};
+
+Task<void> run_admin_listener(tcp::acceptor& acceptor, const AdminContext& ctx);
 
 } // namespace sekisho::gateway

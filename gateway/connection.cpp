@@ -299,9 +299,10 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
     rewrite_for_upstream(request, identity_, user_ ? &*user_ : nullptr, peer_ip_, assertion, websocket);
     auto outcome =
         co_await forward(stream_, buffer_, request, *rt_, *route, worker_.pool, keep_alive, websocket);
-    const auto elapsed_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started)
-            .count();
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
+    if (outcome.kind != ForwardOutcome::Kind::client_failed)
+        worker_.metrics.route_response(route->name, outcome.status, std::chrono::duration<double>(elapsed).count());
     if (outcome.kind == ForwardOutcome::Kind::upstream_failed) {
         worker_.metrics.upstream_failure(outcome.status == 504);
         log_event(spdlog::level::warn, "upstream.failed",

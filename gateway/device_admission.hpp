@@ -37,7 +37,7 @@ public:
     // A registry that cannot be read fails closed: nobody is admitted until it reads again.
     bool poll();
     // False while the registry cannot be read (nobody is admitted meanwhile).
-    bool healthy() const { return !failed_; }
+    bool healthy() const { return !failed_.load(); } // any thread
 
 private:
     void load();
@@ -46,7 +46,7 @@ private:
     std::unique_ptr<store::DeviceRegistry> registry_;
     DeviceAdmission& admission_;
     std::int64_t revision_ = -1;
-    bool failed_ = false;
+    std::atomic<bool> failed_{false};
 };
 
 } // namespace sekisho::gateway

@@ -40,6 +40,57 @@ std::string_view to_string(RequestRejection r) {
     return "bad_request";
 }
 
+std::string_view to_string(LoginOutcome o) {
+    static constexpr std::string_view names[] = {"succeeded",     "bad_credentials", "too_many_attempts",
+                                                 "session_limit", "facility",        "outside_hours",
+                                                 "break_glass_off", "unavailable"};
+    return names[static_cast<std::size_t>(o)];
+}
+
+Metrics::RouteCounters& Metrics::route(std::string_view name) {
+    {
+        std::shared_lock lock(routes_mutex_);
+        if (auto it = routes_.find(name); it != routes_.end()) return *it->second;
+    }
+    std::unique_lock lock(routes_mutex_);
+    auto [it, inserted] = routes_.try_emplace(std::string(name), nullptr);
+    if (inserted) it->second = std::make_unique<RouteCounters>();
+    return *it->second;
+}
+
+void Metrics::route_response(std::string_view name, unsigned status, double seconds) {
+    auto& r = route(name);
+    if (status / 100 < r.by_class.size()) r.by_class[status / 100]++;
+    std::size_t bucket = 0;
+    while (bucket < kLatencyBuckets.size() && seconds > kLatencyBuckets[bucket]) ++bucket;
+    r.buckets[bucket]++;
+    r.sum_micros += static_cast<std::uint64_t>(seconds * 1e6);
+}
+
+void Metrics::render_routes(std::string& out) const {
+    std::shared_lock lock(routes_mutex_);
+    out += "# HELP sekisho_route_responses_total Responses relayed per route by status class.\n"
+           "# TYPE sekisho_route_responses_total counter\n";
+    for (const auto& [name, r] : routes_)
+        for (std::size_t c = 1; c < r->by_class.size(); ++c)
+            out += "sekisho_route_responses_total{route=\"" + name + "\",code=\"" + std::to_string(c) + "xx\"} " +
+                   std::to_string(r->by_class[c].load()) + "\n";
+    out += "# HELP sekisho_request_duration_seconds Time from request to relayed response, per route.\n"
+           "# TYPE sekisho_request_duration_seconds histogram\n";
+    for (const auto& [name, r] : routes_) {
+        std::uint64_t cumulative = 0;
+        for (std::size_t b = 0; b < r->buckets.size(); ++b) {
+            cumulative += r->buckets[b].load();
+            const std::string le = b < kLatencyBuckets.size() ? std::to_string(kLatencyBuckets[b]) : "+Inf";
+            out += "sekisho_request_duration_seconds_bucket{route=\"" + name + "\",le=\"" + le + "\"} " +
+                   std::to_string(cumulative) + "\n";
+        }
+        out += "sekisho_request_duration_seconds_sum{route=\"" + name + "\"} " +
+               std::to_string(static_cast<double>(r->sum_micros.load()) / 1e6) + "\n";
+        out += "sekisho_request_duration_seconds_count{route=\"" + name + "\"} " + std::to_string(cumulative) + "\n";
+    }
+}
+
 void Metrics::response_sent(unsigned status) {
     auto cls = status / 100;
     if (cls < responses_by_class_.size()) responses_by_class_[cls]++;
@@ -87,10 +138,15 @@ std::string Metrics::render_prometheus() const {
 
     out += "# HELP sekisho_logins_total Login attempts by outcome.\n"
            "# TYPE sekisho_logins_total counter\n";
-    static constexpr std::string_view login_names[] = {"succeeded", "bad_credentials", "too_many_attempts",
-                                                       "other_refusal"};
     for (std::size_t i = 0; i < logins_.size(); ++i)
-        line("sekisho_logins_total", label("outcome", login_names[i]), logins_[i].load());
+        line("sekisho_logins_total", label("outcome", to_string(static_cast<LoginOutcome>(i))), logins_[i].load());
+    out += "# HELP sekisho_lockouts_total Accounts locked after repeated failed logins.\n"
+           "# TYPE sekisho_lockouts_total counter\n";
+    line("sekisho_lockouts_total", "", lockouts_.load());
+    out += "# HELP sekisho_sessions_active Live login sessions (refreshed every few seconds).\n"
+           "# TYPE sekisho_sessions_active gauge\n";
+    line("sekisho_sessions_active", "", sessions_active_.load());
+    render_routes(out);
 
     out += "# TYPE sekisho_upstream_failures_total counter\n";
     line("sekisho_upstream_failures_total", label("kind", "error"), upstream_errors_.load());

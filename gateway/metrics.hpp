@@ -4,6 +4,10 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 
@@ -45,8 +49,19 @@ enum class RequestRejection {
 };
 std::string_view to_string(RequestRejection r);
 
-// Logins by outcome (LoginRefusal names, or "succeeded").
-enum class LoginOutcome { succeeded, bad_credentials, too_many_attempts, other_refusal, count_ };
+// Logins by outcome: "succeeded" or why it was refused (auth::LoginRefusal).
+enum class LoginOutcome {
+    succeeded,
+    bad_credentials,
+    too_many_attempts,
+    session_limit,
+    facility,
+    outside_hours,
+    break_glass_off,
+    unavailable,
+    count_
+};
+std::string_view to_string(LoginOutcome o);
 
 class Metrics {
 public:
@@ -59,6 +74,10 @@ public:
     void connection_opened() { open_connections_++; }
     void connection_closed() { open_connections_--; }
     void login(LoginOutcome o) { logins_[idx(o)]++; }
+    void lockout() { lockouts_++; }
+    void sessions_active(std::int64_t n) { sessions_active_ = n; }
+    // A response relayed for a route, with the time from the request's arrival.
+    void route_response(std::string_view route, unsigned status, double seconds);
 
     std::string render_prometheus() const;
 
@@ -74,6 +93,20 @@ private:
     std::atomic<std::uint64_t> upstream_errors_{0}, upstream_timeouts_{0};
     std::atomic<std::uint64_t> reloads_ok_{0}, reloads_failed_{0};
     std::atomic<std::int64_t> open_connections_{0};
+    std::atomic<std::uint64_t> lockouts_{0};
+    std::atomic<std::int64_t> sessions_active_{0};
+
+    static constexpr std::array<double, 11> kLatencyBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                           0.5,   1,    2.5,   5,    10};
+    struct RouteCounters {
+        std::array<std::atomic<std::uint64_t>, 6> by_class{};                        // status / 100
+        std::array<std::atomic<std::uint64_t>, kLatencyBuckets.size() + 1> buckets{}; // last = +Inf
+        std::atomic<std::uint64_t> sum_micros{0};
+    };
+    RouteCounters& route(std::string_view name);
+    void render_routes(std::string& out) const;
+    mutable std::shared_mutex routes_mutex_;
+    std::map<std::string, std::unique_ptr<RouteCounters>, std::less<>> routes_;
 };
 
 } // namespace sekisho::gateway

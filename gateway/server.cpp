@@ -85,6 +85,7 @@ struct Server::Impl {
     std::vector<std::unique_ptr<Worker>> workers;
     std::unique_ptr<tcp::acceptor> acceptor;
     std::unique_ptr<tcp::acceptor> admin_acceptor;
+    std::unique_ptr<AdminContext> admin_context;
     std::vector<std::unique_ptr<WorkerContext>> contexts;
 
     Task<void> accept_loop();
@@ -94,6 +95,7 @@ struct Server::Impl {
     void refresh_crl();
     void disconnect_unadmitted();
     void close_session(const std::string& id_hash); // any thread
+    std::vector<std::string> not_ready() const;     // any thread: why /readyz says 503
     Task<void> drain_and_stop();
 };
 
@@ -163,6 +165,10 @@ Task<void> Server::Impl::watch_registry() {
                 co_await std::move(enforce);
             }
             if (changed || tick % 120 == 0) refresh_crl(); // and once a minute, for nextUpdate
+            if (auth && tick % 10 == 0) {
+                auto count = auth->active_sessions(runtime.current()->config.auth);
+                metrics.sessions_active(static_cast<std::int64_t>(co_await std::move(count)));
+            }
         } catch (const std::exception& e) {
             enforce_pending = true;
             log_event(spdlog::level::critical, "registry.watch_failed", {{"reason", e.what()}});
@@ -194,6 +200,14 @@ void Server::Impl::disconnect_unadmitted() {
             });
         });
     }
+}
+
+std::vector<std::string> Server::Impl::not_ready() const {
+    std::vector<std::string> reasons;
+    if (draining.load()) reasons.emplace_back("draining for shutdown");
+    if (registry_watch && !registry_watch->healthy()) reasons.emplace_back("the registry cannot be read");
+    if (audit && audit->stats().failing) reasons.emplace_back("the audit log cannot be written");
+    return reasons;
 }
 
 // A session that ended takes its connections with it: a WebSocket tunnel would otherwise
@@ -258,7 +272,8 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         }
         try {
             impl_->auth = std::make_unique<auth::AuthService>(initial.registry.sqlite, impl_->blocking,
-                                                              std::make_unique<session::MemorySessionStore>());
+                                                              std::make_unique<session::MemorySessionStore>(),
+                                                              impl_->metrics);
         } catch (const std::exception& e) {
             throw std::runtime_error("registry.sqlite: " + std::string(e.what()));
         }
@@ -321,8 +336,10 @@ int Server::run() {
         s.enrollment_context = std::make_unique<EnrollmentContext>(EnrollmentContext{s.runtime, *s.enrollment, s.blocking});
         asio::co_spawn(first, run_enrollment_listener(*s.enrollment_acceptor, *s.enrollment_context), asio::detached);
     }
-    if (s.admin_acceptor)
-        asio::co_spawn(first, run_admin_listener(*s.admin_acceptor, s.runtime, s.metrics), asio::detached);
+    if (s.admin_acceptor) {
+        s.admin_context = std::make_unique<AdminContext>(AdminContext{s.runtime, s.metrics, [&s] { return s.not_ready(); }});
+        asio::co_spawn(first, run_admin_listener(*s.admin_acceptor, *s.admin_context), asio::detached);
+    }
 
     asio::signal_set reload_signal(s.control, SIGHUP);
     asio::signal_set stop_signals(s.control, SIGTERM, SIGINT);

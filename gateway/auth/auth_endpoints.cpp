@@ -37,8 +37,13 @@ LoginOutcome metric_for(LoginRefusal r) {
     switch (r) {
     case LoginRefusal::bad_credentials: return LoginOutcome::bad_credentials;
     case LoginRefusal::too_many_attempts: return LoginOutcome::too_many_attempts;
-    default: return LoginOutcome::other_refusal;
+    case LoginRefusal::session_limit: return LoginOutcome::session_limit;
+    case LoginRefusal::facility: return LoginOutcome::facility;
+    case LoginRefusal::outside_hours: return LoginOutcome::outside_hours;
+    case LoginRefusal::break_glass_off: return LoginOutcome::break_glass_off;
+    case LoginRefusal::unavailable: return LoginOutcome::unavailable;
     }
+    return LoginOutcome::bad_credentials;
 }
 
 http::status status_for(LoginRefusal r) {

@@ -64,8 +64,8 @@ struct AuthService::Attempt {
 };
 
 AuthService::AuthService(const std::string& sqlite_path, boost::asio::thread_pool& blocking,
-                         std::unique_ptr<session::SessionStore> store)
-    : blocking_(blocking), users_(store::open_sqlite_users(sqlite_path)), store_(std::move(store)),
+                         std::unique_ptr<session::SessionStore> store, Metrics& metrics)
+    : blocking_(blocking), metrics_(metrics), users_(store::open_sqlite_users(sqlite_path)), store_(std::move(store)),
       per_terminal_(session::FailureWindowLimits{}), per_source_(session::FailureWindowLimits{}),
       in_flight_(kAttemptsPerKey, kAttemptsTotal) {
     barred_.store(std::make_shared<const Barred>());
@@ -110,7 +110,7 @@ AuthService::Attempt AuthService::check_credentials(const std::string& username,
         }
         if (!password_ok) {
             const auto failure = users_->record_login_failure(user->id, source, now, lockout_policy(cfg.auth.lockout));
-            if (failure.locked_until) log_locked(user->id, terminal.device, source, failure);
+            if (failure.locked_until) on_locked(user->id, terminal.device, source, failure);
             return Attempt::refused(LoginRefusal::bad_credentials, "wrong_password", true, emergency);
         }
         // From here the password was right. These refusals tell the person why (they
@@ -134,6 +134,12 @@ AuthService::Attempt AuthService::check_credentials(const std::string& username,
     } catch (const std::exception& e) {
         return Attempt::refused(LoginRefusal::unavailable, e.what(), false, emergency);
     }
+}
+
+void AuthService::on_locked(const std::string& user, const std::string& device, const std::string& source,
+                            const store::LoginFailure& failure) {
+    metrics_.lockout();
+    log_locked(user, device, source, failure);
 }
 
 void AuthService::count_failure(const ClientIdentity& terminal, const std::string& source,

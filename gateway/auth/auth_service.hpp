@@ -8,6 +8,7 @@
 #include "gateway/auth/csrf.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/identity.hpp"
+#include "gateway/metrics.hpp"
 #include "session/concurrent_attempts.hpp"
 #include "session/failure_window.hpp"
 #include "session/session_store.hpp"
@@ -62,7 +63,7 @@ class AuthService {
 public:
     // Opens its own connection to the registry (throws naming the file on failure).
     AuthService(const std::string& sqlite_path, boost::asio::thread_pool& blocking,
-                std::unique_ptr<session::SessionStore> store);
+                std::unique_ptr<session::SessionStore> store, Metrics& metrics);
     ~AuthService();
 
     // Limits that live across requests (spraying windows); at start and on every reload.
@@ -96,12 +97,18 @@ public:
     // longer admits end at once. Reads the registry on the calling thread.
     Task<void> enforce_registry(const DeviceAdmission& admission, bool registry_healthy, config::AuthConfig cfg);
 
+    // Live sessions now (for the sessions gauge).
+    Task<std::size_t> active_sessions(config::AuthConfig cfg);
+
     const CsrfKeys& csrf() const { return csrf_; }
 
 private:
     struct Attempt;
     Attempt check_credentials(const std::string& username, const std::string& password,
                               const ClientIdentity& terminal, const std::string& source, const config::Config& cfg);
+    // An account just locked: the alert and the lockout counter.
+    void on_locked(const std::string& user, const std::string& device, const std::string& source,
+                   const store::LoginFailure& failure);
     // A wrong password (login or password change): spraying windows, alerts.
     void count_failure(const ClientIdentity& terminal, const std::string& source, const config::AuthConfig& cfg);
     // Logs and announces sessions the store already removed (evicted, ended in bulk).
@@ -109,6 +116,7 @@ private:
 
     using Barred = std::unordered_map<std::string, std::string>; // user → why their sessions end
     boost::asio::thread_pool& blocking_;
+    Metrics& metrics_;
     std::unique_ptr<store::UserRegistry> users_;
     std::unique_ptr<session::SessionStore> store_;
     session::FailureWindow per_terminal_;

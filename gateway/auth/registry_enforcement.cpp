@@ -43,4 +43,10 @@ Task<void> AuthService::enforce_registry(const DeviceAdmission& admission, bool 
     }
 }
 
+Task<std::size_t> AuthService::active_sessions(config::AuthConfig cfg) {
+    auto list = store_->list(session_limits(cfg), unix_now());
+    const auto sessions = co_await std::move(list);
+    co_return sessions.size();
+}
+
 } // namespace sekisho::gateway::auth

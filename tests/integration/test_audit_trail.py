@@ -43,7 +43,8 @@ class AuditTrailTest(GatewayTestCase):
         gateway.stop()
 
     def tampered(self, name, change):
-        lines = open(self.audit_log).read().splitlines(keepends=True)
+        with open(self.audit_log) as f:
+            lines = f.read().splitlines(keepends=True)
         path = os.path.join(self.tmp, name)
         with open(path, "w") as f:
             f.writelines(change(lines))
@@ -138,6 +139,43 @@ class AuditTrailTest(GatewayTestCase):
         rc, result, _ = self.verify(self.audit_log)
         self.assertEqual(rc, 0, result)
         self.assertGreater(result["last_seq"], before)
+
+    def test_4_search_and_export_for_an_investigation(self):
+        def ctl(*args):
+            return subprocess.run([SEKISHOCTL_BIN, "audit", *args], capture_output=True, text=True, timeout=120)
+
+        failures = ctl("search", self.audit_log, "--event", "login.*", "--result", "failure", "--json")
+        self.assertEqual(failures.returncode, 0, failures.stderr)
+        found = [json.loads(line) for line in failures.stdout.splitlines()]
+        self.assertTrue(found)
+        self.assertEqual({r["event"] for r in found}, {"login.failed"})
+        by_device = ctl("search", self.audit_log, "--device", self.demo.fingerprint[:16], "--user", "demo.nurse")
+        self.assertIn("login.succeeded", by_device.stdout)
+        first = self.records()[0]["time"]
+        none = ctl("search", self.audit_log, "--until", first, "--json")
+        self.assertEqual(none.stdout, "")
+
+        out = os.path.join(self.tmp, "case-2026-001")
+        exported = ctl("export", self.audit_log, "--out", out, "--user", "demo.nurse", "--key", self.public_key)
+        self.assertEqual(exported.returncode, 0, exported.stdout + exported.stderr)
+        with open(os.path.join(out, "manifest.json")) as f:
+            manifest = json.load(f)
+        self.assertTrue(manifest["chain"]["seals_checked"])
+        self.assertEqual(manifest["filters"], {"user": "demo.nurse"})
+        self.assertGreater(manifest["selected"]["records"], 0)
+        copy = os.path.join(out, manifest["sources"][0]["file"])
+        self.assertFalse(os.access(copy, os.W_OK) and os.getuid() != 0, "the frozen copy is writable")
+        rc, result, _ = self.verify(copy)
+        self.assertEqual(rc, 0, result)
+        import hashlib
+        with open(copy, "rb") as f:
+            self.assertEqual(hashlib.sha256(f.read()).hexdigest(), manifest["sources"][0]["sha256"])
+        again = ctl("export", self.audit_log, "--out", out)
+        self.assertEqual(again.returncode, 1, "an export overwrote an earlier one")
+        broken = self.tampered("broken-for-export", lambda ls: ls[:2] + ls[3:])
+        refused = ctl("export", broken, "--out", os.path.join(self.tmp, "never"))
+        self.assertEqual(refused.returncode, 1)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "never")))
 
 
 if __name__ == "__main__":

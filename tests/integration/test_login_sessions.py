@@ -488,5 +488,48 @@ class ShortLimitsTest(LoginEnvironment):
         self.assertEqual(self.login("zoe")[0].status, 200, "terminal A was blocked too")
 
 
+class LoginMetricsTest(LoginEnvironment):
+    """After a scripted sequence of logins the metrics show exactly those counts."""
+
+    AUTH = {"failure_delay": "0s", "spraying": {"per_terminal": 1000, "per_source": 1000}}
+
+    def test_metrics_count_exactly_the_scripted_logins(self):
+        from harness import admin_get
+        self.add_user("m.one")
+        self.add_user("m.lock")
+        self.add_user("m.other", facility="other-clinic")
+        outcomes = ("succeeded", "bad_credentials", "facility", "too_many_attempts")
+        before = {o: self.gateway.metric("sekisho_logins_total", outcome=o) for o in outcomes}
+        lockouts = self.gateway.metric("sekisho_lockouts_total")
+        self.assertEqual(before["succeeded"], 0)
+
+        for _ in range(2):
+            self.login("m.one", "Wrong-pass-1")
+        self.login("no.such.user", "Wrong-pass-1")
+        self.login("m.other")                        # right password, other facility
+        for _ in range(5):
+            self.login("m.lock", "Wrong-pass-1")     # the fifth locks
+        jar = self.logged_in("m.one")
+        self.assertEqual(self.request("/ward/metrics", jar=jar).status, 200)
+
+        after = {o: self.gateway.metric("sekisho_logins_total", outcome=o) for o in outcomes}
+        self.assertEqual(after["succeeded"] - before["succeeded"], 1)
+        self.assertEqual(after["bad_credentials"] - before["bad_credentials"], 8)
+        self.assertEqual(after["facility"] - before["facility"], 1)
+        self.assertEqual(after["too_many_attempts"] - before["too_many_attempts"], 0)
+        self.assertEqual(self.gateway.metric("sekisho_lockouts_total") - lockouts, 1)
+        self.assertGreaterEqual(self.gateway.metric("sekisho_route_responses_total", route="ward", code="2xx"), 1)
+        self.assertGreaterEqual(self.gateway.metric("sekisho_request_duration_seconds_count", route="ward"), 1)
+        self.gateway.wait_metric_at_least(1, "sekisho_sessions_active")
+
+        now = time.time()
+        self.assertGreater(self.gateway.metric("sekisho_certificate_expiry_seconds", kind="server"), now)
+        self.assertGreater(self.gateway.metric("sekisho_certificate_expiry_seconds", kind="client_ca"), now)
+        self.assertGreater(self.gateway.metric("sekisho_crl_next_update_seconds"), now)
+        self.assertIn(self.gateway.metric("sekisho_time_synchronized"), (0, 1))
+        status, body = admin_get(self.admin_port, "/readyz")
+        self.assertEqual((status, body), (200, b"ready\n"))
+
+
 if __name__ == "__main__":
     unittest.main()

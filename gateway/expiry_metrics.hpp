@@ -1,0 +1,27 @@
+// What the gateway depends on that runs out or drifts, read at scrape time: the server
+// certificate, the device CAs, the CRLs (nextUpdate) and the system clock's sync state.
+// Prometheus text; a file that cannot be read shows as a missing series plus an error count.
+#pragma once
+
+#include "config/config.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace sekisho::gateway {
+
+// The kernel's view of clock synchronisation (adjtimex): unsynchronised when NTP has not
+// disciplined the clock (STA_UNSYNC) or its maximum error has grown past 16 s.
+struct ClockSync {
+    bool synchronized = false;
+    double max_error_seconds = 0;
+    double estimated_error_seconds = 0;
+};
+ClockSync read_clock_sync();
+
+// sekisho_certificate_expiry_seconds{kind,subject}, sekisho_crl_next_update_seconds{file},
+// sekisho_time_synchronized, sekisho_time_max_error_seconds: Unix seconds / 0-1 / seconds.
+std::string render_expiry_metrics(const config::Config& cfg);
+
+} // namespace sekisho::gateway
