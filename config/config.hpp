@@ -193,6 +193,16 @@ struct AuditConfig {
     bool rotate_daily = true;                       // and at midnight JST
 };
 
+// Alerts on authentication trouble (REQUIREMENTS §5: urgent events reach administrators at
+// once). Each rule fires at most once per window; delivery is a JSON POST to the webhook.
+struct AlertsConfig {
+    bool enabled = true;
+    std::string webhook;                   // http:// or https:// URL; empty = log and audit only
+    Seconds window{300};                   // one alert per rule per window
+    unsigned login_failures_per_facility = 10; // within the window
+    std::vector<std::string> disabled_rules;
+};
+
 struct AdminConfig {
     std::optional<Endpoint> listen; // plain HTTP, metrics + health; loopback recommended
 };
@@ -212,6 +222,7 @@ struct Config {
     EnrollmentConfig enrollment;
     AuthConfig auth;
     AuditConfig audit;
+    AlertsConfig alerts;
     std::vector<Route> routes;
 
     bool login_required_somewhere() const; // a route needs a login session

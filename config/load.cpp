@@ -58,6 +58,7 @@ Config read_config(detail::MapReader& root) {
             root.problem("auth", "needs registry.sqlite: the users who log in are kept in the registry");
     }
     if (root.has("audit")) detail::read_audit(root, have_pkcs11_module, config.audit);
+    if (root.has("alerts")) detail::read_alerts(root, config.alerts);
     detail::read_routes(root, have_pkcs11_module, !config.registry.sqlite.empty(), config.routes);
     root.finish();
     return config;

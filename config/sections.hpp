@@ -24,6 +24,7 @@ void read_auth(MapReader& root, AuthConfig& out);
 
 // audit.cpp
 void read_audit(MapReader& root, bool have_pkcs11_module, AuditConfig& out);
+void read_alerts(MapReader& root, AlertsConfig& out);
 
 // `section` holds ca / certificate / key / server_name: the global upstream_tls or a
 // route's own. A pkcs11: key needs tls.pkcs11_module (have_pkcs11_module).

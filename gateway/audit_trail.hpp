@@ -1,5 +1,5 @@
 // The gateway's audit trail: the AuditLog of audit/ fed by every event at info level or
-// above (log.hpp AuditSink), sealed with the configured key, with its own start and stop
+// above (log.hpp EventSink), sealed with the configured key, with its own start and stop
 // recorded ("logging start and stop", REQUIREMENTS §5). Write trouble goes to stderr at
 // critical level, never back into the trail.
 #pragma once
@@ -13,7 +13,7 @@
 
 namespace sekisho::gateway {
 
-class AuditTrail final : public AuditSink {
+class AuditTrail final : public EventSink {
 public:
     // Opens the log (continuing its chain) and loads the seal key; throws naming the key.
     AuditTrail(const config::AuditConfig& cfg, const std::string& pkcs11_module);

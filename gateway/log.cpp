@@ -11,7 +11,8 @@ namespace sekisho::gateway {
 namespace {
 
 std::atomic<bool> json_format{false};
-std::atomic<AuditSink*> audit_sink{nullptr};
+std::atomic<EventSink*> audit_sink{nullptr};
+std::atomic<EventSink*> alert_sink{nullptr};
 
 bool needs_quotes(std::string_view v) {
     if (v.empty()) return true;
@@ -48,13 +49,20 @@ void log_event(spdlog::level::level_enum level, std::string_view event,
     log_event_fields(level, event, std::span<const LogField>(fields.begin(), fields.size()));
 }
 
-void attach_audit_sink(AuditSink* sink) {
+void attach_audit_sink(EventSink* sink) {
     audit_sink.store(sink);
+}
+
+void attach_alert_sink(EventSink* sink) {
+    alert_sink.store(sink);
 }
 
 void log_event_fields(spdlog::level::level_enum level, std::string_view event,
                       std::span<const LogField> fields) {
-    if (auto* sink = audit_sink.load(); sink && level >= spdlog::level::info) sink->record(level, event, fields);
+    if (level >= spdlog::level::info) {
+        if (auto* sink = audit_sink.load()) sink->record(level, event, fields);
+        if (auto* sink = alert_sink.load()) sink->record(level, event, fields);
+    }
     auto* logger = spdlog::default_logger_raw();
     if (!logger->should_log(level)) return;
     std::string line;

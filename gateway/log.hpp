@@ -27,12 +27,14 @@ void log_event_fields(spdlog::level::level_enum level, std::string_view event,
                       std::span<const LogField> fields);
 
 // Where every event at info level or above also goes, whatever log.level says about stderr:
-// the audit trail. Attached before the gateway serves and detached after it stopped.
-class AuditSink {
+// the audit trail and the alert rules. Attached before the gateway serves and detached
+// after it stopped. A sink may log itself (the event then passes the sinks again).
+class EventSink {
 public:
-    virtual ~AuditSink() = default;
+    virtual ~EventSink() = default;
     virtual void record(spdlog::level::level_enum level, std::string_view event, std::span<const LogField> fields) = 0;
 };
-void attach_audit_sink(AuditSink* sink); // nullptr detaches
+void attach_audit_sink(EventSink* sink); // nullptr detaches
+void attach_alert_sink(EventSink* sink); // nullptr detaches
 
 } // namespace sekisho::gateway

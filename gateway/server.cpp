@@ -3,6 +3,7 @@
 #include "config/load.hpp"
 #include "enroll/issuing_ca.hpp"
 #include "gateway/admin_server.hpp"
+#include "gateway/alerts.hpp"
 #include "gateway/audit_trail.hpp"
 #include "gateway/auth/auth_service.hpp"
 #include "gateway/connection.hpp"
@@ -57,12 +58,16 @@ void open_acceptor(tcp::acceptor& acceptor, const tcp::endpoint& ep) {
 } // namespace
 
 struct Server::Impl {
-    // First in, last out: the audit trail outlives everything that logs. The attachment
-    // is dropped before the trail (also when the constructor throws half-way).
+    // First in, last out: the audit trail and the alerts outlive everything that logs. The
+    // attachments are dropped before them (also when the constructor throws half-way).
     std::unique_ptr<AuditTrail> audit;
-    struct AuditAttachment {
-        ~AuditAttachment() { attach_audit_sink(nullptr); }
-    } audit_attachment;
+    std::unique_ptr<AlertEngine> alerts;
+    struct SinkAttachment {
+        ~SinkAttachment() {
+            attach_alert_sink(nullptr);
+            attach_audit_sink(nullptr);
+        }
+    } sink_attachment;
     std::string config_path;
     TicketKeys ticket_keys;
     RuntimeHolder runtime;
@@ -130,6 +135,7 @@ void Server::Impl::reload() {
         auto next = build_runtime(std::move(cfg), ticket_keys, ++generation, admission.get());
         configure_logging(next->config.log);
         if (auth) auth->configure(next->config.auth);
+        if (alerts) alerts->configure(next->config.alerts);
         runtime.replace(std::move(next));
         metrics.config_reload(true);
         enforce_pending = true; // e.g. break-glass switched off: its sessions end
@@ -262,6 +268,10 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
     if (!initial.audit.file.empty()) {
         impl_->audit = std::make_unique<AuditTrail>(initial.audit, initial.tls.pkcs11_module);
         attach_audit_sink(impl_->audit.get());
+    }
+    if (initial.alerts.enabled) {
+        impl_->alerts = std::make_unique<AlertEngine>(initial.alerts);
+        attach_alert_sink(impl_->alerts.get());
     }
     if (!initial.registry.sqlite.empty()) {
         impl_->admission = std::make_unique<DeviceAdmission>();

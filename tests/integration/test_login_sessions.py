@@ -24,6 +24,7 @@ class LoginEnvironment(GatewayTestCase):
     demo clinic, C of another facility) and users added with sekishoctl."""
 
     AUTH = {}
+    EXTRA = {}  # more top-level config sections
 
     @classmethod
     def setUpClass(cls):
@@ -44,7 +45,7 @@ class LoginEnvironment(GatewayTestCase):
             route("ward", upstream),
         ]
         cls.start_gateway(demo.config(cls.listen_port, cls.admin_port, routes,
-                                      registry={"sqlite": cls.registry}, auth=cls.AUTH),
+                                      registry={"sqlite": cls.registry}, auth=cls.AUTH, **cls.EXTRA),
                           name="login.yaml")
 
     @classmethod

@@ -1,0 +1,36 @@
+// Delivering alerts: JSON POSTs to one http:// or https:// URL from a thread of its own,
+// retried with backoff (1, 2, 4, 8, 16 s), so that no request handler ever waits for it.
+// https verifies the receiver against the system's CA store.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace sekisho::gateway {
+
+class Webhook {
+public:
+    explicit Webhook(std::string url); // throws std::invalid_argument for a malformed URL
+    ~Webhook();                        // stops after the delivery in progress
+
+    void post(std::string json);
+    const std::string& url() const { return url_; }
+
+private:
+    void run();
+    bool deliver(const std::string& json, std::string& error);
+
+    std::string url_, host_, port_, target_;
+    bool tls_ = false;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::string> queue_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+} // namespace sekisho::gateway
