@@ -125,3 +125,15 @@ TEST_CASE("auth problems name the key and what to write instead", "[config]") {
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].key == "auth");
 }
+
+TEST_CASE("alerts: webhook URL, window and rule names are checked", "[config]") {
+    TempDir dir;
+    write_minimal_files(dir);
+    auto problems = problems_of(with_routes("", false) + "alerts:\n  webhook: ftp://x\n  disabled_rules: [lockout, nosuch]\n", dir);
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0].key == "alerts.webhook");
+    CHECK_THAT(problems[1].reason, Catch::Contains("no alert rule"));
+    const auto config = load_text(with_routes("", false) + "alerts:\n  disabled_rules: [lockout]\n", "test.yaml", dir.str());
+    CHECK(config.alerts.disabled_rules == std::vector<std::string>{"lockout"});
+    CHECK(config.alerts.enabled);
+}

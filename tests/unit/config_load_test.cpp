@@ -36,6 +36,9 @@ TEST_CASE("the shipped example configuration loads", "[config]") {
     CHECK(config.audit.fsync == AuditFsync::batched);
     CHECK(config.audit.max_bytes == 100ull * 1024 * 1024);
     CHECK(config.auth.sessions.max_per_user == 3);
+    CHECK(config.alerts.webhook == "https://alerts.example.jp/sekisho");
+    CHECK(config.alerts.window == Seconds(300));
+    CHECK(config.alerts.login_failures_per_facility == 10);
     CHECK(config.routes[0].roles == std::vector<std::string>{"doctor", "nurse"});
 
     CHECK(config.tls.profile == TlsProfile::tls13);
