@@ -14,6 +14,8 @@ packages=(
   libengine-pkcs11-openssl softhsm2 opensc
   # real clients and servers the tests, demo and benchmarks talk to
   openssl curl python3 nginx-light procps
+  # the dashboard test renders the admin pages in a real browser
+  chromium
 )
 
 missing=()
