@@ -140,8 +140,11 @@ void AuditLog::append(std::string_view event, Fields fields) {
 }
 
 void AuditLog::append_locked(std::string_view event, const Fields& fields, std::chrono::system_clock::time_point now) {
-    auto line = render_record(next_seq_++, jst_timestamp(now), event, fields, head_);
+    const auto seq = next_seq_++;
+    const auto time = jst_timestamp(now);
+    auto line = render_record(seq, time, event, fields, head_);
     head_ = record_hash(line);
+    if (options_.on_record) options_.on_record(AppendedRecord{seq, time, event, fields, line, head_});
     line += '\n';
     pending_.push_back(std::move(line));
     ++appended_;

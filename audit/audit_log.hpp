@@ -27,6 +27,16 @@ enum class FsyncPolicy {
     none,    // leave it to the kernel
 };
 
+// A record just appended to the chain, as on_record sees it.
+struct AppendedRecord {
+    std::uint64_t seq;
+    std::string_view time;
+    std::string_view event;
+    const Fields& fields;
+    std::string_view line; // the canonical line, without its newline
+    std::string_view hash; // record_hash(line): the next record's prev
+};
+
 struct AuditLogOptions {
     std::string path;
     FsyncPolicy fsync = FsyncPolicy::batched;
@@ -36,6 +46,9 @@ struct AuditLogOptions {
     const pki::Es256Signer* sealer = nullptr;       // none: no seals (the chain still holds)
     std::chrono::seconds seal_interval{60};
     std::function<void(const std::string&)> on_error; // write failures and their recovery
+    // Each record as appended, in chain order, under the log's lock (keep it quick): the
+    // syslog copy (syslog_forwarder.hpp).
+    std::function<void(const AppendedRecord&)> on_record;
 };
 
 struct AuditStats {
