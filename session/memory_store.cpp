@@ -15,15 +15,11 @@ void MemorySessionStore::remove_locked(const std::string& id_hash) {
     sessions_.erase(it);
 }
 
-// Expired sessions are removed when touched; this catches the ones nobody comes back to,
-// at most once a minute so that logins stay O(sessions of the user).
-void MemorySessionStore::sweep_locked(const SessionLimits& limits, UnixSeconds now) {
-    if (now - last_sweep_ < 60) return;
-    last_sweep_ = now;
-    std::vector<std::string> dead;
-    for (const auto& [hash, s] : sessions_)
-        if (!is_live(s, limits, now)) dead.push_back(hash);
-    for (const auto& hash : dead) remove_locked(hash);
+void MemorySessionStore::retire_locked(const std::string& id_hash) {
+    auto it = sessions_.find(id_hash);
+    if (it == sessions_.end()) return;
+    retired_.push_back(it->second);
+    remove_locked(id_hash);
 }
 
 template <typename Pred>
@@ -38,13 +34,12 @@ std::vector<Session> MemorySessionStore::erase_where_locked(Pred pred) {
 Task<CreateResult> MemorySessionStore::create(Session s, SessionLimits limits, UnixSeconds now) {
     CreateResult result;
     std::lock_guard lock(mutex_);
-    sweep_locked(limits, now);
     std::vector<Session> held;
     if (auto owner = by_user_.find(s.user); owner != by_user_.end()) {
         for (const auto& hash : owner->second) held.push_back(sessions_.at(hash));
     }
     for (const auto& old : held)
-        if (!is_live(old, limits, now)) remove_locked(old.id_hash);
+        if (!is_live(old, limits, now)) retire_locked(old.id_hash);
     std::erase_if(held, [&](const Session& old) { return !is_live(old, limits, now); });
     if (held.size() >= limits.max_per_user) {
         if (!limits.evict_oldest) co_return result;
@@ -67,7 +62,7 @@ Task<std::optional<Session>> MemorySessionStore::touch(std::string id_hash, Sess
     auto it = sessions_.find(id_hash);
     if (it == sessions_.end()) co_return std::nullopt;
     if (!is_live(it->second, limits, now)) {
-        remove_locked(id_hash);
+        retire_locked(id_hash); // gone for good, reported by expire()
         co_return std::nullopt;
     }
     it->second.last_seen = now;
@@ -108,6 +103,14 @@ Task<std::vector<Session>> MemorySessionStore::list(SessionLimits limits, UnixSe
     }
     std::sort(out.begin(), out.end(), [](const Session& a, const Session& b) { return a.created_at < b.created_at; });
     co_return out;
+}
+
+Task<std::vector<Session>> MemorySessionStore::expire(SessionLimits limits, UnixSeconds now) {
+    std::lock_guard lock(mutex_);
+    auto ended = erase_where_locked([&](const Session& s) { return !is_live(s, limits, now); });
+    ended.insert(ended.begin(), std::make_move_iterator(retired_.begin()), std::make_move_iterator(retired_.end()));
+    retired_.clear();
+    co_return ended;
 }
 
 } // namespace sekisho::session

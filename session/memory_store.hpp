@@ -19,18 +19,19 @@ public:
     Task<std::vector<Session>> erase_device(std::string device) override;
     Task<bool> clear_must_change(std::string id_hash) override;
     Task<std::vector<Session>> list(SessionLimits limits, UnixSeconds now) override;
+    Task<std::vector<Session>> expire(SessionLimits limits, UnixSeconds now) override;
 
 private:
     // Caller holds mutex_.
     void remove_locked(const std::string& id_hash);
-    void sweep_locked(const SessionLimits& limits, UnixSeconds now);
+    void retire_locked(const std::string& id_hash); // expired: removed now, reported by expire()
     template <typename Pred>
     std::vector<Session> erase_where_locked(Pred pred);
 
     std::mutex mutex_;
     std::unordered_map<std::string, Session> sessions_;                 // by id hash
     std::unordered_map<std::string, std::vector<std::string>> by_user_; // user → id hashes
-    UnixSeconds last_sweep_ = 0;
+    std::vector<Session> retired_; // expired sessions found by touch/create, not yet reported
 };
 
 } // namespace sekisho::session

@@ -43,4 +43,8 @@ struct SessionLimits {
 // Whether s is still alive at now under limits.
 bool is_live(const Session& s, const SessionLimits& limits, UnixSeconds now);
 
+// Why a session that is not live ended: "idle", "absolute" or "hard_end" (a break-glass
+// period); empty while it is live.
+std::string expiry_reason(const Session& s, const SessionLimits& limits, UnixSeconds now);
+
 } // namespace sekisho::session

@@ -32,7 +32,7 @@ public:
     virtual Task<CreateResult> create(Session s, SessionLimits limits, UnixSeconds now) = 0;
 
     // The live session under id_hash, with last_seen moved to now; a session past its idle
-    // or absolute limit is removed and reported as absent.
+    // or absolute limit is reported as absent (and left for expire() to report).
     virtual Task<std::optional<Session>> touch(std::string id_hash, SessionLimits limits, UnixSeconds now) = 0;
 
     virtual Task<bool> erase(std::string id_hash) = 0;
@@ -43,6 +43,10 @@ public:
 
     // Live sessions (for the admin view and metrics), oldest first.
     virtual Task<std::vector<Session>> list(SessionLimits limits, UnixSeconds now) = 0;
+
+    // Removes the sessions that are no longer live at now and returns them, so that each
+    // expiry is reported once (session.expired); the gateway calls it every few seconds.
+    virtual Task<std::vector<Session>> expire(SessionLimits limits, UnixSeconds now) = 0;
 };
 
 } // namespace sekisho::session

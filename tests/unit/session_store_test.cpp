@@ -10,6 +10,7 @@
 #include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <set>
 
 using namespace sekisho::session;
@@ -159,4 +160,29 @@ TEST_CASE("erase_user can keep the session that asked for it", "[session]") {
     REQUIRE(run(store.erase_user("alice", current.id_hash)).size() == 1);
     REQUIRE(run(store.touch(current.id_hash, limits(), 1)));
     REQUIRE_FALSE(run(store.touch(other.id_hash, limits(), 1)));
+}
+
+TEST_CASE("expire() hands over every expired session once, with why it ended", "[session]") {
+    MemorySessionStore store;
+    auto idle = make_session("alice", "dev-a", 1000);
+    auto old = make_session("bob", "dev-b", 0);
+    auto touched = make_session("carol", "dev-c", 1000);
+    auto live = make_session("dave", "dev-d", 1000);
+    for (const auto& s : {idle, old, touched, live}) REQUIRE(run(store.create(s, limits(), s.created_at)).created);
+    for (UnixSeconds t = 90; t < 1050; t += 90) REQUIRE(run(store.touch(old.id_hash, limits(), t)));
+    REQUIRE(run(store.touch(live.id_hash, limits(), 1090)));
+    REQUIRE_FALSE(run(store.touch(touched.id_hash, limits(), 1150))); // found expired by a request
+    const auto ended = run(store.expire(limits(), 1150));
+    REQUIRE(ended.size() == 3);
+    std::map<std::string, std::string> why;
+    for (const auto& s : ended) why[s.user] = expiry_reason(s, limits(), 1150);
+    CHECK(why["alice"] == "idle");
+    CHECK(why["bob"] == "absolute");
+    CHECK(why["carol"] == "idle");
+    CHECK(run(store.expire(limits(), 1150)).empty()); // reported once
+    CHECK(run(store.list(limits(), 1150)).size() == 1);
+    Session hard = make_session("erin", "dev-e", 1000);
+    hard.ends_at = 1010;
+    CHECK(expiry_reason(hard, limits(), 1010) == "hard_end");
+    CHECK(expiry_reason(hard, limits(), 1005).empty());
 }
