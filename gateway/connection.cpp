@@ -10,7 +10,9 @@
 #include "gateway/request_reader.hpp"
 #include "gateway/reserved_paths.hpp"
 #include "gateway/runtime.hpp"
+#include "pki/ca.hpp"
 #include "pki/certificate.hpp"
+#include "pki/random.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -19,7 +21,9 @@
 
 #include <openssl/ssl.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <optional>
 
 namespace sekisho::gateway {
@@ -29,12 +33,29 @@ std::string endpoint_string(const tcp::endpoint& ep) {
     return ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
+// A process nonce and a connection count: unique across restarts, no CSPRNG per connection.
+std::string next_connection_id() {
+    static const std::string process = [] {
+        std::string hex;
+        for (unsigned char c : pki::random_bytes(4)) {
+            static constexpr char digits[] = "0123456789abcdef";
+            hex += digits[c >> 4];
+            hex += digits[c & 15];
+        }
+        return hex;
+    }();
+    static std::atomic<std::uint64_t> connections{0};
+    char count[24];
+    std::snprintf(count, sizeof count, "%llx", static_cast<unsigned long long>(++connections));
+    return process + "-" + count;
+}
+
 class ConnectionPipeline {
 public:
     ConnectionPipeline(ClientStream& stream, std::shared_ptr<const Runtime> rt, WorkerContext& worker,
                        std::string peer, std::string peer_ip)
         : stream_(stream), rt_(std::move(rt)), worker_(worker), peer_(std::move(peer)),
-          peer_ip_(std::move(peer_ip)) {}
+          peer_ip_(std::move(peer_ip)), connection_id_(next_connection_id()) {}
 
     Task<void> run();
 
@@ -52,6 +73,11 @@ private:
     std::string peer_, peer_ip_, sni_;
     ClientIdentity identity_;
     std::optional<UserIdentity> user_; // the session's user, for the request being served
+    // "<process>-<connection>-<n>": in every event of the request and in X-Request-Id, so a
+    // backend's log line and the audit record of the same request can be matched.
+    std::string connection_id_;
+    std::uint64_t requests_ = 0;
+    std::string request_id_;
     // The signed assertion depends only on the device, the session and the route, so a
     // kept-alive connection reuses it for a quarter of its lifetime instead of signing
     // every request.
@@ -78,7 +104,8 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
                   {{"reason", to_string(reason)},
                    {"peer", peer_},
                    {"detail", detail},
-                   {"subject", cert ? pki::subject_of(cert) : std::string("-")}});
+                   {"subject", cert ? pki::subject_of(cert) : std::string("-")},
+                   {"serial", cert ? pki::serial_hex_of(cert) : std::string("-")}});
         return false;
     }
     X509* cert = SSL_get0_peer_certificate(ssl);
@@ -88,8 +115,8 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
         return false;
     }
     const bool resumed = SSL_session_reused(ssl) == 1;
-    identity_ =
-        ClientIdentity{pki::sha256_fingerprint_hex(cert), pki::facility_of(cert), pki::subject_of(cert)};
+    identity_ = ClientIdentity{pki::sha256_fingerprint_hex(cert), pki::facility_of(cert), pki::subject_of(cert),
+                               pki::serial_hex_of(cert)};
     // The registry may have dropped the device while this handshake ran; from here on the
     // registry watch sees the connection (same thread), before that this check does.
     entry_.device = identity_.device;
@@ -97,7 +124,7 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
         worker_.metrics.handshake_refused(HandshakeRefusal::not_registered);
         log_event(spdlog::level::warn, "handshake.refused",
                   {{"reason", "not_registered"}, {"peer", peer_}, {"detail", "device no longer active in the registry"},
-                   {"subject", identity_.subject}});
+                   {"subject", identity_.subject}, {"device", identity_.device}, {"serial", identity_.serial}});
         return false;
     }
     worker_.metrics.handshake_completed(resumed);
@@ -140,6 +167,9 @@ Task<void> ConnectionPipeline::refuse(const Rejection& r, unsigned version) {
                {"status", std::to_string(static_cast<unsigned>(r.status))},
                {"peer", peer_},
                {"device", identity_.device},
+               {"serial", identity_.serial},
+               {"facility", identity_.facility},
+               {"request_id", request_id_},
                {"detail", r.detail}});
     auto res = make_error_response(r.status, "The gateway refused this request.", false, version);
     co_await send(std::move(res));
@@ -165,7 +195,8 @@ Task<bool> ConnectionPipeline::admit(const Request& req, const config::Route& ro
     worker_.metrics.request_rejected(outcome.rejection);
     log_event(spdlog::level::info, "request.unauthenticated",
               {{"reason", to_string(outcome.rejection)}, {"route", route.name}, {"peer", peer_},
-               {"device", identity_.device}, {"status", std::to_string(outcome.response->result_int())}});
+               {"device", identity_.device}, {"serial", identity_.serial}, {"facility", identity_.facility},
+               {"request_id", request_id_}, {"status", std::to_string(outcome.response->result_int())}});
     co_await send(std::move(*outcome.response));
     co_return false;
 }
@@ -177,6 +208,7 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
     auto head = co_await read_header_block(stream_, buffer_, cfg, first_request);
     entry_.idle = false;
     if (head.closed) co_return false;
+    request_id_ = connection_id_ + "-" + std::to_string(++requests_);
     if (head.rejection) {
         co_await refuse(*head.rejection, 11);
         co_return false;
@@ -296,7 +328,7 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
 
     const auto& assertion = assertion_for(*route);
     const std::string method(request.method_string());
-    rewrite_for_upstream(request, identity_, user_ ? &*user_ : nullptr, peer_ip_, assertion, websocket);
+    rewrite_for_upstream(request, identity_, user_ ? &*user_ : nullptr, peer_ip_, assertion, websocket, request_id_);
     auto outcome =
         co_await forward(stream_, buffer_, request, *rt_, *route, worker_.pool, keep_alive, websocket);
     const auto elapsed = std::chrono::steady_clock::now() - started;
@@ -310,6 +342,8 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
                    {"upstream", route->upstream.url},
                    {"status", std::to_string(outcome.status)},
                    {"peer", peer_},
+                   {"device", identity_.device},
+                   {"request_id", request_id_},
                    {"detail", outcome.detail}});
         auto status = static_cast<http::status>(outcome.status);
         auto res = make_error_response(status,
@@ -330,8 +364,10 @@ Task<bool> ConnectionPipeline::serve_one(bool first_request) {
                {"ms", std::to_string(elapsed_ms)},
                {"peer", peer_},
                {"device", identity_.device},
+               {"serial", identity_.serial},
                {"facility", identity_.facility},
                {"user", user_ ? std::string_view(user_->user) : std::string_view("-")},
+               {"request_id", request_id_},
                {"detail", outcome.detail}});
     co_return outcome.kind == ForwardOutcome::Kind::relayed&& outcome.keep_alive;
 }

@@ -76,7 +76,8 @@ std::string make_assertion(const pki::Es256Signer& signer, const config::Asserti
 }
 
 void rewrite_for_upstream(Request& req, const ClientIdentity& id, const UserIdentity* user,
-                          std::string_view peer_ip, std::string_view assertion, bool websocket_upgrade) {
+                          std::string_view peer_ip, std::string_view assertion, bool websocket_upgrade,
+                          std::string_view request_id) {
     strip_hop_by_hop(req, websocket_upgrade);
     auth::strip_session_cookie(req);
 
@@ -94,6 +95,7 @@ void rewrite_for_upstream(Request& req, const ClientIdentity& id, const UserIden
     req.set("X-Forwarded-For", peer_ip);
     req.set("X-Forwarded-Proto", "https");
     req.set("X-Forwarded-Host", req[http::field::host]);
+    req.set("X-Request-Id", request_id); // ours, as in the audit trail: a client's own is replaced
 
     req.set("X-Sekisho-Device", id.device);
     req.set("X-Sekisho-Facility", id.facility);

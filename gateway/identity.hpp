@@ -18,6 +18,7 @@ struct ClientIdentity {
     std::string device;   // SHA-256 fingerprint of the client certificate, lower-case hex
     std::string facility; // from the certificate (SAN URI or subject O)
     std::string subject;  // for logs
+    std::string serial;   // the certificate's serial number, hex (as the registry and CRLs print it)
 };
 
 // Established at login, on routes that need one: who is using the terminal.
@@ -46,10 +47,11 @@ std::string make_assertion(const pki::Es256Signer& signer, const config::Asserti
 
 // Prepares a client request for the upstream: hop-by-hop, every X-Sekisho-* field, every
 // field with '_' in its name (CGI-style backends read X_Sekisho_User as X-Sekisho-User) and
-// the session cookie out; X-Forwarded-For/-Proto/-Host, X-Sekisho-Device/-Facility/-Jwt-Assertion
-// (and X-Sekisho-User/-Roles/-Session with a user) in; body framed by Content-Length (never
-// chunked on the way out).
+// the session cookie out; X-Forwarded-For/-Proto/-Host, X-Request-Id (the gateway's, as in the
+// audit trail), X-Sekisho-Device/-Facility/-Jwt-Assertion (and X-Sekisho-User/-Roles/-Session
+// with a user) in; body framed by Content-Length (never chunked on the way out).
 void rewrite_for_upstream(Request& req, const ClientIdentity& id, const UserIdentity* user,
-                          std::string_view peer_ip, std::string_view assertion, bool websocket_upgrade);
+                          std::string_view peer_ip, std::string_view assertion, bool websocket_upgrade,
+                          std::string_view request_id);
 
 } // namespace sekisho::gateway

@@ -226,8 +226,8 @@ Task<LoginResult> AuthService::login(std::string username, std::string password,
         log_event(level, "login.failed",
                   {{"reason", reason}, {"detail", attempt.detail},
                    {"user", attempt.user ? attempt.user->id : loggable_user(username)},
-                   {"device", terminal.device}, {"facility", terminal.facility}, {"peer", source},
-                   {"break_glass", attempt.break_glass ? "true" : "false"}});
+                   {"device", terminal.device}, {"serial", terminal.serial}, {"facility", terminal.facility},
+                   {"peer", source}, {"break_glass", attempt.break_glass ? "true" : "false"}});
         if (attempt.password_wrong) count_failure(terminal, source, auth);
         co_return result;
     }
@@ -235,7 +235,8 @@ Task<LoginResult> AuthService::login(std::string username, std::string password,
     log_event(s.break_glass ? spdlog::level::critical : spdlog::level::info,
               s.break_glass ? "login.break_glass" : "login.succeeded",
               {{"user", s.user}, {"roles", join_roles(s.roles)}, {"device", terminal.device},
-               {"facility", terminal.facility}, {"peer", source}, {"session", s.id_hash.substr(0, 16)},
+               {"serial", terminal.serial}, {"facility", terminal.facility}, {"peer", source},
+               {"session", s.id_hash.substr(0, 16)},
                {"must_change", s.must_change ? "true" : "false"}});
     co_return result;
 }

@@ -20,8 +20,8 @@ TEST_CASE("inbound identity and hop-by-hop headers never reach the upstream") {
     req.set(http::field::upgrade, "h2c");
     req.body() = "hello";
 
-    ClientIdentity id{"ab12", "clinic-a", "CN=t"};
-    rewrite_for_upstream(req, id, nullptr, "127.0.0.1", "jws.token.sig", false);
+    ClientIdentity id{"ab12", "clinic-a", "CN=t", "1a"};
+    rewrite_for_upstream(req, id, nullptr, "127.0.0.1", "jws.token.sig", false, "p-1-1");
 
     CHECK(req["X-Sekisho-Device"] == "ab12");
     CHECK(req["X-Sekisho-Facility"] == "clinic-a");
@@ -49,8 +49,9 @@ TEST_CASE("header names with an underscore never reach the upstream: CGI reads t
     req.set("X_Forwarded_For", "1.2.3.4");
     req.set("Some_Other_Header", "1");
     req.set("X-Plain-Header", "kept");
+    req.set("X-Request-Id", "chosen-by-the-client");
     UserIdentity user{"demo.nurse", "Demo Nurse", "clinic-a", {"nurse"}, "ref"};
-    rewrite_for_upstream(req, ClientIdentity{"d", "f", "s"}, &user, "127.0.0.1", "a.b.c", false);
+    rewrite_for_upstream(req, ClientIdentity{"d", "f", "s", "1a"}, &user, "127.0.0.1", "a.b.c", false, "0a1b-2c-3");
 
     for (const auto& f : req) {
         INFO(f.name_string());
@@ -63,6 +64,8 @@ TEST_CASE("header names with an underscore never reach the upstream: CGI reads t
     CHECK(req["X-Sekisho-Roles"] == "nurse");
     CHECK(req["X-Forwarded-For"] == "127.0.0.1");
     CHECK(req["X-Plain-Header"] == "kept");
+    CHECK(req.count("X-Request-Id") == 1);
+    CHECK(req["X-Request-Id"] == "0a1b-2c-3"); // the gateway's id, as in the audit trail
 }
 
 TEST_CASE("a WebSocket upgrade keeps exactly its upgrade fields") {
@@ -71,7 +74,7 @@ TEST_CASE("a WebSocket upgrade keeps exactly its upgrade fields") {
     req.set(http::field::connection, "Upgrade, X-Other");
     req.set(http::field::upgrade, "websocket");
     req.set("X-Other", "1");
-    rewrite_for_upstream(req, ClientIdentity{"d", "f", "s"}, nullptr, "127.0.0.1", "a.b.c", true);
+    rewrite_for_upstream(req, ClientIdentity{"d", "f", "s", "1a"}, nullptr, "127.0.0.1", "a.b.c", true, "0a1b-2c-4");
     CHECK(req[http::field::upgrade] == "websocket");
     CHECK(req[http::field::connection] == "upgrade");
     CHECK(req.count("X-Other") == 0);
