@@ -5,6 +5,21 @@
 
 namespace sekisho::config::detail {
 
+namespace {
+
+// RFC 5424 §6.2.1 codes of the facilities an operator would pick for authentication events.
+int audit_facility_code(const std::string& name) {
+    static const std::vector<std::pair<std::string, int>> names = {
+        {"kern", 0},    {"user", 1},    {"daemon", 3},  {"auth", 4},    {"syslog", 5},  {"authpriv", 10},
+        {"security", 13}, {"local0", 16}, {"local1", 17}, {"local2", 18}, {"local3", 19}, {"local4", 20},
+        {"local5", 21}, {"local6", 22}, {"local7", 23}};
+    for (const auto& [n, code] : names)
+        if (n == name) return code;
+    return -1;
+}
+
+} // namespace
+
 void read_audit(MapReader& root, bool have_pkcs11_module, AuditConfig& out) {
     auto section = root.mapping("audit");
     if (!section) return;
@@ -22,6 +37,24 @@ void read_audit(MapReader& root, bool have_pkcs11_module, AuditConfig& out) {
             out.max_bytes = mib * 1024 * 1024;
     }
     section->read_bool("rotate_daily", out.rotate_daily);
+    if (auto syslog = section->has("syslog") ? section->mapping("syslog") : std::nullopt) {
+        SyslogConfig sc;
+        syslog->require("address", "the collector, e.g. 10.0.0.9:514");
+        const bool have_address = syslog->read_endpoint("address", sc.address);
+        syslog->read_choice("transport", sc.tcp, {{"udp", false}, {"tcp", true}});
+        std::string facility;
+        if (syslog->read_text("facility", facility)) {
+            sc.facility = audit_facility_code(facility);
+            if (sc.facility < 0)
+                syslog->problem("facility", "'" + facility + "' is no syslog facility; use authpriv (default), auth, "
+                                            "security, daemon, user or local0 ... local7");
+        }
+        syslog->read_text("app_name", sc.app_name);
+        if (sc.app_name.empty() || sc.app_name.size() > 48)
+            syslog->problem("app_name", "must be 1 to 48 characters");
+        syslog->finish();
+        if (have_address) out.syslog = std::move(sc);
+    }
     section->finish();
 }
 
@@ -40,12 +73,15 @@ void read_alerts(MapReader& root, AlertsConfig& out) {
         else
             out.login_failures_per_facility = static_cast<unsigned>(n);
     }
-    static const std::vector<std::string> rules = {"login_failures", "session_crossover", "revoked_certificate",
-                                                   "lockout", "break_glass", "password_spraying", "audit_failure"};
+    section->read_duration("expiry_warning", out.expiry_warning, Seconds(3600), Seconds(365 * 86400));
+    section->read_duration("clock_unsynchronized_after", out.clock_unsynchronized_after, Seconds(60),
+                           Seconds(30 * 86400));
     for (const auto& rule : section->scalar_list("disabled_rules", true)) {
-        if (std::find(rules.begin(), rules.end(), rule.value) == rules.end())
-            section->context().problem(rule.line, rule.key, "'" + rule.value + "' is no alert rule; rules: login_failures, "
-                                       "session_crossover, revoked_certificate, lockout, break_glass, password_spraying, audit_failure");
+        if (std::find(kAlertRules.begin(), kAlertRules.end(), rule.value) == kAlertRules.end()) {
+            std::string names;
+            for (const auto& r : kAlertRules) names += (names.empty() ? "" : ", ") + std::string(r);
+            section->context().problem(rule.line, rule.key, "'" + rule.value + "' is no alert rule; rules: " + names);
+        }
         else
             out.disabled_rules.push_back(rule.value);
     }

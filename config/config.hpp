@@ -2,10 +2,12 @@
 // A Config is immutable once loaded; the gateway swaps whole snapshots on reload.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sekisho::config {
@@ -183,6 +185,15 @@ struct AuthConfig {
 
 enum class AuditFsync { always, batched, none };
 
+// A copy of every audit record to a syslog collector (RFC 5424; UDP, or TCP with
+// octet-counted framing).
+struct SyslogConfig {
+    Endpoint address;
+    bool tcp = false;
+    int facility = 10; // authpriv
+    std::string app_name = "sekisho";
+};
+
 // The tamper-evident audit trail (hash-chained JSON lines, sealed with an ES256 key).
 struct AuditConfig {
     std::string file;       // absent = no audit trail; its folder must exist
@@ -191,21 +202,41 @@ struct AuditConfig {
     Seconds seal_interval{60};
     std::uint64_t max_bytes = 100ull * 1024 * 1024; // rotate before a file grows past this
     bool rotate_daily = true;                       // and at midnight JST
+    std::optional<SyslogConfig> syslog;
 };
 
 // Alerts on authentication trouble (REQUIREMENTS §5: urgent events reach administrators at
 // once). Each rule fires at most once per window; delivery is a JSON POST to the webhook.
+inline constexpr std::array<std::string_view, 9> kAlertRules{
+    "login_failures", "session_crossover", "revoked_certificate", "lockout", "break_glass",
+    "password_spraying", "audit_failure", "certificate_expiry", "clock_unsynchronized"};
+
 struct AlertsConfig {
     bool enabled = true;
     std::string webhook;                   // http:// or https:// URL; empty = log and audit only
     Seconds window{300};                   // one alert per rule per window
     unsigned login_failures_per_facility = 10; // within the window
+    Seconds expiry_warning{7 * 86400};          // a certificate or CRL this close to its end
+    Seconds clock_unsynchronized_after{86400};  // the clock unsynchronised for this long
     std::vector<std::string> disabled_rules;
 };
 
-struct AdminConfig {
-    std::optional<Endpoint> listen; // plain HTTP, metrics + health; loopback recommended
+// The admin listener (health, metrics, dashboard). Plain HTTP is allowed on a loopback
+// address only (a bare port means 127.0.0.1); anywhere else it must be TLS with a mandatory
+// operator client certificate (tls: certificate, key, client_ca).
+struct AdminTlsConfig {
+    std::string certificate; // PEM: the admin listener's certificate and chain
+    std::string key;         // PEM file or pkcs11: URI (tls.pkcs11_module)
+    std::string client_ca;   // PEM bundle of the CAs that issue operators' certificates
 };
+
+struct AdminConfig {
+    std::optional<Endpoint> listen;
+    std::optional<AdminTlsConfig> tls;
+};
+
+// 127.0.0.0/8, ::1 and "localhost".
+bool is_loopback_host(const std::string& host);
 
 struct Config {
     std::string source_file; // where this snapshot was loaded from

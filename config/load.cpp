@@ -45,7 +45,7 @@ Config read_config(detail::MapReader& root) {
     if (auto section = root.mapping("upstream_tls")) {
         config.upstream_tls = detail::read_upstream_tls(*section, have_pkcs11_module);
     }
-    detail::read_admin(root, config.admin);
+    detail::read_admin(root, have_pkcs11_module, config.admin);
     if (root.has("registry")) detail::read_registry(root, config.registry);
     if (root.has("enrollment")) {
         detail::read_enrollment(root, have_pkcs11_module, config.enrollment);

@@ -123,11 +123,34 @@ void read_assertion(MapReader& root, AssertionConfig& out) {
     section->finish();
 }
 
-void read_admin(MapReader& root, AdminConfig& out) {
+void read_admin(MapReader& root, bool have_pkcs11_module, AdminConfig& out) {
     auto section = root.mapping("admin");
     if (!section) return;
+    // A bare port is the loopback default: "listen: 9090" means 127.0.0.1:9090.
     Endpoint listen;
-    if (section->read_endpoint("listen", listen)) out.listen = listen;
+    std::uint64_t port = 0;
+    const auto value = section->scalar("listen");
+    if (value && !value->value.empty() &&
+        std::all_of(value->value.begin(), value->value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        if (section->read_unsigned("listen", port, 65535)) out.listen = Endpoint{"127.0.0.1", static_cast<std::uint16_t>(port)};
+    } else if (section->read_endpoint("listen", listen)) {
+        out.listen = listen;
+    }
+    if (auto tls = section->has("tls") ? section->mapping("tls") : std::nullopt) {
+        AdminTlsConfig t;
+        tls->require("certificate", "PEM file with the admin listener's certificate and chain");
+        tls->read_file("certificate", t.certificate);
+        tls->require("key", "PEM file of the admin listener's key, or a pkcs11: URI");
+        read_private_key(*tls, "key", have_pkcs11_module, t.key);
+        tls->require("client_ca", "PEM bundle of the CAs that issue operators' client certificates");
+        tls->read_file("client_ca", t.client_ca);
+        tls->finish();
+        out.tls = std::move(t);
+    }
+    if (out.listen && !out.tls && !is_loopback_host(out.listen->host))
+        section->problem("listen", out.listen->host + " is not a loopback address: metrics and the dashboard "
+                                   "would be open to the network; add admin.tls (certificate, key, client_ca) so "
+                                   "that only operators with a client certificate get in, or listen on 127.0.0.1");
     section->finish();
 }
 

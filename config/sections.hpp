@@ -15,7 +15,7 @@ void read_tls(MapReader& root, TlsConfig& out);
 void read_limits(MapReader& root, LimitsConfig& out);
 void read_timeouts(MapReader& root, TimeoutsConfig& out);
 void read_assertion(MapReader& root, AssertionConfig& out);
-void read_admin(MapReader& root, AdminConfig& out);
+void read_admin(MapReader& root, bool have_pkcs11_module, AdminConfig& out);
 void read_registry(MapReader& root, RegistryConfig& out);
 void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig& out);
 

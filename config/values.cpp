@@ -2,9 +2,18 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <limits>
 
 namespace sekisho::config {
+
+bool is_loopback_host(const std::string& host) {
+    if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    char tail = 0;
+    return std::sscanf(host.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4 && a == 127 && b < 256 && c < 256 &&
+           d < 256;
+}
 
 // The inverse of detail::parse_endpoint: IPv6 addresses get their brackets back.
 std::string Endpoint::to_string() const {

@@ -2,6 +2,7 @@
 
 #include "gateway/expiry_metrics.hpp"
 #include "gateway/http_error.hpp"
+#include "gateway/log.hpp"
 #include "gateway/request_checks.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -36,15 +37,16 @@ Response answer(const Request& req, const AdminContext& ctx) {
     return make_error_response(http::status::not_found, "no such admin page", keep_alive);
 }
 
-Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx) {
-    beast::tcp_stream stream(std::move(socket));
+template <typename Stream>
+Task<void> serve_requests(Stream& stream, const AdminContext& ctx) {
+    auto& tcp = beast::get_lowest_layer(stream);
     beast::flat_buffer buffer;
     boost::system::error_code ec;
     for (;;) {
         http::request_parser<http::string_body> parser;
         parser.header_limit(8192);
         parser.body_limit(0);
-        stream.expires_after(std::chrono::seconds(30));
+        tcp.expires_after(std::chrono::seconds(30));
         co_await http::async_read(stream, buffer, parser, awaitable_ec(ec));
         if (ec) break;
         auto res = answer(parser.get(), ctx);
@@ -53,7 +55,29 @@ Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx) {
         co_await http::async_write(stream, res, awaitable_ec(ec));
         if (ec || !keep_alive) break;
     }
-    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
+Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx) {
+    boost::system::error_code ec;
+    if (!ctx.tls) {
+        beast::tcp_stream stream(std::move(socket));
+        co_await serve_requests(stream, ctx);
+        stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+        co_return;
+    }
+    // Off loopback: only operators holding a certificate of admin.tls.client_ca get in.
+    const auto remote = socket.remote_endpoint(ec);
+    const std::string peer = ec ? "-" : remote.address().to_string() + ":" + std::to_string(remote.port());
+    ClientStream stream(beast::tcp_stream(std::move(socket)), *ctx.tls);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
+    co_await stream.async_handshake(asio::ssl::stream_base::server, awaitable_ec(ec));
+    if (ec) {
+        log_event(spdlog::level::warn, "admin.handshake_refused", {{"peer", peer}, {"detail", ec.message()}});
+        co_return;
+    }
+    co_await serve_requests(stream, ctx);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(awaitable_ec(ec));
 }
 
 } // namespace

@@ -1,11 +1,13 @@
-// The admin listener: plain HTTP for operators and monitoring, meant for loopback or a
-// management network. /healthz (the process answers), /readyz (it can do its job: 503 with
+// The admin listener for operators and monitoring: plain HTTP on loopback, or TLS with a
+// mandatory operator client certificate (admin.tls) anywhere else. /healthz (the process answers), /readyz (it can do its job: 503 with
 // the reasons otherwise), /metrics (Prometheus) and /_sekisho/jwks.json.
 #pragma once
 
 #include "gateway/http_types.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/runtime.hpp"
+
+#include <boost/asio/ssl/context.hpp>
 
 #include <functional>
 #include <string>
@@ -17,6 +19,7 @@ struct AdminContext {
     const RuntimeHolder& runtime;
     const Metrics& metrics;
     std::function<std::vector<std::string>()> not_ready; // reasons; empty = ready
+    boost::asio::ssl::context* tls = nullptr;              // admin.tls; nullptr = plain HTTP
 };
 
 Task<void> run_admin_listener(tcp::acceptor& acceptor, const AdminContext& ctx);

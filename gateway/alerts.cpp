@@ -64,10 +64,23 @@ std::optional<AlertEngine::Firing> AlertEngine::match_locked(std::string_view ev
         return Firing{"lockout", "account " + std::string(field(fields, "user")) + " locked after failed logins"};
     if (event == "login.break_glass" || event == "break_glass.access")
         return Firing{"break_glass", "emergency account " + std::string(field(fields, "user")) + " in use"};
+    if (event == "ledger.user.break_glass_open")
+        return Firing{"break_glass", "emergency account " + std::string(field(fields, "subject")) + " opened by " +
+                                         std::string(field(fields, "actor")) + ": " + std::string(field(fields, "reason"))};
     if (event == "login.spraying_blocked")
         return Firing{"password_spraying", "logins paused from " + std::string(field(fields, "peer"))};
     if (event == "audit.write_failed")
         return Firing{"audit_failure", "the audit log cannot be written"};
+    if (event == "certificate.expiring")
+        return Firing{"certificate_expiry", "the " + std::string(field(fields, "kind")) + " certificate " +
+                                                std::string(field(fields, "subject")) + " ends " +
+                                                std::string(field(fields, "not_after"))};
+    if (event == "crl.expiring")
+        return Firing{"certificate_expiry", "the CRL " + std::string(field(fields, "file")) + " ends " +
+                                                std::string(field(fields, "next_update"))};
+    if (event == "time.unsynchronized")
+        return Firing{"clock_unsynchronized", "the system clock has not been synchronised for " +
+                                                  std::string(field(fields, "unsynchronized_s")) + " s"};
     return std::nullopt;
 }
 

@@ -34,14 +34,32 @@ AuditTrail::AuditTrail(const config::AuditConfig& cfg, const std::string& pkcs11
     options.rotate_daily = cfg.rotate_daily;
     options.sealer = sealer_.get();
     options.seal_interval = cfg.seal_interval;
-    // Straight to stderr: an event about the trail must not wait in the trail's own queue.
-    options.on_error = [](const std::string& what) { spdlog::critical("audit.write_failed detail=\"{}\"", what); };
+    // Not into the trail: an event about the trail must not wait in the trail's own queue.
+    // The alert rule audit_failure sees it (a full disk is an alert, never a silent loss).
+    options.on_error = [](const std::string& what) {
+        const bool recovered = what.starts_with("audit log writable again");
+        log_event_outside_trail(recovered ? spdlog::level::warn : spdlog::level::critical,
+                                recovered ? "audit.write_recovered" : "audit.write_failed", {{"detail", what}});
+    };
+    if (cfg.syslog) {
+        audit::SyslogOptions so;
+        so.host = cfg.syslog->address.host;
+        so.port = cfg.syslog->address.port;
+        so.tcp = cfg.syslog->tcp;
+        so.facility = cfg.syslog->facility;
+        so.app_name = cfg.syslog->app_name;
+        // From the sender thread with no lock held: the report is itself an audit record.
+        so.on_error = [](const std::string& what) { log_event(spdlog::level::warn, "audit.syslog_trouble", {{"detail", what}}); };
+        syslog_ = std::make_unique<audit::SyslogForwarder>(std::move(so));
+        options.on_record = [forwarder = syslog_.get()](const audit::AppendedRecord& r) { forwarder->forward(r); };
+    }
     try {
         log_ = std::make_unique<audit::AuditLog>(std::move(options));
     } catch (const std::exception& e) {
         throw std::runtime_error("audit.file: " + std::string(e.what()));
     }
-    const LogField fields[] = {{"file", cfg.file}, {"sealed", sealer_ ? "true" : "false"}};
+    const std::string syslog = cfg.syslog ? (cfg.syslog->tcp ? "tcp://" : "udp://") + cfg.syslog->address.to_string() : "off";
+    const LogField fields[] = {{"file", cfg.file}, {"sealed", sealer_ ? "true" : "false"}, {"syslog", syslog}};
     record(spdlog::level::info, "audit.started", fields);
 }
 

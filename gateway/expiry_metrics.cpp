@@ -33,16 +33,14 @@ std::string label_value(const std::string& v) {
     return out;
 }
 
-void certificates(std::string& out, const std::string& kind, const std::string& path, int& errors) {
+void certificates(ExpiryReport& report, const std::string& kind, const std::string& path) {
     if (path.empty()) return;
     try {
-        for (const auto& cert : pki::load_certificates(path)) {
+        for (const auto& cert : pki::load_certificates(path))
             if (auto t = unix_time(X509_get0_notAfter(cert.get())))
-                out += "sekisho_certificate_expiry_seconds{kind=\"" + kind + "\",subject=\"" +
-                       label_value(pki::subject_of(cert.get())) + "\"} " + std::to_string(*t) + "\n";
-        }
+                report.items.push_back({kind, pki::subject_of(cert.get()), *t});
     } catch (const std::exception&) {
-        ++errors;
+        ++report.errors;
     }
 }
 
@@ -58,26 +56,37 @@ ClockSync read_clock_sync() {
     return sync;
 }
 
-std::string render_expiry_metrics(const config::Config& cfg) {
-    std::string out = "# HELP sekisho_certificate_expiry_seconds notAfter of the server certificate chain and the "
-                      "device CAs (Unix time).\n# TYPE sekisho_certificate_expiry_seconds gauge\n";
-    int errors = 0;
-    certificates(out, "server", cfg.tls.certificate, errors);
-    certificates(out, "client_ca", cfg.tls.client_ca, errors);
-    certificates(out, "issuing_ca", cfg.enrollment.ca.certificate, errors);
-    out += "# HELP sekisho_crl_next_update_seconds nextUpdate of each CRL in tls.crl (Unix time).\n"
-           "# TYPE sekisho_crl_next_update_seconds gauge\n";
+ExpiryReport collect_expiries(const config::Config& cfg) {
+    ExpiryReport report;
+    certificates(report, "server", cfg.tls.certificate);
+    certificates(report, "client_ca", cfg.tls.client_ca);
+    certificates(report, "issuing_ca", cfg.enrollment.ca.certificate);
+    if (cfg.admin.tls) certificates(report, "admin", cfg.admin.tls->certificate);
     for (const auto& file : cfg.tls.crl) {
         try {
             for (const auto& crl : pki::load_crls(file))
-                if (auto t = unix_time(X509_CRL_get0_nextUpdate(crl.get())))
-                    out += "sekisho_crl_next_update_seconds{file=\"" + label_value(file) + "\"} " + std::to_string(*t) +
-                           "\n";
+                if (auto t = unix_time(X509_CRL_get0_nextUpdate(crl.get()))) report.items.push_back({"crl", file, *t});
         } catch (const std::exception&) {
-            ++errors;
+            ++report.errors;
         }
     }
-    out += "# TYPE sekisho_expiry_read_errors gauge\nsekisho_expiry_read_errors " + std::to_string(errors) + "\n";
+    return report;
+}
+
+std::string render_expiry_metrics(const config::Config& cfg) {
+    const auto report = collect_expiries(cfg);
+    std::string out = "# HELP sekisho_certificate_expiry_seconds notAfter of the server certificate chain and the "
+                      "device CAs (Unix time).\n# TYPE sekisho_certificate_expiry_seconds gauge\n";
+    for (const auto& e : report.items)
+        if (e.kind != "crl")
+            out += "sekisho_certificate_expiry_seconds{kind=\"" + e.kind + "\",subject=\"" + label_value(e.name) +
+                   "\"} " + std::to_string(e.at) + "\n";
+    out += "# HELP sekisho_crl_next_update_seconds nextUpdate of each CRL in tls.crl (Unix time).\n"
+           "# TYPE sekisho_crl_next_update_seconds gauge\n";
+    for (const auto& e : report.items)
+        if (e.kind == "crl")
+            out += "sekisho_crl_next_update_seconds{file=\"" + label_value(e.name) + "\"} " + std::to_string(e.at) + "\n";
+    out += "# TYPE sekisho_expiry_read_errors gauge\nsekisho_expiry_read_errors " + std::to_string(report.errors) + "\n";
     const auto sync = read_clock_sync();
     out += "# HELP sekisho_time_synchronized 1 when the kernel reports the clock synchronised (adjtimex).\n"
            "# TYPE sekisho_time_synchronized gauge\nsekisho_time_synchronized " +

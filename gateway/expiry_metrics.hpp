@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sekisho::gateway {
 
@@ -19,6 +20,20 @@ struct ClockSync {
     double estimated_error_seconds = 0;
 };
 ClockSync read_clock_sync();
+
+// What runs out, and when: certificates (kind server, client_ca, issuing_ca, admin; name =
+// the subject) and CRLs (kind crl; name = the file, at = nextUpdate). Files that cannot be
+// read are counted in errors.
+struct Expiry {
+    std::string kind;
+    std::string name;
+    std::int64_t at = 0; // Unix seconds
+};
+struct ExpiryReport {
+    std::vector<Expiry> items;
+    int errors = 0;
+};
+ExpiryReport collect_expiries(const config::Config& cfg);
 
 // sekisho_certificate_expiry_seconds{kind,subject}, sekisho_crl_next_update_seconds{file},
 // sekisho_time_synchronized, sekisho_time_max_error_seconds: Unix seconds / 0-1 / seconds.

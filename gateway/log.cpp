@@ -57,10 +57,11 @@ void attach_alert_sink(EventSink* sink) {
     alert_sink.store(sink);
 }
 
-void log_event_fields(spdlog::level::level_enum level, std::string_view event,
-                      std::span<const LogField> fields) {
+namespace {
+
+void emit(spdlog::level::level_enum level, std::string_view event, std::span<const LogField> fields, bool audited) {
     if (level >= spdlog::level::info) {
-        if (auto* sink = audit_sink.load()) sink->record(level, event, fields);
+        if (auto* sink = audit_sink.load(); sink && audited) sink->record(level, event, fields);
         if (auto* sink = alert_sink.load()) sink->record(level, event, fields);
     }
     auto* logger = spdlog::default_logger_raw();
@@ -85,6 +86,18 @@ void log_event_fields(spdlog::level::level_enum level, std::string_view event,
         }
     }
     logger->log(level, "{}", line);
+}
+
+} // namespace
+
+void log_event_fields(spdlog::level::level_enum level, std::string_view event,
+                      std::span<const LogField> fields) {
+    emit(level, event, fields, true);
+}
+
+void log_event_outside_trail(spdlog::level::level_enum level, std::string_view event,
+                             std::initializer_list<LogField> fields) {
+    emit(level, event, std::span<const LogField>(fields.begin(), fields.size()), false);
 }
 
 } // namespace sekisho::gateway

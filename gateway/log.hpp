@@ -26,6 +26,11 @@ void log_event(spdlog::level::level_enum level, std::string_view event,
 void log_event_fields(spdlog::level::level_enum level, std::string_view event,
                       std::span<const LogField> fields);
 
+// The same, for trouble with the audit trail itself: it reaches stderr and the alert rules
+// but is not appended to the trail it is about (which may be what cannot be written).
+void log_event_outside_trail(spdlog::level::level_enum level, std::string_view event,
+                             std::initializer_list<LogField> fields = {});
+
 // Where every event at info level or above also goes, whatever log.level says about stderr:
 // the audit trail and the alert rules. Attached before the gateway serves and detached
 // after it stopped. A sink may log itself (the event then passes the sinks again).

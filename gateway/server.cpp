@@ -8,6 +8,8 @@
 #include "gateway/auth/auth_service.hpp"
 #include "gateway/connection.hpp"
 #include "gateway/enrollment_listener.hpp"
+#include "gateway/health_watch.hpp"
+#include "gateway/ledger_copy.hpp"
 #include "gateway/log.hpp"
 #include "session/memory_store.hpp"
 #include "store/password_hash.hpp"
@@ -62,6 +64,8 @@ struct Server::Impl {
     // attachments are dropped before them (also when the constructor throws half-way).
     std::unique_ptr<AuditTrail> audit;
     std::unique_ptr<AlertEngine> alerts;
+    std::unique_ptr<LedgerCopy> ledger_copy; // with an audit trail and a registry
+    HealthWatch health;                      // control thread
     struct SinkAttachment {
         ~SinkAttachment() {
             attach_alert_sink(nullptr);
@@ -91,11 +95,15 @@ struct Server::Impl {
     std::unique_ptr<tcp::acceptor> acceptor;
     std::unique_ptr<tcp::acceptor> admin_acceptor;
     std::unique_ptr<AdminContext> admin_context;
+    pki::PrivateKey admin_key;                          // admin.tls.key
+    std::unique_ptr<asio::ssl::context> admin_tls;      // admin.tls (restart to change)
     std::vector<std::unique_ptr<WorkerContext>> contexts;
 
     Task<void> accept_loop();
     void reload();
     Task<void> watch_registry();
+    Task<void> watch_health();
+    void copy_ledger();
     bool enforce_pending = false; // a reload or a failed run: enforce sessions at the next tick
     void refresh_crl();
     void disconnect_unadmitted();
@@ -163,6 +171,7 @@ Task<void> Server::Impl::watch_registry() {
         try {
             const bool changed = registry_watch->poll();
             if (changed) disconnect_unadmitted();
+            if (changed) copy_ledger();
             if ((changed || enforce_pending) && auth) {
                 // Sessions of disabled users and of terminals no longer admitted end at once.
                 enforce_pending = false;
@@ -172,13 +181,41 @@ Task<void> Server::Impl::watch_registry() {
             }
             if (changed || tick % 120 == 0) refresh_crl(); // and once a minute, for nextUpdate
             if (auth && tick % 10 == 0) {
-                auto count = auth->active_sessions(runtime.current()->config.auth);
+                auto count = auth->sweep_sessions(runtime.current()->config.auth);
                 metrics.sessions_active(static_cast<std::int64_t>(co_await std::move(count)));
             }
         } catch (const std::exception& e) {
             enforce_pending = true;
             log_event(spdlog::level::critical, "registry.watch_failed", {{"reason", e.what()}});
         }
+    }
+}
+
+void Server::Impl::copy_ledger() {
+    if (!ledger_copy) return;
+    try {
+        ledger_copy->copy_new();
+    } catch (const std::exception& e) {
+        log_event(spdlog::level::err, "ledger.copy_failed",
+                  {{"reason", e.what()}, {"detail", "retried at the next registry change"}});
+    }
+}
+
+// Certificates and CRLs running out, and the clock: looked at once a minute.
+Task<void> Server::Impl::watch_health() {
+    asio::steady_timer timer(control);
+    for (;;) {
+        try {
+            const auto rt = runtime.current();
+            health.check(rt->config.alerts, collect_expiries(rt->config), read_clock_sync(),
+                         std::chrono::system_clock::now(), std::chrono::steady_clock::now());
+        } catch (const std::exception& e) {
+            log_event(spdlog::level::err, "health.check_failed", {{"reason", e.what()}});
+        }
+        timer.expires_after(std::chrono::seconds(60));
+        boost::system::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec || draining.load()) co_return;
     }
 }
 
@@ -287,6 +324,13 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         } catch (const std::exception& e) {
             throw std::runtime_error("registry.sqlite: " + std::string(e.what()));
         }
+        if (impl_->audit) {
+            try {
+                impl_->ledger_copy = std::make_unique<LedgerCopy>(initial.registry.sqlite, initial.audit.file + ".ledger-seq");
+            } catch (const std::exception& e) {
+                throw std::runtime_error("audit.file: " + std::string(e.what()));
+            }
+        }
         impl_->auth->configure(initial.auth);
         impl_->auth->on_session_ended([impl = impl_.get()](const session::Session& s) { impl->close_session(s.id_hash); });
         // The first dummy hash costs one Argon2id run: pay it now, not in a first login.
@@ -307,6 +351,8 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
             throw std::runtime_error("enrollment: " + std::string(e.what()));
         }
     }
+    if (initial.admin.listen && initial.admin.tls)
+        impl_->admin_tls = make_admin_tls(*initial.admin.tls, initial.tls.pkcs11_module, impl_->admin_key);
     impl_->runtime.replace(
         build_runtime(std::move(initial), impl_->ticket_keys, impl_->generation, impl_->admission.get()));
 }
@@ -342,12 +388,13 @@ int Server::run() {
     }
     asio::co_spawn(first, s.accept_loop(), asio::detached);
     if (s.registry_watch) asio::co_spawn(s.control, s.watch_registry(), asio::detached);
+    asio::co_spawn(s.control, s.watch_health(), asio::detached);
     if (s.enrollment_acceptor) {
         s.enrollment_context = std::make_unique<EnrollmentContext>(EnrollmentContext{s.runtime, *s.enrollment, s.blocking});
         asio::co_spawn(first, run_enrollment_listener(*s.enrollment_acceptor, *s.enrollment_context), asio::detached);
     }
     if (s.admin_acceptor) {
-        s.admin_context = std::make_unique<AdminContext>(AdminContext{s.runtime, s.metrics, [&s] { return s.not_ready(); }});
+        s.admin_context = std::make_unique<AdminContext>(AdminContext{s.runtime, s.metrics, [&s] { return s.not_ready(); }, s.admin_tls.get()});
         asio::co_spawn(first, run_admin_listener(*s.admin_acceptor, *s.admin_context), asio::detached);
     }
 
@@ -377,6 +424,7 @@ int Server::run() {
                {"crls", std::to_string(rt->listener_tls.verifier->crl_count())},
                {"enrollment", cfg.enrollment.listen && s.enrollment ? cfg.enrollment.listen->to_string() : "off"},
                {"registry", s.admission ? std::to_string(s.admission->size()) + " active certificates" : "off"}});
+    s.copy_ledger(); // what sekishoctl did while the gateway was down
     s.control.run();
     for (auto& w : s.workers) w->thread.join();
     s.blocking.join();
@@ -399,6 +447,10 @@ std::string check_configuration(const std::string& config_path) {
         if (!cfg.registry.sqlite.empty() && !std::filesystem::exists(cfg.registry.sqlite))
             return config_path + ": registry.sqlite: " + cfg.registry.sqlite +
                    " does not exist yet (sekishoctl creates it)";
+        if (cfg.admin.tls) {
+            pki::PrivateKey admin_key;
+            make_admin_tls(*cfg.admin.tls, cfg.tls.pkcs11_module, admin_key);
+        }
         build_runtime(std::move(cfg), keys, 0, &admission);
         return {};
     } catch (const config::ConfigError& e) {

@@ -49,4 +49,10 @@ std::unique_ptr<boost::asio::ssl::context> make_upstream_tls(const config::Upstr
                                                              const std::string& pkcs11_module,
                                                              pki::PrivateKey& key_holder);
 
+// The admin listener's context (admin.tls): TLS 1.3, a mandatory operator client certificate
+// verified against admin.tls.client_ca, no resumption. The key is kept in key_holder.
+std::unique_ptr<boost::asio::ssl::context> make_admin_tls(const config::AdminTlsConfig& admin,
+                                                          const std::string& pkcs11_module,
+                                                          pki::PrivateKey& key_holder);
+
 } // namespace sekisho::gateway

@@ -97,8 +97,9 @@ public:
     // longer admits end at once. Reads the registry on the calling thread.
     Task<void> enforce_registry(const DeviceAdmission& admission, bool registry_healthy, config::AuthConfig cfg);
 
-    // Live sessions now (for the sessions gauge).
-    Task<std::size_t> active_sessions(config::AuthConfig cfg);
+    // Ends the sessions past their idle, absolute or hard limit (session.expired, and their
+    // connections close) and counts the live ones (for the sessions gauge).
+    Task<std::size_t> sweep_sessions(config::AuthConfig cfg);
 
     const CsrfKeys& csrf() const { return csrf_; }
 

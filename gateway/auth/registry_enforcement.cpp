@@ -43,8 +43,20 @@ Task<void> AuthService::enforce_registry(const DeviceAdmission& admission, bool 
     }
 }
 
-Task<std::size_t> AuthService::active_sessions(config::AuthConfig cfg) {
-    auto list = store_->list(session_limits(cfg), unix_now());
+Task<std::size_t> AuthService::sweep_sessions(config::AuthConfig cfg) {
+    const auto limits = session_limits(cfg);
+    const auto now = unix_now();
+    auto expire = store_->expire(limits, now);
+    const auto expired = co_await std::move(expire);
+    for (const auto& s : expired) {
+        const auto reason = session::expiry_reason(s, limits, now);
+        log_event(spdlog::level::info, "session.expired",
+                  {{"reason", reason.empty() ? "expired" : reason}, {"user", s.user},
+                   {"session", s.id_hash.substr(0, 16)}, {"device", s.device}, {"facility", s.terminal_facility},
+                   {"idle_s", std::to_string(now - s.last_seen)}});
+        if (ended_callback_) ended_callback_(s);
+    }
+    auto list = store_->list(limits, now);
     const auto sessions = co_await std::move(list);
     co_return sessions.size();
 }

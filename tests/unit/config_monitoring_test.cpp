@@ -1,0 +1,98 @@
+// The admin listener's exposure rule, the audit trail's syslog copy and the expiry/clock
+// alert settings (issue 5).
+#include "config_test_support.hpp"
+
+using namespace sekisho::config;
+using namespace sekisho::config::test;
+
+TEST_CASE("admin: loopback by default, anything else only with TLS and an operator CA", "[config]") {
+    TempDir dir;
+    write_minimal_files(dir);
+    auto config = load_text(minimal_config + "admin:\n  listen: 9443\n", "test.yaml", dir.str());
+    REQUIRE(config.admin.listen);
+    CHECK(config.admin.listen->to_string() == "127.0.0.1:9443");
+    CHECK_FALSE(config.admin.tls);
+
+    config = load_text(minimal_config + "admin:\n  listen: '[::1]:9443'\n", "test.yaml", dir.str());
+    CHECK(config.admin.listen->host == "::1");
+
+    auto problems = problems_of(minimal_config + "admin:\n  listen: 0.0.0.0:9443\n", dir);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].key == "admin.listen");
+    CHECK(problems[0].line == 13);
+    CHECK_THAT(problems[0].reason, Catch::Contains("not a loopback address") && Catch::Contains("admin.tls"));
+
+    dir.write("admin.crt");
+    dir.write("admin.key");
+    dir.write("operators.pem");
+    config = load_text(minimal_config + "admin:\n  listen: 0.0.0.0:9443\n  tls:\n    certificate: admin.crt\n"
+                                        "    key: admin.key\n    client_ca: operators.pem\n",
+                       "test.yaml", dir.str());
+    REQUIRE(config.admin.tls);
+    CHECK(config.admin.tls->client_ca == (dir.path() / "operators.pem").string());
+
+    problems = problems_of(minimal_config + "admin:\n  listen: 10.0.0.7:9443\n  tls:\n    certificate: admin.crt\n"
+                                            "    key: admin.key\n",
+                           dir);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].key == "admin.tls.client_ca");
+}
+
+TEST_CASE("is_loopback_host", "[config]") {
+    CHECK(is_loopback_host("127.0.0.1"));
+    CHECK(is_loopback_host("127.9.8.7"));
+    CHECK(is_loopback_host("::1"));
+    CHECK(is_loopback_host("localhost"));
+    CHECK_FALSE(is_loopback_host("0.0.0.0"));
+    CHECK_FALSE(is_loopback_host("128.0.0.1"));
+    CHECK_FALSE(is_loopback_host("127.0.0.1.example.jp"));
+    CHECK_FALSE(is_loopback_host("::"));
+}
+
+TEST_CASE("audit.syslog: address, transport, facility", "[config]") {
+    TempDir dir;
+    write_minimal_files(dir);
+    std::filesystem::create_directories(dir.path() / "audit");
+    auto config = load_text(minimal_config + "audit:\n  file: audit/audit.log\n  syslog:\n    address: 127.0.0.1:5514\n"
+                                             "    transport: tcp\n    facility: local4\n",
+                            "test.yaml", dir.str());
+    REQUIRE(config.audit.syslog);
+    CHECK(config.audit.syslog->address.to_string() == "127.0.0.1:5514");
+    CHECK(config.audit.syslog->tcp);
+    CHECK(config.audit.syslog->facility == 20);
+    CHECK(config.audit.syslog->app_name == "sekisho");
+
+    config = load_text(minimal_config + "audit:\n  file: audit/audit.log\n  syslog:\n    address: 127.0.0.1:514\n",
+                       "test.yaml", dir.str());
+    CHECK_FALSE(config.audit.syslog->tcp);
+    CHECK(config.audit.syslog->facility == 10); // authpriv
+
+    auto problems = problems_of(minimal_config + "audit:\n  file: audit/audit.log\n  syslog:\n    address: 127.0.0.1:514\n"
+                                                 "    transport: relp\n    facility: mail2\n",
+                                dir);
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0].key == "audit.syslog.transport");
+    CHECK(problems[1].key == "audit.syslog.facility");
+    CHECK_THAT(problems[1].reason, Catch::Contains("no syslog facility"));
+
+    problems = problems_of(minimal_config + "audit:\n  file: audit/audit.log\n  syslog:\n    transport: udp\n", dir);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].key == "audit.syslog.address");
+}
+
+TEST_CASE("alerts: expiry warning and clock limits, the new rule names", "[config]") {
+    TempDir dir;
+    write_minimal_files(dir);
+    auto config = load_text(minimal_config, "test.yaml", dir.str());
+    CHECK(config.alerts.expiry_warning == Seconds(7 * 86400));
+    CHECK(config.alerts.clock_unsynchronized_after == Seconds(86400));
+    config = load_text(minimal_config + "alerts:\n  expiry_warning: 14d\n  clock_unsynchronized_after: 6h\n"
+                                        "  disabled_rules: [certificate_expiry, clock_unsynchronized]\n",
+                       "test.yaml", dir.str());
+    CHECK(config.alerts.expiry_warning == Seconds(14 * 86400));
+    CHECK(config.alerts.clock_unsynchronized_after == Seconds(6 * 3600));
+    CHECK(config.alerts.disabled_rules.size() == 2);
+    auto problems = problems_of(minimal_config + "alerts:\n  disabled_rules: [clock]\n", dir);
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0].reason, Catch::Contains("clock_unsynchronized") && Catch::Contains("certificate_expiry"));
+}
