@@ -64,9 +64,7 @@ class ExpiryAlertTest(GatewayTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.receiver = WebhookReceiver()
-        cls.receiver.start()
-        cls.addClassCleanup(cls.receiver.stop)
+        cls.receiver = WebhookReceiver.started_for(cls)
         cls.echo = cls.start_backend(EchoServer(name="echo"))
         demo = cls.make_demo("http://127.0.0.1:%d" % cls.echo.port)
         # A server certificate with three days left (the warning starts at seven).

@@ -39,6 +39,14 @@ class WebhookReceiver(http.server.ThreadingHTTPServer):
     def start(self):
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
+    @classmethod
+    def started_for(cls, test_class):
+        """A running receiver that test_class's cleanups stop."""
+        receiver = cls()
+        receiver.start()
+        test_class.addClassCleanup(receiver.stop)
+        return receiver
+
     def stop(self):
         self.shutdown()
         self.server_close()
@@ -54,9 +62,7 @@ class AlertsTest(LoginEnvironment):
 
     @classmethod
     def setUpClass(cls):
-        cls.receiver = WebhookReceiver()
-        cls.receiver.start()
-        cls.addClassCleanup(cls.receiver.stop)
+        cls.receiver = WebhookReceiver.started_for(cls)
         cls.EXTRA = {"alerts": {"webhook": "http://127.0.0.1:%d/hooks/sekisho" % cls.receiver.port,
                                 "window": "1h", "login_failures_per_facility": 3}}
         super().setUpClass()
