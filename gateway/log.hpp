@@ -27,7 +27,7 @@ void log_event_fields(spdlog::level::level_enum level, std::string_view event,
                       std::span<const LogField> fields);
 
 // Where every event at info level or above also goes, whatever log.level says about stderr:
-// the audit trail and the alert rules. Attached before the gateway serves and detached
+// the audit trail, the alert rules and the dashboard's recent history. Attached before the gateway serves and detached
 // after it stopped. A sink may log itself (the event then passes the sinks again).
 class EventSink {
 public:
@@ -36,5 +36,6 @@ public:
 };
 void attach_audit_sink(EventSink* sink); // nullptr detaches
 void attach_alert_sink(EventSink* sink); // nullptr detaches
+void attach_history_sink(EventSink* sink); // nullptr detaches
 
 } // namespace sekisho::gateway
