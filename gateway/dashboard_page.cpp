@@ -19,7 +19,7 @@ constexpr std::string_view kStyle =
     ".grid{display:flex;flex-wrap:wrap;gap:1.5em}.grid>div{min-width:16em}"
     ".chart{width:100%;max-width:720px;height:auto;background:#fff;border:1px solid #ccc}"
     ".bar{fill:#c0392b}.ok{color:#1e7b34}.warn{color:#fff;background:#b71c1c;padding:.4em .6em}"
-    "tr.warn td,tr.critical td{background:#fdecea}tr.expired td{background:#fdecea;font-weight:bold}"
+    "tr.failure td{background:#fdecea}tr.critical td{background:#f6c6c0}tr.expired td{background:#fdecea;font-weight:bold}"
     ".muted{color:#666}nav a,header a{margin-right:.8em}";
 
 std::string h(std::string_view s) {
@@ -148,7 +148,7 @@ std::string recent_section(const DashboardData& d, Lang lang) {
            h(t.result) + "</th></tr>";
     for (const auto& e : d.recent) {
         const char* cls = e.level >= spdlog::level::critical ? " class=\"critical\""
-                          : e.failure                        ? " class=\"warn\""
+                          : e.failure                        ? " class=\"failure\""
                                                              : "";
         out += std::string("<tr") + cls + " data-event=\"" + h(e.event) + "\"><td>" + h(jst_display(e.at)) +
                "</td><td>" + h(event_label(e.event, lang)) + "</td><td>" + plain_cell(e.user, t) + "</td><td>" +
