@@ -15,8 +15,9 @@
 //   session.crossover      a session cookie presented by another terminal
 // Also kept as recent events, but not counted: successful and break-glass logins, ended
 // sessions, access denied by facility or role, break-glass access, devices disconnected,
-// password changes. Everything else (one "request" per proxied request) is ignored after
-// one look at the event name.
+// password changes. Everything else is ignored after one look at the event name: one
+// "request" per proxied request, request.rejected (malformed HTTP, not authentication;
+// a cross-over is counted through session.crossover), configuration and lifecycle events.
 #pragma once
 
 #include "gateway/log.hpp"

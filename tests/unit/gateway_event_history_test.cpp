@@ -125,3 +125,16 @@ TEST_CASE("an over-long value is cut without splitting a UTF-8 character") {
     REQUIRE(recent.size() == 1);
     CHECK(recent.front().user == std::string(127, 'x'));
 }
+
+TEST_CASE("log_event reaches an attached history, and a detached one no more") {
+    EventHistory history;
+    attach_history_sink(&history);
+    log_event(spdlog::level::warn, "handshake.refused", {{"reason", "revoked"}, {"peer", "10.0.0.3:4711"}});
+    log_event(spdlog::level::debug, "login.failed", {{"reason", "bad_credentials"}}); // below info: not an event
+    attach_history_sink(nullptr);
+    log_event(spdlog::level::warn, "handshake.refused", {{"reason", "expired"}});
+    const auto recent = history.recent(10);
+    REQUIRE(recent.size() == 1);
+    CHECK(recent[0].result == "revoked");
+    CHECK(recent[0].peer == "10.0.0.3:4711");
+}
