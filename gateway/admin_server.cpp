@@ -1,6 +1,8 @@
 #include "gateway/admin_server.hpp"
 
+#include "gateway/dashboard_page.hpp"
 #include "gateway/expiry_metrics.hpp"
+#include "gateway/html.hpp"
 #include "gateway/http_error.hpp"
 #include "gateway/log.hpp"
 #include "gateway/request_checks.hpp"
@@ -12,6 +14,32 @@
 
 namespace sekisho::gateway {
 namespace {
+
+// Read from memory only (the registry part is a snapshot the control thread keeps): safe
+// on the I/O thread.
+Response dashboard(const Request& req, const AdminContext& ctx) {
+    const auto target = std::string_view(req.target());
+    const auto q = target.find('?');
+    const auto query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+    const Lang lang = choose_language(query_parameter(query, "lang"), req[http::field::accept_language]);
+    DashboardData data;
+    data.now = ctx.history ? ctx.history->now() : std::chrono::system_clock::now();
+    data.window = parse_dashboard_window(query_parameter(query, "window"));
+    if (ctx.history) read_history(*ctx.history, data);
+    if (ctx.registry_view) data.registry = ctx.registry_view->current();
+    data.clock = read_clock_sync();
+    auto res = make_text_response(http::status::ok, "text/html; charset=utf-8", render_dashboard(data, lang),
+                                  req.keep_alive());
+    // No script may run here and nothing be fetched (no-store and nosniff are already set).
+    res.set("Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'");
+    res.set(http::field::content_language, lang_code(lang));
+    res.set(http::field::vary, "Accept-Language");
+    res.set("X-Frame-Options", "DENY");
+    res.set("Referrer-Policy", "no-referrer");
+    return res;
+}
 
 Response answer(const Request& req, const AdminContext& ctx) {
     const bool keep_alive = req.keep_alive();
@@ -31,6 +59,7 @@ Response answer(const Request& req, const AdminContext& ctx) {
         return make_text_response(http::status::ok, "text/plain; version=0.0.4",
                                   ctx.metrics.render_prometheus() + render_expiry_metrics(rt->config), keep_alive);
     }
+    if (path == "/dashboard") return dashboard(req, ctx);
     if (path == "/_sekisho/jwks.json")
         return make_text_response(http::status::ok, "application/jwk-set+json",
                                   ctx.runtime.current()->signer->jwks_json(), keep_alive);

@@ -1,8 +1,12 @@
 // The admin listener for operators and monitoring: plain HTTP on loopback, or TLS with a
-// mandatory operator client certificate (admin.tls) anywhere else. /healthz (the process answers), /readyz (it can do its job: 503 with
-// the reasons otherwise), /metrics (Prometheus) and /_sekisho/jwks.json.
+// mandatory operator client certificate (admin.tls) anywhere else. /healthz (the process
+// answers), /readyz (it can do its job: 503 with the reasons otherwise), /metrics
+// (Prometheus), /_sekisho/jwks.json and /dashboard (the operations dashboard,
+// gateway/dashboard_page.hpp).
 #pragma once
 
+#include "gateway/dashboard_registry.hpp"
+#include "gateway/event_history.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/runtime.hpp"
@@ -20,6 +24,8 @@ struct AdminContext {
     const Metrics& metrics;
     std::function<std::vector<std::string>()> not_ready; // reasons; empty = ready
     boost::asio::ssl::context* tls = nullptr;              // admin.tls; nullptr = plain HTTP
+    const EventHistory* history = nullptr;               // the dashboard's events
+    const RegistrySnapshotSource* registry_view = nullptr; // nullptr: no registry configured
 };
 
 Task<void> run_admin_listener(tcp::acceptor& acceptor, const AdminContext& ctx);

@@ -13,6 +13,7 @@ namespace {
 std::atomic<bool> json_format{false};
 std::atomic<EventSink*> audit_sink{nullptr};
 std::atomic<EventSink*> alert_sink{nullptr};
+std::atomic<EventSink*> history_sink{nullptr};
 
 bool needs_quotes(std::string_view v) {
     if (v.empty()) return true;
@@ -57,12 +58,17 @@ void attach_alert_sink(EventSink* sink) {
     alert_sink.store(sink);
 }
 
+void attach_history_sink(EventSink* sink) {
+    history_sink.store(sink);
+}
+
 namespace {
 
 void emit(spdlog::level::level_enum level, std::string_view event, std::span<const LogField> fields, bool audited) {
     if (level >= spdlog::level::info) {
         if (auto* sink = audit_sink.load(); sink && audited) sink->record(level, event, fields);
         if (auto* sink = alert_sink.load()) sink->record(level, event, fields);
+        if (auto* sink = history_sink.load()) sink->record(level, event, fields);
     }
     auto* logger = spdlog::default_logger_raw();
     if (!logger->should_log(level)) return;

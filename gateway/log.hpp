@@ -32,7 +32,7 @@ void log_event_outside_trail(spdlog::level::level_enum level, std::string_view e
                              std::initializer_list<LogField> fields = {});
 
 // Where every event at info level or above also goes, whatever log.level says about stderr:
-// the audit trail and the alert rules. Attached before the gateway serves and detached
+// the audit trail, the alert rules and the dashboard's recent history. Attached before the gateway serves and detached
 // after it stopped. A sink may log itself (the event then passes the sinks again).
 class EventSink {
 public:
@@ -41,5 +41,6 @@ public:
 };
 void attach_audit_sink(EventSink* sink); // nullptr detaches
 void attach_alert_sink(EventSink* sink); // nullptr detaches
+void attach_history_sink(EventSink* sink); // nullptr detaches
 
 } // namespace sekisho::gateway

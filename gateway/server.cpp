@@ -7,7 +7,9 @@
 #include "gateway/audit_trail.hpp"
 #include "gateway/auth/auth_service.hpp"
 #include "gateway/connection.hpp"
+#include "gateway/dashboard_registry.hpp"
 #include "gateway/enrollment_listener.hpp"
+#include "gateway/event_history.hpp"
 #include "gateway/health_watch.hpp"
 #include "gateway/ledger_copy.hpp"
 #include "gateway/log.hpp"
@@ -60,14 +62,17 @@ void open_acceptor(tcp::acceptor& acceptor, const tcp::endpoint& ep) {
 } // namespace
 
 struct Server::Impl {
-    // First in, last out: the audit trail and the alerts outlive everything that logs. The
-    // attachments are dropped before them (also when the constructor throws half-way).
+    // First in, last out: the audit trail, the alerts and the dashboard's history outlive
+    // everything that logs. The attachments are dropped before them (also when the
+    // constructor throws half-way).
     std::unique_ptr<AuditTrail> audit;
     std::unique_ptr<AlertEngine> alerts;
     std::unique_ptr<LedgerCopy> ledger_copy; // with an audit trail and a registry
     HealthWatch health;                      // control thread
+    std::unique_ptr<EventHistory> history; // present when admin.listen is set
     struct SinkAttachment {
         ~SinkAttachment() {
+            attach_history_sink(nullptr);
             attach_alert_sink(nullptr);
             attach_audit_sink(nullptr);
         }
@@ -81,6 +86,7 @@ struct Server::Impl {
     // Present when registry.sqlite is set (a restart is needed to add or move it).
     std::unique_ptr<DeviceAdmission> admission;
     std::unique_ptr<RegistryWatch> registry_watch;
+    std::unique_ptr<RegistrySnapshotSource> dashboard_registry; // and admin.listen: control thread refreshes
     // Present when enrollment.listen is set (restart to add or change).
     std::unique_ptr<enroll::IssuingCa> issuing_ca;
     std::unique_ptr<store::DeviceRegistry> crl_registry; // control thread only
@@ -180,6 +186,7 @@ Task<void> Server::Impl::watch_registry() {
                 co_await std::move(enforce);
             }
             if (changed || tick % 120 == 0) refresh_crl(); // and once a minute, for nextUpdate
+            if (dashboard_registry && (changed || tick % 10 == 0)) dashboard_registry->refresh(); // lock expiry
             if (auth && tick % 10 == 0) {
                 auto count = auth->sweep_sessions(runtime.current()->config.auth);
                 metrics.sessions_active(static_cast<std::int64_t>(co_await std::move(count)));
@@ -310,10 +317,16 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         impl_->alerts = std::make_unique<AlertEngine>(initial.alerts);
         attach_alert_sink(impl_->alerts.get());
     }
+    if (initial.admin.listen) {
+        impl_->history = std::make_unique<EventHistory>();
+        attach_history_sink(impl_->history.get());
+    }
     if (!initial.registry.sqlite.empty()) {
         impl_->admission = std::make_unique<DeviceAdmission>();
         try {
             impl_->registry_watch = std::make_unique<RegistryWatch>(initial.registry.sqlite, *impl_->admission);
+            if (initial.admin.listen)
+                impl_->dashboard_registry = std::make_unique<RegistrySnapshotSource>(initial.registry.sqlite);
         } catch (const std::exception& e) {
             throw std::runtime_error("registry.sqlite: " + std::string(e.what()));
         }
@@ -394,7 +407,9 @@ int Server::run() {
         asio::co_spawn(first, run_enrollment_listener(*s.enrollment_acceptor, *s.enrollment_context), asio::detached);
     }
     if (s.admin_acceptor) {
-        s.admin_context = std::make_unique<AdminContext>(AdminContext{s.runtime, s.metrics, [&s] { return s.not_ready(); }, s.admin_tls.get()});
+        s.admin_context = std::make_unique<AdminContext>(AdminContext{s.runtime, s.metrics, [&s] { return s.not_ready(); },
+                                                                      s.admin_tls.get(), s.history.get(),
+                                                                      s.dashboard_registry.get()});
         asio::co_spawn(first, run_admin_listener(*s.admin_acceptor, *s.admin_context), asio::detached);
     }
 

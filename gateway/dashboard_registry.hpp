@@ -1,0 +1,61 @@
+// What the operations dashboard shows from the registry — accounts locked now and active
+// terminals whose certificate runs out soon — as a snapshot refreshed by the control
+// thread (SQLite never runs on an I/O thread) and read by the admin listener.
+#pragma once
+
+#include "store/device_registry.hpp"
+#include "store/user_registry.hpp"
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace sekisho::gateway {
+
+struct LockedAccount {
+    std::string user, facility;
+    store::UnixSeconds locked_until = 0;
+    int failures_since_success = 0;
+};
+
+struct ExpiringTerminal {
+    std::string device_id, name, facility, serial;
+    store::UnixSeconds not_after = 0; // of the device's longest-lived unrevoked certificate
+};
+
+struct RegistrySnapshot {
+    std::chrono::system_clock::time_point taken;
+    std::string error;                   // set when the last refresh failed (the lists are older)
+    std::vector<LockedAccount> locked;   // locked_until after `taken`, by user id
+    std::vector<ExpiringTerminal> expiring; // soonest first
+};
+
+// Certificates that run out within this horizon are "soon".
+inline constexpr std::chrono::seconds kExpiryHorizon{30 * 24 * 3600};
+
+// The snapshot from two registry lists; `now` in Unix seconds. Pure, for tests.
+RegistrySnapshot make_registry_snapshot(const std::vector<store::User>& users,
+                                        const std::vector<store::Device>& active_devices,
+                                        store::UnixSeconds now);
+
+class RegistrySnapshotSource {
+public:
+    // Opens the registry (throws naming the file) and takes the first snapshot.
+    explicit RegistrySnapshotSource(const std::string& sqlite_path);
+    ~RegistrySnapshotSource();
+
+    // Control thread. A failing read keeps the previous lists and records the error.
+    void refresh();
+    // Any thread.
+    std::shared_ptr<const RegistrySnapshot> current() const;
+
+private:
+    std::unique_ptr<store::DeviceRegistry> devices_;
+    std::unique_ptr<store::UserRegistry> users_;
+    mutable std::mutex mutex_;
+    std::shared_ptr<const RegistrySnapshot> current_;
+};
+
+} // namespace sekisho::gateway
