@@ -24,6 +24,21 @@ int verify_error_index() {
     return idx;
 }
 
+// The leaf a refused handshake presented: OpenSSL drops the peer certificate of a failed
+// handshake, and the log should still say which terminal it was. Freed with the SSL.
+int refused_leaf_index() {
+    static const int idx = SSL_get_ex_new_index(
+        0, nullptr, nullptr, nullptr,
+        [](void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) { X509_free(static_cast<X509*>(ptr)); });
+    return idx;
+}
+
+void record_refused_leaf(SSL* ssl, X509_STORE_CTX* sctx) {
+    if (SSL_get_ex_data(ssl, refused_leaf_index())) return;
+    X509* leaf = X509_STORE_CTX_get0_cert(sctx);
+    if (leaf && X509_up_ref(leaf) == 1) SSL_set_ex_data(ssl, refused_leaf_index(), leaf);
+}
+
 void record_verify_error(SSL* ssl, int err) {
     if (ClientCertVerifier::recorded_verify_error(ssl) != 0) return; // keep the first
     SSL_set_ex_data(ssl, verify_error_index(), reinterpret_cast<void*>(static_cast<intptr_t>(err)));
@@ -122,7 +137,12 @@ int ClientCertVerifier::verify_callback(int preverify_ok, X509_STORE_CTX* sctx) 
         static_cast<const ClientCertVerifier*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), verifier_index()));
     if (self && self->decide(preverify_ok, sctx)) return 1;
     record_verify_error(ssl, self ? X509_STORE_CTX_get_error(sctx) : X509_V_ERR_UNSPECIFIED);
+    record_refused_leaf(ssl, sctx);
     return 0;
+}
+
+X509* ClientCertVerifier::refused_certificate(SSL* ssl) {
+    return static_cast<X509*>(SSL_get_ex_data(ssl, refused_leaf_index()));
 }
 
 void ClientCertVerifier::attach_optional(SSL_CTX* ctx) {

@@ -33,6 +33,8 @@ public:
 
     // The X509 verification error the callback recorded for ssl (0 when none).
     static int recorded_verify_error(SSL* ssl);
+    // The client certificate a refused handshake presented (owned by ssl), or nullptr.
+    static X509* refused_certificate(SSL* ssl);
 
     // Verifies a certificate against the current store (used for resumed sessions).
     // Returns X509_V_OK or the X509_V_ERR_* code.

@@ -33,6 +33,11 @@ std::string endpoint_string(const tcp::endpoint& ep) {
     return ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
+ClientIdentity identity_of(X509* cert) {
+    return ClientIdentity{pki::sha256_fingerprint_hex(cert), pki::facility_of(cert), pki::subject_of(cert),
+                          pki::serial_hex_of(cert)};
+}
+
 // A process nonce and a connection count: unique across restarts, no CSPRNG per connection.
 std::string next_connection_id() {
     static const std::string process = [] {
@@ -100,12 +105,16 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
         if (int verr = ClientCertVerifier::recorded_verify_error(ssl); verr != 0)
             detail = X509_verify_cert_error_string(verr);
         X509* cert = SSL_get0_peer_certificate(ssl);
+        if (!cert) cert = ClientCertVerifier::refused_certificate(ssl);
+        const auto seen = cert ? identity_of(cert) : ClientIdentity{"-", "-", "-", "-"};
         log_event(spdlog::level::warn, "handshake.refused",
                   {{"reason", to_string(reason)},
                    {"peer", peer_},
                    {"detail", detail},
-                   {"subject", cert ? pki::subject_of(cert) : std::string("-")},
-                   {"serial", cert ? pki::serial_hex_of(cert) : std::string("-")}});
+                   {"subject", seen.subject},
+                   {"serial", seen.serial},
+                   {"device", seen.device},
+                   {"facility", seen.facility}});
         return false;
     }
     X509* cert = SSL_get0_peer_certificate(ssl);
@@ -115,8 +124,7 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
         return false;
     }
     const bool resumed = SSL_session_reused(ssl) == 1;
-    identity_ = ClientIdentity{pki::sha256_fingerprint_hex(cert), pki::facility_of(cert), pki::subject_of(cert),
-                               pki::serial_hex_of(cert)};
+    identity_ = identity_of(cert);
     // The registry may have dropped the device while this handshake ran; from here on the
     // registry watch sees the connection (same thread), before that this check does.
     entry_.device = identity_.device;

@@ -110,7 +110,7 @@ AuthService::Attempt AuthService::check_credentials(const std::string& username,
         }
         if (!password_ok) {
             const auto failure = users_->record_login_failure(user->id, source, now, lockout_policy(cfg.auth.lockout));
-            if (failure.locked_until) on_locked(user->id, terminal.device, source, failure);
+            if (failure.locked_until) on_locked(user->id, terminal, source, failure);
             return Attempt::refused(LoginRefusal::bad_credentials, "wrong_password", true, emergency);
         }
         // From here the password was right. These refusals tell the person why (they
@@ -136,10 +136,10 @@ AuthService::Attempt AuthService::check_credentials(const std::string& username,
     }
 }
 
-void AuthService::on_locked(const std::string& user, const std::string& device, const std::string& source,
+void AuthService::on_locked(const std::string& user, const ClientIdentity& terminal, const std::string& source,
                             const store::LoginFailure& failure) {
     metrics_.lockout();
-    log_locked(user, device, source, failure);
+    log_locked(user, terminal, source, failure);
 }
 
 void AuthService::count_failure(const ClientIdentity& terminal, const std::string& source,

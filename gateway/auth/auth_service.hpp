@@ -108,7 +108,7 @@ private:
     Attempt check_credentials(const std::string& username, const std::string& password,
                               const ClientIdentity& terminal, const std::string& source, const config::Config& cfg);
     // An account just locked: the alert and the lockout counter.
-    void on_locked(const std::string& user, const std::string& device, const std::string& source,
+    void on_locked(const std::string& user, const ClientIdentity& terminal, const std::string& source,
                    const store::LoginFailure& failure);
     // A wrong password (login or password change): spraying windows, alerts.
     void count_failure(const ClientIdentity& terminal, const std::string& source, const config::AuthConfig& cfg);

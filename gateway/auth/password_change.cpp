@@ -39,7 +39,7 @@ Task<PasswordChangeResult> AuthService::change_password(session::Session s, std:
         }
         if (!store::verify_password(current, user->password_hash)) {
             const auto failure = users_->record_login_failure(user->id, source, now, lockout_policy(auth.lockout));
-            if (failure.locked_until) on_locked(user->id, terminal.device, source, failure);
+            if (failure.locked_until) on_locked(user->id, terminal, source, failure);
             co_return ChangeOutcome{kWrongCurrent, true, failure.locked_until.has_value()};
         }
         if (auto reason = store::check_password(next, store::PasswordPolicy{}, user->id, user->display_name))

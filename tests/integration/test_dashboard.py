@@ -15,6 +15,7 @@ import time
 import unittest
 
 from test_login_sessions import PASSWORD, LoginEnvironment
+from pki_tools import fingerprint_sha256
 from tls_clients import curl
 
 CHROMIUM = "/usr/bin/chromium"
@@ -162,13 +163,16 @@ class DashboardTest(LoginEnvironment):
         self.assertEqual(count_of(dom, "by-reason", "login.locked"), 1)
         self.assertEqual(count_of(dom, "by-reason", "handshake.refused:not_registered"), 1)
         self.assertIn('id="failures-total">10<', dom)
-        self.assertEqual(count_of(dom, "by-facility", "demo-clinic"), 8)
+        # Every failure here happened at the demo clinic, the refused handshake included
+        # (its certificate names the facility even though it is not enrolled).
+        self.assertEqual(count_of(dom, "by-facility", "demo-clinic"), 10)
         self.assertEqual(count_of(dom, "by-user", USER), 8)  # 7 failed logins and the lockout
         self.assertEqual(count_of(dom, "by-user", "nobody.here"), 1)
         self.assertEqual(count_of(dom, "by-terminal", self.demo.fingerprint), 9)
-        # A refused handshake names no terminal: OpenSSL drops the certificate it refused.
+        # The refused handshake is counted against the certificate it presented.
+        self.assertEqual(count_of(dom, "by-terminal", fingerprint_sha256(self.stray[0])), 1)
         self.assertEqual(len(re.findall(r'<tr data-key=', re.search(r'<table id="by-terminal">.*?</table>',
-                                                                    dom).group(0))), 1)
+                                                                    dom).group(0))), 2)
         # Recent events, newest first, with the source address.
         self.assertRegex(dom, r'<tr class="failure" data-event="handshake.refused">.*?<td>127\.0\.0\.1:\d+</td>'
                               r'<td>not_registered</td>')

@@ -1,0 +1,34 @@
+// sekisho --check: a configuration built completely (certificates, keys, CRLs, the admin
+// listener's TLS) without serving.
+#include "gateway/server.hpp"
+
+#include "config/load.hpp"
+#include "gateway/runtime.hpp"
+#include "gateway/tls_context.hpp"
+
+#include <filesystem>
+
+namespace sekisho::gateway {
+
+std::string check_configuration(const std::string& config_path) {
+    try {
+        auto cfg = config::load_file(config_path);
+        TicketKeys keys;
+        DeviceAdmission admission;
+        if (!cfg.registry.sqlite.empty() && !std::filesystem::exists(cfg.registry.sqlite))
+            return config_path + ": registry.sqlite: " + cfg.registry.sqlite +
+                   " does not exist yet (sekishoctl creates it)";
+        if (cfg.admin.tls) {
+            pki::PrivateKey admin_key;
+            make_admin_tls(*cfg.admin.tls, cfg.tls.pkcs11_module, admin_key);
+        }
+        build_runtime(std::move(cfg), keys, 0, &admission);
+        return {};
+    } catch (const config::ConfigError& e) {
+        return e.what();
+    } catch (const std::exception& e) {
+        return config_path + ": " + e.what();
+    }
+}
+
+} // namespace sekisho::gateway
