@@ -138,6 +138,7 @@ std::string render_demo_json(const DemoLayout& layout, const DemoPki& pki, const
     demo["device"] = std::move(device);
     demo["facility"] = kDemoFacility;
     demo["admin_url"] = "http://127.0.0.1:" + std::to_string(layout.admin_port) + "/";
+    demo["dashboard_url"] = "http://127.0.0.1:" + std::to_string(layout.admin_port) + "/dashboard";
     demo["registry"] = layout.registry.string();
     demo["enroll_url"] = layout.enroll_public_url + "/enroll";
     demo["issuing_ca"] = path("device-ca.crt");

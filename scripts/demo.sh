@@ -58,6 +58,7 @@ echo "  curl --cacert $(field ca_bundle) $url"
 echo "Browser: import $(field device.p12) (password: $(field device.p12_password)), trust $(field ca_bundle),"
 echo "open $url and sign in as $(field user.id) / $(field user.password)."
 echo "Metrics: ${admin_url}metrics    JWKS: ${admin_url}_sekisho/jwks.json"
+echo "Operations dashboard (authentication failures, lockouts, expiring terminals): $(field dashboard_url)"
 echo
 echo "Enroll another terminal: create a one-time ticket, then open the enroll_url it prints"
 echo "in a browser (or use EST: .well-known/est/simpleenroll with the ticket as HTTP Basic):"

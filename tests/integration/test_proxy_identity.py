@@ -58,8 +58,9 @@ class ProxyIdentityTest(GatewayTestCase):
         info = self.demo.info
         self.assertEqual(info["gateway_url"], "https://localhost:%d/" % self.listen_port)
         self.assertEqual(info["facility"], "demo-clinic")
-        for key in ("config", "ca_bundle", "admin_url", "registry"):
+        for key in ("config", "ca_bundle", "admin_url", "registry", "audit_log"):
             self.assertIn(key, info)
+        self.assertEqual(info["dashboard_url"], info["admin_url"] + "dashboard")
         self.assertEqual(info["enroll_url"], "https://localhost:%d/enroll" % (self.listen_port + 1))
         self.assertEqual(info["issuing_ca"], self.demo.path("device-ca.crt"))
         for key in ("cert", "key", "p12", "p12_password"):
