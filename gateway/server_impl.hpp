@@ -10,6 +10,7 @@
 #include "gateway/alerts.hpp"
 #include "gateway/audit_trail.hpp"
 #include "gateway/auth/auth_service.hpp"
+#include "gateway/blocking_pool.hpp"
 #include "gateway/connection.hpp"
 #include "gateway/dashboard_registry.hpp"
 #include "gateway/enrollment_listener.hpp"
@@ -80,7 +81,7 @@ struct Server::Impl {
     std::unique_ptr<EnrollmentService> enrollment;
     std::unique_ptr<EnrollmentContext> enrollment_context;
     std::unique_ptr<tcp::acceptor> enrollment_acceptor;
-    asio::thread_pool blocking{2}; // SQLite, CA key, Argon2id: never on an I/O thread
+    BlockingPool blocking{2}; // SQLite, CA key, Argon2id: never on an I/O thread
     // Present when registry.sqlite is set: logins and the session store.
     std::unique_ptr<auth::AuthService> auth;
     asio::io_context control{1};

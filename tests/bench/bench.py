@@ -1,151 +1,258 @@
 #!/usr/bin/env python3
-"""Sekisho against nginx in the same run, same certificates, same backend, same client.
+"""Sekisho against nginx in one run: same certificates, same backend, same client, the
+proxy under test pinned to core 0 and the load generator and backend to core 1.
 
-Both proxies terminate TLS 1.3 with a mandatory client certificate (device CA + CRLs) and
-forward to one nginx backend serving a small static body over keep-alive. The client is
-sekisho-loadgen (C++; presents the demo terminal certificate). Each proxy gets one worker,
-so the load generator keeps a core of its own on a 2-core machine.
+    python3 tests/bench/bench.py --build build [--seconds 5] [--repeat 3] [--json OUT]
 
-    python3 tests/bench/bench.py --build build [--seconds 10] [--connections 16]
-
-Prints one line per workload and the ratio sekisho/nginx (rate: higher is better;
-latency: lower is better). This is a measurement, not a test: it never fails on speed.
+Each figure is the median of --repeat runs after a warm-up. Server CPU comes from the
+server's own /proc accounting, so it does not depend on the client's speed. Prints a table
+of figures and ratios and the targets of issue 6; a measurement, never a test: it does not
+fail on speed.
 """
 import argparse
 import json
 import os
-import signal
+import re
+import ssl
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
+from bench_env import CLIENT_CPU, SERVER_CPU, Environment, pinned
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+BENCH_PASSWORD = "Kq7#tram-Vy2"
 
 
-def wait_port(port, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError("nothing listens on %d" % port)
+def median_of(runs, key):
+    return statistics.median(r[key] for r in runs)
 
 
-def nginx_conf(work, backend_port, proxy_port, pki):
-    return """
-worker_processes 1;
-daemon off;
-pid {work}/nginx.pid;
-error_log {work}/nginx-error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    client_body_temp_path {work}/body; proxy_temp_path {work}/proxy;
-    fastcgi_temp_path {work}/fcgi; uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
-    upstream backend {{ server 127.0.0.1:{backend_port}; keepalive 64; }}
-    server {{
-        listen 127.0.0.1:{backend_port};
-        keepalive_requests 1000000;
-        location / {{ return 200 "hello from the backend\\n"; }}
-    }}
-    server {{
-        listen 127.0.0.1:{proxy_port} ssl;
-        ssl_protocols TLSv1.3;
-        ssl_certificate {pki}/server.crt;
-        ssl_certificate_key {pki}/server.key;
-        ssl_client_certificate {pki}/device-ca-bundle.pem;
-        ssl_verify_client on;
-        ssl_verify_depth 2;
-        ssl_crl {work}/crls.pem;
-        ssl_session_tickets off;
-        ssl_session_cache off;
-        keepalive_requests 1000000;
-        location / {{
-            proxy_pass http://backend;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header X-Device $ssl_client_fingerprint;
-        }}
-    }}
-}}
-""".format(work=work, backend_port=backend_port, proxy_port=proxy_port, pki=pki)
+def measure(server, repeat, run):
+    """run() → loadgen JSON; adds cpu_us per request from the server's CPU time."""
+    results = []
+    for _ in range(repeat):
+        before = server.cpu_seconds()
+        r = run()
+        r["cpu_us"] = (server.cpu_seconds() - before) * 1e6 / max(r["requests"], 1)
+        results.append(r)
+    return {k: median_of(results, k) for k in results[0]}
 
 
-def run_load(loadgen, port, pki, seconds, connections, new_conn):
-    cmd = [loadgen, "--port", str(port), "--sni", "localhost", "--cert", pki + "/device.crt",
-           "--key", pki + "/device.key", "--ca", pki + "/root-ca.crt", "--seconds", str(seconds),
-           "--connections", str(connections), "--new-conn", "1" if new_conn else "0"]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
-    if out.returncode != 0:
-        raise RuntimeError("loadgen failed: %s %s" % (out.stdout, out.stderr))
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def crypto_floor():
+    """µs of one full mutual-TLS 1.3 handshake's public-key work on the server, from openssl
+    speed on core 0: X25519 (key generation + derivation, 2 operations), one ECDSA P-256
+    signature (CertificateVerify) and two verifications (the client certificate's signature
+    and the client's CertificateVerify)."""
+    out = subprocess.run(pinned(SERVER_CPU, ["openssl", "speed", "-seconds", "2", "ecdhx25519", "ecdsap256"]),
+                         capture_output=True, text=True, timeout=120).stdout
+    x25519 = float(re.search(r"ecdh \(X25519\)\s+\S+s\s+([\d.]+)", out).group(1))
+    sign, verify = (float(v) for v in re.search(r"ecdsa \(nistp256\)\s+\S+s\s+\S+s\s+([\d.]+)\s+([\d.]+)", out).groups())
+    return {"x25519_per_s": x25519, "sign_per_s": sign, "verify_per_s": verify,
+            "floor_us": 2e6 / x25519 + 1e6 / sign + 2e6 / verify}
+
+
+def s_time(env, port, server, seconds, reuse):
+    """openssl s_time handshakes/s (one connection at a time) and server CPU µs each."""
+    cmd = ["openssl", "s_time", "-connect", "127.0.0.1:%d" % port, "-reuse" if reuse else "-new",
+           "-cert", env.info["device"]["cert"], "-key", env.info["device"]["key"],
+           "-CAfile", os.path.join(env.pki, "root-ca.crt"), "-time", str(int(seconds))]
+    before = server.cpu_seconds()
+    out = subprocess.run(pinned(CLIENT_CPU, cmd), capture_output=True, text=True, timeout=seconds + 60).stdout
+    cpu = server.cpu_seconds() - before
+    m = re.findall(r"(\d+) connections in ([\d.]+)s;", out)
+    count, real = (int(m[-1][0]), float(m[-1][1])) if m else (0, 1.0)
+    return {"requests": count, "rate": count / max(real, 1e-9), "cpu_us": cpu * 1e6 / max(count, 1)}
+
+
+def idle_memory(env, server, port, count, headers=()):
+    """RSS growth per idle mutual-TLS connection (KiB), with `count` connections held open."""
+    time.sleep(1)
+    before = server.rss_kib()
+    proc = env.loadgen_process(port, count, "idle", headers=headers)
+    line = proc.stdout.readline()
+    ready = json.loads(line) if line.strip() else {"ready": 0, "failed": count}
+    time.sleep(1)
+    after = server.rss_kib()
+    proc.stdin.close()
+    proc.wait(timeout=120)
+    return {"ready": ready["ready"], "failed": ready["failed"], "rss_before_kib": before, "rss_after_kib": after,
+            "kib_per_conn": (after - before) / max(ready["ready"], 1)}
+
+
+def revocation_times(env, rounds=3):
+    """Seconds from `sekishoctl device revoke` to the first refused handshake, per round."""
+    times = []
+    for i in range(rounds):
+        cert, key, device = env.new_terminal("bench-revoke-%d" % i)
+        ctx = env.tls_context(cert, key)
+        time.sleep(1.5)  # the registry poll has admitted the new terminal
+
+        def refused():
+            try:
+                with socket.create_connection(("127.0.0.1", env.ports["sekisho"]), timeout=5) as raw:
+                    with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
+                        tls.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                        return not tls.recv(1)
+            except (ssl.SSLError, OSError):
+                return True
+
+        if refused():
+            raise RuntimeError("the new terminal was refused before its revocation")
+        started = time.monotonic()
+        revoke = threading.Thread(target=env.ctl, args=("device", "revoke", device, "--reason", "keyCompromise"))
+        revoke.start()
+        while not refused():
+            if time.monotonic() - started > 30:
+                raise RuntimeError("still admitted 30 s after the revocation")
+            time.sleep(0.005)
+        times.append(time.monotonic() - started)
+        revoke.join()
+    return times
+
+
+def run(args):
+    work = tempfile.mkdtemp(prefix="sekisho-bench-")
+    env = Environment(os.path.abspath(args.build), work)
+    env.start()
+    results = {"machine": machine(), "seconds": args.seconds, "repeat": args.repeat}
+    try:
+        env.add_user("bench.user", BENCH_PASSWORD)
+        env.add_user("storm.user", BENCH_PASSWORD)
+        cookie = "Cookie: " + env.login("bench.user", BENCH_PASSWORD)
+        servers = {"sekisho": (env.sekisho, env.ports["sekisho"], [cookie]),
+                   "nginx": (env.nginx, env.ports["nginx"], []),
+                   "nginx+auth_request": (env.nginx, env.ports["nginx_auth"], [])}
+        s, n = args.seconds, args.repeat
+        for name, (proc, port, headers) in servers.items():  # warm-up
+            env.loadgen(port, 1, 8, headers=headers)
+        results["crypto"] = crypto_floor()
+        for label, mode in (("full_handshake", "new"), ("resumed_handshake", "resume")):
+            results[label] = {}
+            for name in ("sekisho", "nginx"):
+                proc, port, headers = servers[name]
+                results[label][name] = {
+                    "loadgen": measure(proc, n, lambda: env.loadgen(port, s, 16, mode=mode, headers=headers)),
+                    "s_time": measure(proc, 1, lambda: s_time(env, port, proc, s, mode == "resume"))}
+        results["keepalive"] = {}
+        for name, (proc, port, headers) in servers.items():
+            results["keepalive"][name] = {
+                "saturation": measure(proc, n, lambda: env.loadgen(port, s, 16, headers=headers)),
+                "fixed_rate": measure(proc, n, lambda: env.loadgen(port, s, 16, rate=args.rate, headers=headers))}
+        results["idle_memory"] = {name: idle_memory(env, servers[name][0], servers[name][1], args.idle, servers[name][2])
+                                  for name in ("sekisho", "nginx")}
+        results["login_storm"] = login_storm(env, servers["sekisho"], args)
+        results["revocation_s"] = revocation_times(env)
+    finally:
+        env.stop()
+    return results
+
+
+def login_storm(env, server, args):
+    """Proxied p99 at the fixed rate, alone and while Argon2id logins run at full speed."""
+    proc, port, headers = server
+    alone = measure(proc, args.repeat, lambda: env.loadgen(port, args.seconds, 16, rate=args.rate, headers=headers))
+    body = json.dumps({"username": "storm.user", "password": BENCH_PASSWORD})
+    window = args.seconds * args.repeat
+    storm = env.loadgen_process(port, 2, "keepalive", seconds=window + 2, extra=[
+        "--method", "POST", "--path", "/_sekisho/api/login", "--body", body,
+        "--header", "Content-Type: application/json", "--header", "Accept: application/json"])
+    time.sleep(1)
+    during = measure(proc, args.repeat, lambda: env.loadgen(port, args.seconds, 16, rate=args.rate, headers=headers))
+    out, _ = storm.communicate(timeout=window + 120)
+    logins = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+    return {"alone": alone, "during": during, "logins": logins}
+
+
+def machine():
+    model = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    nginx = subprocess.run(["/usr/sbin/nginx", "-v"], capture_output=True, text=True).stderr.strip()
+    openssl = subprocess.run(["openssl", "version"], capture_output=True, text=True).stdout.strip()
+    return {"cpu": model, "cores": os.cpu_count(), "kernel": os.uname().release, "nginx": nginx, "openssl": openssl}
+
+
+def report(r):
+    rows = []
+
+    def row(what, sek, ngx, unit, better="lower", note=""):
+        ratio = sek / ngx if ngx else float("nan")
+        rows.append("%-44s %12.1f %12.1f %8.2f  %s %s" % (what, sek, ngx, ratio, unit, note))
+
+    floor = r["crypto"]["floor_us"]
+    print("machine: %(cpu)s, %(cores)d cores, kernel %(kernel)s, %(nginx)s, %(openssl)s" % r["machine"])
+    print("medians of %d runs of %gs; sekisho and nginx pinned to core 0, client and backend to core 1" %
+          (r["repeat"], r["seconds"]))
+    print("crypto floor of one full handshake (X25519 x2 + P-256 sign + 2 verifies): %.1f us" % floor)
+    print("%-44s %12s %12s %8s" % ("figure", "sekisho", "nginx", "ratio"))
+    for label in ("full_handshake", "resumed_handshake"):
+        sk, ng = r[label]["sekisho"], r[label]["nginx"]
+        row(label + ": server CPU us (loadgen, 16 conns)", sk["loadgen"]["cpu_us"], ng["loadgen"]["cpu_us"], "us")
+        row(label + ": handshakes/s (loadgen)", sk["loadgen"]["rate"], ng["loadgen"]["rate"], "/s", "higher")
+        row(label + ": handshakes/s (s_time)", sk["s_time"]["rate"], ng["s_time"]["rate"], "/s", "higher")
+        row(label + ": server CPU us (s_time)", sk["s_time"]["cpu_us"], ng["s_time"]["cpu_us"], "us")
+        row(label + ": p99 ms (loadgen)", sk["loadgen"]["p99_ms"], ng["loadgen"]["p99_ms"], "ms")
+        if label == "full_handshake":
+            row("  x crypto floor (server CPU / floor)", sk["loadgen"]["cpu_us"] / floor,
+                ng["loadgen"]["cpu_us"] / floor, "x")
+        row(label + ": resumed by the server (loadgen)", sk["loadgen"]["resumed"], ng["loadgen"]["resumed"], "")
+    ka = r["keepalive"]
+    for base in ("nginx", "nginx+auth_request"):
+        row("keep-alive req/s at saturation vs " + base, ka["sekisho"]["saturation"]["rate"],
+            ka[base]["saturation"]["rate"], "/s", "higher")
+        row("keep-alive server CPU us/request vs " + base, ka["sekisho"]["saturation"]["cpu_us"],
+            ka[base]["saturation"]["cpu_us"], "us")
+        for p in ("p50_ms", "p99_ms", "max_ms"):
+            row("%s at a fixed rate vs %s" % (p, base), ka["sekisho"]["fixed_rate"][p], ka[base]["fixed_rate"][p], "ms")
+    mem = r["idle_memory"]
+    row("RSS growth KiB per idle mTLS connection", mem["sekisho"]["kib_per_conn"], mem["nginx"]["kib_per_conn"], "KiB")
+    for line in rows:
+        print(line)
+    storm = r["login_storm"]
+    storm_ratio = storm["during"]["p99_ms"] / max(storm["alone"]["p99_ms"], 1e-9)
+    print("login storm: proxied p99 %.2f ms alone, %.2f ms during %s logins/s (x%.2f)" % (
+        storm["alone"]["p99_ms"], storm["during"]["p99_ms"], storm["logins"].get("rate", "?"), storm_ratio))
+    rev = r["revocation_s"]
+    print("revocation to refusal: %s s (median %.2f s)" % (", ".join("%.2f" % t for t in rev), statistics.median(rev)))
+    sk_hs, ng_hs = r["full_handshake"]["sekisho"]["loadgen"]["cpu_us"], r["full_handshake"]["nginx"]["loadgen"]["cpu_us"]
+    targets = [
+        ("server CPU per full handshake <= nginx's", sk_hs <= ng_hs, "%.0f vs %.0f us" % (sk_hs, ng_hs)),
+        ("server CPU per keep-alive request <= nginx's (no session check)",
+         ka["sekisho"]["saturation"]["cpu_us"] <= ka["nginx"]["saturation"]["cpu_us"],
+         "%.1f vs %.1f us" % (ka["sekisho"]["saturation"]["cpu_us"], ka["nginx"]["saturation"]["cpu_us"])),
+        ("memory per idle connection <= 1.2 x nginx's",
+         mem["sekisho"]["kib_per_conn"] <= 1.2 * mem["nginx"]["kib_per_conn"],
+         "%.1f vs %.1f KiB" % (mem["sekisho"]["kib_per_conn"], mem["nginx"]["kib_per_conn"])),
+        ("a login storm raises proxied p99 by < 2x", storm_ratio < 2, "x%.2f" % storm_ratio),
+        ("revocation takes effect in < 2 s", statistics.median(rev) < 2, "%.2f s" % statistics.median(rev)),
+    ]
+    print("targets:")
+    for what, met, figure in targets:
+        print("  [%s] %s (%s)" % ("met" if met else "MISSED", what, figure))
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
-    ap.add_argument("--seconds", type=float, default=10)
-    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--seconds", type=float, default=5)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--rate", type=float, default=2000, help="offered requests/s for the latency figures")
+    ap.add_argument("--idle", type=int, default=5000, help="idle connections for the memory figure")
+    ap.add_argument("--json", help="also write the raw results here")
     args = ap.parse_args()
-    build = os.path.abspath(args.build)
-    sekishoctl = os.path.join(build, "ctl", "sekishoctl")
-    sekisho = os.path.join(build, "gateway", "sekisho")
-    loadgen = os.path.join(build, "tests", "sekisho-loadgen")
-    nginx = "/usr/sbin/nginx"
-
-    work = tempfile.mkdtemp(prefix="sekisho-bench-")
-    backend_port, nginx_port, gw_port = free_port(), free_port(), free_port()
-    demo = os.path.join(work, "demo")
-    subprocess.run([sekishoctl, "demo", "init", demo, "--listen", "127.0.0.1:%d" % gw_port,
-                    "--upstream", "http://127.0.0.1:%d" % backend_port], check=True, capture_output=True)
-    pki = os.path.join(demo, "pki")
-    with open(os.path.join(work, "crls.pem"), "w") as f:
-        for name in ("device-ca.crl", "root-ca.crl"):
-            f.write(open(os.path.join(pki, name)).read())
-    # Same conditions for both: one worker, access logging off, resumption off.
-    cfg_path = os.path.join(demo, "sekisho.yaml")
-    cfg = open(cfg_path).read()
-    cfg = cfg.replace("workers: 0", "workers: 1").replace("level: info", "level: warn")
-    cfg = cfg.replace("session_tickets: true", "session_tickets: false")
-    open(cfg_path, "w").write(cfg)
-    for d in ("body", "proxy", "fcgi", "uwsgi", "scgi"):
-        os.makedirs(os.path.join(work, d), exist_ok=True)
-    conf = os.path.join(work, "nginx.conf")
-    open(conf, "w").write(nginx_conf(work, backend_port, nginx_port, pki))
-
-    procs = []
-    try:
-        procs.append(subprocess.Popen([nginx, "-c", conf, "-p", work], stderr=subprocess.DEVNULL))
-        procs.append(subprocess.Popen([sekisho, "--config", cfg_path],
-                                      stderr=open(os.path.join(work, "sekisho.log"), "w")))
-        for p in (backend_port, nginx_port, gw_port):
-            wait_port(p)
-        results = []
-        for label, new_conn in (("keep-alive requests", False), ("full handshakes", True)):
-            ng = run_load(loadgen, nginx_port, pki, args.seconds, args.connections, new_conn)
-            gw = run_load(loadgen, gw_port, pki, args.seconds, args.connections, new_conn)
-            results.append((label, gw, ng))
-        print("workload              | sekisho rate/s | nginx rate/s | rate ratio | sekisho p99 ms | nginx p99 ms | errors (s/n)")
-        for label, gw, ng in results:
-            print("%-21s | %14.1f | %12.1f | %10.2f | %14.2f | %12.2f | %d/%d" % (
-                label, gw["rate"], ng["rate"], gw["rate"] / max(ng["rate"], 1e-9),
-                gw["p99_ms"], ng["p99_ms"], gw["errors"], ng["errors"]))
-        print(json.dumps({label: {"sekisho": gw, "nginx": ng} for label, gw, ng in results}))
-    finally:
-        for p in procs:
-            p.send_signal(signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
+    results = run(args)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+    report(results)
+    return 0
 
 
 if __name__ == "__main__":
