@@ -113,11 +113,31 @@ Task<ForwardOutcome> exchange(ClientStream& client, beast::flat_buffer& client_b
     res.set(http::field::via, "1.1 sekisho");
 
     http::response_serializer<http::buffer_body> sr{res};
+    std::array<char, 16384> buf;
+    const auto expected = parser.content_length();
+    if (has_body && expected && *expected <= buf.size() && *expected <= conn.buffer.size()) {
+        // The whole (small) body came with the header: one write and one TLS record for
+        // both. It is parsed from what was read already, so nothing waits on the upstream.
+        res.body().data = buf.data();
+        res.body().size = buf.size();
+        co_await http::async_read(up, conn.buffer, parser, awaitable_ec(ec));
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) co_return upstream_failure(ec, "reading the upstream response body");
+        res.body().size = buf.size() - res.body().size;
+        res.body().data = buf.data();
+        res.body().more = false;
+        beast::get_lowest_layer(client).expires_after(t.request_body);
+        co_await http::async_write(client, sr, awaitable_ec(ec));
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) co_return ForwardOutcome{Kind::client_failed, status, false, "client: " + ec.message()};
+        *upstream_reusable = upstream_keep_alive && conn.buffer.size() == 0;
+        co_return ForwardOutcome{Kind::relayed, status, client_keep_alive, {}};
+    }
+
     beast::get_lowest_layer(client).expires_after(t.request_body);
     co_await http::async_write_header(client, sr, awaitable_ec(ec));
     if (ec) co_return ForwardOutcome{Kind::client_failed, status, false, "client: " + ec.message()};
 
-    std::array<char, 16384> buf;
     while (!parser.is_done()) {
         res.body().data = buf.data();
         res.body().size = buf.size();
