@@ -14,7 +14,7 @@ BlockingPool::BlockingPool(std::size_t threads) : boost::asio::thread_pool(threa
     std::latch started(static_cast<std::ptrdiff_t>(threads)), done(static_cast<std::ptrdiff_t>(threads));
     for (std::size_t i = 0; i < threads; ++i) {
         boost::asio::post(*this, [&] {
-            (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10); // best effort
+            (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19); // best effort
             started.arrive_and_wait();
             done.count_down();
         });
