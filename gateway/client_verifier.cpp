@@ -5,6 +5,8 @@
 
 #include <openssl/err.h>
 
+#include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 namespace sekisho::gateway {
@@ -90,6 +92,8 @@ ClientCertVerifier::ClientCertVerifier(const config::TlsConfig& tls, const Devic
             if (X509_STORE_add_crl(store_.get(), crl.get()) != 1)
                 throw pki::OpensslError("adding CRL " + path);
             ++crl_count_;
+            if (auto next = pki::unix_seconds(X509_CRL_get0_nextUpdate(crl.get())))
+                crls_valid_until_ = std::min(crls_valid_until_, *next);
         }
     }
     unsigned long flags = 0;
@@ -174,6 +178,29 @@ int ClientCertVerifier::verify_now(X509* leaf) const {
     return err == X509_V_OK ? X509_V_ERR_UNSPECIFIED : err;
 }
 
+int ClientCertVerifier::verify_resumed(X509* leaf) const {
+    constexpr std::int64_t kRemember = 60;
+    constexpr std::size_t kMaxRemembered = 20000;
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    const auto key = pki::sha256_fingerprint_hex(leaf);
+    {
+        std::lock_guard lock(resumed_mutex_);
+        if (auto it = chain_ok_until_.find(key); it != chain_ok_until_.end() && now < it->second)
+            return check_leaf(leaf);
+    }
+    const int err = verify_now(leaf);
+    if (err != X509_V_OK) return err;
+    auto until = now + kRemember;
+    if (auto not_after = pki::unix_seconds(X509_get0_notAfter(leaf))) until = std::min(until, *not_after);
+    if (!allow_expired_crl_) until = std::min(until, crls_valid_until_);
+    std::lock_guard lock(resumed_mutex_);
+    if (chain_ok_until_.size() >= kMaxRemembered) chain_ok_until_.clear();
+    chain_ok_until_[key] = until;
+    return X509_V_OK;
+}
+
 // Resumption must never bypass revocation: a ticket is honoured only when its client
 // certificate still passes today's checks; otherwise the client gets a full handshake,
 // where the certificate is checked (and refused) as usual.
@@ -186,7 +213,7 @@ SSL_TICKET_RETURN ClientCertVerifier::on_ticket_decrypted(SSL* ssl, SSL_SESSION*
                    : SSL_TICKET_RETURN_IGNORE;
     auto* self = static_cast<ClientCertVerifier*>(arg);
     X509* peer = SSL_SESSION_get0_peer(session);
-    int err = peer ? self->verify_now(peer) : X509_V_ERR_UNSPECIFIED;
+    int err = peer ? self->verify_resumed(peer) : X509_V_ERR_UNSPECIFIED;
     if (err != X509_V_OK) {
         record_verify_error(ssl, err);
         log_event(spdlog::level::warn, "tls.resumption_refused",

@@ -9,7 +9,10 @@
 
 #include <openssl/ssl.h>
 
+#include <cstdint>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 namespace sekisho::gateway {
 
@@ -53,10 +56,19 @@ private:
                                                  const unsigned char* key_name, size_t key_name_len,
                                                  SSL_TICKET_STATUS status, void* arg);
 
+    // A resumption's chain and CRL verdict, remembered per certificate for up to a minute
+    // (never past the certificate's notAfter or the earliest CRL nextUpdate): the store and
+    // its CRLs are fixed for this verifier's life (a reload builds a new one), and the
+    // registry part (check_leaf) is still asked every time. Returns X509_V_OK or the error.
+    int verify_resumed(X509* leaf) const;
+
     pki::X509StorePtr store_;
     const DeviceAdmission* admission_ = nullptr;
     bool allow_expired_crl_ = false;
     std::size_t crl_count_ = 0;
+    std::int64_t crls_valid_until_ = INT64_MAX; // Unix seconds: the earliest nextUpdate
+    mutable std::mutex resumed_mutex_;
+    mutable std::unordered_map<std::string, std::int64_t> chain_ok_until_; // fingerprint → Unix s
 };
 
 } // namespace sekisho::gateway

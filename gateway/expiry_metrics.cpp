@@ -12,13 +12,6 @@ namespace sekisho::gateway {
 
 namespace {
 
-std::optional<std::int64_t> unix_time(const ASN1_TIME* t) {
-    if (!t) return std::nullopt;
-    std::tm tm{};
-    if (ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
-    return static_cast<std::int64_t>(timegm(&tm));
-}
-
 // A Prometheus label value: backslash, quote and newline escaped.
 std::string label_value(const std::string& v) {
     std::string out;
@@ -37,7 +30,7 @@ void certificates(ExpiryReport& report, const std::string& kind, const std::stri
     if (path.empty()) return;
     try {
         for (const auto& cert : pki::load_certificates(path))
-            if (auto t = unix_time(X509_get0_notAfter(cert.get())))
+            if (auto t = pki::unix_seconds(X509_get0_notAfter(cert.get())))
                 report.items.push_back({kind, pki::subject_of(cert.get()), *t});
     } catch (const std::exception&) {
         ++report.errors;
@@ -65,7 +58,7 @@ ExpiryReport collect_expiries(const config::Config& cfg) {
     for (const auto& file : cfg.tls.crl) {
         try {
             for (const auto& crl : pki::load_crls(file))
-                if (auto t = unix_time(X509_CRL_get0_nextUpdate(crl.get()))) report.items.push_back({"crl", file, *t});
+                if (auto t = pki::unix_seconds(X509_CRL_get0_nextUpdate(crl.get()))) report.items.push_back({"crl", file, *t});
         } catch (const std::exception&) {
             ++report.errors;
         }

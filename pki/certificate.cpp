@@ -1,9 +1,11 @@
 #include "pki/certificate.hpp"
 
+#include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
 #include <cstring>
+#include <ctime>
 #include <string_view>
 
 namespace sekisho::pki {
@@ -132,6 +134,12 @@ std::string to_pem(X509* cert) {
     char* data = nullptr;
     long len = BIO_get_mem_data(bio.get(), &data);
     return std::string(data, static_cast<std::size_t>(len));
+}
+
+std::optional<std::int64_t> unix_seconds(const ASN1_TIME* t) {
+    std::tm tm{};
+    if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
+    return static_cast<std::int64_t>(timegm(&tm));
 }
 
 } // namespace sekisho::pki

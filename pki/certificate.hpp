@@ -3,6 +3,8 @@
 
 #include "pki/ossl.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,10 @@ std::string facility_of(X509* cert);
 
 // Subject as a one-line RFC 2253 string, for logs.
 std::string subject_of(X509* cert);
+
+// An ASN1_TIME (notBefore, notAfter, thisUpdate, nextUpdate) as Unix seconds; nullopt when
+// absent or unreadable.
+std::optional<std::int64_t> unix_seconds(const ASN1_TIME* t);
 
 // True when the certificate carries an extendedKeyUsage extension listing clientAuth.
 // A certificate without the extension does not count.
