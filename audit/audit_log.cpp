@@ -186,9 +186,9 @@ void AuditLog::run() {
         if (batch.empty()) {
             const bool recovered = std::exchange(failing_, false);
             written_.notify_all();
-            if (recovered && options_.on_error) {
+            if (recovered && options_.on_recovered) {
                 lock.unlock(); // the callback may log; never while holding the queue
-                options_.on_error("audit log writable again: " + options_.path);
+                options_.on_recovered("audit log writable again: " + options_.path);
                 lock.lock();
             }
             continue;

@@ -4,7 +4,8 @@
 // fsync policy says. The chain head is sealed periodically (and at close) with an ES256
 // signature, verifiable with the public key alone. Rotation by size or by day (JST)
 // continues the chain in the next file. A write error keeps the records queued, reports
-// through on_error, and retries: nothing is dropped silently.
+// through on_error (and the recovery through on_recovered), and retries: nothing is dropped
+// silently.
 #pragma once
 
 #include "audit/audit_record.hpp"
@@ -45,7 +46,8 @@ struct AuditLogOptions {
     bool rotate_daily = true;                       // and when the JST date changes
     const pki::Es256Signer* sealer = nullptr;       // none: no seals (the chain still holds)
     std::chrono::seconds seal_interval{60};
-    std::function<void(const std::string&)> on_error; // write failures and their recovery
+    std::function<void(const std::string&)> on_error;     // write failures
+    std::function<void(const std::string&)> on_recovered; // writing works again after failures
     // Each record as appended, in chain order, under the log's lock (keep it quick): the
     // syslog copy (syslog_forwarder.hpp).
     std::function<void(const AppendedRecord&)> on_record;

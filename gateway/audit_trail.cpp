@@ -37,9 +37,10 @@ AuditTrail::AuditTrail(const config::AuditConfig& cfg, const std::string& pkcs11
     // Not into the trail: an event about the trail must not wait in the trail's own queue.
     // The alert rule audit_failure sees it (a full disk is an alert, never a silent loss).
     options.on_error = [](const std::string& what) {
-        const bool recovered = what.starts_with("audit log writable again");
-        log_event_outside_trail(recovered ? spdlog::level::warn : spdlog::level::critical,
-                                recovered ? "audit.write_recovered" : "audit.write_failed", {{"detail", what}});
+        log_event_outside_trail(spdlog::level::critical, "audit.write_failed", {{"detail", what}});
+    };
+    options.on_recovered = [](const std::string& what) {
+        log_event_outside_trail(spdlog::level::warn, "audit.write_recovered", {{"detail", what}});
     };
     if (cfg.syslog) {
         audit::SyslogOptions so;

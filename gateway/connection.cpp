@@ -13,6 +13,7 @@
 #include "pki/ca.hpp"
 #include "pki/certificate.hpp"
 #include "pki/random.hpp"
+#include "store/random_hex.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -40,15 +41,7 @@ ClientIdentity identity_of(X509* cert) {
 
 // A process nonce and a connection count: unique across restarts, no CSPRNG per connection.
 std::string next_connection_id() {
-    static const std::string process = [] {
-        std::string hex;
-        for (unsigned char c : pki::random_bytes(4)) {
-            static constexpr char digits[] = "0123456789abcdef";
-            hex += digits[c >> 4];
-            hex += digits[c & 15];
-        }
-        return hex;
-    }();
+    static const std::string process = store::to_lower_hex(pki::random_bytes(4));
     static std::atomic<std::uint64_t> connections{0};
     char count[24];
     std::snprintf(count, sizeof count, "%llx", static_cast<unsigned long long>(++connections));
