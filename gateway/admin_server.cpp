@@ -97,9 +97,9 @@ Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx) {
     // Off loopback: only operators holding a certificate of admin.tls.client_ca get in.
     const auto remote = socket.remote_endpoint(ec);
     const std::string peer = ec ? "-" : remote.address().to_string() + ":" + std::to_string(remote.port());
-    ClientStream stream(beast::tcp_stream(std::move(socket)), *ctx.tls);
+    ClientStream stream(std::move(socket), *ctx.tls);
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
-    co_await stream.async_handshake(asio::ssl::stream_base::server, awaitable_ec(ec));
+    co_await stream.async_handshake(awaitable_ec(ec));
     if (ec) {
         log_event(spdlog::level::warn, "admin.handshake_refused", {{"peer", peer}, {"detail", ec.message()}});
         co_return;

@@ -386,7 +386,7 @@ Task<void> ConnectionPipeline::run() {
 
     boost::system::error_code ec;
     tcp.expires_after(rt_->config.timeouts.handshake);
-    co_await stream_.async_handshake(asio::ssl::stream_base::server, awaitable_ec(ec));
+    co_await stream_.async_handshake(awaitable_ec(ec));
     if (!handshake_succeeded(ec)) co_return;
 
     bool first = true;
@@ -420,7 +420,7 @@ Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> r
     auto remote = socket.remote_endpoint(ec);
     if (ec) co_return;
     socket.set_option(tcp::no_delay(true), ec);
-    ClientStream stream(beast::tcp_stream(std::move(socket)), *rt->listener_tls.context);
+    ClientStream stream(std::move(socket), *rt->listener_tls.context);
     ConnectionPipeline pipeline(stream, rt, worker, endpoint_string(remote), remote.address().to_string());
     co_await pipeline.run();
 }

@@ -23,7 +23,7 @@ class AuthService;
 class ConnectionRegistry {
 public:
     struct Entry {
-        beast::tcp_stream* tcp = nullptr;
+        ClientStream* tcp = nullptr;
         bool idle = false;  // waiting for the next request on a kept-alive connection
         std::string device;  // certificate fingerprint, once the handshake is done
         std::string session; // id hash of the login session of the request being served

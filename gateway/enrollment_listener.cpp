@@ -44,10 +44,10 @@ Task<void> serve_enrollment(tcp::socket socket, std::shared_ptr<const Runtime> r
     auto remote = socket.remote_endpoint(ec);
     if (ec) co_return;
     const std::string peer = remote.address().to_string() + ":" + std::to_string(remote.port());
-    ClientStream stream(beast::tcp_stream(std::move(socket)), *rt->enrollment_tls);
+    ClientStream stream(std::move(socket), *rt->enrollment_tls);
     auto& tcp = beast::get_lowest_layer(stream);
     tcp.expires_after(rt->config.timeouts.handshake);
-    co_await stream.async_handshake(asio::ssl::stream_base::server, awaitable_ec(ec));
+    co_await stream.async_handshake(awaitable_ec(ec));
     if (ec) {
         log_event(spdlog::level::info, "enrollment.handshake_failed", {{"peer", peer}, {"detail", ec.message()}});
         co_return;

@@ -1,6 +1,8 @@
 // The Beast types the gateway speaks in, named once.
 #pragma once
 
+#include "gateway/tls_stream.hpp"
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -8,7 +10,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 namespace sekisho::gateway {
 
@@ -17,7 +18,8 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
 
-using ClientStream = beast::ssl_stream<beast::tcp_stream>;
+// A terminal's connection: TLS straight on the socket (see tls_stream.hpp).
+using ClientStream = TlsStream;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 

@@ -27,8 +27,8 @@ ForwardOutcome upstream_failure(const boost::system::error_code& ec, std::string
 }
 
 // Copies bytes one way until either side ends; then closes both so the other pump ends too.
-template <typename From, typename To>
-Task<void> pump(From& from, To& to, beast::tcp_stream& from_tcp, beast::tcp_stream& to_tcp) {
+template <typename From, typename To, typename FromLowest, typename ToLowest>
+Task<void> pump(From& from, To& to, FromLowest& from_tcp, ToLowest& to_tcp) {
     std::array<char, 16384> buf;
     boost::system::error_code ec;
     for (;;) {

@@ -5,6 +5,7 @@
 #include "config/config.hpp"
 #include "gateway/http_types.hpp"
 
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/system/error_code.hpp>
 
 #include <chrono>
