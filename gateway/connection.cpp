@@ -59,7 +59,8 @@ public:
 
 private:
     bool handshake_succeeded(const boost::system::error_code& ec);
-    Task<bool> serve_one(bool first_request);
+    // One request whose header block has been read; false when the connection ends.
+    Task<bool> serve_one(HeaderRead head);
     Task<void> send(Response res);
     Task<void> refuse(const Rejection& r, unsigned version);
     // The login session a route needs; false when the request was answered instead.
@@ -76,14 +77,10 @@ private:
     std::string connection_id_;
     std::uint64_t requests_ = 0;
     std::string request_id_;
-    // The signed assertion depends only on the device, the session and the route, so a
-    // kept-alive connection reuses it for a quarter of its lifetime instead of signing
-    // every request.
+    // The signed assertion for the route, from the worker's cache (assertion_cache.hpp);
+    // the connection keeps the last one to skip the lookup on the next request.
     const std::string& assertion_for(const config::Route& route);
-    std::string assertion_;
-    std::string assertion_session_;
-    const config::Route* assertion_route_ = nullptr;
-    std::chrono::steady_clock::time_point assertion_made_{};
+    std::shared_ptr<const AssertionCache::Entry> assertion_;
     beast::flat_buffer buffer_;
     ConnectionRegistry::Entry entry_;
 };
@@ -143,15 +140,9 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
 const std::string& ConnectionPipeline::assertion_for(const config::Route& route) {
     const auto now = std::chrono::steady_clock::now();
     const std::string_view session = user_ ? std::string_view(user_->session_ref) : std::string_view();
-    if (assertion_route_ != &route || assertion_session_ != session ||
-        now - assertion_made_ >= rt_->config.assertion.ttl / 4) {
-        assertion_ = make_assertion(*rt_->signer, rt_->config.assertion, route, identity_,
-                                    user_ ? &*user_ : nullptr, std::chrono::system_clock::now());
-        assertion_route_ = &route;
-        assertion_session_ = session;
-        assertion_made_ = now;
-    }
-    return assertion_;
+    if (!AssertionCache::serves(assertion_.get(), *rt_, route, identity_, session, now))
+        assertion_ = worker_.assertions.get(rt_, route, identity_, user_ ? &*user_ : nullptr, now);
+    return assertion_->token;
 }
 
 Task<void> ConnectionPipeline::send(Response res) {
@@ -203,12 +194,8 @@ Task<bool> ConnectionPipeline::admit(const Request& req, const config::Route& ro
 }
 
 // One request through the pipeline. Returns whether the connection may carry another.
-Task<bool> ConnectionPipeline::serve_one(bool first_request) {
+Task<bool> ConnectionPipeline::serve_one(HeaderRead head) {
     const auto& cfg = rt_->config;
-    entry_.idle = !first_request;
-    auto head = co_await read_header_block(stream_, buffer_, cfg, first_request);
-    entry_.idle = false;
-    if (head.closed) co_return false;
     request_id_ = connection_id_ + "-" + std::to_string(++requests_);
     if (head.rejection) {
         co_await refuse(*head.rejection, 11);
@@ -391,7 +378,13 @@ Task<void> ConnectionPipeline::run() {
 
     bool first = true;
     while (!worker_.draining.load() || first) {
-        if (!co_await serve_one(first)) break;
+        // The wait for the next request is here, not in serve_one: an idle connection
+        // keeps no frame of the request code (2 KiB each) alive.
+        entry_.idle = !first;
+        auto head = co_await read_header_block(stream_, buffer_, rt_->config, first);
+        entry_.idle = false;
+        if (head.closed || !co_await serve_one(std::move(head))) break;
+        user_.reset(); // the user belongs to the request served, not to the waiting connection
         first = false;
     }
     tcp.expires_after(std::chrono::seconds(2));

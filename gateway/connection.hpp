@@ -2,6 +2,7 @@
 // other through the pipeline of ARCHITECTURE.md until the connection ends.
 #pragma once
 
+#include "gateway/assertion_cache.hpp"
 #include "gateway/device_admission.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/metrics.hpp"
@@ -10,6 +11,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 
 namespace sekisho::gateway {
@@ -25,9 +27,10 @@ public:
     struct Entry {
         ClientStream* tcp = nullptr;
         bool idle = false;  // waiting for the next request on a kept-alive connection
-        std::string device;  // certificate fingerprint, once the handshake is done
-        std::string session; // id hash of the login session of the request being served
-        std::string peer;
+        // device and peer point into the connection's own identity, which outlives the entry.
+        std::string_view device; // certificate fingerprint, once the handshake is done
+        std::string session;     // id hash of the login session of the request being served
+        std::string_view peer;
     };
     void add(Entry* e) { entries_.insert(e); }
     void remove(Entry* e) { entries_.erase(e); }
@@ -53,6 +56,7 @@ struct WorkerContext {
     const std::atomic<bool>& draining;
     const DeviceAdmission* admission; // nullptr when no registry is configured
     auth::AuthService* auth;          // nullptr when no registry is configured (no logins)
+    AssertionCache& assertions;
 };
 
 Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext& worker);

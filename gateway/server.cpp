@@ -93,7 +93,7 @@ int Server::run() {
         s.workers.push_back(std::make_unique<Worker>());
         s.contexts.push_back(std::make_unique<WorkerContext>(
             WorkerContext{*s.workers.back()->pool, s.workers.back()->registry, s.metrics, s.draining,
-                          s.admission.get(), s.auth.get()}));
+                          s.admission.get(), s.auth.get(), s.workers.back()->assertions}));
     }
     auto& first = s.workers.front()->io;
     s.acceptor = std::make_unique<tcp::acceptor>(first);

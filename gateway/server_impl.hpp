@@ -41,6 +41,7 @@ namespace sekisho::gateway {
 // unregister from `registry` as they are destroyed.
 struct Worker {
     ConnectionRegistry registry;
+    AssertionCache assertions;
     std::unique_ptr<UpstreamPool> pool;
     asio::io_context io{1};
     asio::executor_work_guard<asio::io_context::executor_type> guard{io.get_executor()};

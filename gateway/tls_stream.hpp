@@ -77,6 +77,18 @@ public:
         return async_step<void(error_code, std::size_t)>(Kind::read, Span{first.data(), first.size()},
                                                           std::forward<Token>(token));
     }
+    // Completes when a read would find something: bytes OpenSSL holds already, or the socket
+    // readable. An idle connection waits here with no read buffer at all.
+    template <typename Token>
+    auto async_wait_readable(Token&& token) {
+        auto attempter = [waited = false](TlsStream& s) mutable {
+            Attempt a;
+            if (!waited && SSL_has_pending(s.ssl_) == 0) a.then = Attempt::Then::wait_read;
+            waited = true;
+            return a;
+        };
+        return async_compose_op<void(error_code)>(std::move(attempter), std::forward<Token>(token));
+    }
     // Writes from the sequence; several buffers (an HTTP header and a body) go out in one
     // TLS record of up to 16 KiB instead of one record each.
     template <typename ConstBuffers, typename Token>

@@ -130,22 +130,24 @@ def run(args):
         for name, (proc, port, headers) in servers.items():  # warm-up
             env.loadgen(port, 1, 8, headers=headers)
         results["crypto"] = crypto_floor()
-        for label, mode in (("full_handshake", "new"), ("resumed_handshake", "resume")):
+        for label, mode in (("full_handshake", "new"), ("resumed_handshake", "resume")) if "handshakes" in args.only else ():
             results[label] = {}
             for name in ("sekisho", "nginx"):
                 proc, port, headers = servers[name]
                 results[label][name] = {
                     "loadgen": measure(proc, n, lambda: env.loadgen(port, s, 16, mode=mode, headers=headers)),
                     "s_time": measure(proc, 1, lambda: s_time(env, port, proc, s, mode == "resume"))}
-        results["keepalive"] = {}
-        for name, (proc, port, headers) in servers.items():
-            results["keepalive"][name] = {
+        for name, (proc, port, headers) in servers.items() if "keepalive" in args.only else ():
+            results.setdefault("keepalive", {})[name] = {
                 "saturation": measure(proc, n, lambda: env.loadgen(port, s, 16, headers=headers)),
                 "fixed_rate": measure(proc, n, lambda: env.loadgen(port, s, 16, rate=args.rate, headers=headers))}
-        results["idle_memory"] = {name: idle_memory(env, servers[name][0], servers[name][1], args.idle, servers[name][2])
-                                  for name in ("sekisho", "nginx")}
-        results["login_storm"] = login_storm(env, servers["sekisho"], args)
-        results["revocation_s"] = revocation_times(env)
+        if "memory" in args.only:
+            results["idle_memory"] = {name: idle_memory(env, servers[name][0], servers[name][1], args.idle,
+                                                        servers[name][2]) for name in ("sekisho", "nginx")}
+        if "storm" in args.only:
+            results["login_storm"] = login_storm(env, servers["sekisho"], args)
+        if "revocation" in args.only:
+            results["revocation_s"] = revocation_times(env)
     finally:
         env.stop()
     return results
@@ -192,7 +194,7 @@ def report(r):
           (r["repeat"], r["seconds"]))
     print("crypto floor of one full handshake (X25519 x2 + P-256 sign + 2 verifies): %.1f us" % floor)
     print("%-44s %12s %12s %8s" % ("figure", "sekisho", "nginx", "ratio"))
-    for label in ("full_handshake", "resumed_handshake"):
+    for label in ("full_handshake", "resumed_handshake") if "full_handshake" in r else ():
         sk, ng = r[label]["sekisho"], r[label]["nginx"]
         row(label + ": server CPU us (loadgen, 16 conns)", sk["loadgen"]["cpu_us"], ng["loadgen"]["cpu_us"], "us")
         row(label + ": handshakes/s (loadgen)", sk["loadgen"]["rate"], ng["loadgen"]["rate"], "/s", "higher")
@@ -203,36 +205,41 @@ def report(r):
             row("  x crypto floor (server CPU / floor)", sk["loadgen"]["cpu_us"] / floor,
                 ng["loadgen"]["cpu_us"] / floor, "x")
         row(label + ": resumed by the server (loadgen)", sk["loadgen"]["resumed"], ng["loadgen"]["resumed"], "")
-    ka = r["keepalive"]
-    for base in ("nginx", "nginx+auth_request"):
+    ka = r.get("keepalive")
+    for base in ("nginx", "nginx+auth_request") if ka else ():
         row("keep-alive req/s at saturation vs " + base, ka["sekisho"]["saturation"]["rate"],
             ka[base]["saturation"]["rate"], "/s", "higher")
         row("keep-alive server CPU us/request vs " + base, ka["sekisho"]["saturation"]["cpu_us"],
             ka[base]["saturation"]["cpu_us"], "us")
         for p in ("p50_ms", "p99_ms", "max_ms"):
             row("%s at a fixed rate vs %s" % (p, base), ka["sekisho"]["fixed_rate"][p], ka[base]["fixed_rate"][p], "ms")
-    mem = r["idle_memory"]
-    row("RSS growth KiB per idle mTLS connection", mem["sekisho"]["kib_per_conn"], mem["nginx"]["kib_per_conn"], "KiB")
+    mem = r.get("idle_memory")
+    if mem:
+        row("RSS growth KiB per idle mTLS connection", mem["sekisho"]["kib_per_conn"], mem["nginx"]["kib_per_conn"], "KiB")
     for line in rows:
         print(line)
-    storm = r["login_storm"]
-    storm_ratio = storm["during"]["p99_ms"] / max(storm["alone"]["p99_ms"], 1e-9)
-    print("login storm: proxied p99 %.2f ms alone, %.2f ms during %s logins/s (x%.2f)" % (
-        storm["alone"]["p99_ms"], storm["during"]["p99_ms"], storm["logins"].get("rate", "?"), storm_ratio))
-    rev = r["revocation_s"]
-    print("revocation to refusal: %s s (median %.2f s)" % (", ".join("%.2f" % t for t in rev), statistics.median(rev)))
-    sk_hs, ng_hs = r["full_handshake"]["sekisho"]["loadgen"]["cpu_us"], r["full_handshake"]["nginx"]["loadgen"]["cpu_us"]
-    targets = [
-        ("server CPU per full handshake <= nginx's", sk_hs <= ng_hs, "%.0f vs %.0f us" % (sk_hs, ng_hs)),
-        ("server CPU per keep-alive request <= nginx's (no session check)",
-         ka["sekisho"]["saturation"]["cpu_us"] <= ka["nginx"]["saturation"]["cpu_us"],
-         "%.1f vs %.1f us" % (ka["sekisho"]["saturation"]["cpu_us"], ka["nginx"]["saturation"]["cpu_us"])),
-        ("memory per idle connection <= 1.2 x nginx's",
-         mem["sekisho"]["kib_per_conn"] <= 1.2 * mem["nginx"]["kib_per_conn"],
-         "%.1f vs %.1f KiB" % (mem["sekisho"]["kib_per_conn"], mem["nginx"]["kib_per_conn"])),
-        ("a login storm raises proxied p99 by < 2x", storm_ratio < 2, "x%.2f" % storm_ratio),
-        ("revocation takes effect in < 2 s", statistics.median(rev) < 2, "%.2f s" % statistics.median(rev)),
-    ]
+    targets = []
+    if "full_handshake" in r:
+        sk_hs, ng_hs = r["full_handshake"]["sekisho"]["loadgen"]["cpu_us"], r["full_handshake"]["nginx"]["loadgen"]["cpu_us"]
+        targets.append(("server CPU per full handshake <= nginx's", sk_hs <= ng_hs, "%.0f vs %.0f us" % (sk_hs, ng_hs)))
+    if ka:
+        targets.append(("server CPU per keep-alive request <= nginx's (no session check)",
+                        ka["sekisho"]["saturation"]["cpu_us"] <= ka["nginx"]["saturation"]["cpu_us"],
+                        "%.1f vs %.1f us" % (ka["sekisho"]["saturation"]["cpu_us"], ka["nginx"]["saturation"]["cpu_us"])))
+    if mem:
+        targets.append(("memory per idle connection <= 1.2 x nginx's",
+                        mem["sekisho"]["kib_per_conn"] <= 1.2 * mem["nginx"]["kib_per_conn"],
+                        "%.1f vs %.1f KiB" % (mem["sekisho"]["kib_per_conn"], mem["nginx"]["kib_per_conn"])))
+    storm = r.get("login_storm")
+    if storm:
+        storm_ratio = storm["during"]["p99_ms"] / max(storm["alone"]["p99_ms"], 1e-9)
+        targets.append(("a login storm raises proxied p99 by < 2x", storm_ratio < 2, "x%.2f" % storm_ratio))
+        print("login storm: proxied p99 %.2f ms alone, %.2f ms during %s logins/s (x%.2f)" % (
+            storm["alone"]["p99_ms"], storm["during"]["p99_ms"], storm["logins"].get("rate", "?"), storm_ratio))
+    rev = r.get("revocation_s")
+    if rev:
+        targets.append(("revocation takes effect in < 2 s", statistics.median(rev) < 2, "%.2f s" % statistics.median(rev)))
+        print("revocation to refusal: %s s (median %.2f s)" % (", ".join("%.2f" % t for t in rev), statistics.median(rev)))
     print("targets:")
     for what, met, figure in targets:
         print("  [%s] %s (%s)" % ("met" if met else "MISSED", what, figure))
@@ -246,7 +253,13 @@ def main():
     ap.add_argument("--rate", type=float, default=2000, help="offered requests/s for the latency figures")
     ap.add_argument("--idle", type=int, default=5000, help="idle connections for the memory figure")
     ap.add_argument("--json", help="also write the raw results here")
+    sections = ("handshakes", "keepalive", "memory", "storm", "revocation")
+    ap.add_argument("--only", default=",".join(sections),
+                    help="comma-separated sections to run: " + ", ".join(sections) + " (default: all)")
     args = ap.parse_args()
+    args.only = set(args.only.split(","))
+    if not args.only <= set(sections):
+        ap.error("--only: unknown section(s) %s" % ", ".join(sorted(args.only - set(sections))))
     results = run(args)
     if args.json:
         with open(args.json, "w") as f:

@@ -1,0 +1,89 @@
+// AssertionCache: connections of one worker share an assertion per device, session and
+// route for a quarter of its lifetime; anything else that differs gets its own signature.
+#include "gateway/assertion_cache.hpp"
+#include "gateway/runtime.hpp"
+#include "pki/keygen.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace sekisho;
+using namespace sekisho::gateway;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::shared_ptr<Runtime> runtime_with_signer() {
+    auto rt = std::make_shared<Runtime>();
+    rt->config.assertion.ttl = config::Seconds(60);
+    rt->signer = std::make_unique<pki::Es256Signer>(pki::PrivateKey(pki::generate_key(), nullptr));
+    return rt;
+}
+
+config::Route route_named(std::string name) {
+    config::Route r;
+    r.name = std::move(name);
+    r.audience = r.name;
+    return r;
+}
+
+UserIdentity user_with_session(std::string ref) {
+    return UserIdentity{"nurse.sato", "Sato", "clinic-a", {"nurse"}, std::move(ref)};
+}
+
+} // namespace
+
+TEST_CASE("AssertionCache: one signature per device, session and route within a quarter lifetime",
+          "[assertion_cache]") {
+    AssertionCache cache;
+    std::shared_ptr<const Runtime> rt = runtime_with_signer();
+    const auto ehr = route_named("ehr"), lab = route_named("lab");
+    const ClientIdentity terminal{"aa11", "clinic-a", "CN=t1", "01"}, other_terminal{"bb22", "clinic-a", "CN=t2", "02"};
+    const auto user = user_with_session("ref-1"), other_session = user_with_session("ref-2");
+    const auto t0 = std::chrono::steady_clock::now();
+
+    auto first = cache.get(rt, ehr, terminal, &user, t0);
+    REQUIRE(first);
+    CHECK_FALSE(first->token.empty());
+    // A second connection of the same terminal and session: the same token, not a new one.
+    auto again = cache.get(rt, ehr, terminal, &user, t0 + 10s);
+    CHECK(again == first);
+    CHECK(AssertionCache::serves(first.get(), *rt, ehr, terminal, "ref-1", t0 + 14s));
+
+    // Anything the assertion says that differs gets its own signature.
+    CHECK(cache.get(rt, lab, terminal, &user, t0)->token != first->token);
+    CHECK(cache.get(rt, ehr, other_terminal, &user, t0)->token != first->token);
+    CHECK(cache.get(rt, ehr, terminal, &other_session, t0)->token != first->token);
+    CHECK(cache.get(rt, ehr, terminal, nullptr, t0)->token != first->token);
+    CHECK(cache.size() == 5);
+
+    // After a quarter of the 60 s lifetime it is signed anew.
+    CHECK_FALSE(AssertionCache::serves(first.get(), *rt, ehr, terminal, "ref-1", t0 + 15s));
+    auto later = cache.get(rt, ehr, terminal, &user, t0 + 15s);
+    CHECK(later != first);
+
+    // A reloaded configuration never gets the old snapshot's assertion.
+    std::shared_ptr<const Runtime> reloaded = runtime_with_signer();
+    CHECK_FALSE(AssertionCache::serves(later.get(), *reloaded, ehr, terminal, "ref-1", t0 + 15s));
+    auto after_reload = cache.get(reloaded, ehr, terminal, &user, t0 + 15s);
+    CHECK(after_reload != later);
+    CHECK(after_reload->runtime == reloaded);
+}
+
+TEST_CASE("AssertionCache: bounded; stale entries and their snapshots are let go", "[assertion_cache]") {
+    AssertionCache cache(3);
+    std::shared_ptr<const Runtime> rt = runtime_with_signer();
+    const auto ehr = route_named("ehr");
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < 3; ++i) {
+        const ClientIdentity id{"dev" + std::to_string(i), "clinic-a", "CN=t", "01"};
+        cache.get(rt, ehr, id, nullptr, t0);
+    }
+    CHECK(cache.size() == 3);
+    // Full, all stale: the new one is all that stays, and the old snapshot is no longer held.
+    std::weak_ptr<const Runtime> old = rt;
+    std::shared_ptr<const Runtime> next = runtime_with_signer();
+    rt.reset();
+    cache.get(next, ehr, ClientIdentity{"dev9", "clinic-a", "CN=t", "01"}, nullptr, t0 + 20s);
+    CHECK(cache.size() == 1);
+    CHECK(old.expired());
+}
