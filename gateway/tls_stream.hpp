@@ -109,18 +109,24 @@ private:
     // so a retried SSL_write sees what the first attempt saw.
     template <typename ConstBuffers>
     static Span gather(const ConstBuffers& buffers, std::span<char> scratch) {
-        auto it = boost::asio::buffer_sequence_begin(buffers);
-        const auto end = boost::asio::buffer_sequence_end(buffers);
-        for (; it != end; ++it)
-            if (boost::asio::const_buffer(*it).size() > 0) break;
-        if (it == end) return {};
-        const boost::asio::const_buffer first(*it);
-        auto next = it;
-        while (++next != end && boost::asio::const_buffer(*next).size() == 0) {
+        // One pass: Beast's buffer sequences (a buffer per header field) are slow to walk.
+        // The first buffer is copied only once a second one shows it is not alone.
+        boost::asio::const_buffer first;
+        std::size_t copied = 0;
+        for (auto it = boost::asio::buffer_sequence_begin(buffers), end = boost::asio::buffer_sequence_end(buffers);
+             it != end && copied < scratch.size(); ++it) {
+            const boost::asio::const_buffer b(*it);
+            if (b.size() == 0) continue;
+            if (first.size() == 0) {
+                first = b;
+                if (b.size() >= scratch.size()) break;
+                continue;
+            }
+            if (copied == 0) copied = boost::asio::buffer_copy(boost::asio::buffer(scratch.data(), scratch.size()), first);
+            copied += boost::asio::buffer_copy(boost::asio::buffer(scratch.data() + copied, scratch.size() - copied), b);
         }
-        if (next == end || first.size() >= scratch.size()) return {const_cast<void*>(first.data()), first.size()};
-        const std::size_t n = boost::asio::buffer_copy(boost::asio::buffer(scratch.data(), scratch.size()), buffers);
-        return {scratch.data(), n};
+        if (copied == 0) return {const_cast<void*>(first.data()), first.size()};
+        return {scratch.data(), copied};
     }
     // One per thread: an attempt copies into it and writes from it before returning.
     static std::span<char> write_scratch();
