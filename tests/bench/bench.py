@@ -154,19 +154,25 @@ def run(args):
 
 
 def login_storm(env, server, args):
-    """Proxied p99 at the fixed rate, alone and while Argon2id logins run at full speed."""
+    """Proxied p99 at the fixed rate, alone and while Argon2id logins run at full speed.
+    The rounds alternate (alone, during, alone, during, ...) so that a shared machine's
+    drift shows in both halves instead of in their ratio."""
     proc, port, headers = server
-    alone = measure(proc, args.repeat, lambda: env.loadgen(port, args.seconds, 16, rate=args.rate, headers=headers))
     body = json.dumps({"username": "storm.user", "password": BENCH_PASSWORD})
-    window = args.seconds * args.repeat
-    storm = env.loadgen_process(port, 2, "keepalive", seconds=window + 2, extra=[
-        "--method", "POST", "--path", "/_sekisho/api/login", "--body", body,
-        "--header", "Content-Type: application/json", "--header", "Accept: application/json"])
-    time.sleep(1)
-    during = measure(proc, args.repeat, lambda: env.loadgen(port, args.seconds, 16, rate=args.rate, headers=headers))
-    out, _ = storm.communicate(timeout=window + 120)
-    logins = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
-    return {"alone": alone, "during": during, "logins": logins}
+    proxied = lambda: env.loadgen(port, args.seconds, 16, rate=args.rate, headers=headers)
+    alone, during, logins = [], [], []
+    for _ in range(args.repeat):
+        alone.append(measure(proc, 1, proxied))
+        storm = env.loadgen_process(port, 2, "keepalive", seconds=args.seconds + 2, extra=[
+            "--method", "POST", "--path", "/_sekisho/api/login", "--body", body,
+            "--header", "Content-Type: application/json", "--header", "Accept: application/json"])
+        time.sleep(1)
+        during.append(measure(proc, 1, proxied))
+        out, _ = storm.communicate(timeout=args.seconds + 120)
+        if out.strip():
+            logins.append(json.loads(out.strip().splitlines()[-1]))
+    medians = lambda rs: {k: median_of(rs, k) for k in rs[0]}
+    return {"alone": medians(alone), "during": medians(during), "logins": medians(logins) if logins else {}}
 
 
 def machine():
