@@ -1,4 +1,5 @@
 #include "gateway/connection.hpp"
+#include "gateway/connection_pipeline.hpp"
 
 #include "gateway/auth/auth_endpoints.hpp"
 #include "gateway/auth/session_gate.hpp"
@@ -10,21 +11,13 @@
 #include "gateway/request_reader.hpp"
 #include "gateway/reserved_paths.hpp"
 #include "gateway/runtime.hpp"
-#include "pki/ca.hpp"
-#include "pki/certificate.hpp"
-#include "pki/random.hpp"
-#include "store/random_hex.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
-#include <openssl/ssl.h>
-
-#include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <optional>
 
 namespace sekisho::gateway {
@@ -34,108 +27,7 @@ std::string endpoint_string(const tcp::endpoint& ep) {
     return ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
-ClientIdentity identity_of(X509* cert) {
-    return ClientIdentity{pki::sha256_fingerprint_hex(cert), pki::facility_of(cert), pki::subject_of(cert),
-                          pki::serial_hex_of(cert)};
-}
-
-// A process nonce and a connection count: unique across restarts, no CSPRNG per connection.
-std::string next_connection_id() {
-    static const std::string process = store::to_lower_hex(pki::random_bytes(4));
-    static std::atomic<std::uint64_t> connections{0};
-    char count[24];
-    std::snprintf(count, sizeof count, "%llx", static_cast<unsigned long long>(++connections));
-    return process + "-" + count;
-}
-
-class ConnectionPipeline {
-public:
-    ConnectionPipeline(ClientStream& stream, std::shared_ptr<const Runtime> rt, WorkerContext& worker,
-                       std::string peer, std::string peer_ip)
-        : stream_(stream), rt_(std::move(rt)), worker_(worker), peer_(std::move(peer)),
-          peer_ip_(std::move(peer_ip)), connection_id_(next_connection_id()) {}
-
-    Task<void> run();
-
-private:
-    bool handshake_succeeded(const boost::system::error_code& ec);
-    // One request whose header block has been read; false when the connection ends.
-    Task<bool> serve_one(HeaderRead head);
-    Task<void> send(Response res);
-    Task<void> refuse(const Rejection& r, unsigned version);
-    // The login session a route needs; false when the request was answered instead.
-    Task<bool> admit(const Request& req, const config::Route& route, bool keep_alive);
-
-    ClientStream& stream_;
-    std::shared_ptr<const Runtime> rt_;
-    WorkerContext& worker_;
-    std::string peer_, peer_ip_, sni_;
-    ClientIdentity identity_;
-    std::optional<UserIdentity> user_; // the session's user, for the request being served
-    // "<process>-<connection>-<n>": in every event of the request and in X-Request-Id, so a
-    // backend's log line and the audit record of the same request can be matched.
-    std::string connection_id_;
-    std::uint64_t requests_ = 0;
-    std::string request_id_;
-    // The signed assertion for the route, from the worker's cache (assertion_cache.hpp);
-    // the connection keeps the last one to skip the lookup on the next request.
-    const std::string& assertion_for(const config::Route& route);
-    std::shared_ptr<const AssertionCache::Entry> assertion_;
-    beast::flat_buffer buffer_;
-    ConnectionRegistry::Entry entry_;
-};
-
-bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec) {
-    SSL* ssl = stream_.native_handle();
-    if (ec) {
-        unsigned long openssl_error = ec.category() == asio::error::get_ssl_category() ? ec.value() : 0;
-        auto reason = ClientCertVerifier::classify_failure(ssl, openssl_error);
-        worker_.metrics.handshake_refused(reason);
-        std::string detail = ec.message();
-        if (int verr = ClientCertVerifier::recorded_verify_error(ssl); verr != 0)
-            detail = X509_verify_cert_error_string(verr);
-        X509* cert = SSL_get0_peer_certificate(ssl);
-        if (!cert) cert = ClientCertVerifier::refused_certificate(ssl);
-        const auto seen = cert ? identity_of(cert) : ClientIdentity{"-", "-", "-", "-"};
-        log_event(spdlog::level::warn, "handshake.refused",
-                  {{"reason", to_string(reason)},
-                   {"peer", peer_},
-                   {"detail", detail},
-                   {"subject", seen.subject},
-                   {"serial", seen.serial},
-                   {"device", seen.device},
-                   {"facility", seen.facility}});
-        return false;
-    }
-    X509* cert = SSL_get0_peer_certificate(ssl);
-    if (!cert) { // cannot happen with FAIL_IF_NO_PEER_CERT; fail closed all the same
-        worker_.metrics.handshake_refused(HandshakeRefusal::no_certificate);
-        log_event(spdlog::level::warn, "handshake.refused", {{"reason", "no_certificate"}, {"peer", peer_}});
-        return false;
-    }
-    const bool resumed = SSL_session_reused(ssl) == 1;
-    identity_ = identity_of(cert);
-    // The registry may have dropped the device while this handshake ran; from here on the
-    // registry watch sees the connection (same thread), before that this check does.
-    entry_.device = identity_.device;
-    if (worker_.admission && !worker_.admission->admits(identity_.device)) {
-        worker_.metrics.handshake_refused(HandshakeRefusal::not_registered);
-        log_event(spdlog::level::warn, "handshake.refused",
-                  {{"reason", "not_registered"}, {"peer", peer_}, {"detail", "device no longer active in the registry"},
-                   {"subject", identity_.subject}, {"device", identity_.device}, {"serial", identity_.serial}});
-        return false;
-    }
-    worker_.metrics.handshake_completed(resumed);
-    if (const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) sni_ = name;
-    log_event(spdlog::level::debug, "tls.accepted",
-              {{"peer", peer_},
-               {"device", identity_.device},
-               {"facility", identity_.facility},
-               {"resumed", resumed ? "true" : "false"},
-               {"version", SSL_get_version(ssl)},
-               {"cipher", SSL_get_cipher_name(ssl)}});
-    return true;
-}
+} // namespace
 
 const std::string& ConnectionPipeline::assertion_for(const config::Route& route) {
     const auto now = std::chrono::steady_clock::now();
@@ -390,8 +282,6 @@ Task<void> ConnectionPipeline::run() {
     tcp.expires_after(std::chrono::seconds(2));
     co_await stream_.async_shutdown(awaitable_ec(ec));
 }
-
-} // namespace
 
 void ConnectionRegistry::close(Entry& e) {
     boost::system::error_code ec;

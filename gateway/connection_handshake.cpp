@@ -1,0 +1,84 @@
+// The handshake's verdict for a terminal connection: refusals with the reason and the
+// certificate that was presented, the registry's last word, the identity of the terminal.
+#include "gateway/client_verifier.hpp"
+#include "gateway/connection_pipeline.hpp"
+#include "gateway/log.hpp"
+#include "gateway/runtime.hpp"
+#include "pki/ca.hpp"
+#include "pki/certificate.hpp"
+#include "pki/random.hpp"
+#include "store/random_hex.hpp"
+
+#include <openssl/ssl.h>
+
+#include <atomic>
+#include <cstdio>
+
+namespace sekisho::gateway {
+
+ClientIdentity identity_of(X509* cert) {
+    return ClientIdentity{pki::sha256_fingerprint_hex(cert), pki::facility_of(cert), pki::subject_of(cert),
+                          pki::serial_hex_of(cert)};
+}
+
+std::string ConnectionPipeline::next_connection_id() {
+    static const std::string process = store::to_lower_hex(pki::random_bytes(4));
+    static std::atomic<std::uint64_t> connections{0};
+    char count[24];
+    std::snprintf(count, sizeof count, "%llx", static_cast<unsigned long long>(++connections));
+    return process + "-" + count;
+}
+
+bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec) {
+    SSL* ssl = stream_.native_handle();
+    if (ec) {
+        unsigned long openssl_error = ec.category() == asio::error::get_ssl_category() ? ec.value() : 0;
+        auto reason = ClientCertVerifier::classify_failure(ssl, openssl_error);
+        worker_.metrics.handshake_refused(reason);
+        std::string detail = ec.message();
+        if (int verr = ClientCertVerifier::recorded_verify_error(ssl); verr != 0)
+            detail = X509_verify_cert_error_string(verr);
+        X509* cert = SSL_get0_peer_certificate(ssl);
+        if (!cert) cert = ClientCertVerifier::refused_certificate(ssl);
+        const auto seen = cert ? identity_of(cert) : ClientIdentity{"-", "-", "-", "-"};
+        log_event(spdlog::level::warn, "handshake.refused",
+                  {{"reason", to_string(reason)},
+                   {"peer", peer_},
+                   {"detail", detail},
+                   {"subject", seen.subject},
+                   {"serial", seen.serial},
+                   {"device", seen.device},
+                   {"facility", seen.facility}});
+        return false;
+    }
+    X509* cert = SSL_get0_peer_certificate(ssl);
+    if (!cert) { // cannot happen with FAIL_IF_NO_PEER_CERT; fail closed all the same
+        worker_.metrics.handshake_refused(HandshakeRefusal::no_certificate);
+        log_event(spdlog::level::warn, "handshake.refused", {{"reason", "no_certificate"}, {"peer", peer_}});
+        return false;
+    }
+    const bool resumed = SSL_session_reused(ssl) == 1;
+    identity_ = identity_of(cert);
+    // The registry may have dropped the device while this handshake ran; from here on the
+    // registry watch sees the connection (same thread), before that this check does.
+    entry_.device = identity_.device;
+    if (worker_.admission && !worker_.admission->admits(identity_.device)) {
+        worker_.metrics.handshake_refused(HandshakeRefusal::not_registered);
+        log_event(spdlog::level::warn, "handshake.refused",
+                  {{"reason", "not_registered"}, {"peer", peer_}, {"detail", "device no longer active in the registry"},
+                   {"subject", identity_.subject}, {"device", identity_.device}, {"serial", identity_.serial}});
+        return false;
+    }
+    worker_.metrics.handshake_completed(resumed);
+    if (const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) sni_ = name;
+    log_event(spdlog::level::debug, "tls.accepted",
+              {{"peer", peer_},
+               {"device", identity_.device},
+               {"facility", identity_.facility},
+               {"resumed", resumed ? "true" : "false"},
+               {"version", SSL_get_version(ssl)},
+               {"cipher", SSL_get_cipher_name(ssl)}});
+    return true;
+}
+
+} // namespace sekisho::gateway
