@@ -49,6 +49,8 @@ public:
                                      std::chrono::steady_clock::time_point now);
 
     std::size_t size() const { return entries_.size(); }
+    // After a reload: the old snapshot (and its signing key) is not kept for a quiet worker.
+    void clear() { entries_.clear(); }
 
 private:
     void make_room(std::chrono::steady_clock::time_point now);

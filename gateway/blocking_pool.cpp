@@ -2,7 +2,6 @@
 
 #include <boost/asio/post.hpp>
 
-#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -15,12 +14,10 @@ BlockingPool::BlockingPool(std::size_t threads) : boost::asio::thread_pool(threa
     std::latch started(static_cast<std::ptrdiff_t>(threads)), done(static_cast<std::ptrdiff_t>(threads));
     for (std::size_t i = 0; i < threads; ++i) {
         boost::asio::post(*this, [&] {
-            // Best effort, both: SCHED_IDLE lets a waking I/O thread preempt at once (nice 19
-            // alone still let an Argon2id hash hold the core for a few ms); nice 19 stays if
-            // the policy is refused.
-            (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
-            sched_param param{};
-            (void)::sched_setscheduler(0, SCHED_IDLE, &param);
+            // Nice 19, not SCHED_IDLE: these threads also hold the SQLite users lock, which
+            // the registry enforcement (revocations) waits for; an idle-class holder would
+            // get almost no CPU on a saturated core (priority inversion).
+            (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19); // best effort
             started.arrive_and_wait();
             done.count_down();
         });

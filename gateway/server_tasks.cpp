@@ -37,6 +37,7 @@ void Server::Impl::reload() {
         if (auth) auth->configure(next->config.auth);
         if (alerts) alerts->configure(next->config.alerts);
         runtime.replace(std::move(next));
+        for (auto& w : workers) asio::post(w->io, [&w] { w->assertions.clear(); });
         metrics.config_reload(true);
         enforce_pending = true; // e.g. break-glass switched off: its sessions end
         log_event(spdlog::level::info, "config.reloaded",

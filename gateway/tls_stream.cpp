@@ -36,6 +36,8 @@ TlsStream::TlsStream(asio::ip::tcp::socket socket, asio::ssl::context& context)
     ignore_sigpipe_once();
     if (!ssl_) throw std::runtime_error("TLS: cannot create a connection object");
     SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+    // A read and a write may be pending at once: neither may ever need the other direction.
+    SSL_set_options(ssl_, SSL_OP_NO_RENEGOTIATION);
     // A whole burst of records per recv, instead of a recv for each header and each body.
     SSL_set_read_ahead(ssl_, 1);
     core_->socket.non_blocking(true);
@@ -48,7 +50,13 @@ TlsStream::TlsStream(asio::ip::tcp::socket socket, asio::ssl::context& context)
 
 TlsStream::~TlsStream() {
     SSL_free(ssl_);
-    core_->timer.cancel();
+    // A deadline wait already queued must neither re-arm nor keep the connection open.
+    auto& c = *core_;
+    ++c.generation;
+    c.deadline = clock::time_point::max();
+    error_code ignored;
+    c.socket.close(ignored);
+    c.timer.cancel();
 }
 
 void TlsStream::expires_after(clock::duration d) {
@@ -96,6 +104,11 @@ TlsStream::error_code TlsStream::make_timeout() {
 TlsStream::Attempt TlsStream::attempt(Kind kind, Span span) {
     Attempt a;
     if ((kind == Kind::read || kind == Kind::write) && span.size == 0) return a;
+    if (!core_->socket.is_open()) { // closed (a tunnel's end): its fd number may be another file's now
+        broken_ = true;
+        a.ec = asio::error::bad_descriptor;
+        return a;
+    }
     if (kind == Kind::shutdown && broken_) {
         a.ec = asio::error::not_connected; // after a fatal error OpenSSL must not send close_notify
         return a;
@@ -120,9 +133,14 @@ TlsStream::Attempt TlsStream::attempt(Kind kind, Span span) {
             if (ret == 0) close_notify_sent_ = true;
         }
         if (close_notify_sent_) { // wait for the peer's close_notify, dropping what comes first
-            std::array<char, 512> sink;
+            std::array<char, 4096> sink;
             std::size_t n = 0;
             while ((ret = SSL_read_ex(ssl_, sink.data(), sink.size(), &n)) == 1) {
+                shutdown_drained_ += n;
+                if (shutdown_drained_ > 65536) { // a client still sending: no more waiting for it
+                    a.ec = asio::error::connection_aborted;
+                    return a;
+                }
             }
             if (SSL_get_error(ssl_, ret) == SSL_ERROR_ZERO_RETURN) {
                 ERR_clear_error();

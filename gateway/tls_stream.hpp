@@ -210,6 +210,7 @@ private:
     SSL* ssl_ = nullptr;
     bool broken_ = false;            // a fatal error: no close_notify any more
     bool close_notify_sent_ = false; // shutdown waits for the peer's
+    std::size_t shutdown_drained_ = 0; // application bytes dropped while waiting for it
 };
 
 } // namespace sekisho::gateway

@@ -317,3 +317,31 @@ TEST_CASE("TlsStream: cancel ends a pending read with operation_aborted", "[tls_
         });
     CHECK(ec == asio::error::operation_aborted);
 }
+
+TEST_CASE("TlsStream: once its socket is closed (a tunnel's end) nothing touches the old fd number", "[tls_stream]") {
+    error_code read_ec, write_ec, shutdown_ec;
+    std::string client_saw;
+    run_pair(
+        [&](TlsStream& s) -> Task<void> {
+            co_await s.async_handshake(asio::use_awaitable);
+            s.socket().close();
+            // The lowest free fd number is taken at once by another socket.
+            tcp::socket other(s.get_executor());
+            other.open(tcp::v4());
+            std::array<char, 64> buf;
+            co_await s.async_read_some(asio::buffer(buf), ec_token(read_ec));
+            co_await s.async_write_some(asio::buffer(std::string_view("leak")), ec_token(write_ec));
+            s.expires_after(1s);
+            co_await s.async_shutdown(ec_token(shutdown_ec));
+        },
+        [&](ClientTls& c) -> Task<void> {
+            std::array<char, 64> buf;
+            error_code ec;
+            auto n = co_await c.async_read_some(asio::buffer(buf), ec_token(ec));
+            client_saw.assign(buf.data(), n);
+        });
+    CHECK(read_ec == asio::error::bad_descriptor);
+    CHECK(write_ec == asio::error::bad_descriptor);
+    CHECK(shutdown_ec);
+    CHECK(client_saw.empty());
+}
