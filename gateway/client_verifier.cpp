@@ -116,9 +116,12 @@ int ClientCertVerifier::recorded_verify_error(SSL* ssl) {
 }
 
 int ClientCertVerifier::check_leaf(X509* leaf) const {
+    return check_leaf(leaf, pki::sha256_fingerprint_hex(leaf));
+}
+
+int ClientCertVerifier::check_leaf(X509* leaf, const std::string& fingerprint) const {
     if (!pki::has_client_auth_eku(leaf)) return X509_V_ERR_INVALID_PURPOSE;
-    if (admission_ && !admission_->admits(pki::sha256_fingerprint_hex(leaf)))
-        return X509_V_ERR_APPLICATION_VERIFICATION;
+    if (admission_ && !admission_->admits(fingerprint)) return X509_V_ERR_APPLICATION_VERIFICATION;
     return X509_V_OK;
 }
 
@@ -188,7 +191,7 @@ int ClientCertVerifier::verify_resumed(X509* leaf) const {
     {
         std::lock_guard lock(resumed_mutex_);
         if (auto it = chain_ok_until_.find(key); it != chain_ok_until_.end() && now < it->second)
-            return check_leaf(leaf);
+            return check_leaf(leaf, key);
     }
     const int err = verify_now(leaf);
     if (err != X509_V_OK) return err;

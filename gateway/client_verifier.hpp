@@ -51,6 +51,7 @@ private:
     // The checks beyond the chain, on the leaf: clientAuth EKU, then the registry.
     // Returns X509_V_OK or the error to report.
     int check_leaf(X509* leaf) const;
+    int check_leaf(X509* leaf, const std::string& fingerprint) const; // fingerprint: of leaf
     int decide(int preverify_ok, X509_STORE_CTX* ctx) const;
     static SSL_TICKET_RETURN on_ticket_decrypted(SSL* ssl, SSL_SESSION* session,
                                                  const unsigned char* key_name, size_t key_name_len,

@@ -78,8 +78,6 @@ ListenerTls make_listener_tls(const config::TlsConfig& tls, const TicketKeys& ke
     out.server_key = pki::load_private_key(tls.key, tls.pkcs11_module);
     use_private_key(ctx, out.server_key, "tls.key");
 
-    // Like nginx: an idle keep-alive connection gives its record buffers back (~34 KiB).
-    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
     out.verifier = std::make_unique<ClientCertVerifier>(tls, admission);
     out.verifier->attach(ctx);
     // Tell browsers which device CAs we accept, so they offer the right certificate.

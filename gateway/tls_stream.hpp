@@ -204,8 +204,9 @@ private:
     };
     static void arm(const std::shared_ptr<Core>& core, std::chrono::steady_clock::time_point at);
 
-    // The socket and the deadline timer outlive the stream until the timer's last handler
-    // has run, so a deadline that fires as the connection ends touches nothing freed.
+    // The deadline timer (and the closed socket object) outlive the stream until the timer's
+    // last handler has run, so a deadline that fires as the connection ends touches nothing
+    // freed.
     std::shared_ptr<Core> core_;
     SSL* ssl_ = nullptr;
     bool broken_ = false;            // a fatal error: no close_notify any more

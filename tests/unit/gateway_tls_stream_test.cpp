@@ -95,6 +95,11 @@ void run_pair(std::function<Task<void>(TlsStream&)> server, std::function<Task<v
     if (failure) std::rethrow_exception(failure);
 }
 
+Task<void> pause(asio::any_io_executor ex, std::chrono::milliseconds d) {
+    asio::steady_timer timer(ex, d);
+    co_await timer.async_wait(asio::use_awaitable);
+}
+
 std::string pattern(std::size_t n) {
     std::string s(n, '\0');
     for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 7 + i / 4096) % 26);
@@ -143,9 +148,7 @@ TEST_CASE("TlsStream: megabytes to a slow reader arrive intact and in order", "[
             written = co_await asio::async_write(s, parts, asio::use_awaitable);
         },
         [&](ClientTls& c) -> Task<void> {
-            asio::steady_timer pause(c.get_executor());
-            pause.expires_after(200ms); // the server's socket fills up meanwhile
-            co_await pause.async_wait(asio::use_awaitable);
+            co_await pause(c.get_executor(), 200ms); // the server's socket fills up meanwhile
             std::array<char, 65536> buf;
             error_code ec;
             while (received.size() < sent.size()) {
@@ -174,12 +177,9 @@ TEST_CASE("TlsStream: the deadline ends a silent connection with timeout, until 
             later.assign(buf.data(), n);
         },
         [&](ClientTls& c) -> Task<void> {
-            asio::steady_timer pause(c.get_executor());
-            pause.expires_after(400ms);
-            co_await pause.async_wait(asio::use_awaitable);
+            co_await pause(c.get_executor(), 400ms);
             co_await asio::async_write(c, asio::buffer(std::string_view("late")), asio::use_awaitable);
-            pause.expires_after(200ms);
-            co_await pause.async_wait(asio::use_awaitable);
+            co_await pause(c.get_executor(), 200ms);
         });
     CHECK(first == boost::beast::error::timeout);
     CHECK(second == boost::beast::error::timeout);
@@ -200,9 +200,7 @@ TEST_CASE("TlsStream: a later deadline replaces an earlier one", "[tls_stream]")
             got.assign(buf.data(), n);
         },
         [&](ClientTls& c) -> Task<void> {
-            asio::steady_timer pause(c.get_executor());
-            pause.expires_after(400ms);
-            co_await pause.async_wait(asio::use_awaitable);
+            co_await pause(c.get_executor(), 400ms);
             co_await asio::async_write(c, asio::buffer(std::string_view("still here")), asio::use_awaitable);
         });
     CHECK_FALSE(ec);
@@ -311,9 +309,7 @@ TEST_CASE("TlsStream: cancel ends a pending read with operation_aborted", "[tls_
             co_await s.async_read_some(asio::buffer(buf), ec_token(ec));
         },
         [&](ClientTls& c) -> Task<void> {
-            asio::steady_timer pause(c.get_executor());
-            pause.expires_after(300ms);
-            co_await pause.async_wait(asio::use_awaitable);
+            co_await pause(c.get_executor(), 300ms);
         });
     CHECK(ec == asio::error::operation_aborted);
 }
