@@ -5,6 +5,7 @@
 #include "gateway/html.hpp"
 #include "gateway/http_error.hpp"
 #include "gateway/log.hpp"
+#include "gateway/message_bounds.hpp"
 #include "gateway/request_checks.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -69,15 +70,18 @@ Response answer(const Request& req, const AdminContext& ctx) {
 template <typename Stream>
 Task<void> serve_requests(Stream& stream, const AdminContext& ctx) {
     auto& tcp = beast::get_lowest_layer(stream);
-    beast::flat_buffer buffer;
+    constexpr std::size_t max_header_bytes = 8192;
+    beast::flat_buffer buffer(read_buffer_limit(max_header_bytes));
     boost::system::error_code ec;
     for (;;) {
+        ChunkBounds chunks;
         http::request_parser<http::string_body> parser;
-        parser.header_limit(8192);
+        chunks.attach(parser);
+        parser.header_limit(max_header_bytes);
         parser.body_limit(0);
         tcp.expires_after(std::chrono::seconds(30));
         co_await http::async_read(stream, buffer, parser, awaitable_ec(ec));
-        if (ec) break;
+        if (ec || chunks.trailer_received(parser.get())) break; // no body or trailer is ever needed here
         auto res = answer(parser.get(), ctx);
         if (parser.get().method() == http::verb::head) drop_body_for_head(res);
         const bool keep_alive = res.keep_alive();

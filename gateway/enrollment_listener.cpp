@@ -2,6 +2,7 @@
 
 #include "gateway/http_error.hpp"
 #include "gateway/log.hpp"
+#include "gateway/message_bounds.hpp"
 #include "gateway/request_checks.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -56,20 +57,23 @@ Task<void> serve_enrollment(tcp::socket socket, std::shared_ptr<const Runtime> r
     X509* cert = SSL_get0_peer_certificate(ssl);
     X509* verified = cert && SSL_get_verify_result(ssl) == X509_V_OK ? cert : nullptr;
 
-    beast::flat_buffer buffer;
+    constexpr std::size_t max_header_bytes = 8192;
+    beast::flat_buffer buffer(read_buffer_limit(max_header_bytes)); // no certificate needed here
     for (;;) {
+        ChunkBounds chunks;
         http::request_parser<http::string_body> parser;
-        parser.header_limit(8192);
+        chunks.attach(parser);
+        parser.header_limit(max_header_bytes);
         parser.body_limit(max_enrollment_body);
         tcp.expires_after(rt->config.timeouts.request_header);
         co_await http::async_read(stream, buffer, parser, awaitable_ec(ec));
         if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
             ec == asio::ssl::error::stream_truncated)
             break;
-        if (ec) {
-            auto rejection = rejection_for_parse_error(ec);
-            log_event(spdlog::level::warn, "enrollment.rejected", {{"peer", peer}, {"detail", rejection.detail}});
-            auto res = make_error_response(rejection.status, "The enrollment service refused this request.", false);
+        auto rejection = ec ? std::optional(rejection_for_parse_error(ec)) : chunks.refuse_trailer(parser.get());
+        if (rejection) {
+            log_event(spdlog::level::warn, "enrollment.rejected", {{"peer", peer}, {"detail", rejection->detail}});
+            auto res = make_error_response(rejection->status, "The enrollment service refused this request.", false);
             co_await http::async_write(stream, res, awaitable_ec(ec));
             break;
         }

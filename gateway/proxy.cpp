@@ -2,6 +2,7 @@
 
 #include "gateway/auth/cookies.hpp"
 #include "gateway/identity.hpp"
+#include "gateway/message_bounds.hpp"
 #include "gateway/runtime.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -10,6 +11,7 @@
 #include <boost/asio/write.hpp>
 
 #include <array>
+#include <optional>
 
 namespace sekisho::gateway {
 namespace {
@@ -24,6 +26,13 @@ bool is_idempotent(http::verb v) {
 ForwardOutcome upstream_failure(const boost::system::error_code& ec, std::string what) {
     const bool timeout = ec == beast::error::timeout;
     return ForwardOutcome{Kind::upstream_failed, timeout ? 504u : 502u, false, what + ": " + ec.message()};
+}
+
+// An upstream connection goes back to the pool only when its response was read whole and
+// nothing follows it: bytes past the response (or a HEAD answer whose body may still be on
+// its way) would be taken for the next request's response — possibly another user's.
+bool reusable_after(const Request& req, bool upstream_keep_alive, const UpstreamConnection& conn) {
+    return upstream_keep_alive && conn.buffer.size() == 0 && req.method() != http::verb::head;
 }
 
 // Copies bytes one way until either side ends; then closes both so the other pump ends too.
@@ -61,6 +70,30 @@ Task<ForwardOutcome> tunnel(ClientStream& client, beast::flat_buffer& client_buf
     co_return ForwardOutcome{Kind::tunnelled, 101, false, {}};
 }
 
+// Reads response headers until the final one (RFC 9110 §15.2): 100, 102 and 103 are
+// interim and dropped, so a backend's Early Hints never pass for the answer and the
+// connection is never left one response behind (the next user would get this one's answer).
+// 101 is final; the caller accepts it only for an upgrade it asked for.
+template <typename Upstream>
+Task<boost::system::error_code> read_final_header(Upstream& up, beast::flat_buffer& buffer,
+                                                  std::optional<http::response_parser<http::buffer_body>>& parser,
+                                                  ChunkBounds& chunks, bool head) {
+    constexpr int max_interim = 16; // a backend streaming 1xx forever gets cut off
+    boost::system::error_code ec;
+    for (int interim = 0;; ++interim) {
+        parser.emplace();
+        parser->body_limit(boost::none);
+        if (head) parser->skip(true);
+        co_await http::async_read_header(up, buffer, *parser, awaitable_ec(ec));
+        if (ec) co_return ec;
+        const unsigned status = parser->get().result_int();
+        if (status / 100 != 1 || status == 101) break;
+        if (interim == max_interim) co_return http::error::bad_status;
+    }
+    chunks.attach(*parser);
+    co_return ec;
+}
+
 template <typename Upstream>
 Task<ForwardOutcome> exchange(ClientStream& client, beast::flat_buffer& client_buffer, Request& req,
                               const Runtime& rt, UpstreamConnection& conn, Upstream& up,
@@ -76,12 +109,12 @@ Task<ForwardOutcome> exchange(ClientStream& client, beast::flat_buffer& client_b
     req.version(client_version);
     if (ec) co_return upstream_failure(ec, "sending the request upstream");
 
-    http::response_parser<http::buffer_body> parser;
-    parser.body_limit(boost::none);
-    if (req.method() == http::verb::head) parser.skip(true);
-    co_await http::async_read_header(up, conn.buffer, parser, awaitable_ec(ec));
+    ChunkBounds chunks;
+    std::optional<http::response_parser<http::buffer_body>> final_parser;
+    ec = co_await read_final_header(up, conn.buffer, final_parser, chunks, req.method() == http::verb::head);
     if (ec) co_return upstream_failure(ec, "reading the upstream response header");
 
+    auto& parser = *final_parser;
     auto& res = parser.get();
     const unsigned status = res.result_int();
     if (websocket && status == 101) {
@@ -130,7 +163,7 @@ Task<ForwardOutcome> exchange(ClientStream& client, beast::flat_buffer& client_b
         co_await http::async_write(client, sr, awaitable_ec(ec));
         if (ec == http::error::need_buffer) ec = {};
         if (ec) co_return ForwardOutcome{Kind::client_failed, status, false, "client: " + ec.message()};
-        *upstream_reusable = upstream_keep_alive && conn.buffer.size() == 0;
+        *upstream_reusable = reusable_after(req, upstream_keep_alive, conn);
         co_return ForwardOutcome{Kind::relayed, status, client_keep_alive, {}};
     }
 
@@ -161,7 +194,7 @@ Task<ForwardOutcome> exchange(ClientStream& client, beast::flat_buffer& client_b
         co_await http::async_write(client, sr, awaitable_ec(ec));
         if (ec) co_return ForwardOutcome{Kind::client_failed, status, false, "client: " + ec.message()};
     }
-    *upstream_reusable = upstream_keep_alive && conn.buffer.size() == 0;
+    *upstream_reusable = reusable_after(req, upstream_keep_alive, conn);
     co_return ForwardOutcome{Kind::relayed, status, client_keep_alive, {}};
 }
 

@@ -164,6 +164,9 @@ Rejection rejection_for_parse_error(const boost::system::error_code& ec) {
         return reject(http::status::payload_too_large, RequestRejection::body_too_large, ec.message());
     if (ec == http::error::header_limit)
         return reject(http::status::request_header_fields_too_large, RequestRejection::header_too_large, ec.message());
+    if (ec == http::error::buffer_overflow) // a chunk line or trailer past the read buffer
+        return reject(http::status::bad_request, RequestRejection::bad_framing,
+                      "chunk line or trailer larger than the read buffer");
     if (ec == http::error::bad_chunk || ec == http::error::bad_chunk_extension ||
         ec == http::error::bad_content_length || ec == http::error::multiple_content_length ||
         ec == http::error::bad_transfer_encoding)

@@ -9,6 +9,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <cerrno>
+#include <sys/socket.h>
+
 namespace sekisho::gateway {
 namespace {
 
@@ -31,6 +34,16 @@ bool configure_verification(SSL* ssl, const std::string& name) {
     return SSL_set_tlsext_host_name(ssl, name.c_str()) == 1 && SSL_set1_host(ssl, name.c_str()) == 1;
 }
 
+// An idle connection must have nothing to say: bytes that arrived after its last response
+// (a HEAD answer's body, an answer to a request body the backend took for a new request,
+// a stray 1xx) would be read as the next request's response; a FIN means it is closing.
+bool quiet_while_idle(tcp::socket& socket) {
+    if (!socket.is_open()) return false;
+    char byte;
+    const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
 } // namespace
 
 Task<AcquireResult> UpstreamPool::acquire(const Runtime& rt, const config::Route& route, bool fresh_only) {
@@ -41,7 +54,7 @@ Task<AcquireResult> UpstreamPool::acquire(const Runtime& rt, const config::Route
         while (!idle.empty()) {
             auto conn = std::move(idle.back());
             idle.pop_back();
-            if (now - conn->idle_since < rt.config.timeouts.upstream_idle && conn->tcp().socket().is_open()) {
+            if (now - conn->idle_since < rt.config.timeouts.upstream_idle && quiet_while_idle(conn->tcp().socket())) {
                 conn->reused = true;
                 co_return AcquireResult{std::move(conn), {}, false, {}};
             }

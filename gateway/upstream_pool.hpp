@@ -27,7 +27,8 @@ struct UpstreamConnection {
         : stream(std::in_place_type<UpstreamTlsStream>, std::move(tcp), ctx) {}
 
     std::variant<beast::tcp_stream, UpstreamTlsStream> stream;
-    beast::flat_buffer buffer;
+    // Bounded: a backend's endless chunk line or header is refused, not buffered.
+    beast::flat_buffer buffer{64 * 1024};
     std::string pool_key;
     std::chrono::steady_clock::time_point idle_since{};
     bool reused = false;
