@@ -50,6 +50,8 @@ struct LimitsConfig {
     std::size_t max_header_bytes = 16 * 1024;
     std::size_t max_body_bytes = 10 * 1024 * 1024;
     std::size_t max_headers = 100;
+    // A keep-alive connection is closed after this many requests (nginx keepalive_requests).
+    std::size_t max_requests_per_connection = 1000;
 };
 
 struct TimeoutsConfig {
@@ -61,6 +63,9 @@ struct TimeoutsConfig {
     Seconds upstream_response{30};
     Seconds upstream_idle{30}; // an idle pooled upstream connection is closed after this
     Seconds drain{20};         // SIGTERM: how long in-flight requests may finish
+    // A connection takes no new request after this long (nginx keepalive_time), so no
+    // connection outlives the certificates, CRLs and rules it was admitted under for long.
+    Seconds connection_lifetime{3600};
 };
 
 // Signed identity assertion handed to backends (X-Sekisho-Jwt-Assertion).

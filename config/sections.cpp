@@ -91,6 +91,7 @@ void read_limits(MapReader& root, LimitsConfig& out) {
     read_size(*section, "max_header_bytes", out.max_header_bytes);
     read_size(*section, "max_body_bytes", out.max_body_bytes);
     read_size(*section, "max_headers", out.max_headers);
+    read_size(*section, "max_requests_per_connection", out.max_requests_per_connection);
     section->finish();
 }
 
@@ -106,6 +107,7 @@ void read_timeouts(MapReader& root, TimeoutsConfig& out) {
         {"upstream_response", &out.upstream_response},
         {"upstream_idle", &out.upstream_idle},
         {"drain", &out.drain},
+        {"connection_lifetime", &out.connection_lifetime},
     };
     for (const auto& [key, value] : timeouts) {
         section->read_duration(key, *value, Seconds(1), no_limit);

@@ -6,6 +6,7 @@
 #include "gateway/http_error.hpp"
 #include "gateway/identity.hpp"
 #include "gateway/log.hpp"
+#include "gateway/message_bounds.hpp"
 #include "gateway/proxy.hpp"
 #include "gateway/request_checks.hpp"
 #include "gateway/request_reader.hpp"
@@ -100,7 +101,9 @@ Task<bool> ConnectionPipeline::serve_one(HeaderRead head) {
         co_return false;
     }
 
+    ChunkBounds chunks; // before the parser: it holds a reference to the callback
     http::request_parser<http::string_body> parser;
+    chunks.attach(parser);
     parser.header_limit(static_cast<std::uint32_t>(cfg.limits.max_header_bytes));
     parser.body_limit(cfg.limits.max_body_bytes);
     boost::system::error_code ec;
@@ -145,7 +148,7 @@ Task<bool> ConnectionPipeline::serve_one(HeaderRead head) {
             co_return false;
         }
         // Without a body left unread the connection can carry the browser's next request.
-        const bool gate_keep_alive = req.keep_alive() && parser.is_done() && !worker_.draining.load();
+        const bool gate_keep_alive = req.keep_alive() && parser.is_done() && may_take_another_request();
         if (!co_await admit(req, *route, gate_keep_alive)) co_return gate_keep_alive;
     }
     const bool websocket = beast::websocket::is_upgrade(req);
@@ -185,9 +188,13 @@ Task<bool> ConnectionPipeline::serve_one(HeaderRead head) {
             co_await refuse(rejection, version);
             co_return false;
         }
+        if (auto r = chunks.refuse_trailer(req)) { // merged into the header after its checks ran
+            co_await refuse(*r, version);
+            co_return false;
+        }
     }
 
-    const bool keep_alive = req.keep_alive() && !worker_.draining.load();
+    const bool keep_alive = req.keep_alive() && may_take_another_request(); // else "Connection: close"
     const auto started = std::chrono::steady_clock::now();
     Request request = parser.release();
     if (reserved) {
@@ -252,10 +259,21 @@ Task<bool> ConnectionPipeline::serve_one(HeaderRead head) {
     co_return outcome.kind == ForwardOutcome::Kind::relayed&& outcome.keep_alive;
 }
 
+// A kept-alive connection goes on only under the configuration it was admitted with (a
+// reload may have changed CAs, CRLs, routes or keys: the client reconnects under the new
+// one), and within the per-connection request count and lifetime.
+bool ConnectionPipeline::may_take_another_request() const {
+    const auto& cfg = rt_->config;
+    return !worker_.draining.load() && worker_.runtime.generation() == rt_->generation &&
+           requests_ < cfg.limits.max_requests_per_connection &&
+           std::chrono::steady_clock::now() - admitted_at_ < cfg.timeouts.connection_lifetime;
+}
+
 Task<void> ConnectionPipeline::run() {
     auto& tcp = beast::get_lowest_layer(stream_);
     entry_.tcp = &tcp;
     entry_.peer = peer_;
+    buffer_.max_size(read_buffer_limit(rt_->config.limits.max_header_bytes));
     worker_.registry.add(&entry_);
     struct Unregister {
         ConnectionRegistry& r;
@@ -268,8 +286,9 @@ Task<void> ConnectionPipeline::run() {
     co_await stream_.async_handshake(awaitable_ec(ec));
     if (!handshake_succeeded(ec)) co_return;
 
+    admitted_at_ = std::chrono::steady_clock::now();
     bool first = true;
-    while (!worker_.draining.load() || first) {
+    while (first || may_take_another_request()) {
         // The wait for the next request is here, not in serve_one: an idle connection
         // keeps no frame of the request code (2 KiB each) alive.
         entry_.idle = !first;

@@ -6,6 +6,7 @@
 #include "gateway/device_admission.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/metrics.hpp"
+#include "gateway/runtime.hpp"
 #include "gateway/upstream_pool.hpp"
 
 #include <atomic>
@@ -57,6 +58,7 @@ struct WorkerContext {
     const DeviceAdmission* admission; // nullptr when no registry is configured
     auth::AuthService* auth;          // nullptr when no registry is configured (no logins)
     AssertionCache& assertions;
+    const RuntimeHolder& runtime; // the snapshot in force: a connection on an older one closes
 };
 
 Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext& worker);

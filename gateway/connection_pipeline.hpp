@@ -9,6 +9,7 @@
 #include "gateway/request_checks.hpp"
 #include "gateway/request_reader.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -38,6 +39,9 @@ public:
 
 private:
     bool handshake_succeeded(const boost::system::error_code& ec);
+    // Draining, reloaded since the handshake, or past the request count or lifetime: the
+    // current request is answered with "Connection: close".
+    bool may_take_another_request() const;
     // One request whose header block has been read; false when the connection ends.
     Task<bool> serve_one(HeaderRead head);
     Task<void> send(Response res);
@@ -55,6 +59,7 @@ private:
     // backend's log line and the audit record of the same request can be matched.
     std::string connection_id_;
     std::uint64_t requests_ = 0;
+    std::chrono::steady_clock::time_point admitted_at_{};
     std::string request_id_;
     // The signed assertion for the route, from the worker's cache (assertion_cache.hpp);
     // the connection keeps the last one to skip the lookup on the next request.

@@ -45,10 +45,18 @@ std::shared_ptr<const Runtime> build_runtime(config::Config cfg, const TicketKey
 class RuntimeHolder {
 public:
     std::shared_ptr<const Runtime> current() const { return current_.load(); }
-    void replace(std::shared_ptr<const Runtime> next) { current_.store(std::move(next)); }
+    void replace(std::shared_ptr<const Runtime> next) {
+        const auto generation = next->generation;
+        current_.store(std::move(next));
+        generation_.store(generation, std::memory_order_release);
+    }
+    // The generation in force, without touching the snapshot's reference count: a
+    // connection asks it before every request (one on an older one closes).
+    std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
 private:
     std::atomic<std::shared_ptr<const Runtime>> current_;
+    std::atomic<std::uint64_t> generation_{0};
 };
 
 } // namespace sekisho::gateway

@@ -70,7 +70,8 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
                 std::make_unique<enroll::IssuingCa>(initial.enrollment, initial.tls.pkcs11_module);
             impl_->crl_registry = store::open_sqlite_registry(initial.registry.sqlite);
             impl_->enrollment = std::make_unique<EnrollmentService>(
-                *impl_->issuing_ca, store::open_sqlite_registry(initial.registry.sqlite), initial.tls.crl);
+                *impl_->issuing_ca, store::open_sqlite_registry(initial.registry.sqlite), initial.tls.crl,
+                impl_->admission.get());
             impl_->issuing_ca->publish_crl(*impl_->crl_registry); // fresh before the listener loads it
         } catch (const std::exception& e) {
             throw std::runtime_error("enrollment: " + std::string(e.what()));
@@ -93,7 +94,7 @@ int Server::run() {
         s.workers.push_back(std::make_unique<Worker>());
         s.contexts.push_back(std::make_unique<WorkerContext>(
             WorkerContext{*s.workers.back()->pool, s.workers.back()->registry, s.metrics, s.draining,
-                          s.admission.get(), s.auth.get(), s.workers.back()->assertions}));
+                          s.admission.get(), s.auth.get(), s.workers.back()->assertions, s.runtime}));
     }
     auto& first = s.workers.front()->io;
     s.acceptor = std::make_unique<tcp::acceptor>(first);

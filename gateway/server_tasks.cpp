@@ -37,7 +37,13 @@ void Server::Impl::reload() {
         if (auth) auth->configure(next->config.auth);
         if (alerts) alerts->configure(next->config.alerts);
         runtime.replace(std::move(next));
-        for (auto& w : workers) asio::post(w->io, [&w] { w->assertions.clear(); });
+        // Kept-alive connections were admitted under the old rules: the idle ones close now,
+        // the busy ones after their current request (ConnectionPipeline).
+        for (auto& w : workers)
+            asio::post(w->io, [&w] {
+                w->assertions.clear();
+                w->registry.close_idle();
+            });
         metrics.config_reload(true);
         enforce_pending = true; // e.g. break-glass switched off: its sessions end
         log_event(spdlog::level::info, "config.reloaded",

@@ -1,11 +1,12 @@
 """SIGHUP: a new CRL revokes a terminal for new connections and for resumed TLS sessions; a
-valid new config applies without dropping connections; a broken one is refused and the old
-one stays in force."""
+valid new config applies to every connection (an old kept-alive one finishes its request in
+flight and closes, so nothing goes on under the old rules); a broken one is refused and the
+old one stays in force. A connection closes after limits.max_requests_per_connection."""
 import os
 import signal
 import unittest
 
-from harness import EchoServer, GatewayTestCase, route, write_yaml
+from harness import EchoServer, GatedBackend, GatewayTestCase, route, write_yaml
 from tls_clients import open_tls
 
 RELOADED = r"config\.reloaded"
@@ -123,7 +124,9 @@ class ConfigReloadTest(GatewayTestCase):
         self.assertEqual(result.status, 200, result.describe() + "\n" + self.log_tail())
         self.assertEqual(result.json()["backend"], "app")
 
-    def test_valid_config_applies_without_dropping_connections(self):
+    def test_valid_config_applies_and_old_connections_close(self):
+        # A kept-alive connection admitted under the old rules does not go on under them:
+        # idle, it is closed at the reload (the client reconnects, as after keepalive_idle).
         self.addCleanup(self.restore_good_config)
         existing = open_tls(self.listen_port, self.device_context())
         self.addCleanup(existing.close)
@@ -131,7 +134,7 @@ class ConfigReloadTest(GatewayTestCase):
         self.assertEqual(existing.read_response().status, 200)
         self.assertEqual(self.device_curl("/extra/x").status, 404, "route exists too early")
 
-        config = dict(self.good_config, routes=self.routes + [
+        config = dict(self.good_config, routes=[
             route("extra", "http://127.0.0.1:%d" % self.extra.port, path_prefix="/extra/")])
         write_yaml(self.gateway.config_path, config)
         sighup_and_wait(self, RELOADED)
@@ -139,12 +142,58 @@ class ConfigReloadTest(GatewayTestCase):
         result = self.device_curl("/extra/x")
         self.assertEqual(result.status, 200, result.describe() + "\n" + self.log_tail())
         self.assertEqual(result.json()["backend"], "extra")
+        rest, closed = existing.read_until_closed(20)
+        self.assertTrue(closed, "an idle connection of the old configuration stayed open")
+        self.assertEqual(rest, b"")
         existing.send(b"GET /app/two HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        response = existing.read_response()
-        self.assertIsNotNone(response, "reload dropped an open connection (%r)\n%s" % (
-            existing.error, self.log_tail()))
-        self.assertEqual(response.status, 200, response)
+        self.assertIsNone(existing.read_response(),
+                          "a request reached the route the reload removed\n" + self.log_tail())
+        self.assertEqual(self.device_curl("/app/gone").status, 404)
 
+    def test_request_in_flight_finishes_then_its_connection_closes(self):
+        self.addCleanup(self.restore_good_config)
+        gated = self.start_backend(GatedBackend(name="gated"))
+        config = dict(self.good_config, routes=self.routes + [
+            route("slow", "http://127.0.0.1:%d" % gated.port, path_prefix="/slow/")])
+        write_yaml(self.gateway.config_path, config)
+        sighup_and_wait(self, RELOADED)
+
+        busy = open_tls(self.listen_port, self.device_context())
+        self.addCleanup(busy.close)
+        busy.send(b"GET /slow/x HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        self.assertTrue(gated.received.wait(30), "the request never reached the backend")
+        write_yaml(self.gateway.config_path, self.good_config)  # the slow route is gone
+        sighup_and_wait(self, RELOADED)
+        gated.release()
+        response = busy.read_response()
+        self.assertIsNotNone(response, "the request in flight was dropped\n" + self.log_tail())
+        self.assertEqual(response.status, 200, response)
+        busy.send(b"GET /slow/y HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        self.assertIsNone(busy.read_response(), "the old connection took a second request")
+
+
+class ConnectionLimitsTest(GatewayTestCase):
+    """limits.max_requests_per_connection: the last allowed answer says Connection: close."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.app = cls.start_backend(EchoServer(name="app"))
+        demo = cls.make_demo("http://127.0.0.1:%d" % cls.app.port)
+        cls.start_gateway(demo.config(cls.listen_port, cls.admin_port,
+                                      [route("app", "http://127.0.0.1:%d" % cls.app.port)],
+                                      limits={"max_requests_per_connection": 3}))
+
+    def test_connection_closes_after_its_request_count(self):
+        conn = open_tls(self.listen_port, self.device_context())
+        self.addCleanup(conn.close)
+        for i in range(3):
+            conn.send(b"GET /n HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            response = conn.read_response()
+            self.assertIsNotNone(response, "request %d: %r\n%s" % (i, conn.error, self.log_tail()))
+            self.assertEqual(response.status, 200)
+        self.assertEqual(",".join(response.header("Connection")).lower(), "close")
+        rest, closed = conn.read_until_closed(20)
+        self.assertTrue(closed, "the connection stayed open past its request count")
 
 if __name__ == "__main__":
     unittest.main()
