@@ -15,7 +15,15 @@ bool DeviceAdmission::admits(std::string_view fingerprint) const {
 }
 
 void DeviceAdmission::replace(std::unordered_set<std::string> fingerprints) {
+    std::lock_guard lock(writers_);
     active_.store(std::make_shared<const Set>(std::move(fingerprints)));
+}
+
+void DeviceAdmission::admit(std::string fingerprint) {
+    std::lock_guard lock(writers_);
+    auto next = std::make_shared<Set>(*active_.load());
+    next->insert(std::move(fingerprint));
+    active_.store(std::move(next));
 }
 
 RegistryWatch::RegistryWatch(const std::string& sqlite_path, DeviceAdmission& admission)

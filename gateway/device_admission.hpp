@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -20,10 +21,15 @@ public:
     bool admits(std::string_view fingerprint) const;
     std::size_t size() const { return active_.load()->size(); }
     void replace(std::unordered_set<std::string> fingerprints);
+    // A certificate this instance has just issued and recorded in the registry: admitted at
+    // the terminal's very next handshake, not one registry poll later (a copy of the set:
+    // enrollments are rare, handshakes are not).
+    void admit(std::string fingerprint);
 
 private:
     using Set = std::unordered_set<std::string>;
     std::atomic<std::shared_ptr<const Set>> active_;
+    std::mutex writers_; // replace and admit: neither may lose the other's change
 };
 
 // Keeps a DeviceAdmission in step with the registry by polling its revision counter.

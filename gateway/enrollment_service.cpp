@@ -97,9 +97,13 @@ void log_enrollment_event(const enroll::Event& event) {
 } // namespace
 
 EnrollmentService::EnrollmentService(enroll::IssuingCa& ca, std::unique_ptr<store::DeviceRegistry> registry,
-                                     std::vector<std::string> crl_files)
+                                     std::vector<std::string> crl_files, DeviceAdmission* admission)
     : ca_(ca), registry_(std::move(registry)), enrollment_(ca_, *registry_, log_enrollment_event),
-      crl_files_(std::move(crl_files)) {}
+      crl_files_(std::move(crl_files)), admission_(admission) {}
+
+void EnrollmentService::admit(X509* issued) {
+    if (admission_) admission_->admit(pki::sha256_fingerprint_hex(issued));
+}
 
 EnrollmentReply EnrollmentService::handle(const EnrollmentRequest& req) {
     try {
@@ -162,7 +166,9 @@ std::optional<store::EnrollmentTicket> EnrollmentService::redeem(const std::stri
 
 enroll::EnrolledDevice EnrollmentService::enroll_device(const store::EnrollmentTicket& ticket,
                                                         EVP_PKEY* public_key, const std::string& peer) {
-    return enrollment_.enroll_device(ticket, public_key, "est:" + ticket.id, peer);
+    auto enrolled = enrollment_.enroll_device(ticket, public_key, "est:" + ticket.id, peer);
+    admit(enrolled.certificate.get());
+    return enrolled;
 }
 
 EnrollmentReply EnrollmentService::simpleenroll(const EnrollmentRequest& req) {
@@ -232,6 +238,7 @@ EnrollmentReply EnrollmentService::simplereenroll(const EnrollmentRequest& req) 
     if (!public_key) return text(400, "CSR refused: " + refusal);
     const auto cert =
         enrollment_.renew(*device, req.client_certificate, public_key.get(), "est:renewal", req.peer);
+    admit(cert.get());
     return certs_reply({cert.get()});
 }
 

@@ -7,6 +7,7 @@
 
 #include "enroll/enrollment.hpp"
 #include "enroll/issuing_ca.hpp"
+#include "gateway/device_admission.hpp"
 #include "store/device_registry.hpp"
 
 #include <memory>
@@ -39,8 +40,10 @@ class EnrollmentService {
 public:
     // crl_files: tls.crl; besides the CA's own CRL, /crl/<name>.crl serves the one of these
     // files called <name>.crl (the root's, which an issuing CA certificate may point at).
+    // admission (may be null) learns each certificate issued here at once, so the terminal
+    // gets in at its next handshake rather than one registry poll later.
     EnrollmentService(enroll::IssuingCa& ca, std::unique_ptr<store::DeviceRegistry> registry,
-                      std::vector<std::string> crl_files = {});
+                      std::vector<std::string> crl_files = {}, DeviceAdmission* admission = nullptr);
 
     EnrollmentReply handle(const EnrollmentRequest& req);
 
@@ -65,6 +68,8 @@ private:
     std::unique_ptr<store::DeviceRegistry> registry_;
     enroll::Enrollment enrollment_; // on ca_ and *registry_
     std::vector<std::string> crl_files_;
+    DeviceAdmission* admission_;
+    void admit(X509* issued);
 };
 
 } // namespace sekisho::gateway

@@ -33,6 +33,20 @@ class EstEnrollmentTest(EnrollmentTestCase):
         headers = dict((k.lower(), v) for k, v in result.json()["headers"])
         self.assertEqual(headers["x-sekisho-facility"], "demo-clinic")
 
+    def test_enrolled_and_renewed_terminals_get_in_at_their_first_handshake(self):
+        # The instance that issued a certificate admits it at once, not one registry poll
+        # (0.5 s) later: no retry here. Three rounds, so a lucky poll cannot hide the delay.
+        for i in range(3):
+            crt, key, _ = self.enroll("first-handshake-%d" % i)
+            result = self.device_curl("/first", cert=crt, key=key)
+            self.assertEqual(result.status, 200, "round %d: %s\n%s" % (i, result.describe(), self.log_tail()))
+            new_key, csr = self.make_csr("first-handshake-%d-next" % i)
+            status, body = self.curl_est("simplereenroll", csr, cert=crt, key=key)
+            self.assertEqual(status, 200, body + "\n" + self.log_tail())
+            new_crt = self.certificate_from("first-handshake-%d-next" % i, body)
+            result = self.device_curl("/first-renewed", cert=new_crt, key=new_key)
+            self.assertEqual(result.status, 200, "round %d: %s\n%s" % (i, result.describe(), self.log_tail()))
+
     def test_ticket_is_single_use(self):
         creds, _ = self.ticket("single-use")
         _, csr = self.make_csr("single-use")
