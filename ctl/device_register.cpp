@@ -69,6 +69,12 @@ store::DeviceCertificate certificate_record(X509* cert, const DeviceRegistration
     if (X509_check_ca(cert) == 1) {
         throw std::runtime_error(path + ": this is a CA certificate, not a terminal certificate");
     }
+    // The registry decides a terminal's facility; a certificate that names another one would
+    // make every log line and backend header about it ambiguous.
+    if (const auto named = pki::facility_of(cert); !named.empty() && named != request.facility) {
+        throw std::runtime_error(path + ": the certificate names facility \"" + named + "\" (SAN URI or O), not \"" +
+                                 request.facility + "\"; register it under its own facility or issue a new one");
+    }
     store::DeviceCertificate record;
     record.serial_hex = pki::serial_hex_of(cert);
     record.fingerprint_sha256 = pki::sha256_fingerprint_hex(cert);

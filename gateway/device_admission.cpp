@@ -7,22 +7,29 @@
 
 namespace sekisho::gateway {
 
-DeviceAdmission::DeviceAdmission() : active_(std::make_shared<const Set>()) {}
+DeviceAdmission::DeviceAdmission() : active_(std::make_shared<const Facilities>()) {}
 
 bool DeviceAdmission::admits(std::string_view fingerprint) const {
     const auto set = active_.load();
     return set->find(std::string(fingerprint)) != set->end();
 }
 
-void DeviceAdmission::replace(std::unordered_set<std::string> fingerprints) {
-    std::lock_guard lock(writers_);
-    active_.store(std::make_shared<const Set>(std::move(fingerprints)));
+std::optional<std::string> DeviceAdmission::facility_of(std::string_view fingerprint) const {
+    const auto set = active_.load();
+    const auto it = set->find(std::string(fingerprint));
+    if (it == set->end()) return std::nullopt;
+    return it->second;
 }
 
-void DeviceAdmission::admit(std::string fingerprint) {
+void DeviceAdmission::replace(Facilities admitted) {
     std::lock_guard lock(writers_);
-    auto next = std::make_shared<Set>(*active_.load());
-    next->insert(std::move(fingerprint));
+    active_.store(std::make_shared<const Facilities>(std::move(admitted)));
+}
+
+void DeviceAdmission::admit(std::string fingerprint, std::string facility) {
+    std::lock_guard lock(writers_);
+    auto next = std::make_shared<Facilities>(*active_.load());
+    next->insert_or_assign(std::move(fingerprint), std::move(facility));
     active_.store(std::move(next));
 }
 
@@ -33,8 +40,9 @@ RegistryWatch::RegistryWatch(const std::string& sqlite_path, DeviceAdmission& ad
 
 void RegistryWatch::load() {
     const auto revision = registry_->revision();
-    const auto fingerprints = registry_->active_fingerprints();
-    admission_.replace(std::unordered_set<std::string>(fingerprints.begin(), fingerprints.end()));
+    DeviceAdmission::Facilities admitted;
+    for (auto& c : registry_->admitted_certificates()) admitted.emplace(std::move(c.fingerprint), std::move(c.facility));
+    admission_.replace(std::move(admitted));
     revision_ = revision;
 }
 

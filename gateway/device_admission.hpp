@@ -1,5 +1,5 @@
 // Which terminals the registry admits right now: the fingerprints of the certificates of
-// active devices. Read on every handshake (any thread); replaced as a whole when the
+// active devices, each with its device's facility in the registry. Read on every handshake (any thread); replaced as a whole when the
 // registry changes, so a suspension or revocation bites without a restart.
 #pragma once
 
@@ -10,7 +10,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <optional>
+#include <unordered_map>
 
 namespace sekisho::gateway {
 
@@ -18,17 +19,20 @@ class DeviceAdmission {
 public:
     DeviceAdmission(); // admits nobody until the first load
 
+    using Facilities = std::unordered_map<std::string, std::string>; // fingerprint -> facility
+
     bool admits(std::string_view fingerprint) const;
+    // The registry's facility of an admitted certificate; nullopt when it is not admitted.
+    std::optional<std::string> facility_of(std::string_view fingerprint) const;
     std::size_t size() const { return active_.load()->size(); }
-    void replace(std::unordered_set<std::string> fingerprints);
+    void replace(Facilities admitted);
     // A certificate this instance has just issued and recorded in the registry: admitted at
     // the terminal's very next handshake, not one registry poll later (a copy of the set:
     // enrollments are rare, handshakes are not).
-    void admit(std::string fingerprint);
+    void admit(std::string fingerprint, std::string facility);
 
 private:
-    using Set = std::unordered_set<std::string>;
-    std::atomic<std::shared_ptr<const Set>> active_;
+    std::atomic<std::shared_ptr<const Facilities>> active_;
     std::mutex writers_; // replace and admit: neither may lose the other's change
 };
 

@@ -101,8 +101,8 @@ EnrollmentService::EnrollmentService(enroll::IssuingCa& ca, std::unique_ptr<stor
     : ca_(ca), registry_(std::move(registry)), enrollment_(ca_, *registry_, log_enrollment_event),
       crl_files_(std::move(crl_files)), admission_(admission) {}
 
-void EnrollmentService::admit(X509* issued) {
-    if (admission_) admission_->admit(pki::sha256_fingerprint_hex(issued));
+void EnrollmentService::admit(X509* issued, const std::string& facility) {
+    if (admission_) admission_->admit(pki::sha256_fingerprint_hex(issued), facility);
 }
 
 EnrollmentReply EnrollmentService::handle(const EnrollmentRequest& req) {
@@ -167,7 +167,7 @@ std::optional<store::EnrollmentTicket> EnrollmentService::redeem(const std::stri
 enroll::EnrolledDevice EnrollmentService::enroll_device(const store::EnrollmentTicket& ticket,
                                                         EVP_PKEY* public_key, const std::string& peer) {
     auto enrolled = enrollment_.enroll_device(ticket, public_key, "est:" + ticket.id, peer);
-    admit(enrolled.certificate.get());
+    admit(enrolled.certificate.get(), enrolled.device.facility);
     return enrolled;
 }
 
@@ -238,7 +238,7 @@ EnrollmentReply EnrollmentService::simplereenroll(const EnrollmentRequest& req) 
     if (!public_key) return text(400, "CSR refused: " + refusal);
     const auto cert =
         enrollment_.renew(*device, req.client_certificate, public_key.get(), "est:renewal", req.peer);
-    admit(cert.get());
+    admit(cert.get(), device->facility);
     return certs_reply({cert.get()});
 }
 

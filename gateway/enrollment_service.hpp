@@ -69,7 +69,7 @@ private:
     enroll::Enrollment enrollment_; // on ca_ and *registry_
     std::vector<std::string> crl_files_;
     DeviceAdmission* admission_;
-    void admit(X509* issued);
+    void admit(X509* issued, const std::string& facility);
 };
 
 } // namespace sekisho::gateway

@@ -141,6 +141,13 @@ public:
     // Fingerprints the gateway admits: unrevoked certificates, not yet past not_after, of
     // active devices. Sorted.
     virtual std::vector<std::string> active_fingerprints() = 0;
+    // The same certificates with the facility the registry holds for their device: the
+    // gateway's word for a terminal's facility (a certificate's O or SAN is only a claim).
+    struct AdmittedCertificate {
+        std::string fingerprint;
+        std::string facility;
+    };
+    virtual std::vector<AdmittedCertificate> admitted_certificates() = 0;
 
     // Grows with every write; cheap to poll, so the gateway reloads its view only on change.
     virtual std::int64_t revision() = 0;

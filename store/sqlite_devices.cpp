@@ -311,6 +311,22 @@ std::vector<RevokedSerial> SqliteRegistry::revoked_serials(const std::string& is
     return serials;
 }
 
+std::vector<DeviceRegistry::AdmittedCertificate> SqliteRegistry::admitted_certificates() {
+    constexpr std::string_view kOperation = "list admitted certificates";
+    std::lock_guard lock(mutex_);
+    Statement query(db_,
+                    "SELECT c.fingerprint_sha256, d.facility FROM certificates c "
+                    "JOIN devices d ON d.id = c.device_id "
+                    "WHERE d.status = 'active' AND c.revoked_at IS NULL AND c.not_after > ?1 "
+                    "ORDER BY 1",
+                    kOperation);
+    query.bind(1, clock_());
+    std::vector<AdmittedCertificate> admitted;
+    while (query.step())
+        admitted.push_back({query.text(0), query.text(1)});
+    return admitted;
+}
+
 std::vector<std::string> SqliteRegistry::active_fingerprints() {
     constexpr std::string_view kOperation = "list active fingerprints";
     std::lock_guard lock(mutex_);

@@ -33,6 +33,7 @@ public:
                             const std::string& actor) override;
     std::vector<RevokedSerial> revoked_serials(const std::string& issuer) override;
     std::vector<std::string> active_fingerprints() override;
+    std::vector<AdmittedCertificate> admitted_certificates() override;
     std::int64_t revision() override;
 
     std::pair<EnrollmentTicket, std::string> create_ticket(const std::string& facility,

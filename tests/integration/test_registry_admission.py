@@ -23,7 +23,7 @@ class RegistryAdmissionTest(GatewayTestCase):
         upstream = "http://127.0.0.1:%d" % cls.echo.port
         demo = cls.make_demo(upstream)
         cls.registry = os.path.join(demo.dir, "registry.db")
-        device_ca = demo.device_ca(os.path.join(cls.tmp, "device-ca-db"))
+        cls.device_ca = device_ca = demo.device_ca(os.path.join(cls.tmp, "device-ca-db"))
         # Signed by the real device CA (as with a stolen CA key), but never registered.
         cls.stray = device_ca.issue("stray", "/O=demo-clinic/CN=unregistered-01", san=DEVICE_SAN)
         cls.config_path = os.path.join(demo.dir, "registry-test.yaml")
@@ -121,6 +121,21 @@ class RegistryAdmissionTest(GatewayTestCase):
         device = self.device_id(self.stray[0])
         self.ctl("revoke", device, "--reason", "keyCompromise")
         self.wait_until(lambda: self.request_with(*self.stray) is None, "the revoked device is refused")
+
+    def test_4b_facility_comes_from_the_registry_not_the_certificate(self):
+        device_ca = self.device_ca
+        # A certificate that claims another facility is refused at registration.
+        other = device_ca.issue("claims-other", "/O=other-hospital/CN=claims-other")
+        proc = self.ctl("register", "--facility", "demo-clinic", "--name", "claims-other",
+                        "--cert", other[0], expect=1)
+        self.assertIn("other-hospital", proc.stderr)
+        # One that names none is registered; the backend hears the registry's facility.
+        plain = device_ca.issue("no-facility", "/CN=no-facility")
+        self.ctl("register", "--facility", "ward-9", "--name", "no-facility", "--cert", plain[0])
+        self.wait_until(lambda: self.request_with(*plain) == 200, "the registered terminal gets in")
+        record = self.device_curl("/facility", cert=plain[0], key=plain[1]).json()
+        facility = [v for k, v in record["headers"] if k.lower() == "x-sekisho-facility"]
+        self.assertEqual(facility, ["ward-9"], self.log_tail())
 
     def test_5_unreadable_registry_admits_nobody(self):
         self.assertEqual(self.request_with(self.demo.device_cert, self.demo.device_key), 200)
