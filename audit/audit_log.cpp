@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -52,6 +53,20 @@ std::optional<std::string> last_line(const std::string& path, bool repair) {
     return begin == std::string::npos ? tail : tail.substr(begin + 1);
 }
 
+// "yyyymmddThhmmss.mmm", optionally "-N" (rotated_name()). Other files share the prefix —
+// the ledger copy's cursor <path>.ledger-seq, an operator's <path>.bak — and are no part
+// of the chain.
+bool is_rotation_suffix(std::string_view s) {
+    static constexpr std::string_view shape = "ddddddddTdddddd.ddd";
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (s.size() < shape.size()) return false;
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        if (shape[i] == 'd' ? !digit(s[i]) : s[i] != shape[i]) return false;
+    const auto rest = s.substr(shape.size());
+    if (rest.empty()) return true;
+    return rest.size() > 1 && rest[0] == '-' && std::all_of(rest.begin() + 1, rest.end(), digit);
+}
+
 // Rotated files are named <path>.<JST yyyymmddThhmmss.mmm>: the newest sorts last.
 std::optional<std::string> newest_rotated(const std::string& path) {
     const fs::path p(path);
@@ -60,7 +75,8 @@ std::optional<std::string> newest_rotated(const std::string& path) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(p.parent_path().empty() ? "." : p.parent_path(), ec)) {
         const auto name = entry.path().filename().string();
-        if (name.starts_with(prefix) && (!newest || name > fs::path(*newest).filename().string()))
+        if (name.starts_with(prefix) && is_rotation_suffix(std::string_view(name).substr(prefix.size())) &&
+            (!newest || name > fs::path(*newest).filename().string()))
             newest = entry.path().string();
     }
     return newest;

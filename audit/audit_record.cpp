@@ -1,5 +1,7 @@
 #include "audit/audit_record.hpp"
 
+#include "pki/printable.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
@@ -13,7 +15,7 @@ namespace sekisho::audit {
 namespace {
 
 std::string quoted(std::string_view v) {
-    return boost::json::serialize(boost::json::string(v));
+    return boost::json::serialize(boost::json::string(pki::valid_utf8(v)));
 }
 
 bool reserved(std::string_view key) {
@@ -66,7 +68,11 @@ std::string record_hash(std::string_view line) {
 
 std::optional<ParsedRecord> parse_record(std::string_view line, std::string* error) {
     boost::system::error_code ec;
-    auto value = boost::json::parse(line, ec);
+    // Releases before pki::valid_utf8() wrote raw bytes; the chain covers bytes, so such a record
+    // still verifies and continues the chain.
+    boost::json::parse_options options;
+    options.allow_invalid_utf8 = true;
+    auto value = boost::json::parse(line, ec, {}, options);
     const auto* obj = ec ? nullptr : value.if_object();
     if (!obj) {
         *error = "not a JSON object";

@@ -23,7 +23,8 @@ inline const std::string kGenesis(64, '0');
 std::string jst_timestamp(std::chrono::system_clock::time_point t);
 
 // The canonical line (without the newline). Field keys that would shadow seq, time, event
-// or prev are written with a leading '_'.
+// or prev are written with a leading '_'. Event, keys and values pass pki::valid_utf8
+// first (a user name, path or ticket id arrives as bytes), so the line always parses again.
 std::string render_record(std::uint64_t seq, std::string_view time, std::string_view event, const Fields& fields,
                           std::string_view prev);
 

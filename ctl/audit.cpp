@@ -6,6 +6,7 @@
 #include "ctl/cli_args.hpp"
 #include "ctl/usage_error.hpp"
 #include "pki/jws_verify.hpp"
+#include "pki/printable.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -74,10 +75,11 @@ int search(const CliArgs& args) {
             std::cout << line.text << "\n";
             continue;
         }
-        std::cout << line.record.time << "  #" << line.record.seq << "  " << line.record.event << "  ["
-                  << audit_result(line.record) << "]";
+        // Every value may have come from the network: escaped for the terminal (printable.hpp).
+        std::cout << pki::printable(line.record.time) << "  #" << line.record.seq << "  "
+                  << pki::printable(line.record.event) << "  [" << audit_result(line.record) << "]";
         for (const auto& [k, v] : line.record.fields)
-            if (k != "level") std::cout << "  " << k << "=" << v;
+            if (k != "level") std::cout << "  " << pki::printable(k) << "=" << pki::printable(v);
         std::cout << "\n";
     }
     if (!args.has("--json")) std::cerr << shown << " records\n";
@@ -93,7 +95,7 @@ int export_trail(const CliArgs& args) {
     if (auto path = args.get("--key")) key = pki::load_public_key_pem(*path);
     const auto checked = audit::verify_chain(args.positionals, key.get());
     if (!checked.ok) {
-        std::cout << "BROKEN: " << checked.problem << "\nnothing exported: the trail does not verify\n";
+        std::cout << "BROKEN: " << pki::printable(checked.problem) << "\nnothing exported: the trail does not verify\n";
         return 1;
     }
     if (fs::exists(*out)) throw std::runtime_error(*out + " already exists; an export never overwrites");
@@ -172,7 +174,7 @@ int verify(const CliArgs& args) {
                   << "), " << result.seals << " seals" << (key ? " verified" : " (not checked: no --key)") << ", "
                   << result.unsealed_tail << " records after the last seal\n";
     } else {
-        std::cout << "BROKEN: " << result.problem << "\n";
+        std::cout << "BROKEN: " << pki::printable(result.problem) << "\n";
     }
     return result.ok ? 0 : 1;
 }

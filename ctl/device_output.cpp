@@ -1,5 +1,7 @@
 #include "ctl/device_output.hpp"
 
+#include "pki/printable.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -126,7 +128,14 @@ std::string ledger_table(const std::vector<store::LedgerEntry>& entries) {
     return render_table(rows);
 }
 
-std::string render_table(const std::vector<std::vector<std::string>>& rows) {
+std::string render_table(const std::vector<std::vector<std::string>>& raw_rows) {
+    // Names, reasons and ledger details come from terminals and people: escaped before they
+    // reach the operator's terminal (every text output of sekishoctl is a table).
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& raw : raw_rows) {
+        auto& row = rows.emplace_back();
+        for (const auto& cell : raw) row.push_back(pki::printable(cell));
+    }
     std::vector<std::size_t> widths;
     for (const auto& row : rows) {
         widths.resize(std::max(widths.size(), row.size()), 0);

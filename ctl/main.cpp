@@ -5,6 +5,7 @@
 #include "ctl/pki.hpp"
 #include "ctl/usage_error.hpp"
 #include "ctl/user.hpp"
+#include "pki/printable.hpp"
 
 #include <cstring>
 #include <exception>
@@ -58,13 +59,14 @@ int main(int argc, char** argv) {
         try {
             return group.run({args.begin() + 1, args.end()});
         } catch (const sekisho::ctl::UsageError& e) {
-            std::cerr << "sekishoctl: " << e.what() << "\n\n" << e.usage();
+            std::cerr << "sekishoctl: " << sekisho::pki::printable(e.what()) << "\n\n" << e.usage();
             return 2;
         } catch (const std::exception& e) {
-            std::cerr << "sekishoctl " << group.name << ": " << e.what() << "\n";
+            // Errors name what they are about, which may be a value a terminal sent.
+            std::cerr << "sekishoctl " << group.name << ": " << sekisho::pki::printable(e.what()) << "\n";
             return 1;
         }
     }
-    std::cerr << "sekishoctl: unknown command '" << args[0] << "'\n\n" << usage();
+    std::cerr << "sekishoctl: unknown command '" << sekisho::pki::printable(args[0]) << "'\n\n" << usage();
     return 2;
 }

@@ -13,8 +13,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <system_error>
+#include <unistd.h>
 
 namespace sekisho::ctl {
 
@@ -59,6 +63,15 @@ void save_key(const CaKey& key, const std::string& file_path) {
 void create_private_folder(const fs::path& dir) {
     if (fs::exists(dir)) {
         if (!fs::is_directory(dir)) throw std::runtime_error(dir.string() + ": exists and is not a folder");
+        // Whoever else may write here can plant or swap the files a CA key is written to.
+        struct stat st {};
+        if (::stat(dir.c_str(), &st) != 0)
+            throw std::runtime_error("cannot inspect the folder " + dir.string() + ": " + std::strerror(errno));
+        if (st.st_uid != ::geteuid())
+            throw std::runtime_error(dir.string() + ": the folder belongs to another user; a CA folder must be yours");
+        if (st.st_mode & (S_IWGRP | S_IWOTH))
+            throw std::runtime_error(dir.string() + ": the folder is writable by group or others; make it yours "
+                                                    "alone (chmod 700) or use a new one");
         return;
     }
     std::error_code ec;

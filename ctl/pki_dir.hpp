@@ -57,7 +57,8 @@ CaKey existing_key(const std::optional<std::string>& spec, const std::string& pk
 // file_path left by an earlier run, so the folder never suggests a key it does not use.
 void save_key(const CaKey& key, const std::string& file_path);
 
-// Creates the folder with mode 0700 (and its parents) when it does not exist yet.
+// Creates the folder with mode 0700 (and its parents) when it does not exist yet; refuses an
+// existing one that belongs to another user or that group or others may write.
 void create_private_folder(const std::filesystem::path& dir);
 
 // Throws naming the first of paths that exists, unless force.

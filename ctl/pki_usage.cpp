@@ -9,9 +9,10 @@ namespace {
 const std::string kKeys =
     "  --pkcs11-module PATH  the PKCS#11 library for pkcs11: keys (e.g. libsofthsm2.so)\n"
     "  A key SPEC is an RFC 7512 URI such as\n"
-    "  \"pkcs11:token=ca;object=device-ca;type=private;pin-value=1234\" (the key stays in the\n"
-    "  token; nothing of it is written) or an existing PEM key file. Without one, a new EC P-256\n"
-    "  key is written next to the certificate with mode 0600.\n";
+    "  \"pkcs11:token=ca;object=device-ca;type=private;pin-source=/root/ca.pin\" (the key stays in\n"
+    "  the token; nothing of it is written) or an existing PEM key file. Without one, a new EC\n"
+    "  P-256 key is written next to the certificate with mode 0600. Give the PIN in a pin-source\n"
+    "  file: a pin-value= on the command line is readable by every user in /proc/PID/cmdline.\n";
 
 const std::string kOrg = "  --org NAME     subject O of the CA certificates (default Sekisho)\n";
 const std::string kCaName =

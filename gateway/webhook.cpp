@@ -40,10 +40,11 @@ Task<unsigned> post_on(Stream& stream, const std::string& host, const std::strin
 Webhook::Webhook(std::string url) : url_(std::move(url)) {
     auto parsed = boost::urls::parse_uri(url_);
     if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") || parsed->host().empty())
-        throw std::invalid_argument("alerts.webhook: '" + url_ + "' is not an http(s) URL");
+        throw std::invalid_argument("alerts.webhook is not an http(s) URL with a host"); // not echoed: see shown_
     tls_ = parsed->scheme() == "https";
     host_ = std::string(parsed->host());
     port_ = parsed->has_port() ? std::string(parsed->port()) : (tls_ ? "443" : "80");
+    shown_ = std::string(parsed->scheme()) + "://" + host_ + ":" + port_;
     target_ = parsed->encoded_target().empty() ? "/" : std::string(parsed->encoded_target());
     thread_ = std::thread([this] { run(); });
 }
@@ -128,10 +129,10 @@ void Webhook::run() {
             if (wake_.wait_for(wait, std::chrono::seconds(1 << (attempt - 1)), [&] { return stopping_; })) return;
         }
         if (delivered)
-            log_event(spdlog::level::info, "alert.delivered", {{"webhook", url_}});
+            log_event(spdlog::level::info, "alert.delivered", {{"webhook", shown_}});
         else
             log_event(spdlog::level::err, "alert.delivery_failed",
-                      {{"webhook", url_}, {"attempts", std::to_string(kAttempts)}, {"reason", error}});
+                      {{"webhook", shown_}, {"attempts", std::to_string(kAttempts)}, {"reason", error}});
         lock.lock();
     }
 }

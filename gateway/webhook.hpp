@@ -25,6 +25,9 @@ private:
     bool deliver(const std::string& json, std::string& error);
 
     std::string url_, host_, port_, target_;
+    // What logs and the trail say: scheme, host and port. Slack and Teams put the webhook's
+    // secret in the path (and others in the query or user info), so the URL is never shown.
+    std::string shown_;
     bool tls_ = false;
     std::mutex mutex_;
     std::condition_variable wake_;

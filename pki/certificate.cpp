@@ -1,5 +1,7 @@
 #include "pki/certificate.hpp"
 
+#include "pki/printable.hpp"
+
 #include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -95,7 +97,7 @@ std::string facility_of(X509* cert) {
         text.remove_prefix(kDeviceUrnPrefix.size());
         std::size_t colon = text.find(':');
         if (colon == std::string_view::npos || colon == 0) continue; // no device id: not ours
-        return std::string(text.substr(0, colon));
+        return printable(text.substr(0, colon)); // a refused certificate can carry anything
     }
 
     X509_NAME* subject = X509_get_subject_name(cert);
@@ -106,7 +108,7 @@ std::string facility_of(X509* cert) {
     if (len < 0) return "";
     std::string org(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(len));
     OPENSSL_free(utf8);
-    return org;
+    return printable(org);
 }
 
 std::string subject_of(X509* cert) {
@@ -117,7 +119,7 @@ std::string subject_of(X509* cert) {
     }
     char* data = nullptr;
     long len = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, static_cast<std::size_t>(len));
+    return printable(std::string_view(data, static_cast<std::size_t>(len))); // ESC_CTRL leaves C1 as is
 }
 
 bool has_client_auth_eku(X509* cert) {

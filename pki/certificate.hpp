@@ -22,9 +22,10 @@ std::string sha256_fingerprint_hex(X509* cert);
 
 // The facility a device certificate belongs to: the <facility> part of a SAN URI
 // "urn:sekisho:device:<facility>:<device-id>" if present, else the subject O, else "".
+// Control characters come out escaped (printable.hpp): it is logged before it is trusted.
 std::string facility_of(X509* cert);
 
-// Subject as a one-line RFC 2253 string, for logs.
+// Subject as a one-line RFC 2253 string, for logs; control characters escaped.
 std::string subject_of(X509* cert);
 
 // An ASN1_TIME (notBefore, notAfter, thisUpdate, nextUpdate) as Unix seconds; nullopt when

@@ -15,10 +15,6 @@ namespace sekisho::pki {
 PrivateKey::PrivateKey(EvpPkeyPtr key, std::shared_ptr<void> keepalive)
     : keepalive_(std::move(keepalive)), key_(std::move(key)) {}
 
-bool is_pkcs11_uri(const std::string& spec) {
-    return std::string_view(spec).starts_with("pkcs11:");
-}
-
 namespace {
 
 // Never prompt on a terminal for a passphrase: an encrypted key file is an error here.

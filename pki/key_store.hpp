@@ -2,6 +2,7 @@
 #pragma once
 
 #include "pki/ossl.hpp"
+#include "pki/pkcs11_uri.hpp" // is_pkcs11_uri
 
 #include <memory>
 #include <string>
@@ -33,9 +34,6 @@ private:
     std::shared_ptr<void> keepalive_; // destroyed after key_
     EvpPkeyPtr key_;
 };
-
-// True when spec is an RFC 7512 "pkcs11:" URI.
-bool is_pkcs11_uri(const std::string& spec);
 
 // spec: a PEM file path (unencrypted PKCS#8 or traditional), or a "pkcs11:" URI with
 // token=, object= and/or id=, and pin-value= (or pin-source=file path). module: the

@@ -1,6 +1,7 @@
 #include "pki/pem_io.hpp"
 
 #include "pki/certificate.hpp"
+#include "pki/random.hpp"
 
 #include <openssl/pem.h>
 
@@ -41,29 +42,55 @@ std::string private_key_to_pem(EVP_PKEY* key) {
     return bio_text(bio.get());
 }
 
-void write_file(const std::string& path, std::string_view bytes, unsigned mode) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) throw std::runtime_error(system_error("create", path));
-    // open() honours the umask and leaves an existing file's mode alone; set it explicitly.
-    if (::fchmod(fd, mode) != 0) {
-        std::string message = system_error("set the permissions of", path);
-        ::close(fd);
-        throw std::runtime_error(message);
+namespace {
+
+// A new file next to path that nothing else can have prepared: O_EXCL refuses an existing
+// name, a symlink (even a dangling one) included.
+int create_temporary(const std::string& path, unsigned mode, std::string& temporary) {
+    for (int attempt = 0; attempt < 16; ++attempt) {
+        temporary = path + ".tmp-" + random_password(12);
+        const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+        if (fd >= 0 || errno != EEXIST) return fd;
     }
+    return -1;
+}
+
+void write_all(int fd, std::string_view bytes, const std::string& path) {
     const char* p = bytes.data();
     std::size_t left = bytes.size();
     while (left > 0) {
         ssize_t n = ::write(fd, p, left);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            std::string message = system_error("write", path);
-            ::close(fd);
-            throw std::runtime_error(message);
-        }
+        if (n < 0) throw std::runtime_error(system_error("write", path));
         p += n;
         left -= static_cast<std::size_t>(n);
     }
-    if (::close(fd) != 0) throw std::runtime_error(system_error("close", path));
+}
+
+} // namespace
+
+// Written to a temporary file in the same folder and renamed over path: a symlink planted at
+// path is replaced, never followed (a CA key must not land where its owner chose), and a
+// reader never sees half a CRL.
+void write_file(const std::string& path, std::string_view bytes, unsigned mode) {
+    std::string temporary;
+    const int fd = create_temporary(path, mode, temporary);
+    if (fd < 0) throw std::runtime_error(system_error("create a temporary file for", path));
+    try {
+        // open() honours the umask; the mode asked for is the mode the file gets.
+        if (::fchmod(fd, mode) != 0) throw std::runtime_error(system_error("set the permissions of", path));
+        write_all(fd, bytes, path);
+        if (::fsync(fd) != 0) throw std::runtime_error(system_error("sync", path));
+    } catch (...) {
+        ::close(fd);
+        ::unlink(temporary.c_str());
+        throw;
+    }
+    if (::close(fd) != 0 || ::rename(temporary.c_str(), path.c_str()) != 0) {
+        const auto message = system_error("replace", path);
+        ::unlink(temporary.c_str());
+        throw std::runtime_error(message);
+    }
 }
 
 void write_certificates_pem(const std::string& path, const std::vector<X509*>& certs) {

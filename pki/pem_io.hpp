@@ -13,8 +13,9 @@ namespace sekisho::pki {
 std::string crl_to_pem(X509_CRL* crl);
 std::string private_key_to_pem(EVP_PKEY* key); // unencrypted PKCS#8
 
-// Writes bytes to path (created or truncated) with the given permission bits; the mode is
-// also applied to an existing file. Throws naming the path and the system error.
+// Writes bytes to path with the given permission bits, replacing what is there (a symlink
+// included, which is never followed) in one rename. Throws naming the path and the system
+// error.
 void write_file(const std::string& path, std::string_view bytes, unsigned mode = 0644);
 
 // certs in order (leaf first, then its chain) as concatenated PEM, mode 0644.

@@ -1,5 +1,7 @@
 #include "pki/pkcs11_uri.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -18,22 +20,29 @@ int hex_value(char c) {
     return -1;
 }
 
-// Replaces the value of every pin-value attribute with "***", keeping everything else.
+bool iequals_at(std::string_view text, std::size_t at, std::string_view lower) {
+    if (text.size() - at < lower.size()) return false;
+    for (std::size_t i = 0; i < lower.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(text[at + i])) != lower[i]) return false;
+    return true;
+}
+
+// Replaces the value of every pin-value attribute (in any case, in the path or the query)
+// with "***" up to the next ';' or the end, keeping everything else. A PIN may hold '&' or
+// '?' as typed: masking too much costs an attribute in a message, too little a PIN.
 std::string mask_pin(const std::string& uri) {
+    constexpr std::string_view name = "pin-value=";
     std::string out;
     std::size_t pos = 0;
-    while (pos <= uri.size()) {
-        std::size_t end = uri.find_first_of(";?&", pos);
-        if (end == std::string::npos) end = uri.size();
-        std::string_view part(uri.data() + pos, end - pos);
-        if (part.starts_with("pin-value=")) {
-            out += "pin-value=***";
-        } else {
-            out += part;
+    while (pos < uri.size()) {
+        const bool at_attribute = pos == 0 || std::string_view(":;?&").find(uri[pos - 1]) != std::string_view::npos;
+        if (at_attribute && iequals_at(uri, pos, name)) {
+            out.append(uri, pos, name.size());
+            out += "***";
+            pos = std::min(uri.find(';', pos), uri.size());
+            continue;
         }
-        if (end == uri.size()) break;
-        out += uri[end];
-        pos = end + 1;
+        out += uri[pos++];
     }
     return out;
 }
@@ -68,10 +77,14 @@ std::string percent_decode(const std::string& text) {
     return out;
 }
 
+bool is_pkcs11_uri(const std::string& spec) {
+    return iequals_at(spec, 0, kScheme);
+}
+
 Pkcs11Uri parse_pkcs11_uri(const std::string& uri) {
     Pkcs11Uri result;
     result.masked = mask_pin(uri);
-    if (!std::string_view(uri).starts_with(kScheme)) {
+    if (!is_pkcs11_uri(uri)) {
         throw std::runtime_error("'" + result.masked + "' is not a pkcs11: URI");
     }
     std::string rest = uri.substr(kScheme.size());
@@ -88,9 +101,8 @@ Pkcs11Uri parse_pkcs11_uri(const std::string& uri) {
             pos = end + 1;
             if (attribute.empty()) continue;
             std::size_t eq = attribute.find('=');
-            if (eq == std::string::npos) {
-                throw std::runtime_error("PKCS#11 URI " + result.masked + ": attribute '" +
-                                         attribute + "' has no '='");
+            if (eq == std::string::npos) { // not echoed: it may be the rest of a PIN
+                throw std::runtime_error("PKCS#11 URI " + result.masked + ": an attribute has no '='");
             }
             std::string name = attribute.substr(0, eq);
             std::string value;

@@ -21,8 +21,11 @@ struct Pkcs11Uri {
     std::optional<std::string> pin_source;   // file path (a "file:" prefix is removed)
     std::optional<std::string> module_path;
 
-    std::string masked; // the URI as written, with any pin-value replaced by "***"
+    std::string masked; // the URI as written, each pin-value up to the next ';' as "***"
 };
+
+// True when spec starts with the scheme "pkcs11:" in any case (RFC 3986 §3.1).
+bool is_pkcs11_uri(const std::string& spec);
 
 // Decodes %XX escapes; throws std::invalid_argument on a malformed escape.
 std::string percent_decode(const std::string& text);

@@ -8,8 +8,9 @@ import threading
 import time
 import unittest
 
-from gateway_process import Gateway
+from gateway_process import Gateway, wait_for
 from harness import SEKISHOCTL_BIN, EchoServer, GatewayTestCase, curl, rewrite_listen_ports
+from tls_clients import open_tls, tls_context
 
 
 class AuditTrailTest(GatewayTestCase):
@@ -176,6 +177,71 @@ class AuditTrailTest(GatewayTestCase):
         refused = ctl("export", broken, "--out", os.path.join(self.tmp, "never"))
         self.assertEqual(refused.returncode, 1)
         self.assertFalse(os.path.exists(os.path.join(self.tmp, "never")))
+
+    def test_5_bytes_that_are_not_utf8_never_stop_verify_or_the_next_start(self):
+        with open(self.audit_log, "rb") as f:
+            offset = len(f.read())
+        gateway = self.run_gateway()
+        try:
+            result, jar = self.api_login()
+            self.assertEqual(result.status, 200)
+            conn = open_tls(gateway.port, tls_context(self.demo.ca_bundle, self.demo.device_cert, self.demo.device_key))
+            try:
+                conn.send(b"GET /caf\xc3/\xff\xfe HTTP/1.1\r\nHost: localhost\r\nCookie: __Host-sekisho=" +
+                          self.session_cookie(jar).encode() + b"\r\n\r\n")
+                conn.read_response()
+            finally:
+                conn.close()
+
+            def recorded():
+                with open(self.audit_log, "rb") as f:
+                    return b"/caf" in f.read()[offset:]
+            self.assertTrue(wait_for(recorded, timeout=30), "the request never reached the trail")
+        finally:
+            gateway.proc.kill()  # the odd record is the last one before a crash
+            gateway.proc.wait(10)
+            gateway._log.close()
+        rc, result, err = self.verify(self.audit_log)
+        self.assertEqual(rc, 0, "%s %s" % (result, err))
+        with open(self.audit_log, "rb") as f:
+            text = f.read().decode("utf-8")  # every byte of the trail is UTF-8
+        self.assertIn("/caf\ufffd/\ufffd\ufffd", text)
+        again = self.run_gateway()  # raises when the gateway refuses to start
+        self.stop(again)
+        rc, result, err = self.verify(self.audit_log)
+        self.assertEqual(rc, 0, "%s %s" % (result, err))
+
+    def test_6_a_missing_or_emptied_live_file_does_not_stop_the_start(self):
+        for lose in (lambda: open(self.audit_log, "w").close(), lambda: os.remove(self.audit_log)):
+            gateway = self.run_gateway()
+            self.stop(gateway)
+            lose()
+            again = self.run_gateway()  # raises when the gateway refuses to start
+            self.stop(again)
+            self.assertIn("audit.started", [r["event"] for r in self.records()])
+
+    def test_7_search_shows_no_terminal_controls_from_a_certificate_or_a_login(self):
+        key, cert = os.path.join(self.tmp, "rogue.key"), os.path.join(self.tmp, "rogue.crt")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                        "-nodes", "-days", "1", "-keyout", key, "-out", cert,
+                        "-subj", "/CN=rogue\x1b]0;owned\x07/O=\x1b[31mclinic\x07"],
+                       check=True, capture_output=True)
+        gateway = self.run_gateway()
+        try:
+            refused = curl(gateway.url("/"), cert=cert, key=key, cacert=self.demo.ca_bundle,
+                           resolve_port=gateway.port)
+            self.assertEqual(refused.status, 0)  # not ours: the handshake is refused, and logged
+            self.assertEqual(self.api_login(user="\x1b[2J\x07\x9bnurse")[0].status, 401)
+        finally:
+            self.stop(gateway)
+        shown = subprocess.run([SEKISHOCTL_BIN, "audit", "search", self.audit_log], capture_output=True, timeout=120)
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        self.assertIn(b"facility=\\x1b[31mclinic\\x07", shown.stdout)
+        self.assertIn(b"user=\\x1b[2J\\x07\\u009bnurse", shown.stdout)
+        for control in (b"\x1b", b"\x07", b"\xc2\x9b"):
+            self.assertNotIn(control, shown.stdout + shown.stderr)
+        rc, result, err = self.verify(self.audit_log)
+        self.assertEqual(rc, 0, "%s %s" % (result, err))
 
 
 if __name__ == "__main__":

@@ -118,6 +118,21 @@ class ConfigCheckTest(unittest.TestCase):
         stderr = self.assert_problem(self.mutated(mutate), "tls.profile", r"^  profile:")
         self.assertIn(": routes[0].upstream: ", stderr)
 
+    def test_a_pin_in_a_pkcs11_uri_never_reaches_the_output(self):
+        module = "/usr/lib/softhsm/libsofthsm2.so"
+        if not os.path.exists(module):
+            self.skipTest("no SoftHSM2 module")
+
+        def mutate(config):
+            # Upper-case scheme (RFC 3986 allows it) and a PIN with '&' in it.
+            config["tls"]["key"] = "PKCS11:token=no-such-token;object=server;pin-value=s3cret&x"
+            config["tls"]["pkcs11_module"] = module
+        rc, stderr, _ = self.check_text(self.mutated(mutate))
+        self.assertEqual(rc, 1, stderr)
+        self.assertIn("pin-value=***", stderr)
+        self.assertNotIn("s3cret", stderr)
+        self.assertNotIn("&x", stderr)
+
     def test_missing_config_file(self):
         path = os.path.join(self.tmp, "no-such-config.yaml")
         rc, stderr = self.check_file(path)

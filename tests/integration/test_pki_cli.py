@@ -178,6 +178,30 @@ class PkiInitTest(PkiCaseMixin, unittest.TestCase):
                             first["root_ca"]["fingerprint_sha256"])
         self.assert_valid_ca_folder(directory, second)
 
+    def test_init_never_writes_through_a_symlink_in_the_folder(self):
+        directory, elsewhere = os.path.join(self.tmp, "ca"), os.path.join(self.tmp, "elsewhere")
+        os.mkdir(directory, 0o700)
+        os.mkdir(elsewhere)
+        for name in ("root-ca.key", "device-ca.key", "device-ca.crl"):  # dangling, planted
+            os.symlink(os.path.join(elsewhere, name), os.path.join(directory, name))
+        summary = ctl_json("pki", "init", "--dir", directory)
+        self.assertEqual(os.listdir(elsewhere), [], "a key or CRL went where a symlink pointed")
+        for key in ("root-ca.key", "device-ca.key"):
+            path = os.path.join(directory, key)
+            self.assertFalse(os.path.islink(path))
+            self.assertEqual(stat.S_IMODE(os.lstat(path).st_mode), 0o600)
+        self.assert_valid_ca_folder(directory, summary)
+        self.assertEqual([n for n in os.listdir(directory) if ".tmp" in n], [])
+
+    def test_init_refuses_a_folder_others_can_write(self):
+        directory = os.path.join(self.tmp, "shared")
+        os.mkdir(directory)
+        os.chmod(directory, 0o777)
+        _, err = ctl("pki", "init", "--dir", directory, expect=1)
+        self.assertIn(directory, err)
+        self.assertIn("writable", err)
+        self.assertEqual(os.listdir(directory), [])
+
     def test_usage_mistakes_exit_2(self):
         ctl("pki", "init", expect=2)                                   # no --dir
         ctl("pki", "init", "--dir", self.tmp + "/x", "--ca-days", "0", expect=2)

@@ -178,3 +178,54 @@ TEST_CASE("rotation by size continues the chain in the next file", "[audit]") {
     std::swap(files[0], files[1]);
     CHECK_FALSE(verify_chain(files, nullptr).ok);
 }
+
+TEST_CASE("values that are not UTF-8 are written as U+FFFD and never break verify or a restart", "[audit]") {
+    TempDir dir;
+    const auto file = dir.path / "audit.log";
+    {
+        AuditLog log(AuditLogOptions{.path = file.string()});
+        // A stray byte, a truncated sequence, an overlong '/', a surrogate, then valid Japanese.
+        log.append("login.failed", {{"user", "caf\xc3"}, {"path", "/a\xff\xfe/b"}, {"ticket", "\xc0\xaf-\xed\xa0\x80"},
+                                    {"name\xff", "\xe5\x8f\x97\xe4\xbb\x98"}});
+    }
+    const auto lines = read_lines(file);
+    REQUIRE(lines.size() == 1);
+    std::string error;
+    const auto record = parse_record(lines[0], &error);
+    REQUIRE(record);
+    const Fields expected{{"user", "caf\xef\xbf\xbd"},
+                          {"path", "/a\xef\xbf\xbd\xef\xbf\xbd/b"},
+                          {"ticket", "\xef\xbf\xbd\xef\xbf\xbd-\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+                          {"name\xef\xbf\xbd", "\xe5\x8f\x97\xe4\xbb\x98"}};
+    CHECK(record->fields == expected);
+    CHECK(verify_chain({file.string()}, nullptr).ok);
+    write_events(file, 1); // the next start continues after that record
+    const auto again = verify_chain({file.string()}, nullptr);
+    CHECK(again.ok);
+    CHECK(again.records == 2);
+
+    // A trail from a release that wrote raw bytes still verifies and still continues.
+    auto raw = read_lines(file);
+    raw.push_back(render_record(3, "2026-11-22T13:05:01.123+09:00", "login.failed", {}, record_hash(raw.back())));
+    raw.back().insert(raw.back().find("\"prev\""), "\"user\":\"caf\xc3\",");
+    write_lines(file, raw);
+    CHECK(verify_chain({file.string()}, nullptr).ok);
+    write_events(file, 1);
+    CHECK(verify_chain({file.string()}, nullptr).last_seq == 4);
+}
+
+TEST_CASE("an empty or missing live file continues the chain of the newest rotated file", "[audit]") {
+    TempDir dir;
+    const auto file = dir.path / "audit.log";
+    write_events(file, 3);
+    fs::rename(file, dir.path / "audit.log.20261122T130501.123");
+    std::ofstream(dir.path / "audit.log.ledger-seq") << "17\n"; // the ledger copy's cursor, not a rotation
+    write_events(file, 2);
+    std::ofstream(file, std::ios::trunc).close(); // emptied by hand
+    write_events(file, 1);
+    fs::remove(file);
+    write_events(file, 1);
+    const auto result = verify_chain({(dir.path / "audit.log.20261122T130501.123").string(), file.string()}, nullptr);
+    CHECK(result.ok);
+    CHECK(result.last_seq == 4); // what the lost live file held is gone; the chain goes on from 3
+}

@@ -55,6 +55,20 @@ TEST_CASE("facility_of prefers the device URN and falls back to subject O", "[pk
     }
 }
 
+TEST_CASE("facility_of and subject_of escape what a refused certificate may carry", "[pki][certificate]") {
+    TestCa ca;
+    auto profile = test::device_profile("x", "t5");
+    profile.organization = "\x1b[31mclinic\x07\xc2\x9b";
+    profile.uris.clear();
+    X509Ptr cert = issue_certificate(generate_key().get(), profile, ca.device_issuer());
+    CHECK(facility_of(cert.get()) == "\\x1b[31mclinic\\x07\\u009b");
+    CHECK(subject_of(cert.get()).find('\x1b') == std::string::npos);
+    CHECK(subject_of(cert.get()).find("\xc2\x9b") == std::string::npos);
+    profile.uris = {"urn:sekisho:device:\x1b]0;owned\x07:t5"};
+    cert = issue_certificate(generate_key().get(), profile, ca.device_issuer());
+    CHECK(facility_of(cert.get()) == "\\x1b]0;owned\\x07");
+}
+
 TEST_CASE("has_client_auth_eku", "[pki][certificate]") {
     TestCa ca;
     auto profile = test::device_profile("clinic", "t");

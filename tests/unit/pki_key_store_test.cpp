@@ -157,12 +157,34 @@ TEST_CASE("pkcs11: URIs are parsed, percent-decoded and masked", "[pki][key_stor
     CHECK(uri.id == std::string("\x01\xa0", 2));
     CHECK(uri.pin_value == "1234");
     CHECK(uri.module_path == "/m.so");
-    CHECK(uri.masked == "pkcs11:token=My%20Token;object=server;id=%01%a0;type=private?pin-value=***&module-path=/m.so");
+    // Masked up to the next ';' or the end, whatever the value holds: over-masking costs a
+    // module-path in an error message, under-masking a PIN.
+    CHECK(uri.masked == "pkcs11:token=My%20Token;object=server;id=%01%a0;type=private?pin-value=***");
 
     CHECK(parse_pkcs11_uri("pkcs11:object=k;pin-source=file:/run/pin").pin_source == "/run/pin");
     CHECK_THROWS_WITH(parse_pkcs11_uri("pkcs11:object=k;type=cert;pin-value=4321"),
                       Catch::Contains("type=private") && !Catch::Contains("4321"));
     CHECK_THROWS_WITH(parse_pkcs11_uri("pkcs11:object=a;object=b"), Catch::Contains("given twice"));
+}
+
+TEST_CASE("pkcs11: no part of a PIN reaches a message, whatever its case or characters", "[pki][key_store]") {
+    // RFC 3986: the scheme is case-insensitive; "PKCS11:" taken for a file name would put the
+    // whole URI, PIN included, into the "cannot open private key file" message.
+    CHECK(is_pkcs11_uri("PKCS11:token=T"));
+    CHECK(is_pkcs11_uri("Pkcs11:token=T"));
+    CHECK_FALSE(is_pkcs11_uri("pkcs11-keys/server.pem"));
+    const auto uri = parse_pkcs11_uri("PKCS11:token=T;pin-value=se&cr?et;object=k");
+    CHECK(uri.token == "T");
+    CHECK(uri.masked == "PKCS11:token=T;pin-value=***;object=k");
+    CHECK(parse_pkcs11_uri("pkcs11:token=T;pin-value=secret&x").masked == "pkcs11:token=T;pin-value=***");
+    for (const std::string spec : {"PKCS11:token=none;object=k;pin-value=secret&x", "pkcs11:token=none;pin-value=secret?x",
+                                   "pkcs11:token=none;pin-value=secret&x;object=k"}) {
+        INFO(spec);
+        CHECK_THROWS_WITH(load_private_key(spec), !Catch::Contains("secret") && !Catch::Contains("x;") &&
+                                                      Catch::Contains("pin-value=***"));
+        CHECK_THROWS_WITH(load_private_key(spec, "/nonexistent/libpkcs11.so"),
+                          !Catch::Contains("secret") && Catch::Contains("pin-value=***"));
+    }
 }
 
 TEST_CASE("pkcs11: a SoftHSM2 key loads through libp11 and signs", "[pki][key_store][softhsm]") {
