@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git
+  # the fuzz targets (scripts/fuzz.sh): clang with libFuzzer
+  clang libfuzzer-14-dev
   # libraries the build links against
   libssl-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libspdlog-dev libfmt-dev catch2 libyaml-cpp-dev libp11-dev libsqlite3-dev libargon2-dev

@@ -55,8 +55,9 @@ bool CsrfKeys::check_login_token(std::string_view token, std::string_view device
     const auto digits = token.substr(0, dot);
     if (std::from_chars(digits.data(), digits.data() + digits.size(), issued).ptr != digits.data() + digits.size())
         return false;
-    const auto age = unix_seconds(now) - issued;
-    if (age < 0 || age > kLoginTokenSeconds) return false;
+    // Compared without subtracting: a forged "-9223372036854775808" must not overflow.
+    const auto now_s = unix_seconds(now);
+    if (issued > now_s || issued < now_s - kLoginTokenSeconds) return false;
     return equal_tokens(token.substr(dot + 1), mac("login|" + std::string(device) + "|" + std::string(digits)));
 }
 

@@ -55,6 +55,9 @@ TEST_CASE("CSRF tokens are bound to the terminal or the session and expire", "[a
     CHECK_FALSE(keys.check_login_token(token, "device-a", now + std::chrono::minutes(61)));
     CHECK_FALSE(keys.check_login_token("", "device-a", now));
     CHECK_FALSE(CsrfKeys().check_login_token(token, "device-a", now)); // another process's key
+    // Forged issue times at the ends of int64 are refused without overflowing (found by fuzzing).
+    CHECK_FALSE(keys.check_login_token("-9223372036854775808.00", "device-a", now));
+    CHECK_FALSE(keys.check_login_token("9223372036854775807.00", "device-a", now));
     auto forged = token;
     forged.back() = forged.back() == '0' ? '1' : '0';
     CHECK_FALSE(keys.check_login_token(forged, "device-a", now));
