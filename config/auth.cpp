@@ -147,6 +147,9 @@ void read_auth(MapReader& root, AuthConfig& out) {
     section->read_bool("login_notice", out.login_notice);
     for (auto& item : section->mapping_list("login_windows")) out.login_windows.push_back(read_login_window(item));
     read_break_glass(*section, out.break_glass);
+    section->read_choice("password_rule", out.password_rule,
+                         {{"letters_digits_symbols", PasswordRule::letters_digits_symbols},
+                          {"three_of_four", PasswordRule::three_of_four}});
     section->finish();
 }
 

@@ -93,6 +93,7 @@ int do_add(Context& context) {
     request.roles = context.args.all("--role");
     request.actor = context.actor;
     request.argon2 = argon2_of(context.config);
+    request.policy = password_policy_of(context.config.auth);
     if (context.args.has("--password-stdin")) {
         request.password = read_password_line(std::cin);
         request.must_change = context.args.has("--must-change");
@@ -153,7 +154,7 @@ int do_reset_password(Context& context) {
     std::string temporary;
     if (context.args.has("--password-stdin")) {
         password = read_password_line(std::cin);
-        require_acceptable(password, user.id, user.display_name);
+        require_acceptable(password, password_policy_of(context.config.auth), user.id, user.display_name);
         if (store::password_reused(*context.users, user.id, password)) {
             throw PasswordRefused("password for user '" + user.id +
                                   "' refused: " + store::reused_password_reason(store::kPasswordHistoryDepth));

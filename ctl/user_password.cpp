@@ -38,10 +38,17 @@ std::string read_password_line(std::istream& in) {
     return line;
 }
 
-void require_acceptable(const std::string& password, const std::string& user_id, const std::string& display_name) {
-    if (auto reason = store::check_password(password, store::PasswordPolicy{}, user_id, display_name)) {
+void require_acceptable(const std::string& password, const store::PasswordPolicy& policy, const std::string& user_id,
+                        const std::string& display_name) {
+    if (auto reason = store::check_password(password, policy, user_id, display_name)) {
         throw PasswordRefused("password for user '" + user_id + "' refused: " + *reason);
     }
+}
+
+store::PasswordPolicy password_policy_of(const config::AuthConfig& auth) {
+    store::PasswordPolicy policy;
+    if (auth.password_rule == config::PasswordRule::three_of_four) policy.characters = store::CharacterRule::three_of_four;
+    return policy;
 }
 
 AddedUser add_user(store::UserRegistry& users, const NewUser& request) {
@@ -58,7 +65,7 @@ AddedUser add_user(store::UserRegistry& users, const NewUser& request) {
     AddedUser added;
     std::string password;
     if (request.password) {
-        require_acceptable(*request.password, request.id, display_name);
+        require_acceptable(*request.password, request.policy, request.id, display_name);
         password = *request.password;
     } else {
         password = generate_password(request.id, display_name);

@@ -3,7 +3,9 @@
 // `user reset-password` and `demo init` all go through here.
 #pragma once
 
+#include "config/config.hpp"
 #include "store/password_hash.hpp"
+#include "store/password_policy.hpp"
 #include "store/user_registry.hpp"
 
 #include <istream>
@@ -22,7 +24,8 @@ public:
 
 // kTemporaryPasswordLength characters of upper-case, lower-case, digits and a few symbols
 // that need no quoting in a shell, from OpenSSL's CSPRNG; redrawn until it passes the
-// default policy for this user (so at least 3 character classes).
+// default policy for this user (the guideline's letters, digits and symbols), which
+// passes any configured rule.
 inline constexpr std::size_t kTemporaryPasswordLength = 20;
 std::string generate_password(const std::string& user_id, const std::string& display_name);
 
@@ -30,9 +33,12 @@ std::string generate_password(const std::string& user_id, const std::string& dis
 // when there is none.
 std::string read_password_line(std::istream& in);
 
-// Throws PasswordRefused unless store::check_password with the default policy (two_factor)
-// accepts password for this user.
-void require_acceptable(const std::string& password, const std::string& user_id, const std::string& display_name);
+// Throws PasswordRefused unless store::check_password with policy accepts password for this user.
+void require_acceptable(const std::string& password, const store::PasswordPolicy& policy, const std::string& user_id,
+                        const std::string& display_name);
+
+// The policy of the gateway's auth section (auth.password_rule), two factors.
+store::PasswordPolicy password_policy_of(const config::AuthConfig& auth);
 
 struct NewUser {
     std::string id;
@@ -43,6 +49,7 @@ struct NewUser {
     bool must_change = false;
     std::string actor;
     store::Argon2Params argon2; // the gateway's auth.argon2, so every new hash has its cost
+    store::PasswordPolicy policy; // the gateway's auth.password_rule, for a given password
 };
 
 struct AddedUser {

@@ -26,6 +26,7 @@ struct Session {
     bool must_change = false; // the password change page comes before anything else
     bool break_glass = false; // an emergency account: every use is an alert
     UnixSeconds ends_at = 0;  // a hard end whatever the activity (a break-glass period); 0 = none
+    std::int64_t user_epoch = 0; // the user's session epoch at login: a reset or disable raises it
     // The login notice: the user's previous successful login and the failures since.
     std::optional<UnixSeconds> previous_login_at;
     std::string previous_login_from;

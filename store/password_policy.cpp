@@ -46,8 +46,13 @@ bool is_control(char32_t cp) {
     return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
 }
 
-int character_classes(const std::vector<char32_t>& code_points) {
+struct CharacterClasses {
     bool upper = false, lower = false, digit = false, symbol = false;
+};
+
+CharacterClasses character_classes(const std::vector<char32_t>& code_points) {
+    CharacterClasses c;
+    auto& [upper, lower, digit, symbol] = c;
     for (char32_t cp : code_points) {
         if (cp >= 'A' && cp <= 'Z') {
             upper = true;
@@ -59,7 +64,18 @@ int character_classes(const std::vector<char32_t>& code_points) {
             symbol = true;
         }
     }
-    return int{upper} + int{lower} + int{digit} + int{symbol};
+    return c;
+}
+
+// The reason the mix of characters falls short of rule, if it does.
+std::optional<std::string> character_problem(const CharacterClasses& c, CharacterRule rule) {
+    if (rule == CharacterRule::three_of_four) {
+        if (int{c.upper} + int{c.lower} + int{c.digit} + int{c.symbol} >= 3) return std::nullopt;
+        return "英大文字・英小文字・数字・記号のうち3種類以上を組み合わせてください / use at least 3 of: "
+               "upper-case letters, lower-case letters, digits, symbols";
+    }
+    if ((c.upper || c.lower) && c.digit && c.symbol) return std::nullopt;
+    return "英字・数字・記号をすべて組み合わせてください / mix letters, digits and symbols (all three)";
 }
 
 std::string ascii_lower(std::string_view text) {
@@ -133,11 +149,7 @@ std::optional<std::string> check_password(std::string_view password, const Passw
         return with_number("パスワードは", policy.max_length, "文字以内にしてください", "use at most ",
                            " characters");
     }
-    if (character_classes(*code_points) < policy.min_classes) {
-        return with_number("英大文字・英小文字・数字・記号のうち",
-                           static_cast<std::size_t>(policy.min_classes), "種類以上を組み合わせてください",
-                           "use at least ", " of: upper-case letters, lower-case letters, digits, symbols");
-    }
+    if (auto problem = character_problem(character_classes(*code_points), policy.characters)) return problem;
     const std::string lowered = ascii_lower(password);
     bool has_id = contains_word(lowered, user_id);
     for (std::string_view part : split(user_id, "._@-"))

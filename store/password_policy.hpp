@@ -10,11 +10,20 @@
 
 namespace sekisho::store {
 
+// Which characters a password must mix.
+enum class CharacterRule {
+    // The guideline (6.5 C.13(4)): letters (either case), digits and symbols, all three.
+    letters_digits_symbols,
+    // Any 3 of upper-case, lower-case, digit and symbol: lets "ABCDEFGH1x" pass. Only where a
+    // site's own rule asks for it (auth.password_rule: three_of_four).
+    three_of_four,
+};
+
 struct PasswordPolicy {
     bool two_factor = true;          // the certificate is the other factor: 8 characters suffice
     std::size_t min_length_2fa = 8;  // in Unicode code points
     std::size_t min_length_1fa = 13; // without a second factor
-    int min_classes = 3;             // of upper-case, lower-case, digit, symbol
+    CharacterRule characters = CharacterRule::letters_digits_symbols;
     std::size_t history = 5;         // the last N passwords may not be used again
     std::size_t max_length = 128;    // in code points; bounds the hashing work per attempt
 
@@ -23,8 +32,8 @@ struct PasswordPolicy {
 
 // nullopt when the password is acceptable, else the first reason it is not, in Japanese and
 // English for the user ("パスワードは8文字以上にしてください / use at least 8 characters").
-// Checks, in order: valid UTF-8 without control characters; length in code points; at least
-// min_classes of A–Z, a–z, 0–9 and symbols (any other character, Japanese ones included,
+// Checks, in order: valid UTF-8 without control characters; length in code points; the
+// character rule over A–Z, a–z, 0–9 and symbols (any other character, Japanese ones included,
 // counts as a symbol); not containing the user id, its parts split at . _ @ -, the display
 // name, the name without its spaces, or a part of it split at spaces (U+3000 included) —
 // case-insensitive, each only when at least 3 characters long; not in the bundled list of

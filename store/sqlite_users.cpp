@@ -19,7 +19,7 @@ namespace {
 constexpr std::string_view kUserColumns =
     "id, display_name, facility, roles, status, password_hash, must_change, last_login_at, "
     "last_login_from, failed_since_success, last_failed_at, locked_until, created_at, created_by, "
-    "updated_at, updated_by, break_glass, break_glass_until";
+    "updated_at, updated_by, break_glass, break_glass_until, session_epoch";
 
 std::vector<std::string> split_roles(const std::string& text) {
     std::vector<std::string> roles;
@@ -53,6 +53,7 @@ User user_from_row(const Statement& row) {
     u.updated_by = row.text(15);
     u.break_glass = row.integer(16) != 0;
     u.break_glass_until = row.optional_integer(17);
+    u.session_epoch = row.integer(18);
     return u;
 }
 
@@ -219,16 +220,39 @@ void SqliteUsers::set_password(const std::string& id, const std::string& new_has
     User user = require_user(id, operation);
     Statement update(db_,
                      "UPDATE users SET password_hash = ?2, must_change = ?3, updated_at = ?4, "
-                     "updated_by = ?5 WHERE id = ?1",
+                     "updated_by = ?5, session_epoch = session_epoch + ?6 WHERE id = ?1",
                      operation);
     update.bind(1, user.id).bind(2, new_hash).bind(3, std::int64_t{must_change ? 1 : 0});
-    update.bind(4, now).bind(5, actor);
+    update.bind(4, now).bind(5, actor).bind(6, std::int64_t{reset ? 1 : 0});
     update.run();
     remember_password(user.id, new_hash, now, operation);
     append_ledger(db_, now, actor, reset ? "user.password_reset" : "user.password_set", user.id, reason,
                   JsonDetails().add("must_change", std::int64_t{must_change ? 1 : 0}).str());
     bump_revision(db_, operation);
     tx.commit();
+}
+
+bool SqliteUsers::rehash_password(const std::string& id, const std::string& current_hash,
+                                  const std::string& new_hash) {
+    const std::string operation = "rehash the password of user " + id;
+    require_argon2id(db_, new_hash, operation);
+    std::lock_guard lock(mutex_);
+    UnixSeconds now = clock_();
+    Transaction tx(db_, Transaction::Kind::write, operation);
+    User user = require_user(id, operation);
+    if (user.password_hash != current_hash) return false;
+    Statement update(db_, "UPDATE users SET password_hash = ?2 WHERE id = ?1", operation);
+    update.bind(1, user.id).bind(2, new_hash);
+    update.run();
+    Statement history(db_, "UPDATE password_history SET password_hash = ?3 WHERE user_id = ?1 AND password_hash = ?2",
+                      operation);
+    history.bind(1, user.id).bind(2, current_hash).bind(3, new_hash);
+    history.run();
+    append_ledger(db_, now, user.id, "user.password_rehash", user.id, "hashed again with the configured parameters",
+                  "{}");
+    bump_revision(db_, operation);
+    tx.commit();
+    return true;
 }
 
 std::vector<std::string> SqliteUsers::password_history(const std::string& id) {
@@ -256,9 +280,12 @@ void SqliteUsers::set_status(const std::string& id, UserStatus status, const std
     Transaction tx(db_, Transaction::Kind::write, operation);
     User user = require_user(id, operation);
     if (user.status == status) db_.fail(operation, "the user is already " + to_string(status));
-    Statement update(db_, "UPDATE users SET status = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
+    Statement update(db_,
+                     "UPDATE users SET status = ?2, updated_at = ?3, updated_by = ?4, "
+                     "session_epoch = session_epoch + ?5 WHERE id = ?1",
                      operation);
     update.bind(1, user.id).bind(2, to_string(status)).bind(3, now).bind(4, actor);
+    update.bind(5, std::int64_t{status == UserStatus::disabled ? 1 : 0});
     update.run();
     append_ledger(db_, now, actor, status == UserStatus::disabled ? "user.disable" : "user.enable", user.id,
                   reason,

@@ -21,6 +21,8 @@ public:
     std::vector<User> list_users(const std::optional<std::string>& facility) override;
     void set_password(const std::string& id, const std::string& new_hash, bool must_change,
                       const std::string& actor, const std::string& reason, PasswordChange kind) override;
+    bool rehash_password(const std::string& id, const std::string& current_hash,
+                         const std::string& new_hash) override;
     std::vector<std::string> password_history(const std::string& id) override;
     void set_status(const std::string& id, UserStatus status, const std::string& reason,
                     const std::string& actor) override;

@@ -39,6 +39,10 @@ struct User {
     std::string updated_by;
     bool break_glass = false; // an emergency account (issue 4 item 8)
     std::optional<UnixSeconds> break_glass_until;
+    // Raised by set_password(admin_reset) and by a disable (and must be by any later writer
+    // of roles or facility): sessions made under an older epoch end. The user's own password
+    // change keeps it, so the session that made the change goes on.
+    std::int64_t session_epoch = 0;
 };
 
 // REQUIREMENTS §3 (our default): 5 failures within 15 min lock the account for 30 min.
@@ -89,6 +93,13 @@ public:
     // An admin_reset needs a non-empty reason (the identity check, REQUIREMENTS §3).
     virtual void set_password(const std::string& id, const std::string& new_hash, bool must_change,
                               const std::string& actor, const std::string& reason, PasswordChange kind) = 0;
+
+    // The same password hashed again with today's parameters (after a successful login):
+    // replaces current_hash where it is still the user's hash, in the user and in the history
+    // entry that holds it, so the history gains no entry (ledger "user.password_rehash").
+    // Returns false, changing nothing, when the hash changed meanwhile (a reset won).
+    virtual bool rehash_password(const std::string& id, const std::string& current_hash,
+                                 const std::string& new_hash) = 0;
 
     // The kept hashes, most recent (the current one) first.
     virtual std::vector<std::string> password_history(const std::string& id) = 0;

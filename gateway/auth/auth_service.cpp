@@ -2,6 +2,7 @@
 
 #include "gateway/auth/auth_support.hpp"
 #include "gateway/auth/login_policy.hpp"
+#include "gateway/device_admission.hpp"
 #include "gateway/log.hpp"
 #include "session/session_id.hpp"
 #include "store/password_hash.hpp"
@@ -68,7 +69,7 @@ AuthService::AuthService(const std::string& sqlite_path, boost::asio::thread_poo
     : blocking_(blocking), metrics_(metrics), users_(store::open_sqlite_users(sqlite_path)), store_(std::move(store)),
       per_terminal_(session::FailureWindowLimits{}), per_source_(session::FailureWindowLimits{}),
       in_flight_(kAttemptsPerKey, kAttemptsTotal) {
-    barred_.store(std::make_shared<const Barred>());
+    standings_.store(std::make_shared<const Standings>());
 }
 
 AuthService::~AuthService() = default;
@@ -83,22 +84,27 @@ void AuthService::on_session_ended(std::function<void(const session::Session&)> 
     ended_callback_ = std::move(callback);
 }
 
+void AuthService::admit_devices_by(const DeviceAdmission& admission, const RegistryWatch& registry) {
+    admission_ = &admission;
+    registry_ = &registry;
+}
+
 // Blocking pool. Nothing is written for a success here: the session must exist first.
 AuthService::Attempt AuthService::check_credentials(const std::string& username, const std::string& password,
                                                     const ClientIdentity& terminal, const std::string& source,
                                                     const config::Config& cfg) {
     const auto now = unix_now();
-    const auto dummy = argon2_params(cfg.auth.argon2);
+    const auto params = argon2_params(cfg.auth.argon2);
     std::optional<store::User> user;
     try {
         user = users_->get_user(username);
     } catch (const std::exception& e) {
         // The hash still runs, so that an outage does not answer faster than a refusal.
-        (void)store::verify_password(password, store::dummy_hash(dummy));
+        (void)store::verify_password(password, store::dummy_hash(params));
         return Attempt::refused(LoginRefusal::unavailable, e.what());
     }
     // Unknown users are checked against a dummy hash: same work, same time, same answer.
-    const bool password_ok = store::verify_password(password, user ? user->password_hash : store::dummy_hash(dummy));
+    const bool password_ok = store::verify_password(password, user ? user->password_hash : store::dummy_hash(params));
     if (!user) return Attempt::refused(LoginRefusal::bad_credentials, "unknown_user", true);
     const bool emergency = user->break_glass;
     try {
@@ -126,6 +132,7 @@ AuthService::Attempt AuthService::check_credentials(const std::string& username,
         if (!user->roles.empty() && roles.empty())
             return Attempt::refused(LoginRefusal::outside_hours, "no login window of roles " + join_roles(user->roles) + " is open",
                            false, emergency);
+        if (store::needs_rehash(user->password_hash, params)) upgrade_hash(*user, password, params);
         Attempt ok;
         ok.break_glass = emergency;
         ok.user = std::move(user);
@@ -133,6 +140,19 @@ AuthService::Attempt AuthService::check_credentials(const std::string& username,
         return ok;
     } catch (const std::exception& e) {
         return Attempt::refused(LoginRefusal::unavailable, e.what(), false, emergency);
+    }
+}
+
+// Blocking pool. Only here is the password known: a hash made under weaker parameters than
+// today's is replaced (same password, no history entry). A failure leaves the old hash.
+void AuthService::upgrade_hash(const store::User& user, const std::string& password,
+                               const store::Argon2Params& params) {
+    try {
+        if (users_->rehash_password(user.id, user.password_hash, store::hash_password(password, params)))
+            log_event(spdlog::level::info, "password.rehashed", {{"user", user.id}});
+    } catch (const std::exception& e) {
+        log_event(spdlog::level::warn, "password.rehash_failed",
+                  {{"user", user.id}, {"reason", e.what()}, {"detail", "the old hash stays; tried again at the next login"}});
     }
 }
 
@@ -203,10 +223,14 @@ Task<LoginResult> AuthService::login(std::string username, std::string password,
             std::string raced;
             try {
                 co_await std::move(record);
-                result.session = std::move(s);
             } catch (const std::exception& e) {
                 raced = e.what();
             }
+            // A suspension that raced the login: its enforcement listed the sessions before
+            // this one existed, so the device is looked at again now that it does.
+            if (raced.empty() && admission_ && !admission_->admits(s.device))
+                raced = "the terminal stopped being admitted (suspended or revoked) during the login";
+            if (raced.empty()) result.session = std::move(s);
             if (!raced.empty()) {
                 auto erase = store_->erase(s.id_hash);
                 co_await std::move(erase);
@@ -260,11 +284,20 @@ Task<BoundSession> AuthService::find_bound(std::string session_id, ClientIdentit
         bound.crossover = true;
         co_return bound;
     }
-    // A disable (or a closed break-glass period) that raced the login which made this
+    // The device must be admitted now, not only at the handshake: a session that outlived a
+    // suspension (a racing login) would otherwise work again once the device is resumed.
+    // An unreadable registry admits nobody: refuse then, but end nothing for a passing lock.
+    if (admission_ && !admission_->admits(found->device)) {
+        if (registry_->healthy()) {
+            auto ending = end(*found, "device_inactive");
+            co_await std::move(ending);
+        }
+        co_return bound;
+    }
+    // A disable, reset or closed break-glass period that raced the login which made this
     // session: the registry view of the last poll decides, on every request.
-    const auto barred = barred_.load();
-    if (auto it = barred->find(found->user); it != barred->end()) {
-        auto ending = end(*found, it->second);
+    if (auto reason = why_session_ends(*found, *standings_.load()); !reason.empty()) {
+        auto ending = end(*found, reason);
         co_await std::move(ending);
         co_return bound;
     }

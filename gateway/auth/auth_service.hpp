@@ -12,6 +12,7 @@
 #include "session/concurrent_attempts.hpp"
 #include "session/failure_window.hpp"
 #include "session/session_store.hpp"
+#include "store/password_hash.hpp"
 #include "store/user_registry.hpp"
 
 #include <boost/asio/thread_pool.hpp>
@@ -25,6 +26,7 @@
 
 namespace sekisho::gateway {
 class DeviceAdmission;
+class RegistryWatch;
 }
 
 namespace sekisho::gateway::auth {
@@ -73,6 +75,10 @@ public:
     // the connections that carry it, WebSocket tunnels included. Set once, before serving.
     void on_session_ended(std::function<void(const session::Session&)> callback);
 
+    // The in-memory view of admitted devices: every session is checked against it on every
+    // request and once more at its login. Both outlive the service. Set once, before serving.
+    void admit_devices_by(const DeviceAdmission& admission, const RegistryWatch& registry);
+
     // One login attempt from `terminal` at `source` (IP). Failures are not delayed here:
     // the caller holds the answer until failure_delay after the start, off the I/O thread.
     Task<LoginResult> login(std::string username, std::string password, ClientIdentity terminal,
@@ -93,7 +99,8 @@ public:
                                                std::shared_ptr<const config::Config> cfg);
 
     // After a registry change or a reload (control thread): sessions of disabled users, of
-    // closed break-glass periods and — when the registry read fine — of terminals it no
+    // closed break-glass periods, of users whose password an administrator reset or whose
+    // facility or roles changed, and — when the registry read fine — of terminals it no
     // longer admits end at once. Reads the registry on the calling thread.
     Task<void> enforce_registry(const DeviceAdmission& admission, bool registry_healthy, config::AuthConfig cfg);
 
@@ -107,6 +114,7 @@ private:
     struct Attempt;
     Attempt check_credentials(const std::string& username, const std::string& password,
                               const ClientIdentity& terminal, const std::string& source, const config::Config& cfg);
+    void upgrade_hash(const store::User& user, const std::string& password, const store::Argon2Params& params);
     // An account just locked: the alert and the lockout counter.
     void on_locked(const std::string& user, const ClientIdentity& terminal, const std::string& source,
                    const store::LoginFailure& failure);
@@ -115,7 +123,17 @@ private:
     // Logs and announces sessions the store already removed (evicted, ended in bulk).
     Task<void> report_ended(std::vector<session::Session> sessions, std::string reason);
 
-    using Barred = std::unordered_map<std::string, std::string>; // user → why their sessions end
+    // Each user as the last registry read saw them; every session is held against it.
+    struct Standing {
+        std::string barred;             // why all their sessions end (user_disabled, ...); empty: none
+        std::int64_t session_epoch = 0; // sessions made under an older one end (reset, disable)
+        std::string facility;           // sessions made for another facility end
+        std::vector<std::string> roles; // sessions holding a role the user no longer has end
+    };
+    using Standings = std::unordered_map<std::string, Standing>; // by user id
+    // Why s may not go on under standings (empty: it may); a user not read yet goes on.
+    static std::string why_session_ends(const session::Session& s, const Standings& standings);
+
     boost::asio::thread_pool& blocking_;
     Metrics& metrics_;
     std::unique_ptr<store::UserRegistry> users_;
@@ -124,8 +142,10 @@ private:
     session::FailureWindow per_source_;
     session::ConcurrentAttempts in_flight_;
     CsrfKeys csrf_;
-    std::atomic<std::shared_ptr<const Barred>> barred_;
+    std::atomic<std::shared_ptr<const Standings>> standings_;
     std::function<void(const session::Session&)> ended_callback_;
+    const DeviceAdmission* admission_ = nullptr;
+    const RegistryWatch* registry_ = nullptr;
 };
 
 } // namespace sekisho::gateway::auth

@@ -12,6 +12,13 @@ store::LockoutPolicy lockout_policy(const config::LockoutConfig& c) {
     return store::LockoutPolicy{static_cast<int>(c.max_failures), c.window.count(), c.lock.count()};
 }
 
+store::PasswordPolicy password_policy(const config::AuthConfig& c) {
+    store::PasswordPolicy policy;
+    policy.characters = c.password_rule == config::PasswordRule::three_of_four ? store::CharacterRule::three_of_four
+                                                                               : store::CharacterRule::letters_digits_symbols;
+    return policy;
+}
+
 std::string loggable_user(std::string_view typed) {
     if (typed.size() <= 64) return std::string(typed);
     std::size_t cut = 64;
@@ -42,6 +49,7 @@ session::Session new_session_for(const store::User& user, const std::vector<std:
     s.must_change = user.must_change;
     s.break_glass = user.break_glass;
     s.ends_at = user.break_glass ? user.break_glass_until.value_or(now) : 0;
+    s.user_epoch = user.session_epoch;
     s.previous_login_at = user.last_login_at;
     s.previous_login_from = user.last_login_from.value_or("");
     s.failures_since = user.failed_since_success;

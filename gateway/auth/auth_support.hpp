@@ -6,6 +6,7 @@
 #include "gateway/identity.hpp"
 #include "session/session.hpp"
 #include "store/password_hash.hpp"
+#include "store/password_policy.hpp"
 #include "store/user_registry.hpp"
 
 #include <string>
@@ -16,6 +17,7 @@ namespace sekisho::gateway::auth {
 
 store::Argon2Params argon2_params(const config::Argon2Config& c);
 store::LockoutPolicy lockout_policy(const config::LockoutConfig& c);
+store::PasswordPolicy password_policy(const config::AuthConfig& c);
 
 // At most 64 bytes of what was typed, cut on a UTF-8 character boundary.
 std::string loggable_user(std::string_view typed);

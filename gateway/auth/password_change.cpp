@@ -42,7 +42,7 @@ Task<PasswordChangeResult> AuthService::change_password(session::Session s, std:
             if (failure.locked_until) on_locked(user->id, terminal, source, failure);
             co_return ChangeOutcome{kWrongCurrent, true, failure.locked_until.has_value()};
         }
-        if (auto reason = store::check_password(next, store::PasswordPolicy{}, user->id, user->display_name))
+        if (auto reason = store::check_password(next, password_policy(auth), user->id, user->display_name))
             co_return ChangeOutcome{*reason};
         if (store::password_reused(*users_, user->id, next))
             co_return ChangeOutcome{store::reused_password_reason(store::kPasswordHistoryDepth)};

@@ -1,32 +1,53 @@
-// Sessions follow the registry: after every registry change (and every reload) the users
-// whose sessions must not go on are listed, their sessions end, and the list is kept so
-// that a session made by a login racing the change is refused on its next request.
+// Sessions follow the registry: after every registry change (and every reload) each user's
+// standing is read (disabled, session epoch, facility, roles), the sessions it no longer
+// covers end, and the standings are kept so that a session made by a login racing the
+// change is refused on its next request.
 #include "gateway/auth/auth_service.hpp"
 
 #include "gateway/device_admission.hpp"
 #include "gateway/log.hpp"
 
+#include <algorithm>
+
 namespace sekisho::gateway::auth {
+
+std::string AuthService::why_session_ends(const session::Session& s, const Standings& standings) {
+    const auto it = standings.find(s.user);
+    if (it == standings.end()) return {}; // created since the last read: the next one decides
+    const Standing& st = it->second;
+    if (!st.barred.empty()) return st.barred;
+    if (s.user_epoch < st.session_epoch) return "account_changed"; // an administrator's reset
+    if (s.user_facility != st.facility) return "facility_changed";
+    const auto lost = [&](const std::string& role) {
+        return std::find(st.roles.begin(), st.roles.end(), role) == st.roles.end();
+    };
+    if (std::any_of(s.roles.begin(), s.roles.end(), lost)) return "roles_changed";
+    return {};
+}
 
 Task<void> AuthService::enforce_registry(const DeviceAdmission& admission, bool registry_healthy,
                                          config::AuthConfig cfg) {
     const auto now = unix_now();
     try {
-        auto barred = std::make_shared<Barred>();
-        for (const auto& u : users_->list_users()) {
+        auto standings = std::make_shared<Standings>();
+        for (auto& u : users_->list_users()) {
+            Standing& st = (*standings)[u.id];
             if (u.status == store::UserStatus::disabled)
-                barred->emplace(u.id, "user_disabled");
+                st.barred = "user_disabled";
             else if (u.break_glass && (!cfg.break_glass.enabled || !u.break_glass_until || *u.break_glass_until <= now))
-                barred->emplace(u.id, "break_glass_closed");
+                st.barred = "break_glass_closed";
+            st.session_epoch = u.session_epoch;
+            st.facility = std::move(u.facility);
+            st.roles = std::move(u.roles);
         }
-        barred_.store(std::move(barred));
+        standings_.store(std::move(standings));
     } catch (const std::exception& e) {
         // The last list stays in force; the next registry change or reload tries again.
         log_event(spdlog::level::critical, "registry.unavailable",
                   {{"reason", e.what()}, {"detail", "user status not refreshed; sessions of users disabled "
                                                     "since the last read go on until it reads again"}});
     }
-    const auto barred = barred_.load();
+    const auto standings = standings_.load();
     auto list = store_->list(session_limits(cfg), now);
     const auto sessions = co_await std::move(list);
     for (const auto& s : sessions) {
@@ -35,8 +56,8 @@ Task<void> AuthService::enforce_registry(const DeviceAdmission& admission, bool 
         // would log the whole hospital out for a passing lock: handshakes already fail closed.
         if (registry_healthy && !admission.admits(s.device))
             reason = "device_inactive";
-        else if (auto it = barred->find(s.user); it != barred->end())
-            reason = it->second;
+        else
+            reason = why_session_ends(s, *standings);
         if (reason.empty()) continue;
         auto ending = end(s, reason);
         co_await std::move(ending);

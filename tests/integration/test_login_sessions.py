@@ -336,7 +336,7 @@ class LoginFlowTest(LoginEnvironment):
                 {"csrf": csrf, "next": "/ward/chart", "current": current, "new": new,
                  "confirm": new if confirm is None else confirm}))
 
-        for weak, why in (("Ab1!x", "8"), ("password1", "3"), ("Pat.new-2024x", "ID"),
+        for weak, why in (("Ab1!x", "8"), ("password1", "symbols"), ("Pat.new-2024x", "ID"),
                           ("Password1!", "common")):
             refused = change(weak)
             self.assertEqual(refused.status, 400, "%s accepted" % weak)
@@ -400,6 +400,15 @@ class LoginFlowTest(LoginEnvironment):
         self.gateway.wait_for_log(r"session\.ended reason=user_disabled user=vera")
         self.assertEqual(self.login("vera")[0].status, 401)
 
+    def test_a_password_reset_by_an_administrator_ends_the_users_sessions(self):
+        # A shared ward PC must not stay logged in as someone whose password was reset.
+        self.add_user("rhea")
+        jar = self.logged_in("rhea")
+        self.assertEqual(self.request("/ward/r", jar=jar).status, 200)
+        self.ctl("user", "reset-password", "rhea", "--identity-check", "staff card checked by ward lead")
+        self.wait_until(lambda: self.request("/ward/r", jar=jar).status == 302, "the session ended")
+        self.gateway.wait_for_log(r"session\.ended reason=account_changed user=rhea")
+
     def test_suspending_the_terminal_ends_its_sessions(self):
         self.add_user("walt")
         jar = self.logged_in("walt", terminal=self.terminal_b)
@@ -461,6 +470,68 @@ class BreakGlassTest(LoginEnvironment):
         for action in ("user.break_glass_account", "user.break_glass_open", "user.break_glass_close"):
             self.assertIn(action, ledger)
         self.assertIn("EMR outage, patient in ER", ledger)
+
+
+class RehashTest(LoginEnvironment):
+    """The gateway hashes with more Argon2id passes than sekishoctl did (it reads the demo's
+    own YAML): a successful login upgrades the stored hash, keeping the password history."""
+
+    AUTH = {"failure_delay": "0s", "argon2": {"memory_kib": 19456, "iterations": 3, "parallelism": 1}}
+
+    def stored(self, user):
+        import sqlite3
+        db = sqlite3.connect(self.registry)
+        try:
+            (hash_,) = db.execute("SELECT password_hash FROM users WHERE id = ?", (user,)).fetchone()
+            (kept,) = db.execute("SELECT COUNT(*) FROM password_history WHERE user_id = ?", (user,)).fetchone()
+            return hash_, kept
+        finally:
+            db.close()
+
+    def test_a_login_upgrades_a_hash_made_with_weaker_parameters(self):
+        self.add_user("olga")
+        weak, kept = self.stored("olga")
+        self.assertIn("$m=19456,t=2,p=1$", weak)
+        self.assertEqual(self.login("olga", "Wrong-pass-1!")[0].status, 401)
+        self.assertEqual(self.stored("olga")[0], weak, "a failed login rehashed")
+        self.logged_in("olga")
+        self.wait_until(lambda: "$m=19456,t=3,p=1$" in self.stored("olga")[0], "the hash was upgraded")
+        self.assertEqual(self.stored("olga")[1], kept, "the rehash added a history entry")
+        self.logged_in("olga")  # the same password still logs in, against the new hash
+
+
+class SuspensionRaceTest(LoginEnvironment):
+    """A login whose password check is still running when its terminal is suspended: the
+    suspension's enforcement cannot see a session that does not exist yet, so the login must
+    look at the device again, or the session would work once the terminal is resumed."""
+
+    AUTH = {"failure_delay": "0s"}
+
+    def test_a_login_racing_a_suspension_leaves_no_session(self):
+        import threading
+        import yaml
+        with open(self.ctl_config) as f:
+            slow = yaml.safe_load(f)
+        # A costly stored hash (sekishoctl hashes with the YAML's parameters) holds the
+        # login in its password check for seconds.
+        slow.setdefault("auth", {})["argon2"] = {"memory_kib": 65536, "iterations": 24, "parallelism": 1}
+        slow_config = os.path.join(self.demo.dir, "slow-hash.yaml")
+        with open(slow_config, "w") as f:
+            yaml.safe_dump(slow, f)
+        self.ctl("user", "add", "racer", "--facility", "demo-clinic", "--role", "nurse", "--password-stdin",
+                 stdin=PASSWORD + "\n", config=slow_config)
+        from harness import fingerprint_sha256
+        device = json.loads(self.ctl("device", "show", fingerprint_sha256(self.terminal_b[0]), "--json"))["id"]
+        since = len(self.gateway.log_text())
+        login = threading.Thread(target=lambda: self.login("racer", terminal=self.terminal_b))
+        login.start()
+        time.sleep(0.3)
+        self.ctl("device", "suspend", device, "--reason", "stolen during a login")
+        login.join(timeout=60)
+        outcome = self.gateway.wait_for_log(r"login\.(succeeded|failed)[^\n]*user=racer[^\n]*", since=since)
+        self.ctl("device", "resume", device, "--reason", "found")
+        self.assertIn("login.failed", outcome, "the racing login made a session that outlives the suspension")
+        self.assertIn("stopped being admitted", outcome)
 
 
 class ShortLimitsTest(LoginEnvironment):

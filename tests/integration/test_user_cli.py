@@ -58,8 +58,10 @@ class UserCliTest(unittest.TestCase):
         self.assertFalse(user["must_change"])
 
     def test_policy_violating_passwords_are_refused(self):
+        # "Kqtram7Vy2x" has three classes but no symbol: the guideline wants letters, digits
+        # and symbols (REQUIREMENTS §3), unless auth.password_rule says three_of_four.
         for password, why in (("Ab1!x", "too short"), ("Password1!", "common"),
-                              ("Xpolicy.victim9!", "contains the id")):
+                              ("Xpolicy.victim9!", "contains the id"), ("Kqtram7Vy2x", "no symbol")):
             with self.subTest(why=why):
                 _, stderr = self.ctl("add", "policy.victim", "--facility", "ward-3", "--role",
                                      "nurse", "--password-stdin", stdin=password + "\n", expect=1)

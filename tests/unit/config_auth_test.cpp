@@ -101,6 +101,18 @@ TEST_CASE("the auth section: sessions, lockout, spraying, windows, break-glass",
     CHECK(a.login_windows[0].end_minute == 1080);
     CHECK(a.break_glass.enabled);
     CHECK(a.break_glass.max_duration == Seconds(7200));
+    CHECK(a.password_rule == PasswordRule::letters_digits_symbols); // the guideline unless chosen otherwise
+}
+
+TEST_CASE("auth.password_rule: the guideline by default, the old 3-of-4 only when chosen", "[config]") {
+    TempDir dir;
+    write_minimal_files(dir);
+    auto config = load_text(with_routes("") + "auth:\n  password_rule: three_of_four\n", "test.yaml", dir.str());
+    CHECK(config.auth.password_rule == PasswordRule::three_of_four);
+    auto problems = problems_of(with_routes("") + "auth:\n  password_rule: 3of4\n", dir);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].key == "auth.password_rule");
+    CHECK_THAT(problems[0].reason, Catch::Contains("letters_digits_symbols") && Catch::Contains("three_of_four"));
 }
 
 TEST_CASE("auth problems name the key and what to write instead", "[config]") {

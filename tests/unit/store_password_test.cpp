@@ -105,11 +105,11 @@ TEST_CASE("policy: multibyte passwords are counted in code points, not bytes", "
     CHECK(utf8_length("さくらAb1!") == 7);
     CHECK_THAT(check_password("さくらAb1!", policy, "alice", "Alice").value_or(""),
                Catch::Contains("at least 8"));
-    // 8 code points; Japanese characters count as symbols: upper, lower, symbol.
-    CHECK_FALSE(check_password("さくらのはなAb", policy, "alice", "Alice"));
-    // Kana and digits only: two classes.
+    // 8 code points; Japanese characters count as symbols: letters, digit, symbol.
+    CHECK_FALSE(check_password("さくらのはなA1", policy, "alice", "Alice"));
+    // Kana and digits only: no letter.
     CHECK_THAT(check_password("さくらさくら2024", policy, "alice", "Alice").value_or(""),
-               Catch::Contains("3 of"));
+               Catch::Contains("letters, digits and symbols"));
     CHECK(utf8_length("\xC3\x28") == std::nullopt);
     CHECK(utf8_length("\xE3\x81") == std::nullopt);     // truncated
     CHECK(utf8_length("\xC0\xAF") == std::nullopt);     // overlong '/'
@@ -121,8 +121,20 @@ TEST_CASE("policy: multibyte passwords are counted in code points, not bytes", "
                Catch::Contains("control"));
 }
 
-TEST_CASE("policy: at least 3 of upper, lower, digit and symbol", "[store][policy]") {
+TEST_CASE("policy: letters, digits and symbols, all three (the guideline) by default", "[store][policy]") {
     PasswordPolicy policy;
+    const auto mix = "英字・数字・記号をすべて組み合わせてください / mix letters, digits and symbols (all three)";
+    CHECK(check_password("ABCDEFGH1x", policy, "alice", "Alice") == mix); // 3 of 4 classes, no symbol
+    CHECK(check_password("abcdefgh12", policy, "alice", "Alice") == mix);
+    CHECK(check_password("abcdefgh!?", policy, "alice", "Alice") == mix);
+    CHECK(check_password("!!!!####12", policy, "alice", "Alice") == mix);
+    CHECK_FALSE(check_password("abcdefgh1!", policy, "alice", "Alice")); // one case of letters is enough
+    CHECK_FALSE(check_password("ZEBRA HORSE 9", policy, "alice", "Alice")); // space is a symbol
+}
+
+TEST_CASE("policy: the three_of_four rule, only when chosen", "[store][policy]") {
+    PasswordPolicy policy;
+    policy.characters = CharacterRule::three_of_four;
     CHECK(check_password("abcdefgh12", policy, "alice", "Alice") ==
           "英大文字・英小文字・数字・記号のうち3種類以上を組み合わせてください / use at least 3 of: "
           "upper-case letters, lower-case letters, digits, symbols");
@@ -161,7 +173,7 @@ TEST_CASE("policy: the bundled common passwords, case-insensitively", "[store][p
         "よく使われるパスワードのため使用できません / this password is too common; choose another";
     for (const char* pw :
          {"Password1!", "PASSWORD1!", "P@ssw0rd", "p@SSW0RD", "Welcome1!", "Sakura2024!", "Hospital123!",
-          "Byouin2025!", "Qwerty123!", "Letmein1!", "Tokyo2020!", "Iloveyou1!", "Admin123!", "1Qaz2wsx"}) {
+          "Byouin2025!", "Qwerty123!", "Letmein1!", "Tokyo2020!", "Iloveyou1!", "Admin123!", "1Qaz2wsx!"}) {
         INFO(pw);
         CHECK(is_common_password(pw));
         CHECK(check_password(pw, policy, "nurse042", "Yamada Hanako") == common);

@@ -153,6 +153,41 @@ TEST_CASE("an administrator's reset needs the identity check and forces a change
     CHECK(entries[1].details == R"({"must_change":1})");
 }
 
+TEST_CASE("a reset or a disable raises the session epoch; the user's own change does not", "[store][users]") {
+    TempRegistry temp;
+    auto users = temp.open_users();
+    make_nurse(*users);
+    const auto epoch = [&] { return users->get_user("yamada.hanako")->session_epoch; };
+    CHECK(epoch() == 0);
+    // The session that changes its own password goes on: the epoch stays.
+    users->set_password("yamada.hanako", fast_hash("Own-Pass-9!"), false, "yamada.hanako", "changed",
+                        PasswordChange::by_user);
+    CHECK(epoch() == 0);
+    users->set_password("yamada.hanako", fast_hash("Temp-Pass-42!"), true, "admin:bob", "card checked by bob",
+                        PasswordChange::admin_reset);
+    CHECK(epoch() == 1);
+    users->set_status("yamada.hanako", UserStatus::disabled, "on leave", "admin:bob");
+    CHECK(epoch() == 2);
+    users->set_status("yamada.hanako", UserStatus::active, "back", "admin:bob");
+    CHECK(epoch() == 2);
+    CHECK(users->list_users()[0].session_epoch == 2);
+}
+
+TEST_CASE("a rehash replaces the current hash without a history entry, unless it changed", "[store][users]") {
+    TempRegistry temp;
+    auto users = temp.open_users();
+    make_nurse(*users);
+    const std::string old_hash = users->get_user("yamada.hanako")->password_hash;
+    const std::string stronger = hash_password("First-Pass-1", Argon2Params{2048, 2, 1});
+    CHECK_FALSE(users->rehash_password("yamada.hanako", fast_hash("other"), stronger)); // not the current one
+    CHECK(users->get_user("yamada.hanako")->password_hash == old_hash);
+    REQUIRE(users->rehash_password("yamada.hanako", old_hash, stronger));
+    CHECK(users->get_user("yamada.hanako")->password_hash == stronger);
+    CHECK(users->password_history("yamada.hanako") == std::vector<std::string>{stronger});
+    CHECK(password_reused(*users, "yamada.hanako", "First-Pass-1"));
+    CHECK(temp.open()->ledger().back().action == "user.password_rehash");
+}
+
 TEST_CASE("disable and enable, each once, and a disabled user cannot log in", "[store][users]") {
     TempRegistry temp;
     auto users = temp.open_users();
