@@ -90,8 +90,12 @@ void rewrite_for_upstream(Request& req, const ClientIdentity& id, const UserIden
             dropped.emplace_back(f.name_string());
     for (const auto& name : dropped) req.erase(name);
 
-    // The client is a terminal, not a proxy: what it claims about forwarding is not kept.
+    // The client is a terminal, not a proxy: what it claims about forwarding is not kept,
+    // nor the URL overrides some frameworks route by (IIS, Symfony: past our route's roles).
     req.erase(http::field::forwarded);
+    for (const char* claim : {"X-Original-URL", "X-Rewrite-URL", "X-Real-IP", "True-Client-IP",
+                              "X-Forwarded-Prefix", "X-Forwarded-Port"})
+        req.erase(claim);
     req.set("X-Forwarded-For", peer_ip);
     req.set("X-Forwarded-Proto", "https");
     req.set("X-Forwarded-Host", req[http::field::host]);

@@ -1,5 +1,6 @@
 // sekisho: the gateway daemon.
 #include "config/load.hpp"
+#include "gateway/process_limits.hpp"
 #include "gateway/server.hpp"
 
 #include <cstdio>
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
         std::cout << "configuration OK: " << config_path << '\n';
         return 0;
     }
+    sekisho::gateway::raise_open_files_limit();
     try {
         sekisho::gateway::Server server(config_path, sekisho::config::load_file(config_path));
         return server.run();

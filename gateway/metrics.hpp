@@ -24,6 +24,7 @@ enum class HandshakeRefusal {
     crl_unavailable, // no usable CRL for a CA in the chain (missing, expired, bad signature)
     protocol,
     cipher,
+    no_extended_master_secret, // TLS 1.2 without RFC 7627 (tls12-high-security profile)
     other,
     count_
 };

@@ -1,5 +1,7 @@
 #include "gateway/routing.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -24,8 +26,17 @@ const config::Route* RouteTable::match(std::string_view host, std::string_view p
     return best;
 }
 
+// Without case: IIS and ASP.NET serve /ADMIN/users as /admin/users, so a case variant must
+// not slip past a role-limited prefix to the general route beside it. And "/admin" is the
+// "/admin/" route: most backends answer it with the same page or a redirect into it.
 bool path_has_prefix(std::string_view path, std::string_view prefix) {
-    if (!path.starts_with(prefix)) return false;
+    const auto starts_with_icase = [](std::string_view s, std::string_view p) {
+        return s.size() >= p.size() && boost::beast::iequals(s.substr(0, p.size()), p);
+    };
+    if (prefix.size() > 1 && prefix.ends_with('/') && path.size() == prefix.size() - 1 &&
+        starts_with_icase(prefix, path))
+        return true;
+    if (!starts_with_icase(path, prefix)) return false;
     if (path.size() == prefix.size() || prefix.ends_with('/')) return true;
     return path[prefix.size()] == '/';
 }

@@ -64,6 +64,10 @@ TicketKeys::TicketKeys() {
         throw pki::OpensslError("generating session ticket keys");
 }
 
+bool lacks_extended_master_secret(SSL* ssl) {
+    return SSL_version(ssl) < TLS1_3_VERSION && SSL_get_extms_support(ssl) != 1;
+}
+
 ListenerTls make_listener_tls(const config::TlsConfig& tls, const TicketKeys& keys,
                               const DeviceAdmission* admission) {
     ListenerTls out;
@@ -140,24 +144,32 @@ std::unique_ptr<ssl::context> make_upstream_tls(const config::UpstreamTlsConfig&
     return context;
 }
 
-std::unique_ptr<ssl::context> make_admin_tls(const config::AdminTlsConfig& admin, const std::string& pkcs11_module,
-                                             pki::PrivateKey& key_holder) {
-    auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
-    SSL_CTX* ctx = context->native_handle();
+AdminTls make_admin_tls(const config::AdminTlsConfig& admin, const config::TlsConfig& tls) {
+    AdminTls out;
+    out.context = std::make_unique<ssl::context>(ssl::context::tls_server);
+    SSL_CTX* ctx = out.context->native_handle();
     apply_common_policy(ctx);
     SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
     use_certificate_chain(ctx, admin.certificate, "admin.tls.certificate");
-    key_holder = pki::load_private_key(admin.key, pkcs11_module);
-    use_private_key(ctx, key_holder, "admin.tls.key");
-    check(SSL_CTX_load_verify_locations(ctx, admin.client_ca.c_str(), nullptr),
-          "admin.tls.client_ca: loading " + admin.client_ca);
+    out.key = pki::load_private_key(admin.key, tls.pkcs11_module);
+    use_private_key(ctx, out.key, "admin.tls.key");
+    // One verifier for terminals and operators, so a revoked operator is refused exactly as a
+    // revoked terminal is; there is no registry of operators.
+    config::TlsConfig operators;
+    operators.client_ca = admin.client_ca;
+    operators.crl = admin.crl;
+    operators.allow_expired_crl = tls.allow_expired_crl;
+    try {
+        out.verifier = std::make_unique<ClientCertVerifier>(operators, nullptr);
+    } catch (const std::exception& e) {
+        throw std::runtime_error("admin.tls: " + std::string(e.what()));
+    }
+    out.verifier->attach(ctx);
     if (auto* names = SSL_load_client_CA_file(admin.client_ca.c_str())) SSL_CTX_set_client_CA_list(ctx, names);
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
-    X509_VERIFY_PARAM_set_purpose(SSL_CTX_get0_param(ctx), X509_PURPOSE_SSL_CLIENT);
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
     SSL_CTX_set_num_tickets(ctx, 0);
-    return context;
+    return out;
 }
 
 } // namespace sekisho::gateway

@@ -106,11 +106,13 @@ Task<AcquireResult> UpstreamPool::acquire(const Runtime& rt, const config::Route
         conn = std::make_unique<UpstreamConnection>(std::move(tcp));
     }
     conn->pool_key = key;
+    conn->pool_epoch = epoch_;
     out.connection = std::move(conn);
     co_return out;
 }
 
 void UpstreamPool::release(std::unique_ptr<UpstreamConnection> connection) {
+    if (connection->pool_epoch != epoch_) return; // made before a reload: closes here
     connection->idle_since = std::chrono::steady_clock::now();
     connection->tcp().expires_never();
     auto& idle = idle_[connection->pool_key];

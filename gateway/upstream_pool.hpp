@@ -9,6 +9,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -30,6 +31,7 @@ struct UpstreamConnection {
     // Bounded: a backend's endless chunk line or header is refused, not buffered.
     beast::flat_buffer buffer{64 * 1024};
     std::string pool_key;
+    std::uint64_t pool_epoch = 0; // UpstreamPool::clear() count when it was made
     std::chrono::steady_clock::time_point idle_since{};
     bool reused = false;
 
@@ -57,10 +59,16 @@ public:
     // Returns a connection whose last exchange ended cleanly and kept it alive.
     void release(std::unique_ptr<UpstreamConnection> connection);
 
-    void clear() { idle_.clear(); }
+    // Closes every idle connection (at a reload: their keys name the old generation); the
+    // ones in use then are closed when released instead of pooled under a dead key.
+    void clear() {
+        idle_.clear();
+        ++epoch_;
+    }
 
 private:
     asio::any_io_executor executor_;
+    std::uint64_t epoch_ = 0;
     std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
 };
 

@@ -15,7 +15,7 @@ SEKISHOCTL_BIN = os.environ.get("SEKISHOCTL_BIN") or os.path.join(REPO, "build/c
 DEFAULT_WAIT = 20.0
 STARTUP_WAIT = 60.0  # sanitizer builds start slowly
 REFUSAL_REASONS = ("no_certificate", "unknown_ca", "expired", "revoked", "wrong_key_usage",
-                   "protocol", "cipher", "other")
+                   "protocol", "cipher", "no_extended_master_secret", "other")
 
 
 def wait_for(predicate, timeout=DEFAULT_WAIT, interval=0.1):

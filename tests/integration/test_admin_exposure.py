@@ -1,6 +1,8 @@
 """The admin listener (metrics, health, dashboard) stays on loopback unless it speaks TLS
-and admits only operators with a client certificate of the configured operator CA; and a
-server certificate about to expire raises one alert at start (REQUIREMENTS §5)."""
+and admits only operators with a client certificate of the configured operator CA; it
+answers only requests addressed to its own name (no DNS rebinding); and a server
+certificate about to expire raises one alert at start (REQUIREMENTS §5)."""
+import http.client
 import os
 import subprocess
 import time
@@ -19,10 +21,16 @@ class AdminTlsTest(GatewayTestCase):
         demo = cls.make_demo("http://127.0.0.1:%d" % cls.echo.port)
         ops = os.path.join(cls.tmp, "operators")
         ca_crt, ca_key = make_root_ca(ops, "operators-ca", "/O=Sekisho Demo/CN=Operators CA")
-        cls.operator = CaDb(os.path.join(ops, "db"), ca_crt, ca_key).issue("sato", "/O=Sekisho Demo/CN=sato")
+        operators = CaDb(os.path.join(ops, "db"), ca_crt, ca_key)
+        cls.operator = operators.issue("sato", "/O=Sekisho Demo/CN=sato")
+        # An operator who left: revoked in the operators' CRL.
+        cls.former = operators.issue("suzuki", "/O=Sekisho Demo/CN=suzuki")
+        operators.revoke(cls.former[0])
+        crl = operators.gencrl(os.path.join(ops, "operators-ca.crl"))
         routes = [route("echo", "http://127.0.0.1:%d" % cls.echo.port, login=False)]
         admin = {"listen": "127.0.0.1:%d" % cls.admin_port,
-                 "tls": {"certificate": demo.path("server.crt"), "key": demo.path("server.key"), "client_ca": ca_crt}}
+                 "tls": {"certificate": demo.path("server.crt"), "key": demo.path("server.key"), "client_ca": ca_crt,
+                         "crl": [crl]}}
         cls.config = demo.config(cls.listen_port, cls.admin_port, routes, admin=admin)
         path = write_yaml(os.path.join(demo.dir, "admin-tls.yaml"), cls.config)
         gateway = Gateway(path, cls.listen_port, cls.admin_port, cls.tmp)
@@ -42,6 +50,13 @@ class AdminTlsTest(GatewayTestCase):
         self.assertIn("sekisho_tls_handshakes_refused_total", result.body.decode())
         self.assertEqual(self.admin("/healthz", *self.operator).body.strip(), b"ok")
 
+    def test_an_operator_on_a_foreign_host_name_is_refused(self):
+        result = curl("https://localhost:%d/metrics" % self.admin_port, cert=self.operator[0],
+                      key=self.operator[1], cacert=self.demo.ca_bundle, resolve_port=self.admin_port,
+                      headers=["Host: evil.example"], timeout=20)
+        self.assertIn(result.status, (403, 421), result.describe())
+        self.assertNotIn(b"sekisho_", result.body)
+
     def test_no_certificate_or_a_terminal_certificate_is_refused(self):
         since = self.gateway.log_offset()
         self.assertEqual(self.admin("/metrics").status, 0)
@@ -52,12 +67,63 @@ class AdminTlsTest(GatewayTestCase):
                                capture_output=True, timeout=30)
         self.assertNotIn(b"sekisho_", plain.stdout)  # no plain-HTTP fallback
 
+    def test_a_revoked_operator_certificate_is_refused(self):
+        since = self.gateway.log_offset()
+        result = self.admin("/metrics", *self.former)
+        self.assertEqual(result.status, 0, result.describe())
+        self.assertNotIn(b"sekisho_", result.body)
+        self.gateway.wait_for_log(r"admin\.handshake_refused .*certificate revoked", since=since)
+
     def test_a_network_address_without_tls_is_a_configuration_error(self):
         config = dict(self.config, admin={"listen": "0.0.0.0:%d" % self.admin_port})
         path = write_yaml(os.path.join(self.demo.dir, "admin-open.yaml"), config)
         proc = subprocess.run([SEKISHO_BIN, "--check", "--config", path], capture_output=True, text=True, timeout=60)
         self.assertNotEqual(proc.returncode, 0)
         self.assertRegex(proc.stdout + proc.stderr, r"admin-open\.yaml:\d+: admin\.listen: 0\.0\.0\.0 is not a loopback")
+
+
+def admin_get_with_host(port, path, host):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest("GET", path, skip_host=True)
+        conn.putheader("Host", host)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+class AdminHostTest(GatewayTestCase):
+    """DNS rebinding: a web page from evil.example whose name is made to resolve to
+    127.0.0.1 (or to an SSH port forward) reaches the loopback admin listener from the
+    operator's own browser; only the Host header tells it apart."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.echo = cls.start_backend(EchoServer(name="echo"))
+        demo = cls.make_demo("http://127.0.0.1:%d" % cls.echo.port)
+        cls.start_gateway(demo.config(cls.listen_port, cls.admin_port,
+                                      [route("echo", "http://127.0.0.1:%d" % cls.echo.port, login=False)]))
+
+    def test_a_foreign_host_name_is_refused(self):
+        for host in ("evil.example", "evil.example:%d" % self.admin_port, "127.0.0.1.evil.example"):
+            with self.subTest(host=host):
+                since = self.gateway.log_offset()
+                for path in ("/metrics", "/dashboard"):
+                    status, body = admin_get_with_host(self.admin_port, path, host)
+                    self.assertIn(status, (403, 421), "%s answered %d for Host %s" % (path, status, host))
+                    self.assertNotIn(b"sekisho_", body)
+                self.gateway.wait_for_log(r"admin\.host_refused .*host=%s" % host.replace(".", r"\."),
+                                          since=since)
+
+    def test_the_listeners_own_names_are_served(self):
+        for host in ("127.0.0.1:%d" % self.admin_port, "localhost:%d" % self.admin_port,
+                     "LOCALHOST:%d" % self.admin_port, "[::1]:%d" % self.admin_port, "127.0.0.1"):
+            with self.subTest(host=host):
+                status, body = admin_get_with_host(self.admin_port, "/metrics", host)
+                self.assertEqual(status, 200, "Host %s: %s\n%s" % (host, body[:300], self.log_tail()))
+                self.assertIn(b"sekisho_tls_handshakes_refused_total", body)
 
 
 class ExpiryAlertTest(GatewayTestCase):

@@ -157,6 +157,24 @@ class ProxyIdentityTest(GatewayTestCase):
         self.assertNotIn("forged.forged.forged",
                          header_values(seen, "X-Sekisho-Jwt-Assertion"))
 
+    def test_client_claims_about_url_and_address_never_reach_backend(self):
+        # IIS/ASP.NET and Symfony route by X-Original-URL / X-Rewrite-URL (past our route's
+        # roles); frameworks take the caller's address or host from the others.
+        forged = {"X-Original-URL": "/admin/users", "X-Rewrite-URL": "/admin/users",
+                  "X-Real-IP": "10.9.9.9", "True-Client-IP": "10.9.9.9",
+                  "X-Forwarded-Host": "evil.example", "X-Forwarded-Prefix": "/admin",
+                  "X-Forwarded-Port": "8080"}
+        result = self.device_curl("/claims", headers=["%s: %s" % kv for kv in forged.items()])
+        self.assertEqual(result.status, 200, result.describe() + "\n" + self.log_tail())
+        seen = result.json()
+        for name in forged:
+            if name == "X-Forwarded-Host":
+                self.assertEqual(header_values(seen, name), ["localhost:%d" % self.gateway.port],
+                                 seen["headers"])
+            else:
+                self.assertEqual(header_values(seen, name), [],
+                                 "%s reached the backend: %r" % (name, seen["headers"]))
+
     def test_hop_by_hop_headers_are_not_forwarded(self):
         request = ("GET /hop HTTP/1.1\r\nHost: localhost:%d\r\n"
                    "Connection: keep-alive, X-Custom-Hop\r\nX-Custom-Hop: secret\r\n"

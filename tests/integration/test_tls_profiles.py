@@ -4,7 +4,7 @@ tls12-high-security prefers 1.3 and allows 1.2 with ECDHE + AEAD suites only
 import unittest
 
 from harness import EchoServer, GatewayTestCase, header_values, route
-from tls_clients import s_client
+from tls_clients import http_request, s_client
 
 TLS13_SUITES = ("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
                 "TLS_CHACHA20_POLY1305_SHA256")
@@ -12,6 +12,9 @@ TLS12_AEAD_SUITES = ("ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SH
                      "ECDHE-ECDSA-CHACHA20-POLY1305")
 # Old protocol versions need SECLEVEL=0 on the client, so the refusal is the server's.
 LEGACY_CIPHERS = "DEFAULT@SECLEVEL=0"
+# SSL_OP_NO_EXTENDED_MASTER_SECRET (OpenSSL 3): Python's ssl has no name for it, and
+# `openssl s_client` no switch; set on a client context, the ClientHello omits RFC 7627.
+OP_NO_EXTENDED_MASTER_SECRET = 1 << 0
 
 
 class ProfileTestCase(GatewayTestCase):
@@ -89,6 +92,26 @@ class Tls12HighSecurityProfileTest(ProfileTestCase):
 
     def test_tls12_without_client_certificate_is_refused(self):
         self.assert_refused("no_certificate", version="-tls1_2", cert=None, key=None)
+
+    def test_tls12_without_extended_master_secret_is_refused(self):
+        # RFC 7627: without EMS a TLS 1.2 session can be synchronised by a man in the middle
+        # (triple handshake); the CRYPTREC high-security profile requires it.
+        reason = "no_extended_master_secret"
+        before = self.gateway.metric("sekisho_tls_handshakes_refused_total", reason=reason) or 0
+        offset = self.gateway.log_offset()
+        seen_before = len(self.echo.snapshot())
+        ctx = self.device_context(version="1.2")
+        ctx.options |= OP_NO_EXTENDED_MASTER_SECRET
+        response, conn = http_request(self.listen_port, ctx,
+                                      b"GET /no-ems HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        if conn:
+            conn.close()
+        self.assertIsNone(response, "a TLS 1.2 client without EMS was served\n" + self.log_tail())
+        self.gateway.wait_metric_at_least(before + 1, "sekisho_tls_handshakes_refused_total",
+                                          reason=reason)
+        self.gateway.wait_for_log(r"(?m)^(?=.*handshake\.refused)(?=.*\breason=%s\b)"
+                                  r"(?=.*\bpeer=127\.0\.0\.1).*$" % reason, since=offset)
+        self.assertEqual(self.echo.snapshot()[seen_before:], [])
 
     def test_tls11_is_refused(self):
         self.assert_refused("protocol", version="-tls1_1", cipher=LEGACY_CIPHERS)

@@ -1,0 +1,42 @@
+"""A role-limited prefix cannot be reached through a spelling the backend treats as the same
+path: IIS/ASP.NET ignore case (/ADMIN/users), and /admin is the /admin/ prefix without its
+slash. Each such request belongs to the /admin/ route (its roles apply), never to the
+general route beside it."""
+import unittest
+
+from harness import EchoServer, GatewayTestCase, route
+
+
+class RouteSpellingTest(GatewayTestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.general = cls.start_backend(EchoServer(name="general"))
+        cls.admin = cls.start_backend(EchoServer(name="admin"))
+        demo = cls.make_demo("http://127.0.0.1:%d" % cls.general.port)
+        cls.start_gateway(demo.config(cls.listen_port, cls.admin_port, [
+            route("general", "http://127.0.0.1:%d" % cls.general.port, login=False),
+            route("admin", "http://127.0.0.1:%d" % cls.admin.port, path_prefix="/admin/", login=False)]))
+
+    def backend_for(self, path):
+        result = self.device_curl(path)
+        self.assertEqual(result.status, 200, result.describe() + "\n" + self.log_tail())
+        return result.json()["backend"]
+
+    def test_configured_spelling_reaches_its_route(self):
+        self.assertEqual(self.backend_for("/admin/users"), "admin")
+        self.assertEqual(self.backend_for("/administration"), "general")
+        self.assertEqual(self.backend_for("/other"), "general")
+
+    def test_case_variants_belong_to_the_prefix_route(self):
+        for path in ("/ADMIN/users", "/Admin/users", "/aDmIn/"):
+            with self.subTest(path=path):
+                self.assertEqual(self.backend_for(path), "admin")
+
+    def test_prefix_without_its_trailing_slash_belongs_to_the_route(self):
+        self.assertEqual(self.backend_for("/admin"), "admin")
+        self.assertEqual(self.backend_for("/ADMIN"), "admin")
+
+
+if __name__ == "__main__":
+    unittest.main()
