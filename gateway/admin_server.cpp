@@ -1,11 +1,13 @@
 #include "gateway/admin_server.hpp"
 
+#include "gateway/client_verifier.hpp"
 #include "gateway/dashboard_page.hpp"
 #include "gateway/expiry_metrics.hpp"
 #include "gateway/html.hpp"
 #include "gateway/http_error.hpp"
 #include "gateway/log.hpp"
 #include "gateway/message_bounds.hpp"
+#include "gateway/process_limits.hpp"
 #include "gateway/request_checks.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -15,6 +17,13 @@
 
 namespace sekisho::gateway {
 namespace {
+
+std::string limits_metrics(const AdminContext& ctx) {
+    std::string out;
+    const auto& l = ctx.connection_limits;
+    render_connection_limits(out, {l[0], l[1], l[2]});
+    return out;
+}
 
 // Read from memory only (the registry part is a snapshot the control thread keeps): safe
 // on the I/O thread.
@@ -58,7 +67,9 @@ Response answer(const Request& req, const AdminContext& ctx) {
     if (path == "/metrics") {
         const auto rt = ctx.runtime.current();
         return make_text_response(http::status::ok, "text/plain; version=0.0.4",
-                                  ctx.metrics.render_prometheus() + render_expiry_metrics(rt->config), keep_alive);
+                                  ctx.metrics.render_prometheus() + render_expiry_metrics(rt->config) +
+                                      render_process_metrics() + limits_metrics(ctx),
+                                  keep_alive);
     }
     if (path == "/dashboard") return dashboard(req, ctx);
     if (path == "/_sekisho/jwks.json")
@@ -67,8 +78,17 @@ Response answer(const Request& req, const AdminContext& ctx) {
     return make_error_response(http::status::not_found, "no such admin page", keep_alive);
 }
 
+// A request for another name is a browser tricked by DNS rebinding (see admin_host.hpp).
+std::optional<Response> refuse_foreign_host(const Request& req, const AdminContext& ctx, const std::string& peer) {
+    const auto host = req[http::field::host];
+    if (!ctx.own_names || (req.count(http::field::host) == 1 && ctx.own_names->allows(host))) return std::nullopt;
+    log_event(spdlog::level::warn, "admin.host_refused",
+              {{"host", std::string(host)}, {"peer", peer}, {"target", std::string(req.target())}});
+    return make_error_response(http::status::misdirected_request, "this listener answers only to its own name", false);
+}
+
 template <typename Stream>
-Task<void> serve_requests(Stream& stream, const AdminContext& ctx) {
+Task<void> serve_requests(Stream& stream, const AdminContext& ctx, const std::string& peer) {
     auto& tcp = beast::get_lowest_layer(stream);
     constexpr std::size_t max_header_bytes = 8192;
     beast::flat_buffer buffer(read_buffer_limit(max_header_bytes));
@@ -82,7 +102,8 @@ Task<void> serve_requests(Stream& stream, const AdminContext& ctx) {
         tcp.expires_after(std::chrono::seconds(30));
         co_await http::async_read(stream, buffer, parser, awaitable_ec(ec));
         if (ec || chunks.trailer_received(parser.get())) break; // no body or trailer is ever needed here
-        auto res = answer(parser.get(), ctx);
+        auto refused = refuse_foreign_host(parser.get(), ctx, peer);
+        auto res = refused ? std::move(*refused) : answer(parser.get(), ctx);
         if (parser.get().method() == http::verb::head) drop_body_for_head(res);
         const bool keep_alive = res.keep_alive();
         co_await http::async_write(stream, res, awaitable_ec(ec));
@@ -90,25 +111,28 @@ Task<void> serve_requests(Stream& stream, const AdminContext& ctx) {
     }
 }
 
-Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx) {
+Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx, ConnectionLimits::Slot) {
     boost::system::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    const std::string peer = ec ? "-" : remote.address().to_string() + ":" + std::to_string(remote.port());
     if (!ctx.tls) {
         beast::tcp_stream stream(std::move(socket));
-        co_await serve_requests(stream, ctx);
+        co_await serve_requests(stream, ctx, peer);
         stream.socket().shutdown(tcp::socket::shutdown_both, ec);
         co_return;
     }
     // Off loopback: only operators holding a certificate of admin.tls.client_ca get in.
-    const auto remote = socket.remote_endpoint(ec);
-    const std::string peer = ec ? "-" : remote.address().to_string() + ":" + std::to_string(remote.port());
     ClientStream stream(std::move(socket), *ctx.tls);
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
     co_await stream.async_handshake(awaitable_ec(ec));
     if (ec) {
-        log_event(spdlog::level::warn, "admin.handshake_refused", {{"peer", peer}, {"detail", ec.message()}});
+        std::string detail = ec.message();
+        if (int verr = ClientCertVerifier::recorded_verify_error(stream.native_handle()); verr != 0)
+            detail = X509_verify_cert_error_string(verr); // e.g. "certificate revoked"
+        log_event(spdlog::level::warn, "admin.handshake_refused", {{"peer", peer}, {"detail", detail}});
         co_return;
     }
-    co_await serve_requests(stream, ctx);
+    co_await serve_requests(stream, ctx, peer);
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
     co_await stream.async_shutdown(awaitable_ec(ec));
 }
@@ -121,7 +145,15 @@ Task<void> run_admin_listener(tcp::acceptor& acceptor, const AdminContext& ctx) 
         auto socket = co_await acceptor.async_accept(awaitable_ec(ec));
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
         if (ec) continue;
-        asio::co_spawn(acceptor.get_executor(), serve_admin(std::move(socket), ctx), asio::detached);
+        ConnectionLimits::Slot slot;
+        if (auto* limits = ctx.connection_limits[2]) {
+            slot = limits->admit(peer_address(socket));
+            if (!slot) {
+                socket.close(ec);
+                continue;
+            }
+        }
+        asio::co_spawn(acceptor.get_executor(), serve_admin(std::move(socket), ctx, std::move(slot)), asio::detached);
     }
 }
 

@@ -5,12 +5,15 @@
 // gateway/dashboard_page.hpp).
 #pragma once
 
+#include "gateway/connection_limits.hpp"
+#include "gateway/admin_host.hpp"
 #include "gateway/dashboard_registry.hpp"
 #include "gateway/event_history.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/runtime.hpp"
 
+#include <array>
 #include <boost/asio/ssl/context.hpp>
 
 #include <functional>
@@ -26,6 +29,9 @@ struct AdminContext {
     boost::asio::ssl::context* tls = nullptr;              // admin.tls; nullptr = plain HTTP
     const EventHistory* history = nullptr;               // the dashboard's events
     const RegistrySnapshotSource* registry_view = nullptr; // nullptr: no registry configured
+    const AdminHostCheck* own_names = nullptr;             // Host names answered; nullptr = any
+    // main, enrollment, admin: /metrics shows them; the last one bounds this listener.
+    std::array<ConnectionLimits*, 3> connection_limits{};
 };
 
 Task<void> run_admin_listener(tcp::acceptor& acceptor, const AdminContext& ctx);

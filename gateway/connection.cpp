@@ -312,7 +312,8 @@ void ConnectionRegistry::close_idle() {
     close_where([](const Entry& e) { return e.idle; });
 }
 
-Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext& worker) {
+Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext& worker,
+                            ConnectionLimits::Slot) {
     worker.metrics.connection_opened();
     struct Closed {
         Metrics& m;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "gateway/assertion_cache.hpp"
+#include "gateway/connection_limits.hpp"
 #include "gateway/device_admission.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/metrics.hpp"
@@ -61,6 +62,8 @@ struct WorkerContext {
     const RuntimeHolder& runtime; // the snapshot in force: a connection on an older one closes
 };
 
-Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext& worker);
+// slot: this connection's place under limits.max_connections*, held until it ends.
+Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext& worker,
+                            ConnectionLimits::Slot slot);
 
 } // namespace sekisho::gateway

@@ -3,7 +3,9 @@
 #include "gateway/client_verifier.hpp"
 #include "gateway/connection_pipeline.hpp"
 #include "gateway/log.hpp"
+#include "gateway/refusal_records.hpp"
 #include "gateway/runtime.hpp"
+#include "gateway/tls_context.hpp"
 #include "pki/ca.hpp"
 #include "pki/certificate.hpp"
 #include "pki/random.hpp"
@@ -41,7 +43,8 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
         X509* cert = SSL_get0_peer_certificate(ssl);
         if (!cert) cert = ClientCertVerifier::refused_certificate(ssl);
         const auto seen = cert ? identity_of(cert) : ClientIdentity{"-", "-", "-", "-"};
-        log_event(spdlog::level::warn, "handshake.refused",
+        // No valid certificate is needed to get here: once per source and reason a minute.
+        log_refusal(spdlog::level::warn, "handshake.refused", to_string(reason), peer_,
                   {{"reason", to_string(reason)},
                    {"peer", peer_},
                    {"detail", detail},
@@ -59,15 +62,27 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
     }
     const bool resumed = SSL_session_reused(ssl) == 1;
     identity_ = identity_of(cert);
+    if (lacks_extended_master_secret(ssl)) {
+        worker_.metrics.handshake_refused(HandshakeRefusal::no_extended_master_secret);
+        log_event(spdlog::level::warn, "handshake.refused",
+                  {{"reason", "no_extended_master_secret"}, {"peer", peer_},
+                   {"detail", "TLS 1.2 without the extended master secret (RFC 7627)"},
+                   {"subject", identity_.subject}, {"device", identity_.device}, {"serial", identity_.serial}});
+        return false;
+    }
     // The registry may have dropped the device while this handshake ran; from here on the
     // registry watch sees the connection (same thread), before that this check does.
     entry_.device = identity_.device;
-    if (worker_.admission && !worker_.admission->admits(identity_.device)) {
-        worker_.metrics.handshake_refused(HandshakeRefusal::not_registered);
-        log_event(spdlog::level::warn, "handshake.refused",
-                  {{"reason", "not_registered"}, {"peer", peer_}, {"detail", "device no longer active in the registry"},
-                   {"subject", identity_.subject}, {"device", identity_.device}, {"serial", identity_.serial}});
-        return false;
+    if (worker_.admission) {
+        auto facility = worker_.admission->facility_of(identity_.device);
+        if (!facility) {
+            worker_.metrics.handshake_refused(HandshakeRefusal::not_registered);
+            log_event(spdlog::level::warn, "handshake.refused",
+                      {{"reason", "not_registered"}, {"peer", peer_}, {"detail", "device no longer active in the registry"},
+                       {"subject", identity_.subject}, {"device", identity_.device}, {"serial", identity_.serial}});
+            return false;
+        }
+        identity_.facility = std::move(*facility); // the registry's word, not the certificate's claim
     }
     worker_.metrics.handshake_completed(resumed);
     if (const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) sni_ = name;

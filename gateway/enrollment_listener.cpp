@@ -3,6 +3,7 @@
 #include "gateway/http_error.hpp"
 #include "gateway/log.hpp"
 #include "gateway/message_bounds.hpp"
+#include "gateway/refusal_records.hpp"
 #include "gateway/request_checks.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -40,7 +41,8 @@ Response to_response(const EnrollmentReply& reply, const Request& req) {
     return res;
 }
 
-Task<void> serve_enrollment(tcp::socket socket, std::shared_ptr<const Runtime> rt, EnrollmentContext& ctx) {
+Task<void> serve_enrollment(tcp::socket socket, std::shared_ptr<const Runtime> rt, EnrollmentContext& ctx,
+                            ConnectionLimits::Slot) {
     boost::system::error_code ec;
     auto remote = socket.remote_endpoint(ec);
     if (ec) co_return;
@@ -50,7 +52,8 @@ Task<void> serve_enrollment(tcp::socket socket, std::shared_ptr<const Runtime> r
     tcp.expires_after(rt->config.timeouts.handshake);
     co_await stream.async_handshake(awaitable_ec(ec));
     if (ec) {
-        log_event(spdlog::level::info, "enrollment.handshake_failed", {{"peer", peer}, {"detail", ec.message()}});
+        log_refusal(spdlog::level::info, "enrollment.handshake_failed", "enrollment_handshake", peer,
+                    {{"peer", peer}, {"detail", ec.message()}});
         co_return;
     }
     SSL* ssl = stream.native_handle();
@@ -72,7 +75,8 @@ Task<void> serve_enrollment(tcp::socket socket, std::shared_ptr<const Runtime> r
             break;
         auto rejection = ec ? std::optional(rejection_for_parse_error(ec)) : chunks.refuse_trailer(parser.get());
         if (rejection) {
-            log_event(spdlog::level::warn, "enrollment.rejected", {{"peer", peer}, {"detail", rejection->detail}});
+            log_refusal(spdlog::level::warn, "enrollment.rejected", "enrollment_request", peer,
+                        {{"peer", peer}, {"detail", rejection->detail}});
             auto res = make_error_response(rejection->status, "The enrollment service refused this request.", false);
             co_await http::async_write(stream, res, awaitable_ec(ec));
             break;
@@ -101,7 +105,13 @@ Task<void> run_enrollment_listener(tcp::acceptor& acceptor, EnrollmentContext& c
         auto socket = co_await acceptor.async_accept(awaitable_ec(ec));
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
         if (ec) continue;
-        asio::co_spawn(acceptor.get_executor(), serve_enrollment(std::move(socket), context.runtime.current(), context),
+        auto slot = context.limits.admit(peer_address(socket)); // no certificate needed: bounded
+        if (!slot) {
+            socket.close(ec);
+            continue;
+        }
+        asio::co_spawn(acceptor.get_executor(),
+                       serve_enrollment(std::move(socket), context.runtime.current(), context, std::move(slot)),
                        asio::detached);
     }
 }

@@ -3,6 +3,7 @@
 // EnrollmentService on the blocking pool so no I/O thread waits on SQLite or the CA key.
 #pragma once
 
+#include "gateway/connection_limits.hpp"
 #include "gateway/enrollment_service.hpp"
 #include "gateway/http_types.hpp"
 #include "gateway/runtime.hpp"
@@ -15,6 +16,7 @@ struct EnrollmentContext {
     const RuntimeHolder& runtime;
     EnrollmentService& service;
     asio::thread_pool& blocking;
+    ConnectionLimits& limits;
 };
 
 Task<void> run_enrollment_listener(tcp::acceptor& acceptor, EnrollmentContext& context);

@@ -1,4 +1,5 @@
 #include "gateway/log.hpp"
+#include "gateway/refusal_records.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
@@ -42,6 +43,7 @@ void configure_logging(const config::LogConfig& cfg) {
         logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z [%^%l%$] %v");
     }
     logger->set_level(spdlog::level::from_str(cfg.level));
+    refusal_records().set_window(cfg.refusal_interval);
     logger->flush_on(spdlog::level::trace);
 }
 

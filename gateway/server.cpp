@@ -58,6 +58,7 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         }
         impl_->auth->configure(initial.auth);
         impl_->auth->on_session_ended([impl = impl_.get()](const session::Session& s) { impl->close_session(s.id_hash); });
+        impl_->auth->admit_devices_by(*impl_->admission, *impl_->registry_watch);
         // The first dummy hash costs one Argon2id run: pay it now, not in a first login.
         const auto& a = initial.auth.argon2;
         asio::post(impl_->blocking, [params = store::Argon2Params{a.memory_kib, a.iterations, a.parallelism}] {
@@ -69,16 +70,20 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
             impl_->issuing_ca =
                 std::make_unique<enroll::IssuingCa>(initial.enrollment, initial.tls.pkcs11_module);
             impl_->crl_registry = store::open_sqlite_registry(initial.registry.sqlite);
+            const auto& e = initial.enrollment;
             impl_->enrollment = std::make_unique<EnrollmentService>(
                 *impl_->issuing_ca, store::open_sqlite_registry(initial.registry.sqlite), initial.tls.crl,
-                impl_->admission.get());
+                impl_->admission.get(),
+                enroll::RenewalPolicy{e.renewal_overlap.count(), e.renewal_window_percent,
+                                      e.renewal_min_interval.count()});
             impl_->issuing_ca->publish_crl(*impl_->crl_registry); // fresh before the listener loads it
         } catch (const std::exception& e) {
             throw std::runtime_error("enrollment: " + std::string(e.what()));
         }
     }
     if (initial.admin.listen && initial.admin.tls)
-        impl_->admin_tls = make_admin_tls(*initial.admin.tls, initial.tls.pkcs11_module, impl_->admin_key);
+        impl_->admin_tls = make_admin_tls(*initial.admin.tls, initial.tls);
+    if (initial.admin.listen) impl_->admin_hosts = std::make_unique<AdminHostCheck>(initial.admin);
     impl_->runtime.replace(
         build_runtime(std::move(initial), impl_->ticket_keys, impl_->generation, impl_->admission.get()));
 }
@@ -89,6 +94,7 @@ int Server::run() {
     auto& s = *impl_;
     const auto rt = s.runtime.current();
     const auto& cfg = rt->config;
+    s.configure_limits(cfg.limits);
     unsigned n = cfg.workers ? cfg.workers : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < n; ++i) {
         s.workers.push_back(std::make_unique<Worker>());
@@ -116,13 +122,14 @@ int Server::run() {
     if (s.registry_watch) asio::co_spawn(s.control, s.watch_registry(), asio::detached);
     asio::co_spawn(s.control, s.watch_health(), asio::detached);
     if (s.enrollment_acceptor) {
-        s.enrollment_context = std::make_unique<EnrollmentContext>(EnrollmentContext{s.runtime, *s.enrollment, s.blocking});
+        s.enrollment_context = std::make_unique<EnrollmentContext>(EnrollmentContext{s.runtime, *s.enrollment, s.blocking, s.enrollment_limits});
         asio::co_spawn(first, run_enrollment_listener(*s.enrollment_acceptor, *s.enrollment_context), asio::detached);
     }
     if (s.admin_acceptor) {
         s.admin_context = std::make_unique<AdminContext>(AdminContext{s.runtime, s.metrics, [&s] { return s.not_ready(); },
-                                                                      s.admin_tls.get(), s.history.get(),
-                                                                      s.dashboard_registry.get()});
+                                                                      s.admin_tls.context.get(), s.history.get(),
+                                                                      s.dashboard_registry.get(), s.admin_hosts.get(),
+                                                                      {&s.main_limits, &s.enrollment_limits, &s.admin_limits}});
         asio::co_spawn(first, run_admin_listener(*s.admin_acceptor, *s.admin_context), asio::detached);
     }
 

@@ -12,6 +12,7 @@
 #include "gateway/auth/auth_service.hpp"
 #include "gateway/blocking_pool.hpp"
 #include "gateway/connection.hpp"
+#include "gateway/connection_limits.hpp"
 #include "gateway/dashboard_registry.hpp"
 #include "gateway/enrollment_listener.hpp"
 #include "gateway/event_history.hpp"
@@ -90,9 +91,13 @@ struct Server::Impl {
     std::unique_ptr<tcp::acceptor> acceptor;
     std::unique_ptr<tcp::acceptor> admin_acceptor;
     std::unique_ptr<AdminContext> admin_context;
-    pki::PrivateKey admin_key;                          // admin.tls.key
-    std::unique_ptr<asio::ssl::context> admin_tls;      // admin.tls (restart to change)
+    std::unique_ptr<AdminHostCheck> admin_hosts;        // admin.listen's own names (restart to change)
+    AdminTls admin_tls;                                 // admin.tls (restart to change); empty if none
+
     std::vector<std::unique_ptr<WorkerContext>> contexts;
+    // Per listener (limits.*): created at start, re-configured at reload.
+    ConnectionLimits main_limits{"main", 0, 0}, enrollment_limits{"enrollment", 0, 0}, admin_limits{"admin", 0, 0};
+    void configure_limits(const config::LimitsConfig& l);
 
     Task<void> accept_loop();
     void reload();
@@ -101,6 +106,7 @@ struct Server::Impl {
     void copy_ledger();
     bool enforce_pending = false; // a reload or a failed run: enforce sessions at the next tick
     void refresh_crl();
+    void revoke_superseded(); // certificates renewed more than enrollment.renewal_overlap ago
     void disconnect_unadmitted();
     void close_session(const std::string& id_hash); // any thread
     std::vector<std::string> not_ready() const;     // any thread: why /readyz says 503

@@ -2,6 +2,8 @@
 // the ledger copy), the health watch, and the drain at shutdown.
 #include "gateway/server_impl.hpp"
 
+#include "gateway/refusal_records.hpp"
+
 namespace sekisho::gateway {
 
 Task<void> Server::Impl::accept_loop() {
@@ -15,10 +17,22 @@ Task<void> Server::Impl::accept_loop() {
             log_event(spdlog::level::warn, "accept.failed", {{"detail", ec.message()}});
             continue;
         }
-        asio::co_spawn(worker.io, serve_connection(std::move(socket), runtime.current(), *contexts[next]),
+        auto slot = main_limits.admit(peer_address(socket));
+        if (!slot) { // over limits.max_connections(_per_source): no TLS work at all
+            socket.close(ec);
+            continue;
+        }
+        asio::co_spawn(worker.io,
+                       serve_connection(std::move(socket), runtime.current(), *contexts[next], std::move(slot)),
                        asio::detached);
         next = (next + 1) % workers.size();
     }
+}
+
+void Server::Impl::configure_limits(const config::LimitsConfig& l) {
+    main_limits.configure(l.max_connections, l.max_connections_per_source);
+    enrollment_limits.configure(l.enrollment_max_connections, l.enrollment_max_connections_per_source);
+    admin_limits.configure(l.admin_max_connections, l.admin_max_connections_per_source);
 }
 
 void Server::Impl::reload() {
@@ -36,13 +50,16 @@ void Server::Impl::reload() {
         configure_logging(next->config.log);
         if (auth) auth->configure(next->config.auth);
         if (alerts) alerts->configure(next->config.alerts);
+        configure_limits(next->config.limits);
         runtime.replace(std::move(next));
         // Kept-alive connections were admitted under the old rules: the idle ones close now,
         // the busy ones after their current request (ConnectionPipeline).
+        // Pooled upstream connections are keyed by generation and would never be used again.
         for (auto& w : workers)
             asio::post(w->io, [&w] {
                 w->assertions.clear();
                 w->registry.close_idle();
+                w->pool->clear();
             });
         metrics.config_reload(true);
         enforce_pending = true; // e.g. break-glass switched off: its sessions end
@@ -78,6 +95,7 @@ Task<void> Server::Impl::watch_registry() {
                                                       runtime.current()->config.auth);
                 co_await std::move(enforce);
             }
+            if (tick % 10 == 0) revoke_superseded(); // a revocation shows as a change at the next poll
             if (changed || tick % 120 == 0) refresh_crl(); // and once a minute, for nextUpdate
             if (dashboard_registry && (changed || tick % 10 == 0)) dashboard_registry->refresh(); // lock expiry
             if (auth && tick % 10 == 0) {
@@ -109,6 +127,7 @@ Task<void> Server::Impl::watch_health() {
             const auto rt = runtime.current();
             health.check(rt->config.alerts, collect_expiries(rt->config), read_clock_sync(),
                          std::chrono::system_clock::now(), std::chrono::steady_clock::now());
+            report_held_back_refusals(); // sources that went quiet: their count, once
         } catch (const std::exception& e) {
             log_event(spdlog::level::err, "health.check_failed", {{"reason", e.what()}});
         }
@@ -129,6 +148,20 @@ void Server::Impl::refresh_crl() {
         reload();
     } catch (const std::exception& e) {
         log_event(spdlog::level::err, "crl.publish_failed", {{"ca", issuing_ca->name()}, {"reason", e.what()}});
+    }
+}
+
+// Renewal supersedes: once the overlap has passed, the older certificate is revoked
+// ("superseded"); the registry watch then drops it from admission and puts it on the CRL.
+void Server::Impl::revoke_superseded() {
+    if (!issuing_ca) return;
+    try {
+        const auto overlap = runtime.current()->config.enrollment.renewal_overlap.count();
+        const std::size_t revoked = crl_registry->revoke_superseded(overlap, "gateway:renewal");
+        if (revoked > 0)
+            log_event(spdlog::level::info, "enrollment.superseded_revoked", {{"count", std::to_string(revoked)}});
+    } catch (const std::exception& e) {
+        log_event(spdlog::level::err, "enrollment.supersede_failed", {{"reason", e.what()}});
     }
 }
 

@@ -148,7 +148,9 @@ class Demo:
         top-level keys (a dict value is merged into the default section)."""
         config = {
             "workers": 2,
-            "log": {"level": "info", "format": "text"},
+            # Every refusal logged: tests wait for each one (test_refusal_flood covers the
+            # once-a-minute default).
+            "log": {"level": "info", "format": "text", "refusal_interval": "0s"},
             "listen": "127.0.0.1:%d" % listen_port,
             "tls": {
                 "profile": "tls13",
