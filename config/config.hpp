@@ -31,6 +31,9 @@ enum class LogFormat { text, json };
 struct LogConfig {
     std::string level = "info"; // trace, debug, info, warn, error, critical, off
     LogFormat format = LogFormat::text;
+    // Refusals anyone can cause without a credential (handshakes, enrollment codes) are
+    // written once per source address and reason within this interval; 0 writes each one.
+    Seconds refusal_interval{60};
 };
 
 // The main listener: TLS with a mandatory client certificate.
@@ -52,6 +55,14 @@ struct LimitsConfig {
     std::size_t max_headers = 100;
     // A keep-alive connection is closed after this many requests (nginx keepalive_requests).
     std::size_t max_requests_per_connection = 1000;
+    // Connections held at once, per listener and per source address (connection_limits.hpp).
+    // A hospital behind NAT is one address: the main listener's per-source limit is generous.
+    std::size_t max_connections = 20000;
+    std::size_t max_connections_per_source = 2000;
+    std::size_t enrollment_max_connections = 1000;
+    std::size_t enrollment_max_connections_per_source = 20;
+    std::size_t admin_max_connections = 64;
+    std::size_t admin_max_connections_per_source = 16;
 };
 
 struct TimeoutsConfig {
@@ -123,6 +134,13 @@ struct EnrollmentConfig {
     IssuingCaConfig ca;
     Seconds device_validity{365 * 86400};
     Seconds crl_validity{86400};      // nextUpdate; the CRL is renewed well before it
+    // Renewal (simplereenroll) supersedes: the previous certificate is revoked ("superseded")
+    // renewal_overlap after the renewal. A certificate renews only in the last
+    // renewal_window_percent of its validity (100 = any time: the administrator's switch),
+    // and a device at most once per renewal_min_interval.
+    Seconds renewal_overlap{7 * 86400};
+    int renewal_window_percent = 33;
+    Seconds renewal_min_interval{3600};
 };
 
 // The device registry: when set, a terminal is admitted only while its certificate belongs
@@ -177,6 +195,12 @@ struct BreakGlassConfig {
     Seconds max_duration{4 * 3600};
 };
 
+// Which characters a new password must mix (store::CharacterRule mirrors it).
+enum class PasswordRule {
+    letters_digits_symbols, // the guideline (REQUIREMENTS §3, 6.5 C.13(4)): all three
+    three_of_four,          // any 3 of upper, lower, digit, symbol: only on a site's own rule
+};
+
 struct AuthConfig {
     SessionConfig sessions;
     Argon2Config argon2;
@@ -186,6 +210,7 @@ struct AuthConfig {
     bool login_notice = true;      // show the previous login and the failures since
     std::vector<LoginWindow> login_windows; // none = any time
     BreakGlassConfig break_glass;
+    PasswordRule password_rule = PasswordRule::letters_digits_symbols;
 };
 
 enum class AuditFsync { always, batched, none };
@@ -233,6 +258,9 @@ struct AdminTlsConfig {
     std::string certificate; // PEM: the admin listener's certificate and chain
     std::string key;         // PEM file or pkcs11: URI (tls.pkcs11_module)
     std::string client_ca;   // PEM bundle of the CAs that issue operators' certificates
+    // PEM CRL files for client_ca, under the main listener's rules (tls.crl): once set,
+    // every certificate of an operator's chain must be covered by a current one.
+    std::vector<std::string> crl;
 };
 
 struct AdminConfig {

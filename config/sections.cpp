@@ -1,4 +1,5 @@
 #include "config/sections.hpp"
+#include "config/values.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -11,6 +12,8 @@ namespace {
 constexpr auto no_limit = Seconds::max();
 constexpr std::uint64_t max_size = std::numeric_limits<std::size_t>::max();
 
+// pki::is_pkcs11_uri's rule (any case, RFC 3986), kept here because config does not depend
+// on pki: the two must agree, or a key passes the check and is then opened as a file.
 bool is_pkcs11_uri(const std::string& value) {
     constexpr std::string_view scheme = "pkcs11:";
     return value.size() >= scheme.size() &&
@@ -21,6 +24,17 @@ bool is_pkcs11_uri(const std::string& value) {
 void read_size(MapReader& section, std::string_view key, std::size_t& out) {
     std::uint64_t value = 0;
     if (section.read_unsigned(key, value, max_size)) out = static_cast<std::size_t>(value);
+}
+
+// "crl": one file or a list of them, each of which must exist.
+void read_crl_files(MapReader& section, std::vector<std::string>& out) {
+    for (const auto& crl : section.scalar_list("crl", true)) {
+        if (crl.value.empty()) {
+            section.context().problem(crl.line, crl.key, "must not be empty");
+        } else if (auto path = section.context().existing_file(crl.value, crl.key, crl.line)) {
+            out.push_back(std::move(*path));
+        }
+    }
 }
 
 } // namespace
@@ -39,6 +53,7 @@ void read_log(MapReader& root, LogConfig& out) {
                                        {"off", "off"}});
     section->read_choice("format", out.format,
                          {{"text", LogFormat::text}, {"json", LogFormat::json}});
+    section->read_duration("refusal_interval", out.refusal_interval, Seconds(0), Seconds(3600));
     section->finish();
 }
 
@@ -71,13 +86,7 @@ void read_tls(MapReader& root, TlsConfig& out) {
     read_private_key(*section, "key", section->has("pkcs11_module"), out.key);
     section->require("client_ca", "PEM bundle of the CAs that issue terminal certificates");
     section->read_file("client_ca", out.client_ca);
-    for (const auto& crl : section->scalar_list("crl", true)) {
-        if (crl.value.empty()) {
-            section->context().problem(crl.line, crl.key, "must not be empty");
-        } else if (auto path = section->context().existing_file(crl.value, crl.key, crl.line)) {
-            out.crl.push_back(std::move(*path));
-        }
-    }
+    read_crl_files(*section, out.crl);
     section->read_bool("allow_expired_crl", out.allow_expired_crl);
     section->read_bool("session_tickets", out.session_tickets);
     // TLS 1.3 caps ticket lifetime at seven days (RFC 8446, 4.6.1).
@@ -92,6 +101,12 @@ void read_limits(MapReader& root, LimitsConfig& out) {
     read_size(*section, "max_body_bytes", out.max_body_bytes);
     read_size(*section, "max_headers", out.max_headers);
     read_size(*section, "max_requests_per_connection", out.max_requests_per_connection);
+    read_size(*section, "max_connections", out.max_connections);
+    read_size(*section, "max_connections_per_source", out.max_connections_per_source);
+    read_size(*section, "enrollment_max_connections", out.enrollment_max_connections);
+    read_size(*section, "enrollment_max_connections_per_source", out.enrollment_max_connections_per_source);
+    read_size(*section, "admin_max_connections", out.admin_max_connections);
+    read_size(*section, "admin_max_connections_per_source", out.admin_max_connections_per_source);
     section->finish();
 }
 
@@ -146,6 +161,7 @@ void read_admin(MapReader& root, bool have_pkcs11_module, AdminConfig& out) {
         read_private_key(*tls, "key", have_pkcs11_module, t.key);
         tls->require("client_ca", "PEM bundle of the CAs that issue operators' client certificates");
         tls->read_file("client_ca", t.client_ca);
+        read_crl_files(*tls, t.crl);
         tls->finish();
         out.tls = std::move(t);
     }
@@ -163,6 +179,26 @@ void read_registry(MapReader& root, RegistryConfig& out) {
     section->read_data_file("sqlite", out.sqlite);
     section->finish();
 }
+
+namespace {
+
+// "33%": the last part of a certificate's validity in which it may renew.
+void read_renewal_window(MapReader& section, int& out) {
+    const auto value = section.scalar("renewal_window");
+    if (!value) return;
+    std::string error;
+    const std::string& text = value->value;
+    const auto parsed = text.ends_with('%') ? parse_unsigned(std::string_view(text).substr(0, text.size() - 1), 100, error)
+                                            : std::nullopt;
+    if (!parsed || *parsed == 0) {
+        section.problem("renewal_window", "\"" + text + "\" is not a percentage from 1% to 100% (e.g. 33% = "
+                                          "the last third of the validity; 100% = renewal at any time)");
+        return;
+    }
+    out = static_cast<int>(*parsed);
+}
+
+} // namespace
 
 void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig& out) {
     auto section = root.mapping("enrollment");
@@ -189,6 +225,9 @@ void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig&
     }
     section->read_duration("device_validity", out.device_validity, Seconds(86400), Seconds(3650 * 86400));
     section->read_duration("crl_validity", out.crl_validity, Seconds(3600), Seconds(30 * 86400));
+    section->read_duration("renewal_overlap", out.renewal_overlap, Seconds(0), Seconds(365 * 86400));
+    read_renewal_window(*section, out.renewal_window_percent);
+    section->read_duration("renewal_min_interval", out.renewal_min_interval, Seconds(0), Seconds(365 * 86400));
     section->finish();
 }
 

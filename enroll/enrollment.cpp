@@ -4,8 +4,9 @@
 
 namespace sekisho::enroll {
 
-Enrollment::Enrollment(IssuingCa& ca, store::DeviceRegistry& registry, EventSink events, store::Clock clock)
-    : ca_(ca), registry_(registry), events_(std::move(events)), clock_(std::move(clock)) {}
+Enrollment::Enrollment(IssuingCa& ca, store::DeviceRegistry& registry, EventSink events, store::Clock clock,
+                       RenewalPolicy renewal)
+    : ca_(ca), registry_(registry), events_(std::move(events)), clock_(std::move(clock)), renewal_(renewal) {}
 
 void Enrollment::report(EventLevel level, std::string name,
                         std::vector<std::pair<std::string, std::string>> fields) {
@@ -53,6 +54,16 @@ std::optional<store::Device> Enrollment::device_for_renewal(X509* current, const
         return std::nullopt;
     }
     return device;
+}
+
+RenewalDecision Enrollment::check_renewal(const store::Device& device, X509* current, const std::string& source) {
+    const std::string fingerprint = pki::sha256_fingerprint_hex(current);
+    RenewalDecision decision = enroll::check_renewal(device, fingerprint, renewal_, clock_());
+    if (decision.refusal != RenewalRefusal::none) {
+        report(EventLevel::warning, "enrollment.renewal_refused",
+               {{"device", device.id}, {"fingerprint", fingerprint}, {"peer", source}, {"reason", decision.reason}});
+    }
+    return decision;
 }
 
 pki::X509Ptr Enrollment::renew(const store::Device& device, X509* current, EVP_PKEY* public_key,

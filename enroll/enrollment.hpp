@@ -5,6 +5,7 @@
 #pragma once
 
 #include "enroll/issuing_ca.hpp"
+#include "enroll/renewal_rules.hpp"
 #include "pki/ossl.hpp"
 #include "store/device_registry.hpp"
 #include "store/sqlite_registry.hpp"
@@ -39,7 +40,7 @@ public:
     // Neither ca nor registry is owned; both must outlive this object. clock decides whether
     // a ticket has expired, so it must be the registry's.
     Enrollment(IssuingCa& ca, store::DeviceRegistry& registry, EventSink events = {},
-               store::Clock clock = store::system_clock_now);
+               store::Clock clock = store::system_clock_now, RenewalPolicy renewal = {});
 
     // Checks (ticket_id, code); source is where the attempt came from ("ip:port", "demo-init").
     // A refusal (outcome other than ok) is reported as enrollment.ticket_refused, at alert
@@ -57,8 +58,13 @@ public:
     // enrollment.renewal_refused): only active devices renew.
     std::optional<store::Device> device_for_renewal(X509* current, const std::string& source);
 
-    // A further certificate of the device for public_key, recorded in the registry. The old
-    // one stays valid until it expires or is revoked. Reported as enrollment.renewed.
+    // Whether the renewal rules (renewal_rules.hpp) let `current` of device renew now; a
+    // refusal is reported as enrollment.renewal_refused with its reason.
+    RenewalDecision check_renewal(const store::Device& device, X509* current, const std::string& source);
+
+    // A further certificate of the device for public_key, recorded in the registry. It
+    // supersedes the older ones: the registry's sweep (revoke_superseded) revokes them once
+    // the policy's overlap has passed. Reported as enrollment.renewed.
     pki::X509Ptr renew(const store::Device& device, X509* current, EVP_PKEY* public_key,
                        const std::string& actor, const std::string& source);
 
@@ -69,6 +75,7 @@ private:
     store::DeviceRegistry& registry_;
     EventSink events_;
     store::Clock clock_;
+    RenewalPolicy renewal_;
 };
 
 } // namespace sekisho::enroll

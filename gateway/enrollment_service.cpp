@@ -2,6 +2,7 @@
 
 #include "gateway/enrollment_page.hpp"
 #include "gateway/log.hpp"
+#include "gateway/refusal_records.hpp"
 #include "pki/certificate.hpp"
 #include "pki/crl.hpp"
 #include "pki/csr_policy.hpp"
@@ -91,14 +92,24 @@ spdlog::level::level_enum level_of(enroll::EventLevel level) {
 // What the enrollment library reports becomes a gateway log event like any other.
 void log_enrollment_event(const enroll::Event& event) {
     const std::vector<LogField> fields(event.fields.begin(), event.fields.end());
+    // A wrong code needs no credential: once per source a minute. A lock is always written.
+    if (event.name == "enrollment.ticket_refused" && event.level != enroll::EventLevel::alert) {
+        std::string_view peer;
+        for (const auto& [k, v] : fields)
+            if (k == "peer") peer = v;
+        log_refusal_fields(level_of(event.level), event.name, "ticket_refused", peer, fields);
+        return;
+    }
     log_event_fields(level_of(event.level), event.name, fields);
 }
 
 } // namespace
 
 EnrollmentService::EnrollmentService(enroll::IssuingCa& ca, std::unique_ptr<store::DeviceRegistry> registry,
-                                     std::vector<std::string> crl_files, DeviceAdmission* admission)
-    : ca_(ca), registry_(std::move(registry)), enrollment_(ca_, *registry_, log_enrollment_event),
+                                     std::vector<std::string> crl_files, DeviceAdmission* admission,
+                                     enroll::RenewalPolicy renewal)
+    : ca_(ca), registry_(std::move(registry)),
+      enrollment_(ca_, *registry_, log_enrollment_event, store::system_clock_now, renewal),
       crl_files_(std::move(crl_files)), admission_(admission) {}
 
 void EnrollmentService::admit(X509* issued, const std::string& facility) {
@@ -236,6 +247,14 @@ EnrollmentReply EnrollmentService::simplereenroll(const EnrollmentRequest& req) 
     if (!device) return text(403, "this certificate belongs to no active device");
     auto [public_key, refusal] = checked_public_key(req);
     if (!public_key) return text(400, "CSR refused: " + refusal);
+    std::lock_guard lock(renewal_mutex_);
+    const auto decision = enrollment_.check_renewal(*device, req.client_certificate, req.peer);
+    switch (decision.refusal) {
+    case enroll::RenewalRefusal::none: break;
+    case enroll::RenewalRefusal::too_soon: return text(429, "renewal refused: " + decision.reason);
+    case enroll::RenewalRefusal::too_many: return text(409, "renewal refused: " + decision.reason);
+    default: return text(403, "renewal refused: " + decision.reason);
+    }
     const auto cert =
         enrollment_.renew(*device, req.client_certificate, public_key.get(), "est:renewal", req.peer);
     admit(cert.get(), device->facility);

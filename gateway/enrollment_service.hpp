@@ -11,6 +11,7 @@
 #include "store/device_registry.hpp"
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -42,8 +43,10 @@ public:
     // files called <name>.crl (the root's, which an issuing CA certificate may point at).
     // admission (may be null) learns each certificate issued here at once, so the terminal
     // gets in at its next handshake rather than one registry poll later.
+    // renewal: enrollment.renewal_* (when simplereenroll is allowed).
     EnrollmentService(enroll::IssuingCa& ca, std::unique_ptr<store::DeviceRegistry> registry,
-                      std::vector<std::string> crl_files = {}, DeviceAdmission* admission = nullptr);
+                      std::vector<std::string> crl_files = {}, DeviceAdmission* admission = nullptr,
+                      enroll::RenewalPolicy renewal = {});
 
     EnrollmentReply handle(const EnrollmentRequest& req);
 
@@ -69,6 +72,7 @@ private:
     enroll::Enrollment enrollment_; // on ca_ and *registry_
     std::vector<std::string> crl_files_;
     DeviceAdmission* admission_;
+    std::mutex renewal_mutex_; // check and issue as one step: two renewals at once cannot both pass
     void admit(X509* issued, const std::string& facility);
 };
 

@@ -132,6 +132,11 @@ public:
     virtual void revoke_certificate(const std::string& serial_hex, const std::string& reason,
                                     const std::string& actor) = 0;
 
+    // Renewal supersedes: revokes, with reason "superseded", each unrevoked certificate of a
+    // device that got a later certificate at least overlap seconds ago. Returns how many it
+    // revoked (0 changes nothing, not even revision()).
+    virtual std::size_t revoke_superseded(UnixSeconds overlap, const std::string& actor) = 0;
+
     // What the CRL of the CA `issuer` must list: its revoked certificates with their reason,
     // and — so that suspension holds even where only the CRL is checked — the unrevoked
     // certificates of suspended devices with reason "certificateHold" and the suspension

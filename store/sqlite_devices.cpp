@@ -292,6 +292,33 @@ void SqliteRegistry::revoke_certificate(const std::string& serial_hex, const std
     tx.commit();
 }
 
+std::size_t SqliteRegistry::revoke_superseded(UnixSeconds overlap, const std::string& actor) {
+    constexpr std::string_view kOperation = "revoke superseded certificates";
+    require_text(db_, actor, "the actor", kOperation);
+    std::lock_guard lock(mutex_);
+    UnixSeconds now = clock_();
+    Transaction tx(db_, Transaction::Kind::write, kOperation);
+    // "Later" is the order of recording (rowid), not issued_at: two certificates may share a
+    // second, and the newest must never be taken for superseded. Expired ones are left out:
+    // nothing admits them, and the CRL need not grow with them.
+    Statement query(db_,
+                    "SELECT c.serial_hex, c.device_id FROM certificates c WHERE c.revoked_at IS NULL "
+                    "AND c.not_after > ?2 AND EXISTS (SELECT 1 FROM certificates n "
+                    "WHERE n.device_id = c.device_id AND n.rowid > c.rowid AND n.issued_at <= ?1) "
+                    "ORDER BY c.rowid",
+                    kOperation);
+    query.bind(1, now - overlap).bind(2, now);
+    std::vector<std::pair<std::string, std::string>> superseded;
+    while (query.step())
+        superseded.emplace_back(query.text(0), query.text(1));
+    if (superseded.empty()) return 0;
+    for (const auto& [serial, device_id] : superseded)
+        revoke_one(serial, device_id, now, "superseded", actor, kOperation);
+    bump_revision(kOperation);
+    tx.commit();
+    return superseded.size();
+}
+
 std::vector<RevokedSerial> SqliteRegistry::revoked_serials(const std::string& issuer) {
     const std::string operation = "list revoked serials of " + issuer;
     std::lock_guard lock(mutex_);

@@ -31,6 +31,7 @@ public:
                     const std::string& actor) override;
     void revoke_certificate(const std::string& serial_hex, const std::string& reason,
                             const std::string& actor) override;
+    std::size_t revoke_superseded(UnixSeconds overlap, const std::string& actor) override;
     std::vector<RevokedSerial> revoked_serials(const std::string& issuer) override;
     std::vector<std::string> active_fingerprints() override;
     std::vector<AdmittedCertificate> admitted_certificates() override;

@@ -13,6 +13,8 @@ SETTLE = 20
 
 
 class EnrollmentTestCase(GatewayTestCase):
+    # More enrollment: keys for a subclass's gateway (e.g. the renewal rules).
+    enrollment_extra = {}
 
     @classmethod
     def setUpClass(cls):
@@ -32,6 +34,7 @@ class EnrollmentTestCase(GatewayTestCase):
                 "ca": {"certificate": demo.path("device-ca.crt"), "key": demo.path("device-ca.key"),
                        "chain": demo.path("root-ca.crt"), "crl": demo.path("device-ca.crl")},
                 "device_validity": "30d",
+                **cls.enrollment_extra,
             }), name="est.yaml")
 
     # --- the terminal's side: openssl + curl only ---------------------------------------------

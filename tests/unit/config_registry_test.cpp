@@ -59,3 +59,30 @@ TEST_CASE("enrollment: the issuing CA and a public https URL; it needs the regis
     CHECK(std::find(keys.begin(), keys.end(), "enrollment.public_url") != keys.end());
     CHECK(std::find(keys.begin(), keys.end(), "enrollment.ca.certificate") != keys.end());
 }
+
+TEST_CASE("enrollment: renewal overlap, window and interval, with defaults", "[config]") {
+    TempDir dir;
+    write_minimal_files(dir);
+    dir.write("ca.crt");
+    dir.write("ca.key");
+    const std::string base = minimal_config + "registry:\n  sqlite: r.db\n"
+                             "enrollment:\n  listen: 127.0.0.1:8444\n  public_url: https://enroll.example.jp:8444\n"
+                             "  ca:\n    certificate: ca.crt\n    key: ca.key\n    crl: device-ca.crl\n";
+    const Config defaults = load_text(base, "test.yaml", dir.str());
+    CHECK(defaults.enrollment.renewal_overlap == Seconds(7 * 86400));
+    CHECK(defaults.enrollment.renewal_window_percent == 33);
+    CHECK(defaults.enrollment.renewal_min_interval == Seconds(3600));
+
+    const Config set = load_text(base + "  renewal_overlap: 2d\n  renewal_window: 100%\n  renewal_min_interval: 0s\n",
+                                 "test.yaml", dir.str());
+    CHECK(set.enrollment.renewal_overlap == Seconds(2 * 86400));
+    CHECK(set.enrollment.renewal_window_percent == 100);
+    CHECK(set.enrollment.renewal_min_interval == Seconds(0));
+
+    for (const char* wrong : {"33", "0%", "101%", "a third"}) {
+        auto problems = problems_of(base + "  renewal_window: " + wrong + "\n", dir);
+        REQUIRE(problems.size() == 1);
+        CHECK(problems[0].key == "enrollment.renewal_window");
+        CHECK_THAT(problems[0].reason, Catch::Contains("1% to 100%"));
+    }
+}

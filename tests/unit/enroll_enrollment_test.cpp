@@ -9,6 +9,7 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <chrono>
 
 using namespace sekisho;
 using store::test::kStart;
@@ -26,7 +27,7 @@ struct Fixture {
     std::unique_ptr<enroll::IssuingCa> ca;
     std::unique_ptr<enroll::Enrollment> enrollment;
 
-    Fixture() {
+    explicit Fixture(enroll::RenewalPolicy renewal = {}) {
         config::EnrollmentConfig cfg;
         cfg.public_url = "https://enroll.example.jp:8444";
         cfg.ca.name = "device-ca";
@@ -40,7 +41,7 @@ struct Fixture {
         ca = std::make_unique<enroll::IssuingCa>(cfg, "");
         enrollment = std::make_unique<enroll::Enrollment>(
             *ca, *registry, [this](const enroll::Event& e) { events.push_back(e); },
-            [this] { return temp.now(); });
+            [this] { return temp.now(); }, renewal);
     }
 
     std::string field(const enroll::Event& event, const std::string& key) const {
@@ -166,4 +167,43 @@ TEST_CASE("only an active device renews, and the new certificate is recorded too
     f.registry->set_status(device->id, store::DeviceStatus::suspended, "lost", "admin:bob");
     CHECK_FALSE(f.enrollment->device_for_renewal(renewed.get(), "192.0.2.10:3"));
     CHECK(f.events.back().name == "enrollment.renewal_refused");
+}
+
+TEST_CASE("renewal is refused too early, too often and beyond two valid certificates", "[enroll][renewal]") {
+    enroll::RenewalPolicy anytime;
+    anytime.window_percent = 100;
+    anytime.min_interval = 3600;
+    for (const bool early_allowed : {false, true}) {
+        Fixture f(early_allowed ? anytime : enroll::RenewalPolicy{});
+        const auto real_now = std::chrono::duration_cast<std::chrono::seconds>(
+                                  std::chrono::system_clock::now().time_since_epoch()).count();
+        f.temp.set_now(real_now); // the certificates carry real times
+        auto [ticket, code] = f.registry->create_ticket("south", "lab-pc", 3600, "admin:alice");
+        auto redemption = f.enrollment->redeem(ticket.id, code, "192.0.2.10:1");
+        REQUIRE(redemption.ticket);
+        auto first_key = pki::generate_key();
+        auto enrolled = f.enrollment->enroll_device(*redemption.ticket, first_key.get(), "demo-init", "local");
+        auto device = f.enrollment->device_for_renewal(enrolled.certificate.get(), "192.0.2.10:2");
+        REQUIRE(device);
+
+        if (!early_allowed) { // a fresh certificate: far from the last third of its validity
+            CHECK(f.enrollment->check_renewal(*device, enrolled.certificate.get(), "192.0.2.10:2").refusal ==
+                  enroll::RenewalRefusal::too_early);
+            CHECK(f.events.back().name == "enrollment.renewal_refused");
+            CHECK_THAT(f.field(f.events.back(), "reason"), Catch::Contains("renewal_window"));
+            continue;
+        }
+        CHECK(f.enrollment->check_renewal(*device, enrolled.certificate.get(), "p").refusal ==
+              enroll::RenewalRefusal::too_soon); // just enrolled
+        f.temp.set_now(real_now + 3600);
+        REQUIRE(f.enrollment->check_renewal(*device, enrolled.certificate.get(), "p").refusal ==
+                enroll::RenewalRefusal::none);
+        auto second_key = pki::generate_key();
+        auto renewed = f.enrollment->renew(*device, enrolled.certificate.get(), second_key.get(), "est:renewal", "p");
+        f.temp.set_now(real_now + 3 * 3600);
+        device = f.enrollment->device_for_renewal(enrolled.certificate.get(), "p");
+        REQUIRE(device);
+        CHECK(f.enrollment->check_renewal(*device, enrolled.certificate.get(), "p").refusal ==
+              enroll::RenewalRefusal::too_many);
+    }
 }

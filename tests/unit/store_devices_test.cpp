@@ -185,6 +185,36 @@ TEST_CASE("revoking a device revokes its certificates; revoking one leaves the r
     CHECK(certs[1].status_reason == "unspecified");
 }
 
+TEST_CASE("a renewed certificate is revoked as superseded once the overlap has passed", "[store]") {
+    TempRegistry temp;
+    auto registry = temp.open();
+    Device d = registry->create_device("north", "pc", "admin:alice");
+    Device other = registry->create_device("north", "other", "admin:alice");
+    registry->add_certificate(d.id, test_certificate(1), "admin:alice");
+    registry->add_certificate(other.id, test_certificate(3), "admin:alice");
+    DeviceCertificate renewed = test_certificate(2);
+    renewed.issued_at = kStart + 100;
+    registry->add_certificate(d.id, renewed, "est:renewal");
+    const std::int64_t revision = registry->revision();
+
+    temp.set_now(kStart + 100 + 7 * 86400 - 1); // still in the overlap: both admitted
+    CHECK(registry->revoke_superseded(7 * 86400, "gateway:renewal") == 0);
+    CHECK(registry->revision() == revision);
+    CHECK(registry->active_fingerprints().size() == 3);
+
+    temp.set_now(kStart + 100 + 7 * 86400);
+    CHECK(registry->revoke_superseded(7 * 86400, "gateway:renewal") == 1);
+    CHECK(registry->active_fingerprints() ==
+          std::vector<std::string>{test_certificate(2).fingerprint_sha256, test_certificate(3).fingerprint_sha256});
+    auto revoked = registry->revoked_serials("Device CA");
+    REQUIRE(revoked.size() == 1);
+    CHECK(revoked[0].serial_hex == test_certificate(1).serial_hex);
+    CHECK(revoked[0].reason == "superseded");
+    CHECK(registry->ledger().back().action == "certificate.revoke");
+    CHECK(registry->ledger().back().actor == "gateway:renewal");
+    CHECK(registry->revoke_superseded(7 * 86400, "gateway:renewal") == 0); // the newest is never superseded
+}
+
 TEST_CASE("revoked serials list revocations and holds of suspended devices per CA", "[store]") {
     TempRegistry temp;
     auto registry = temp.open();
