@@ -108,6 +108,9 @@ struct Route {
     Upstream upstream;
     std::optional<UpstreamTlsConfig> upstream_tls; // overrides the global one for https
     bool websocket = false;
+    // ";params" in path segments. Off: refused (400), because Tomcat/Spring drop them and so
+    // "/admin;x/users" would reach a role-limited "/admin/" past this route's rules.
+    bool allow_path_parameters = false;
     std::string audience; // "aud" of the assertion; defaults to the route name
     // Login (issue 4). Defaults to true when a registry is configured (the users live
     // there); false means the terminal certificate alone admits (a device-only route).

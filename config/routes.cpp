@@ -141,6 +141,7 @@ Route read_route(MapReader& route, bool have_pkcs11_module, bool have_registry, 
         }
     }
     route.read_bool("websocket", result.websocket);
+    route.read_bool("allow_path_parameters", result.allow_path_parameters);
     result.audience = result.name;
     route.read_text("audience", result.audience);
     read_access(route, have_registry, result);

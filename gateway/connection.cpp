@@ -33,7 +33,8 @@ std::string endpoint_string(const tcp::endpoint& ep) {
 const std::string& ConnectionPipeline::assertion_for(const config::Route& route) {
     const auto now = std::chrono::steady_clock::now();
     const std::string_view session = user_ ? std::string_view(user_->session_ref) : std::string_view();
-    if (!AssertionCache::serves(assertion_.get(), *rt_, route, identity_, session, now))
+    static const std::vector<std::string> no_roles;
+    if (!AssertionCache::serves(assertion_.get(), *rt_, route, identity_, session, now, user_ ? user_->roles : no_roles))
         assertion_ = worker_.assertions.get(rt_, route, identity_, user_ ? &*user_ : nullptr, now);
     return assertion_->token;
 }
@@ -145,6 +146,10 @@ Task<bool> ConnectionPipeline::serve_one(HeaderRead head) {
             Rejection rejection{http::status::not_found, RequestRejection::no_route,
                                 "no route for " + host + path};
             co_await refuse(rejection, version);
+            co_return false;
+        }
+        if (auto r = check_path_parameters(path, route->allow_path_parameters)) {
+            co_await refuse(*r, version);
             co_return false;
         }
         // Without a body left unread the connection can carry the browser's next request.

@@ -159,6 +159,12 @@ std::optional<Rejection> check_canonical_path(std::string_view path) {
     return std::nullopt;
 }
 
+std::optional<Rejection> check_path_parameters(std::string_view path, bool allowed) {
+    if (allowed || path.find(';') == std::string_view::npos) return std::nullopt;
+    return reject(http::status::bad_request, RequestRejection::bad_request,
+                  "path parameters (';') on a route without allow_path_parameters: " + std::string(path));
+}
+
 Rejection rejection_for_parse_error(const boost::system::error_code& ec) {
     if (ec == http::error::body_limit)
         return reject(http::status::payload_too_large, RequestRejection::body_too_large, ec.message());

@@ -35,6 +35,11 @@ std::optional<Rejection> check_request_header(http::request_header<>& req,
 // '?'; the query is free.
 std::optional<Rejection> check_canonical_path(std::string_view path);
 
+// ";params" in a path segment ("/admin;jsessionid=x/users"): Tomcat and Spring drop them
+// before routing, so the backend would see another path than the route matched. Refused
+// unless the route allows them (routes[].allow_path_parameters).
+std::optional<Rejection> check_path_parameters(std::string_view path, bool allowed);
+
 // Maps a Beast parse error to the rejection the client gets.
 Rejection rejection_for_parse_error(const boost::system::error_code& ec);
 
