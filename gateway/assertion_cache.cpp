@@ -24,9 +24,13 @@ std::string key_of(const Runtime& rt, const config::Route& route, std::string_vi
 
 bool AssertionCache::serves(const Entry* held, const Runtime& rt, const config::Route& route,
                             const ClientIdentity& id, std::string_view session,
-                            std::chrono::steady_clock::time_point now) {
+                            std::chrono::steady_clock::time_point now, const std::vector<std::string>& roles) {
     return held && held->runtime.get() == &rt && held->route == &route && held->session == session &&
-           held->device == id.device && now - held->made < reuse_window(rt);
+           held->device == id.device && held->roles == roles && now - held->made < reuse_window(rt);
+}
+
+namespace {
+const std::vector<std::string> no_roles;
 }
 
 std::shared_ptr<const AssertionCache::Entry> AssertionCache::get(const std::shared_ptr<const Runtime>& rt,
@@ -36,7 +40,7 @@ std::shared_ptr<const AssertionCache::Entry> AssertionCache::get(const std::shar
     const std::string_view session = user ? std::string_view(user->session_ref) : std::string_view();
     auto key = key_of(*rt, route, id.device, session);
     if (auto it = entries_.find(key); it != entries_.end()) {
-        if (serves(it->second.get(), *rt, route, id, session, now)) return it->second;
+        if (serves(it->second.get(), *rt, route, id, session, now, user ? user->roles : no_roles)) return it->second;
         entries_.erase(it);
     }
     auto entry = std::make_shared<Entry>();
@@ -45,6 +49,7 @@ std::shared_ptr<const AssertionCache::Entry> AssertionCache::get(const std::shar
     entry->route = &route;
     entry->session = std::string(session);
     entry->device = id.device;
+    if (user) entry->roles = user->roles;
     entry->made = now;
     make_room(now);
     entries_.emplace(std::move(key), entry);

@@ -34,6 +34,7 @@ public:
         const config::Route* route = nullptr;
         std::string session; // the session's reference ("" without a login)
         std::string device;
+        std::vector<std::string> roles; // granted now: a login window that closes changes them
         std::chrono::steady_clock::time_point made;
     };
 
@@ -41,7 +42,8 @@ public:
 
     // Whether `held` (a connection's last assertion) still serves this request.
     static bool serves(const Entry* held, const Runtime& rt, const config::Route& route, const ClientIdentity& id,
-                       std::string_view session, std::chrono::steady_clock::time_point now);
+                       std::string_view session, std::chrono::steady_clock::time_point now,
+                       const std::vector<std::string>& roles = {});
 
     // The assertion for this request: a fresh enough one of the worker, or a new signature.
     std::shared_ptr<const Entry> get(const std::shared_ptr<const Runtime>& rt, const config::Route& route,

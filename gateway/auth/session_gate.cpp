@@ -53,6 +53,13 @@ Task<GateOutcome> check_session(AuthService& auth, GateRequest r) {
     }
     if (!bound.session) co_return not_logged_in(r, true);
     auto& s = *bound.session;
+    // Login windows hold on every request, not only at login: a role whose window closed is
+    // not granted (routes, X-Sekisho-Roles, the assertion); with none left the request is
+    // answered as for a fresh login, which the closed window refuses.
+    if (!r.cfg.auth.login_windows.empty() && !s.roles.empty()) {
+        s.roles = open_roles(s.roles, r.cfg.auth.login_windows, std::chrono::system_clock::now());
+        if (s.roles.empty()) co_return not_logged_in(r, true);
+    }
 
     if (!facility_allows(s.user_facility, r.terminal.facility, s.roles, r.route)) {
         log_event(spdlog::level::warn, "access.denied",

@@ -47,7 +47,16 @@ TEST_CASE("AssertionCache: one signature per device, session and route within a 
     // A second connection of the same terminal and session: the same token, not a new one.
     auto again = cache.get(rt, ehr, terminal, &user, t0 + 10s);
     CHECK(again == first);
-    CHECK(AssertionCache::serves(first.get(), *rt, ehr, terminal, "ref-1", t0 + 14s));
+    CHECK(AssertionCache::serves(first.get(), *rt, ehr, terminal, "ref-1", t0 + 14s, user.roles));
+    // A role whose login window closed is no longer in the assertion: a new signature.
+    CHECK_FALSE(AssertionCache::serves(first.get(), *rt, ehr, terminal, "ref-1", t0 + 14s, {}));
+    {
+        AssertionCache separate;
+        auto fewer_roles = user;
+        fewer_roles.roles.clear();
+        const auto with_role = separate.get(rt, ehr, terminal, &user, t0);
+        CHECK(separate.get(rt, ehr, terminal, &fewer_roles, t0 + 1s)->token != with_role->token);
+    }
 
     // Anything the assertion says that differs gets its own signature.
     CHECK(cache.get(rt, lab, terminal, &user, t0)->token != first->token);
