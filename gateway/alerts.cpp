@@ -55,9 +55,12 @@ std::optional<AlertEngine::Firing> AlertEngine::match_locked(std::string_view ev
                                                std::string(field(fields, "user")) + ")"};
     if (event == "handshake.refused") {
         const auto reason = field(fields, "reason");
+        // Named by subject: the peer address alone does not tell which terminal to go and find.
         if (reason == "revoked" || reason == "not_registered")
-            return Firing{"revoked_certificate", "a " + std::string(reason) + " certificate was used from " +
-                                                     std::string(field(fields, "peer"))};
+            return Firing{"revoked_certificate",
+                          "certificate " + std::string(field(fields, "subject")) +
+                              (reason == "revoked" ? " (revoked by its CA)" : " (not active in the registry)") +
+                              " was used from " + std::string(field(fields, "peer"))};
         return std::nullopt;
     }
     if (event == "login.locked")
