@@ -12,6 +12,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -144,7 +145,11 @@ Task<void> run_admin_listener(tcp::acceptor& acceptor, const AdminContext& ctx) 
         boost::system::error_code ec;
         auto socket = co_await acceptor.async_accept(awaitable_ec(ec));
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-        if (ec) continue;
+        if (ec) { // e.g. out of descriptors: back off instead of spinning
+            asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(100));
+            co_await pause.async_wait(awaitable_ec(ec));
+            continue;
+        }
         ConnectionLimits::Slot slot;
         if (auto* limits = ctx.connection_limits[2]) {
             slot = limits->admit(peer_address(socket));

@@ -221,8 +221,10 @@ Task<bool> ConnectionPipeline::serve_one(HeaderRead head) {
     const auto& assertion = assertion_for(*route);
     const std::string method(request.method_string());
     rewrite_for_upstream(request, identity_, user_ ? &*user_ : nullptr, peer_ip_, assertion, websocket, request_id_);
+    entry_.tunnel = websocket; // a reload closes a tunnel at once (it has no next request)
     auto outcome =
         co_await forward(stream_, buffer_, request, *rt_, *route, worker_.pool, keep_alive, websocket);
+    entry_.tunnel = false;
     const auto elapsed = std::chrono::steady_clock::now() - started;
     const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
     if (outcome.kind != ForwardOutcome::Kind::client_failed)

@@ -29,6 +29,7 @@ public:
     struct Entry {
         ClientStream* tcp = nullptr;
         bool idle = false;  // waiting for the next request on a kept-alive connection
+        bool tunnel = false; // carrying a WebSocket: no request boundary to stop at
         // device and peer point into the connection's own identity, which outlives the entry.
         std::string_view device; // certificate fingerprint, once the handshake is done
         std::string session;     // id hash of the login session of the request being served

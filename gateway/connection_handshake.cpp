@@ -43,8 +43,11 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
         X509* cert = SSL_get0_peer_certificate(ssl);
         if (!cert) cert = ClientCertVerifier::refused_certificate(ssl);
         const auto seen = cert ? identity_of(cert) : ClientIdentity{"-", "-", "-", "-"};
-        // No valid certificate is needed to get here: once per source and reason a minute.
-        log_refusal(spdlog::level::warn, "handshake.refused", to_string(reason), peer_,
+        // No valid certificate is needed to get here: once per source and reason a minute —
+        // except a revoked certificate of our own CAs (a lost terminal: every use is evidence,
+        // and it cannot be forged to flood the trail).
+        log_refusal(spdlog::level::warn, "handshake.refused",
+                  reason == HandshakeRefusal::revoked ? std::string_view() : to_string(reason), peer_,
                   {{"reason", to_string(reason)},
                    {"peer", peer_},
                    {"detail", detail},

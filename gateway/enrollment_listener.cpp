@@ -8,6 +8,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <openssl/ssl.h>
 
@@ -104,7 +105,11 @@ Task<void> run_enrollment_listener(tcp::acceptor& acceptor, EnrollmentContext& c
         boost::system::error_code ec;
         auto socket = co_await acceptor.async_accept(awaitable_ec(ec));
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-        if (ec) continue;
+        if (ec) { // e.g. out of descriptors: back off instead of spinning
+            asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(100));
+            co_await pause.async_wait(awaitable_ec(ec));
+            continue;
+        }
         auto slot = context.limits.admit(peer_address(socket)); // no certificate needed: bounded
         if (!slot) {
             socket.close(ec);

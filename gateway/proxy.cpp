@@ -30,9 +30,12 @@ ForwardOutcome upstream_failure(const boost::system::error_code& ec, std::string
 
 // An upstream connection goes back to the pool only when its response was read whole and
 // nothing follows it: bytes past the response (or a HEAD answer whose body may still be on
-// its way) would be taken for the next request's response — possibly another user's.
+// its way) would be taken for the next request's response — possibly another user's. Nor
+// after a request with a body: a backend handler that never reads it (Python's
+// http.server, a framework route without a body parser) takes it for a request of its own,
+// whose answer would reach the next user. Such a request costs a new upstream connection.
 bool reusable_after(const Request& req, bool upstream_keep_alive, const UpstreamConnection& conn) {
-    return upstream_keep_alive && conn.buffer.size() == 0 && req.method() != http::verb::head;
+    return upstream_keep_alive && conn.buffer.size() == 0 && req.method() != http::verb::head && req.body().empty();
 }
 
 // Copies bytes one way until either side ends; then closes both so the other pump ends too.

@@ -84,7 +84,8 @@ std::string_view source_address(std::string_view peer) {
 void log_refusal_fields(spdlog::level::level_enum level, std::string_view event, std::string_view kind,
                         std::string_view peer, std::span<const LogField> fields) {
     std::uint64_t held_back = 0;
-    if (!refusal_records().should_write(kind, source_address(peer), RefusalRecords::Clock::now(), &held_back))
+    if (!kind.empty() &&
+        !refusal_records().should_write(kind, source_address(peer), RefusalRecords::Clock::now(), &held_back))
         return;
     std::vector<LogField> all(fields.begin(), fields.end());
     const std::string repeated = std::to_string(held_back);

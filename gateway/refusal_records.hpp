@@ -60,7 +60,8 @@ RefusalRecords& refusal_records();
 std::string_view source_address(std::string_view peer);
 
 // Logs a refusal event through refusal_records(): written with "repeated=N" when refusals
-// were held back before it, or not at all inside its source's window.
+// were held back before it, or not at all inside its source's window. An empty kind is
+// always written (a refusal that must never be folded away).
 void log_refusal_fields(spdlog::level::level_enum level, std::string_view event, std::string_view kind,
                         std::string_view peer, std::span<const LogField> fields);
 inline void log_refusal(spdlog::level::level_enum level, std::string_view event, std::string_view kind,

@@ -117,6 +117,15 @@ std::optional<Rejection> check_request_header(http::request_header<>& req, std::
                           "Transfer-Encoding in an HTTP/1.0 request");
     }
 
+    // A body on GET, HEAD or TRACE has no meaning (RFC 9110 §9.3) and many backends never read
+    // it: they would take it for the next request on the pooled connection, whose answer
+    // then goes to another user — a request smuggled past every check of this gateway.
+    if ((req.method() == http::verb::get || req.method() == http::verb::head || req.method() == http::verb::trace) &&
+        (req.count(http::field::transfer_encoding) > 0 ||
+         (req.count(http::field::content_length) == 1 && trim(req[http::field::content_length]) != "0")))
+        return reject(http::status::bad_request, RequestRejection::bad_framing,
+                      std::string(req.method_string()) + " with a body");
+
     if (req.count(http::field::host) != 1)
         return reject(http::status::bad_request, RequestRejection::bad_request,
                       "exactly one Host header is required");

@@ -13,8 +13,10 @@ Task<void> Server::Impl::accept_loop() {
         boost::system::error_code ec;
         auto socket = co_await acceptor->async_accept(worker.io, asio::redirect_error(asio::use_awaitable, ec));
         if (draining.load() || ec == asio::error::operation_aborted) co_return;
-        if (ec) {
-            log_event(spdlog::level::warn, "accept.failed", {{"detail", ec.message()}});
+        if (ec) { // e.g. out of descriptors: back off instead of spinning, log once a minute
+            log_refusal(spdlog::level::warn, "accept.failed", "accept", "main", {{"detail", ec.message()}});
+            asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(100));
+            co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             continue;
         }
         auto slot = main_limits.admit(peer_address(socket));
@@ -52,13 +54,13 @@ void Server::Impl::reload() {
         if (alerts) alerts->configure(next->config.alerts);
         configure_limits(next->config.limits);
         runtime.replace(std::move(next));
-        // Kept-alive connections were admitted under the old rules: the idle ones close now,
-        // the busy ones after their current request (ConnectionPipeline).
+        // Kept-alive connections were admitted under the old rules: the idle ones and the
+        // WebSocket tunnels close now, the busy ones after their current request.
         // Pooled upstream connections are keyed by generation and would never be used again.
         for (auto& w : workers)
             asio::post(w->io, [&w] {
                 w->assertions.clear();
-                w->registry.close_idle();
+                w->registry.close_where([](const ConnectionRegistry::Entry& e) { return e.idle || e.tunnel; });
                 w->pool->clear();
             });
         metrics.config_reload(true);

@@ -355,18 +355,8 @@ std::vector<DeviceRegistry::AdmittedCertificate> SqliteRegistry::admitted_certif
 }
 
 std::vector<std::string> SqliteRegistry::active_fingerprints() {
-    constexpr std::string_view kOperation = "list active fingerprints";
-    std::lock_guard lock(mutex_);
-    Statement query(db_,
-                    "SELECT c.fingerprint_sha256 FROM certificates c "
-                    "JOIN devices d ON d.id = c.device_id "
-                    "WHERE d.status = 'active' AND c.revoked_at IS NULL AND c.not_after > ?1 "
-                    "ORDER BY 1",
-                    kOperation);
-    query.bind(1, clock_());
     std::vector<std::string> fingerprints;
-    while (query.step())
-        fingerprints.push_back(query.text(0));
+    for (auto& c : admitted_certificates()) fingerprints.push_back(std::move(c.fingerprint));
     return fingerprints;
 }
 

@@ -6,8 +6,8 @@ import os
 import subprocess
 import time
 
-from harness import (SEKISHOCTL_BIN, EchoServer, GatewayTestCase, free_port, route,
-                     run_openssl)
+from harness import (SEKISHOCTL_BIN, EchoServer, GatewayTestCase, enrollment_section, free_port,
+                     route, run_openssl)
 
 SETTLE = 20
 
@@ -28,14 +28,8 @@ class EnrollmentTestCase(GatewayTestCase):
         cls.start_gateway(demo.config(
             cls.listen_port, cls.admin_port, [route("demo", upstream, login=False)],
             registry={"sqlite": os.path.join(demo.dir, "registry.db")},
-            enrollment={
-                "listen": "127.0.0.1:%d" % cls.enroll_port,
-                "public_url": "https://localhost:%d" % cls.enroll_port,
-                "ca": {"certificate": demo.path("device-ca.crt"), "key": demo.path("device-ca.key"),
-                       "chain": demo.path("root-ca.crt"), "crl": demo.path("device-ca.crl")},
-                "device_validity": "30d",
-                **cls.enrollment_extra,
-            }), name="est.yaml")
+            enrollment=enrollment_section(demo, cls.enroll_port, device_validity="30d",
+                                          **cls.enrollment_extra)), name="est.yaml")
 
     # --- the terminal's side: openssl + curl only ---------------------------------------------
 

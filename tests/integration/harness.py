@@ -173,6 +173,18 @@ class Demo:
         return config
 
 
+def enrollment_section(demo, port, **extra):
+    """The enrollment: section of a config over the demo's device CA, listening on port."""
+    section = {
+        "listen": "127.0.0.1:%d" % port,
+        "public_url": "https://localhost:%d" % port,
+        "ca": {"certificate": demo.path("device-ca.crt"), "key": demo.path("device-ca.key"),
+               "chain": demo.path("root-ca.crt"), "crl": demo.path("device-ca.crl")},
+    }
+    section.update(extra)
+    return section
+
+
 def header_values(record, name):
     """Values of a header in an echo backend record (case-insensitive), in order."""
     return [v for k, v in record["headers"] if k.lower() == name.lower()]

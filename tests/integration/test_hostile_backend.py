@@ -72,6 +72,10 @@ class HostileBackend(RawBackend):
             elif target == "/early-answer":
                 # Answers before reading the request body; the body then reads as a request.
                 conn.sendall(answer(target))
+            elif target == "/slow":
+                reader.read_body(headers)
+                time.sleep(0.3)  # an answer that is not there yet when the next user comes
+                conn.sendall(answer(target))
             else:
                 reader.read_body(headers)
                 conn.sendall(answer(target))
@@ -189,6 +193,27 @@ class HostileBackendTest(GatewayTestCase):
         response = self.get("/early-answer", method="POST", body=body)
         self.assertEqual(response.status, 200, response)
         time.sleep(0.3)  # the backend has answered the body as a request by now
+        self.assert_own_answers()
+
+    def test_a_request_smuggled_in_an_unread_body_never_answers_another_user(self):
+        # The backend never reads /early-answer's body: it takes it for a request of its own
+        # and answers it late. The next user must not get that answer.
+        smuggled = "GET /slow HTTP/1.1\r\nHost: x\r\nX-Sekisho-User: admin\r\n\r\n"
+        response = self.get("/early-answer", method="POST", body=smuggled)
+        self.assertEqual(response.status, 200, response)
+        self.assert_own_answers()
+
+    def test_get_with_a_body_is_refused(self):
+        for method in ("GET", "HEAD"):
+            with self.subTest(method=method):
+                conn = open_tls(self.gateway.port, self.device_context())
+                try:
+                    conn.send(("%s /with-body HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\n\r\nbody"
+                               % method).encode())
+                    response = conn.read_response(head_only=(method == "HEAD"))
+                finally:
+                    conn.close()
+                self.assertEqual(response.status, 400, response)
         self.assert_own_answers()
 
 

@@ -3,14 +3,15 @@ handshakes without a certificate and of wrong enrollment codes from one address 
 record per source and reason a minute — the first always written — while /metrics still
 counts every refusal. The trail stays verifiable."""
 import base64
+import json
 import os
 import socket
 import ssl
 import subprocess
 import unittest
 
-from harness import (SEKISHOCTL_BIN, EchoServer, GatewayTestCase, free_port, route, run_openssl,
-                     wait_for)
+from harness import (SEKISHOCTL_BIN, EchoServer, GatewayTestCase, enrollment_section, free_port,
+                     route, run_openssl, wait_for)
 from tls_clients import curl
 
 FLOOD = 40
@@ -30,15 +31,9 @@ class RefusalFloodTest(GatewayTestCase):
             log={"refusal_interval": "1m"},
             audit={"file": cls.audit_log, "fsync": "always"},
             registry={"sqlite": os.path.join(demo.dir, "registry.db")},
-            enrollment={
-                "listen": "127.0.0.1:%d" % cls.enroll_port,
-                "public_url": "https://localhost:%d" % cls.enroll_port,
-                "ca": {"certificate": demo.path("device-ca.crt"), "key": demo.path("device-ca.key"),
-                       "chain": demo.path("root-ca.crt"), "crl": demo.path("device-ca.crl")},
-            }))
+            enrollment=enrollment_section(demo, cls.enroll_port)))
 
     def records(self, event, **fields):
-        import json
         out = []
         with open(self.audit_log) as f:
             for line in f:

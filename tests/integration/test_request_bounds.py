@@ -11,7 +11,7 @@ import socket
 import ssl
 import unittest
 
-from harness import GatewayTestCase, RecordingBackend, route
+from harness import GatewayTestCase, RecordingBackend, enrollment_section, free_port, route
 from tls_clients import open_tls, tls_context
 
 FLOOD = 4 * 1024 * 1024   # what each attacking connection tries to make the gateway hold
@@ -38,17 +38,12 @@ class RequestBoundsTest(GatewayTestCase):
         cls.upstream = cls.start_backend(RecordingBackend())
         upstream = "http://127.0.0.1:%d" % cls.upstream.port
         demo = cls.make_demo(upstream)
-        cls.enroll_port = __import__("harness").free_port()
+        cls.enroll_port = free_port()
         cls.start_gateway(demo.config(
             cls.listen_port, cls.admin_port, [route("open", upstream, login=False)],
             registry={"sqlite": os.path.join(demo.dir, "registry.db")},
             timeouts={"request_header": "30s", "request_body": "30s"},
-            enrollment={
-                "listen": "127.0.0.1:%d" % cls.enroll_port,
-                "public_url": "https://localhost:%d" % cls.enroll_port,
-                "ca": {"certificate": demo.path("device-ca.crt"), "key": demo.path("device-ca.key"),
-                       "chain": demo.path("root-ca.crt"), "crl": demo.path("device-ca.crl")},
-            }))
+            enrollment=enrollment_section(demo, cls.enroll_port)))
 
     # --- how each listener is reached --------------------------------------------------------
 

@@ -17,7 +17,7 @@ import socket
 import time
 import unittest
 
-from harness import EchoServer, GatewayTestCase, free_port, route, wait_for
+from harness import EchoServer, GatewayTestCase, enrollment_section, free_port, route, wait_for
 from tls_clients import open_tls
 
 SLOW = 1000
@@ -62,12 +62,7 @@ class SlowClientsTest(GatewayTestCase):
             limits={"max_connections_per_source": SLOW + 100,
                     "enrollment_max_connections_per_source": 5},
             registry={"sqlite": os.path.join(demo.dir, "registry.db")},
-            enrollment={
-                "listen": "127.0.0.1:%d" % cls.enroll_port,
-                "public_url": "https://localhost:%d" % cls.enroll_port,
-                "ca": {"certificate": demo.path("device-ca.crt"), "key": demo.path("device-ca.key"),
-                       "chain": demo.path("root-ca.crt"), "crl": demo.path("device-ca.crl")},
-            }))
+            enrollment=enrollment_section(demo, cls.enroll_port)))
 
     def terminal_gets_answers(self, count):
         conn = open_tls(self.gateway.port, self.device_context())

@@ -2,6 +2,7 @@
 the device identity attached; on other routes the upgrade never reaches the backend."""
 import base64
 import os
+import signal
 import unittest
 
 from harness import (GatewayTestCase, WsEchoBackend, encode_ws_frame, read_ws_frame, route,
@@ -68,6 +69,19 @@ class WebSocketTest(GatewayTestCase):
             names = [k.lower() for k, _ in headers]
             self.assertNotIn("upgrade", names, "the backend saw an Upgrade header: %r" % line)
 
+
+    def test_a_reload_closes_open_tunnels(self):
+        # A tunnel has no next request to stop at: it must not go on under the old rules
+        # (a route that lost websocket: true, a CRL that now lists the terminal).
+        conn, response, _ = self.upgrade("/ws/reload")
+        self.assertEqual(response.status, 101, response)
+        conn.send(encode_ws_frame(0x1, b"before", mask=True))
+        self.assertEqual(read_ws_frame(conn.read_exact), (0x1, b"before"))
+        offset = self.gateway.log_offset()
+        self.gateway.signal(signal.SIGHUP)
+        self.gateway.wait_for_log(r"config\.reloaded", since=offset)
+        rest, closed = conn.read_until_closed(20)
+        self.assertTrue(closed, "a WebSocket tunnel outlived the reload")
 
 if __name__ == "__main__":
     unittest.main()
