@@ -148,6 +148,8 @@ def run(args):
             results["login_storm"] = login_storm(env, servers["sekisho"], args)
         if "revocation" in args.only:
             results["revocation_s"] = revocation_times(env)
+        if "slowloris" in args.only:
+            results["slow_clients"] = slow_clients(env, servers["sekisho"], args)
     finally:
         env.stop()
     return results
@@ -173,6 +175,70 @@ def login_storm(env, server, args):
             logins.append(json.loads(out.strip().splitlines()[-1]))
     medians = lambda rs: {k: median_of(rs, k) for k in rs[0]}
     return {"alone": medians(alone), "during": medians(during), "logins": medians(logins) if logins else {}}
+
+
+class SlowClients:
+    """count connections from another loopback address that never finish their TLS handshake:
+    half send nothing, half trickle a ClientHello a byte a second (slowloris). Those the
+    gateway closes (timeouts.handshake) are opened again, so the pressure holds."""
+
+    HELLO = bytes([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]) + bytes(500)
+
+    def __init__(self, port, count, source="127.0.0.2"):
+        self.port, self.count, self.source = port, count, source
+        self.stop = threading.Event()
+        self.opened = 0
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _open(self):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setblocking(False)
+        s.bind((self.source, 0))
+        s.connect_ex(("127.0.0.1", self.port))
+        self.opened += 1
+        return [s, 0]
+
+    def _run(self):
+        conns = [self._open() for _ in range(self.count)]
+        while not self.stop.wait(1.0):
+            for i, (s, sent) in enumerate(conns):
+                try:
+                    if i % 2 and sent < len(self.HELLO):
+                        s.send(self.HELLO[sent:sent + 1])
+                        conns[i][1] += 1
+                    elif s.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b"":
+                        raise ConnectionResetError()
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    s.close()
+                    conns[i] = self._open()
+        for s, _ in conns:
+            s.close()
+
+    def __enter__(self):
+        self.thread.start()
+        time.sleep(2)  # all of them connected and waiting
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+
+def slow_clients(env, server, args):
+    """A terminal's proxied p99 at the fixed rate, alone and while 1,000 slow clients hold
+    connections (issue 12): rounds alternate, like the login storm."""
+    proc, port, headers = server
+    proxied = lambda: env.loadgen(port, args.seconds, 16, rate=args.rate, headers=headers)
+    alone, during, opened = [], [], 0
+    for _ in range(args.repeat):
+        alone.append(measure(proc, 1, proxied))
+        with SlowClients(port, 1000) as slow:
+            during.append(measure(proc, 1, proxied))
+        opened += slow.opened
+    medians = lambda rs: {k: median_of(rs, k) for k in rs[0]}
+    return {"alone": medians(alone), "during": medians(during), "slow_connections_opened": opened}
 
 
 def machine():
@@ -242,6 +308,12 @@ def report(r):
         targets.append(("a login storm raises proxied p99 by < 2x", storm_ratio < 2, "x%.2f" % storm_ratio))
         print("login storm: proxied p99 %.2f ms alone, %.2f ms during %s logins/s (x%.2f)" % (
             storm["alone"]["p99_ms"], storm["during"]["p99_ms"], storm["logins"].get("rate", "?"), storm_ratio))
+    slow = r.get("slow_clients")
+    if slow:
+        slow_ratio = slow["during"]["p99_ms"] / max(slow["alone"]["p99_ms"], 1e-9)
+        targets.append(("1,000 slow clients raise a terminal's proxied p99 by < 2x", slow_ratio < 2, "x%.2f" % slow_ratio))
+        print("slow clients: proxied p99 %.2f ms alone, %.2f ms beside 1,000 unfinished handshakes (x%.2f; %d opened)" % (
+            slow["alone"]["p99_ms"], slow["during"]["p99_ms"], slow_ratio, slow["slow_connections_opened"]))
     rev = r.get("revocation_s")
     if rev:
         targets.append(("revocation takes effect in < 2 s", statistics.median(rev) < 2, "%.2f s" % statistics.median(rev)))
@@ -259,7 +331,7 @@ def main():
     ap.add_argument("--rate", type=float, default=2000, help="offered requests/s for the latency figures")
     ap.add_argument("--idle", type=int, default=5000, help="idle connections for the memory figure")
     ap.add_argument("--json", help="also write the raw results here")
-    sections = ("handshakes", "keepalive", "memory", "storm", "revocation")
+    sections = ("handshakes", "keepalive", "memory", "storm", "revocation", "slowloris")
     ap.add_argument("--only", default=",".join(sections),
                     help="comma-separated sections to run: " + ", ".join(sections) + " (default: all)")
     args = ap.parse_args()
