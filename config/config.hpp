@@ -77,6 +77,8 @@ struct TimeoutsConfig {
     // A connection takes no new request after this long (nginx keepalive_time), so no
     // connection outlives the certificates, CRLs and rules it was admitted under for long.
     Seconds connection_lifetime{3600};
+    // A WebSocket tunnel closes when either side has sent nothing for this long.
+    Seconds tunnel_idle{600};
 };
 
 // Signed identity assertion handed to backends (X-Sekisho-Jwt-Assertion).

@@ -123,6 +123,7 @@ void read_timeouts(MapReader& root, TimeoutsConfig& out) {
         {"upstream_idle", &out.upstream_idle},
         {"drain", &out.drain},
         {"connection_lifetime", &out.connection_lifetime},
+        {"tunnel_idle", &out.tunnel_idle},
     };
     for (const auto& [key, value] : timeouts) {
         section->read_duration(key, *value, Seconds(1), no_limit);

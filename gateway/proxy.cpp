@@ -38,12 +38,15 @@ bool reusable_after(const Request& req, bool upstream_keep_alive, const Upstream
     return upstream_keep_alive && conn.buffer.size() == 0 && req.method() != http::verb::head && req.body().empty();
 }
 
-// Copies bytes one way until either side ends; then closes both so the other pump ends too.
+// Copies bytes one way until either side ends or stays silent for `idle`; then closes both
+// so the other pump ends too (a peer that vanished without a FIN must not hold a connection
+// slot and two descriptors for ever).
 template <typename From, typename To, typename FromLowest, typename ToLowest>
-Task<void> pump(From& from, To& to, FromLowest& from_tcp, ToLowest& to_tcp) {
+Task<void> pump(From& from, To& to, FromLowest& from_tcp, ToLowest& to_tcp, std::chrono::seconds idle) {
     std::array<char, 16384> buf;
     boost::system::error_code ec;
     for (;;) {
+        from_tcp.expires_after(idle);
         auto n = co_await from.async_read_some(asio::buffer(buf), awaitable_ec(ec));
         if (ec) break;
         co_await asio::async_write(to, asio::buffer(buf.data(), n), awaitable_ec(ec));
@@ -55,7 +58,7 @@ Task<void> pump(From& from, To& to, FromLowest& from_tcp, ToLowest& to_tcp) {
 
 template <typename Upstream>
 Task<ForwardOutcome> tunnel(ClientStream& client, beast::flat_buffer& client_buffer,
-                            Upstream& up, UpstreamConnection& conn) {
+                            Upstream& up, UpstreamConnection& conn, std::chrono::seconds idle) {
     boost::system::error_code ec;
     auto& client_tcp = beast::get_lowest_layer(client);
     client_tcp.expires_never();
@@ -69,7 +72,8 @@ Task<ForwardOutcome> tunnel(ClientStream& client, beast::flat_buffer& client_buf
         co_await asio::async_write(up, client_buffer.data(), awaitable_ec(ec));
         client_buffer.consume(client_buffer.size());
     }
-    if (!ec) co_await (pump(client, up, client_tcp, conn.tcp()) && pump(up, client, conn.tcp(), client_tcp));
+    if (!ec)
+        co_await (pump(client, up, client_tcp, conn.tcp(), idle) && pump(up, client, conn.tcp(), client_tcp, idle));
     co_return ForwardOutcome{Kind::tunnelled, 101, false, {}};
 }
 
@@ -127,7 +131,7 @@ Task<ForwardOutcome> exchange(ClientStream& client, beast::flat_buffer& client_b
         beast::get_lowest_layer(client).expires_after(t.upstream_response);
         co_await http::async_write_header(client, sr, awaitable_ec(ec));
         if (ec) co_return ForwardOutcome{Kind::client_failed, status, false, "client: " + ec.message()};
-        co_return co_await tunnel(client, client_buffer, up, conn);
+        co_return co_await tunnel(client, client_buffer, up, conn, t.tunnel_idle);
     }
     if (status == 101 || res.result() == http::status::switching_protocols)
         co_return ForwardOutcome{Kind::upstream_failed, 502, false, "unexpected 101 from upstream"};

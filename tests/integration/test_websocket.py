@@ -83,5 +83,26 @@ class WebSocketTest(GatewayTestCase):
         rest, closed = conn.read_until_closed(20)
         self.assertTrue(closed, "a WebSocket tunnel outlived the reload")
 
+
+class SilentTunnelTest(GatewayTestCase):
+    """timeouts.tunnel_idle: a tunnel whose peers stay silent is closed, so a peer that
+    vanished without a FIN does not hold a connection slot for ever."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.backend = cls.start_backend(WsEchoBackend())
+        upstream = "http://127.0.0.1:%d" % cls.backend.port
+        demo = cls.make_demo(upstream)
+        cls.start_gateway(demo.config(cls.listen_port, cls.admin_port, [
+            route("ws", upstream, path_prefix="/ws/", websocket=True)], timeouts={"tunnel_idle": "2s"}))
+
+    def test_a_silent_tunnel_is_closed(self):
+        conn, response, _ = WebSocketTest.upgrade(self, "/ws/silent")
+        self.assertEqual(response.status, 101, response)
+        conn.send(encode_ws_frame(0x1, b"still here", mask=True))
+        self.assertEqual(read_ws_frame(conn.read_exact), (0x1, b"still here"))
+        rest, closed = conn.read_until_closed(30)
+        self.assertTrue(closed, "a silent tunnel stayed open past timeouts.tunnel_idle")
+
 if __name__ == "__main__":
     unittest.main()
