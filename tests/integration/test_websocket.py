@@ -10,17 +10,8 @@ from harness import (GatewayTestCase, WsEchoBackend, encode_ws_frame, read_ws_fr
 from tls_clients import open_tls
 
 
-class WebSocketTest(GatewayTestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        cls.backend = cls.start_backend(WsEchoBackend())
-        upstream = "http://127.0.0.1:%d" % cls.backend.port
-        demo = cls.make_demo(upstream)
-        cls.start_gateway(demo.config(cls.listen_port, cls.admin_port, [
-            route("ws", upstream, path_prefix="/ws/", websocket=True),
-            route("nows", upstream, path_prefix="/nows/", websocket=False),
-        ]))
+class WebSocketCase(GatewayTestCase):
+    """Opens an upgraded connection through the gateway."""
 
     def upgrade(self, path):
         key = base64.b64encode(os.urandom(16)).decode()
@@ -33,6 +24,19 @@ class WebSocketTest(GatewayTestCase):
         self.assertIsNotNone(response, "no answer to the upgrade (%r)\n%s" % (
             conn.error, self.log_tail()))
         return conn, response, key
+
+
+class WebSocketTest(WebSocketCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.backend = cls.start_backend(WsEchoBackend())
+        upstream = "http://127.0.0.1:%d" % cls.backend.port
+        demo = cls.make_demo(upstream)
+        cls.start_gateway(demo.config(cls.listen_port, cls.admin_port, [
+            route("ws", upstream, path_prefix="/ws/", websocket=True),
+            route("nows", upstream, path_prefix="/nows/", websocket=False),
+        ]))
 
     def backend_requests(self, prefix):
         with self.backend.lock:
@@ -84,7 +88,7 @@ class WebSocketTest(GatewayTestCase):
         self.assertTrue(closed, "a WebSocket tunnel outlived the reload")
 
 
-class SilentTunnelTest(GatewayTestCase):
+class SilentTunnelTest(WebSocketCase):
     """timeouts.tunnel_idle: a tunnel whose peers stay silent is closed, so a peer that
     vanished without a FIN does not hold a connection slot for ever."""
 
@@ -97,7 +101,7 @@ class SilentTunnelTest(GatewayTestCase):
             route("ws", upstream, path_prefix="/ws/", websocket=True)], timeouts={"tunnel_idle": "2s"}))
 
     def test_a_silent_tunnel_is_closed(self):
-        conn, response, _ = WebSocketTest.upgrade(self, "/ws/silent")
+        conn, response, _ = self.upgrade("/ws/silent")
         self.assertEqual(response.status, 101, response)
         conn.send(encode_ws_frame(0x1, b"still here", mask=True))
         self.assertEqual(read_ws_frame(conn.read_exact), (0x1, b"still here"))
