@@ -4,9 +4,9 @@
 #include "gateway/auth/login_pages.hpp"
 #include "gateway/auth/login_policy.hpp"
 #include "gateway/auth/responses.hpp"
-#include "gateway/html.hpp"
-#include "gateway/log.hpp"
-#include "gateway/request_checks.hpp"
+#include "gateway/http/html.hpp"
+#include "gateway/events/log.hpp"
+#include "gateway/http/request_checks.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>

@@ -4,9 +4,9 @@
 #pragma once
 
 #include "gateway/auth/auth_service.hpp"
-#include "gateway/http_types.hpp"
-#include "gateway/identity.hpp"
-#include "gateway/metrics.hpp"
+#include "gateway/http/http_types.hpp"
+#include "gateway/auth/caller.hpp"
+#include "gateway/events/metrics.hpp"
 
 #include <memory>
 #include <string_view>

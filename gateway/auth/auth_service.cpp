@@ -2,8 +2,8 @@
 
 #include "gateway/auth/auth_support.hpp"
 #include "gateway/auth/login_policy.hpp"
-#include "gateway/device_admission.hpp"
-#include "gateway/log.hpp"
+#include "gateway/tls/device_admission.hpp"
+#include "gateway/events/log.hpp"
 #include "session/session_id.hpp"
 #include "store/password_hash.hpp"
 #include "store/sqlite_users.hpp"

@@ -6,9 +6,9 @@
 
 #include "config/config.hpp"
 #include "gateway/auth/csrf.hpp"
-#include "gateway/http_types.hpp"
-#include "gateway/identity.hpp"
-#include "gateway/metrics.hpp"
+#include "gateway/http/http_types.hpp"
+#include "gateway/auth/caller.hpp"
+#include "gateway/events/metrics.hpp"
 #include "session/concurrent_attempts.hpp"
 #include "session/failure_window.hpp"
 #include "session/session_store.hpp"

@@ -1,6 +1,6 @@
 #include "gateway/auth/auth_support.hpp"
 
-#include "gateway/log.hpp"
+#include "gateway/events/log.hpp"
 
 namespace sekisho::gateway::auth {
 

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "config/config.hpp"
-#include "gateway/identity.hpp"
+#include "gateway/auth/caller.hpp"
 #include "session/session.hpp"
 #include "store/password_hash.hpp"
 #include "store/password_policy.hpp"

@@ -3,7 +3,7 @@
 // Path=/ and no Domain, so a neighbouring host cannot plant one (session fixation).
 #pragma once
 
-#include "gateway/http_types.hpp"
+#include "gateway/http/http_types.hpp"
 
 #include <optional>
 #include <string>

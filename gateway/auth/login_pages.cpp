@@ -1,6 +1,6 @@
 #include "gateway/auth/login_pages.hpp"
 
-#include "gateway/html.hpp"
+#include "gateway/http/html.hpp"
 
 #include <chrono>
 #include <cstdio>

@@ -1,6 +1,6 @@
 #include "gateway/auth/login_policy.hpp"
 
-#include "gateway/reserved_paths.hpp"
+#include "gateway/http/path.hpp"
 
 #include <algorithm>
 

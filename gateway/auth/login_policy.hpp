@@ -4,7 +4,7 @@
 #pragma once
 
 #include "config/config.hpp"
-#include "gateway/http_types.hpp"
+#include "gateway/http/http_types.hpp"
 
 #include <chrono>
 #include <optional>

@@ -4,7 +4,7 @@
 #include "gateway/auth/auth_service.hpp"
 
 #include "gateway/auth/auth_support.hpp"
-#include "gateway/log.hpp"
+#include "gateway/events/log.hpp"
 #include "store/password_hash.hpp"
 #include "store/password_policy.hpp"
 #include "store/password_reuse.hpp"

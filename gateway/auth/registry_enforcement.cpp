@@ -4,8 +4,8 @@
 // change is refused on its next request.
 #include "gateway/auth/auth_service.hpp"
 
-#include "gateway/device_admission.hpp"
-#include "gateway/log.hpp"
+#include "gateway/tls/device_admission.hpp"
+#include "gateway/events/log.hpp"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 #include "gateway/auth/responses.hpp"
 
-#include "gateway/html.hpp"
-#include "gateway/http_error.hpp"
+#include "gateway/http/html.hpp"
+#include "gateway/http/http_error.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>

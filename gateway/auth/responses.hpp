@@ -2,7 +2,7 @@
 // clients, and redirects. All are no-store: nothing about a session may be cached.
 #pragma once
 
-#include "gateway/http_types.hpp"
+#include "gateway/http/http_types.hpp"
 
 #include <boost/json/value.hpp>
 

@@ -4,8 +4,8 @@
 #include "gateway/auth/login_pages.hpp"
 #include "gateway/auth/login_policy.hpp"
 #include "gateway/auth/responses.hpp"
-#include "gateway/html.hpp"
-#include "gateway/log.hpp"
+#include "gateway/http/html.hpp"
+#include "gateway/events/log.hpp"
 
 namespace sekisho::gateway::auth {
 namespace {

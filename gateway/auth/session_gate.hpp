@@ -5,9 +5,9 @@
 
 #include "config/config.hpp"
 #include "gateway/auth/auth_service.hpp"
-#include "gateway/http_types.hpp"
-#include "gateway/identity.hpp"
-#include "gateway/metrics.hpp"
+#include "gateway/http/http_types.hpp"
+#include "gateway/auth/caller.hpp"
+#include "gateway/events/metrics.hpp"
 
 #include <optional>
 

@@ -11,8 +11,8 @@
 #include "fuzz_support.hpp"
 
 #include "config/config.hpp"
-#include "gateway/message_bounds.hpp"
-#include "gateway/request_checks.hpp"
+#include "gateway/http/message_bounds.hpp"
+#include "gateway/http/request_checks.hpp"
 
 #include <cstring>
 #include <optional>

@@ -12,8 +12,8 @@
 
 #include "gateway/auth/login_policy.hpp"
 #include "gateway/auth/responses.hpp"
-#include "gateway/html.hpp"
-#include "gateway/reserved_paths.hpp"
+#include "gateway/http/html.hpp"
+#include "gateway/http/path.hpp"
 
 #include <boost/url/parse.hpp>
 

@@ -12,9 +12,9 @@
 #include "fuzz_support.hpp"
 
 #include "config/config.hpp"
-#include "gateway/request_checks.hpp"
-#include "gateway/reserved_paths.hpp"
-#include "gateway/routing.hpp"
+#include "gateway/http/request_checks.hpp"
+#include "gateway/http/path.hpp"
+#include "gateway/http/routing.hpp"
 
 #include <boost/beast/core/string.hpp>
 

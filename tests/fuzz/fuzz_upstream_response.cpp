@@ -1,4 +1,4 @@
-// Target: a backend's response as gateway/proxy.cpp reads it — response_parser<buffer_body>
+// Target: a backend's response as gateway/upstream/proxy.cpp reads it — response_parser<buffer_body>
 // with no body limit, interim 1xx responses read and dropped (at most 16), skip() for the
 // answer to a HEAD, a ChunkBounds attached to the final response, the body relayed through
 // a 16 KiB buffer, all out of the connection's 64 KiB bounded read buffer.
@@ -11,7 +11,7 @@
 // how the backend's bytes were cut into reads, unless the bounded read buffer ran full.
 #include "fuzz_support.hpp"
 
-#include "gateway/message_bounds.hpp"
+#include "gateway/http/message_bounds.hpp"
 
 #include <array>
 #include <cstring>

@@ -1,7 +1,7 @@
 // AssertionCache: connections of one worker share an assertion per device, session and
 // route for a quarter of its lifetime; anything else that differs gets its own signature.
-#include "gateway/assertion_cache.hpp"
-#include "gateway/runtime.hpp"
+#include "gateway/upstream/assertion_cache.hpp"
+#include "gateway/runtime/runtime.hpp"
 #include "pki/keygen.hpp"
 
 #include <catch2/catch.hpp>

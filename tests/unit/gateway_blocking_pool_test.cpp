@@ -1,6 +1,6 @@
 // BlockingPool: Argon2id, SQLite and the CA key run below every I/O thread, so a storm of
 // logins gets only the CPU the proxied requests leave.
-#include "gateway/blocking_pool.hpp"
+#include "gateway/daemon/blocking_pool.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_future.hpp>

@@ -1,4 +1,4 @@
-#include "gateway/dashboard_registry.hpp"
+#include "gateway/admin/dashboard_registry.hpp"
 
 #include "store_test_support.hpp"
 

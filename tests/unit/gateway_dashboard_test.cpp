@@ -1,4 +1,4 @@
-#include "gateway/dashboard_page.hpp"
+#include "gateway/admin/dashboard_page.hpp"
 
 #include <catch2/catch.hpp>
 

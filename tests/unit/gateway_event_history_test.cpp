@@ -1,4 +1,4 @@
-#include "gateway/event_history.hpp"
+#include "gateway/events/event_history.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
 // HealthWatch: certificates and CRLs near their end and an unsynchronised clock become
 // events once when they start and once a day while they last; the alert rules fire on them.
-#include "gateway/alerts.hpp"
-#include "gateway/health_watch.hpp"
+#include "gateway/events/alerts.hpp"
+#include "gateway/events/health_watch.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "gateway/identity.hpp"
+#include "gateway/upstream/identity.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "gateway/refusal_records.hpp"
+#include "gateway/events/refusal_records.hpp"
 
 #include <catch2/catch.hpp>
 

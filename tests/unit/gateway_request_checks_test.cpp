@@ -1,6 +1,6 @@
-#include "gateway/request_checks.hpp"
-#include "gateway/reserved_paths.hpp"
-#include "gateway/routing.hpp"
+#include "gateway/http/request_checks.hpp"
+#include "gateway/http/path.hpp"
+#include "gateway/http/routing.hpp"
 
 #include <catch2/catch.hpp>
 

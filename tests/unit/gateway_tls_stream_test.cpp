@@ -2,7 +2,7 @@
 // Asio's ssl::stream as the client. What a terminal would notice: bytes arrive whole and
 // in order (also when the socket is full), deadlines end a silent connection, the ends of
 // a connection are told apart, and a bad handshake is an OpenSSL error.
-#include "gateway/tls_stream.hpp"
+#include "gateway/tls/tls_stream.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>

@@ -1,0 +1,165 @@
+#include "gateway/admin/admin_server.hpp"
+
+#include "gateway/tls/client_verifier.hpp"
+#include "gateway/admin/dashboard_page.hpp"
+#include "gateway/events/expiry_metrics.hpp"
+#include "gateway/http/html.hpp"
+#include "gateway/http/http_error.hpp"
+#include "gateway/events/log.hpp"
+#include "gateway/http/message_bounds.hpp"
+#include "gateway/daemon/process_limits.hpp"
+#include "gateway/http/request_checks.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace sekisho::gateway {
+namespace {
+
+std::string limits_metrics(const AdminContext& ctx) {
+    std::string out;
+    const auto& l = ctx.connection_limits;
+    render_connection_limits(out, {l[0], l[1], l[2]});
+    return out;
+}
+
+// Read from memory only (the registry part is a snapshot the control thread keeps): safe
+// on the I/O thread.
+Response dashboard(const Request& req, const AdminContext& ctx) {
+    const auto target = std::string_view(req.target());
+    const auto q = target.find('?');
+    const auto query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+    const Lang lang = choose_language(query_parameter(query, "lang"), req[http::field::accept_language]);
+    DashboardData data;
+    data.now = ctx.history ? ctx.history->now() : std::chrono::system_clock::now();
+    data.window = parse_dashboard_window(query_parameter(query, "window"));
+    if (ctx.history) read_history(*ctx.history, data);
+    if (ctx.registry_view) data.registry = ctx.registry_view->current();
+    data.clock = read_clock_sync();
+    auto res = make_text_response(http::status::ok, "text/html; charset=utf-8", render_dashboard(data, lang),
+                                  req.keep_alive());
+    // No script may run here and nothing be fetched (no-store and nosniff are already set).
+    res.set("Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'");
+    res.set(http::field::content_language, lang_code(lang));
+    res.set(http::field::vary, "Accept-Language");
+    res.set("X-Frame-Options", "DENY");
+    res.set("Referrer-Policy", "no-referrer");
+    return res;
+}
+
+Response answer(const Request& req, const AdminContext& ctx) {
+    const bool keep_alive = req.keep_alive();
+    if (req.method() != http::verb::get && req.method() != http::verb::head)
+        return make_error_response(http::status::method_not_allowed, "only GET and HEAD", keep_alive);
+    const auto path = target_path(req.target());
+    if (path == "/healthz") return make_text_response(http::status::ok, "text/plain", "ok\n", keep_alive);
+    if (path == "/readyz") {
+        const auto reasons = ctx.not_ready ? ctx.not_ready() : std::vector<std::string>{};
+        std::string body = reasons.empty() ? "ready\n" : "";
+        for (const auto& reason : reasons) body += "not ready: " + reason + "\n";
+        return make_text_response(reasons.empty() ? http::status::ok : http::status::service_unavailable,
+                                  "text/plain", std::move(body), keep_alive);
+    }
+    if (path == "/metrics") {
+        const auto rt = ctx.runtime.current();
+        return make_text_response(http::status::ok, "text/plain; version=0.0.4",
+                                  ctx.metrics.render_prometheus() + render_expiry_metrics(rt->config) +
+                                      render_process_metrics() + limits_metrics(ctx),
+                                  keep_alive);
+    }
+    if (path == "/dashboard") return dashboard(req, ctx);
+    if (path == "/_sekisho/jwks.json")
+        return make_text_response(http::status::ok, "application/jwk-set+json",
+                                  ctx.runtime.current()->signer->jwks_json(), keep_alive);
+    return make_error_response(http::status::not_found, "no such admin page", keep_alive);
+}
+
+// A request for another name is a browser tricked by DNS rebinding (see admin_host.hpp).
+std::optional<Response> refuse_foreign_host(const Request& req, const AdminContext& ctx, const std::string& peer) {
+    const auto host = req[http::field::host];
+    if (!ctx.own_names || (req.count(http::field::host) == 1 && ctx.own_names->allows(host))) return std::nullopt;
+    log_event(spdlog::level::warn, "admin.host_refused",
+              {{"host", std::string(host)}, {"peer", peer}, {"target", std::string(req.target())}});
+    return make_error_response(http::status::misdirected_request, "this listener answers only to its own name", false);
+}
+
+template <typename Stream>
+Task<void> serve_requests(Stream& stream, const AdminContext& ctx, const std::string& peer) {
+    auto& tcp = beast::get_lowest_layer(stream);
+    constexpr std::size_t max_header_bytes = 8192;
+    beast::flat_buffer buffer(read_buffer_limit(max_header_bytes));
+    boost::system::error_code ec;
+    for (;;) {
+        ChunkBounds chunks;
+        http::request_parser<http::string_body> parser;
+        chunks.attach(parser);
+        parser.header_limit(max_header_bytes);
+        parser.body_limit(0);
+        tcp.expires_after(std::chrono::seconds(30));
+        co_await http::async_read(stream, buffer, parser, awaitable_ec(ec));
+        if (ec || chunks.trailer_received(parser.get())) break; // no body or trailer is ever needed here
+        auto refused = refuse_foreign_host(parser.get(), ctx, peer);
+        auto res = refused ? std::move(*refused) : answer(parser.get(), ctx);
+        if (parser.get().method() == http::verb::head) drop_body_for_head(res);
+        const bool keep_alive = res.keep_alive();
+        co_await http::async_write(stream, res, awaitable_ec(ec));
+        if (ec || !keep_alive) break;
+    }
+}
+
+Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx, ConnectionLimits::Slot) {
+    boost::system::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    const std::string peer = ec ? "-" : remote.address().to_string() + ":" + std::to_string(remote.port());
+    if (!ctx.tls) {
+        beast::tcp_stream stream(std::move(socket));
+        co_await serve_requests(stream, ctx, peer);
+        stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+        co_return;
+    }
+    // Off loopback: only operators holding a certificate of admin.tls.client_ca get in.
+    ClientStream stream(std::move(socket), *ctx.tls);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
+    co_await stream.async_handshake(awaitable_ec(ec));
+    if (ec) {
+        std::string detail = ec.message();
+        if (int verr = ClientCertVerifier::recorded_verify_error(stream.native_handle()); verr != 0)
+            detail = X509_verify_cert_error_string(verr); // e.g. "certificate revoked"
+        log_event(spdlog::level::warn, "admin.handshake_refused", {{"peer", peer}, {"detail", detail}});
+        co_return;
+    }
+    co_await serve_requests(stream, ctx, peer);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(awaitable_ec(ec));
+}
+
+} // namespace
+
+Task<void> run_admin_listener(tcp::acceptor& acceptor, const AdminContext& ctx) {
+    for (;;) {
+        boost::system::error_code ec;
+        auto socket = co_await acceptor.async_accept(awaitable_ec(ec));
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+        if (ec) { // e.g. out of descriptors: back off instead of spinning
+            asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(100));
+            co_await pause.async_wait(awaitable_ec(ec));
+            continue;
+        }
+        ConnectionLimits::Slot slot;
+        if (auto* limits = ctx.connection_limits[2]) {
+            slot = limits->admit(peer_address(socket));
+            if (!slot) {
+                socket.close(ec);
+                continue;
+            }
+        }
+        asio::co_spawn(acceptor.get_executor(), serve_admin(std::move(socket), ctx, std::move(slot)), asio::detached);
+    }
+}
+
+} // namespace sekisho::gateway

@@ -1,0 +1,39 @@
+// The admin listener for operators and monitoring: plain HTTP on loopback, or TLS with a
+// mandatory operator client certificate (admin.tls) anywhere else. /healthz (the process
+// answers), /readyz (it can do its job: 503 with the reasons otherwise), /metrics
+// (Prometheus), /_sekisho/jwks.json and /dashboard (the operations dashboard,
+// gateway/dashboard_page.hpp).
+#pragma once
+
+#include "gateway/listener/connection_limits.hpp"
+#include "gateway/admin/admin_host.hpp"
+#include "gateway/admin/dashboard_registry.hpp"
+#include "gateway/events/event_history.hpp"
+#include "gateway/http/http_types.hpp"
+#include "gateway/events/metrics.hpp"
+#include "gateway/runtime/runtime.hpp"
+
+#include <array>
+#include <boost/asio/ssl/context.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace sekisho::gateway {
+
+struct AdminContext {
+    const RuntimeHolder& runtime;
+    const Metrics& metrics;
+    std::function<std::vector<std::string>()> not_ready; // reasons; empty = ready
+    boost::asio::ssl::context* tls = nullptr;              // admin.tls; nullptr = plain HTTP
+    const EventHistory* history = nullptr;               // the dashboard's events
+    const RegistrySnapshotSource* registry_view = nullptr; // nullptr: no registry configured
+    const AdminHostCheck* own_names = nullptr;             // Host names answered; nullptr = any
+    // main, enrollment, admin: /metrics shows them; the last one bounds this listener.
+    std::array<ConnectionLimits*, 3> connection_limits{};
+};
+
+Task<void> run_admin_listener(tcp::acceptor& acceptor, const AdminContext& ctx);
+
+} // namespace sekisho::gateway

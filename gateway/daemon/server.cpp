@@ -1,0 +1,177 @@
+#include "gateway/daemon/server_impl.hpp"
+
+namespace sekisho::gateway {
+namespace {
+
+tcp::endpoint resolve_listen(asio::io_context& io, const config::Endpoint& ep) {
+    tcp::resolver resolver(io);
+    auto results = resolver.resolve(ep.host, std::to_string(ep.port), tcp::resolver::passive);
+    return *results.begin();
+}
+
+void open_acceptor(tcp::acceptor& acceptor, const tcp::endpoint& ep) {
+    acceptor.open(ep.protocol());
+    acceptor.set_option(tcp::acceptor::reuse_address(true));
+    acceptor.bind(ep);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+}
+
+} // namespace
+
+Server::Server(std::string config_path, config::Config initial) : impl_(std::make_unique<Impl>()) {
+    impl_->config_path = std::move(config_path);
+    configure_logging(initial.log);
+    if (!initial.audit.file.empty()) {
+        impl_->audit = std::make_unique<AuditTrail>(initial.audit, initial.tls.pkcs11_module);
+        attach_audit_sink(impl_->audit.get());
+    }
+    if (initial.alerts.enabled) {
+        impl_->alerts = std::make_unique<AlertEngine>(initial.alerts);
+        attach_alert_sink(impl_->alerts.get());
+    }
+    if (initial.admin.listen) {
+        impl_->history = std::make_unique<EventHistory>();
+        attach_history_sink(impl_->history.get());
+    }
+    if (!initial.registry.sqlite.empty()) {
+        impl_->admission = std::make_unique<DeviceAdmission>();
+        try {
+            impl_->registry_watch = std::make_unique<RegistryWatch>(initial.registry.sqlite, *impl_->admission);
+            if (initial.admin.listen)
+                impl_->dashboard_registry = std::make_unique<RegistrySnapshotSource>(initial.registry.sqlite);
+        } catch (const std::exception& e) {
+            throw std::runtime_error("registry.sqlite: " + std::string(e.what()));
+        }
+        try {
+            impl_->auth = std::make_unique<auth::AuthService>(initial.registry.sqlite, impl_->blocking,
+                                                              std::make_unique<session::MemorySessionStore>(),
+                                                              impl_->metrics);
+        } catch (const std::exception& e) {
+            throw std::runtime_error("registry.sqlite: " + std::string(e.what()));
+        }
+        if (impl_->audit) {
+            try {
+                impl_->ledger_copy = std::make_unique<LedgerCopy>(initial.registry.sqlite, initial.audit.file + ".ledger-seq");
+            } catch (const std::exception& e) {
+                throw std::runtime_error("audit.file: " + std::string(e.what()));
+            }
+        }
+        impl_->auth->configure(initial.auth);
+        impl_->auth->on_session_ended([impl = impl_.get()](const session::Session& s) { impl->close_session(s.id_hash); });
+        impl_->auth->admit_devices_by(*impl_->admission, *impl_->registry_watch);
+        // The first dummy hash costs one Argon2id run: pay it now, not in a first login.
+        const auto& a = initial.auth.argon2;
+        asio::post(impl_->blocking, [params = store::Argon2Params{a.memory_kib, a.iterations, a.parallelism}] {
+            (void)store::dummy_hash(params);
+        });
+    }
+    if (initial.enrollment.listen) {
+        try {
+            impl_->issuing_ca =
+                std::make_unique<enroll::IssuingCa>(initial.enrollment, initial.tls.pkcs11_module);
+            impl_->crl_registry = store::open_sqlite_registry(initial.registry.sqlite);
+            const auto& e = initial.enrollment;
+            impl_->enrollment = std::make_unique<EnrollmentService>(
+                *impl_->issuing_ca, store::open_sqlite_registry(initial.registry.sqlite), initial.tls.crl,
+                impl_->admission.get(),
+                enroll::RenewalPolicy{e.renewal_overlap.count(), e.renewal_window_percent,
+                                      e.renewal_min_interval.count()});
+            impl_->issuing_ca->publish_crl(*impl_->crl_registry); // fresh before the listener loads it
+        } catch (const std::exception& e) {
+            throw std::runtime_error("enrollment: " + std::string(e.what()));
+        }
+    }
+    if (initial.admin.listen && initial.admin.tls)
+        impl_->admin_tls = make_admin_tls(*initial.admin.tls, initial.tls);
+    if (initial.admin.listen) impl_->admin_hosts = std::make_unique<AdminHostCheck>(initial.admin);
+    impl_->runtime.replace(
+        build_runtime(std::move(initial), impl_->ticket_keys, impl_->generation, impl_->admission.get()));
+}
+
+Server::~Server() = default;
+
+int Server::run() {
+    auto& s = *impl_;
+    const auto rt = s.runtime.current();
+    const auto& cfg = rt->config;
+    s.configure_limits(cfg.limits);
+    unsigned n = cfg.workers ? cfg.workers : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < n; ++i) {
+        s.workers.push_back(std::make_unique<Worker>());
+        s.contexts.push_back(std::make_unique<WorkerContext>(
+            WorkerContext{*s.workers.back()->pool, s.workers.back()->registry, s.metrics, s.draining,
+                          s.admission.get(), s.auth.get(), s.workers.back()->assertions, s.runtime}));
+    }
+    auto& first = s.workers.front()->io;
+    s.acceptor = std::make_unique<tcp::acceptor>(first);
+    try {
+        open_acceptor(*s.acceptor, resolve_listen(first, cfg.listen));
+        if (cfg.enrollment.listen && s.enrollment) {
+            s.enrollment_acceptor = std::make_unique<tcp::acceptor>(first);
+            open_acceptor(*s.enrollment_acceptor, resolve_listen(first, *cfg.enrollment.listen));
+        }
+        if (cfg.admin.listen) {
+            s.admin_acceptor = std::make_unique<tcp::acceptor>(first);
+            open_acceptor(*s.admin_acceptor, resolve_listen(first, *cfg.admin.listen));
+        }
+    } catch (const std::exception& e) {
+        log_event(spdlog::level::critical, "listen.failed", {{"reason", e.what()}});
+        return 1;
+    }
+    asio::co_spawn(first, s.accept_loop(), asio::detached);
+    if (s.registry_watch) asio::co_spawn(s.control, s.watch_registry(), asio::detached);
+    asio::co_spawn(s.control, s.watch_health(), asio::detached);
+    if (s.enrollment_acceptor) {
+        s.enrollment_context = std::make_unique<EnrollmentContext>(EnrollmentContext{s.runtime, *s.enrollment, s.blocking, s.enrollment_limits});
+        asio::co_spawn(first, run_enrollment_listener(*s.enrollment_acceptor, *s.enrollment_context), asio::detached);
+    }
+    if (s.admin_acceptor) {
+        s.admin_context = std::make_unique<AdminContext>(AdminContext{s.runtime, s.metrics, [&s] { return s.not_ready(); },
+                                                                      s.admin_tls.context.get(), s.history.get(),
+                                                                      s.dashboard_registry.get(), s.admin_hosts.get(),
+                                                                      {&s.main_limits, &s.enrollment_limits, &s.admin_limits}});
+        asio::co_spawn(first, run_admin_listener(*s.admin_acceptor, *s.admin_context), asio::detached);
+    }
+
+    asio::signal_set reload_signal(s.control, SIGHUP);
+    asio::signal_set stop_signals(s.control, SIGTERM, SIGINT);
+    std::function<void()> wait_reload = [&] {
+        reload_signal.async_wait([&](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            s.reload();
+            wait_reload();
+        });
+    };
+    wait_reload();
+    stop_signals.async_wait([&](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        reload_signal.cancel();
+        asio::co_spawn(s.control, s.drain_and_stop(), asio::detached);
+    });
+
+    for (auto& w : s.workers) w->thread = std::thread([&io = w->io] { io.run(); });
+    log_event(spdlog::level::info, "gateway.started",
+              {{"listen", cfg.listen.to_string()}, {"admin", cfg.admin.listen ? cfg.admin.listen->to_string() : "-"},
+               {"workers", std::to_string(n)},
+               {"profile", cfg.tls.profile == config::TlsProfile::tls13 ? "tls13" : "tls12-high-security"},
+               {"routes", std::to_string(cfg.routes.size())},
+               {"server_key", rt->listener_tls.server_key.in_hardware() ? "pkcs11" : "file"},
+               {"crls", std::to_string(rt->listener_tls.verifier->crl_count())},
+               {"enrollment", cfg.enrollment.listen && s.enrollment ? cfg.enrollment.listen->to_string() : "off"},
+               {"registry", s.admission ? std::to_string(s.admission->size()) + " active certificates" : "off"}});
+    s.copy_ledger(); // what sekishoctl did while the gateway was down
+    s.control.run();
+    for (auto& w : s.workers) w->thread.join();
+    s.blocking.join();
+    // Connections still open after the drain die with their io_context.
+    for (auto& w : s.workers) w->pool->clear();
+    s.admin_acceptor.reset();
+    s.enrollment_acceptor.reset();
+    s.acceptor.reset();
+    s.workers.clear();
+    s.contexts.clear();
+    log_event(spdlog::level::info, "gateway.stopped");
+    return 0;
+}
+
+} // namespace sekisho::gateway

@@ -1,0 +1,116 @@
+// Inside the daemon (server.cpp, server_tasks.cpp): the workers and everything the
+// Server owns. Not for other folders.
+#pragma once
+
+#include "gateway/daemon/server.hpp"
+
+#include "config/load.hpp"
+#include "enroll/issuing_ca.hpp"
+#include "gateway/admin/admin_server.hpp"
+#include "gateway/events/alerts.hpp"
+#include "gateway/events/audit_trail.hpp"
+#include "gateway/auth/auth_service.hpp"
+#include "gateway/daemon/blocking_pool.hpp"
+#include "gateway/pipeline/connection.hpp"
+#include "gateway/listener/connection_limits.hpp"
+#include "gateway/admin/dashboard_registry.hpp"
+#include "gateway/enrollment/enrollment_listener.hpp"
+#include "gateway/events/event_history.hpp"
+#include "gateway/events/health_watch.hpp"
+#include "gateway/events/ledger_copy.hpp"
+#include "gateway/events/log.hpp"
+#include "session/memory_store.hpp"
+#include "store/password_hash.hpp"
+#include "store/sqlite_registry.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <future>
+#include <thread>
+#include <vector>
+
+namespace sekisho::gateway {
+
+// Declared so that the io_context dies first: the connection coroutines it still holds
+// unregister from `registry` as they are destroyed.
+struct Worker {
+    ConnectionRegistry registry;
+    AssertionCache assertions;
+    std::unique_ptr<UpstreamPool> pool;
+    asio::io_context io{1};
+    asio::executor_work_guard<asio::io_context::executor_type> guard{io.get_executor()};
+    std::thread thread;
+
+    Worker() { pool = std::make_unique<UpstreamPool>(io.get_executor()); }
+};
+
+struct Server::Impl {
+    // First in, last out: the audit trail, the alerts and the dashboard's history outlive
+    // everything that logs. The attachments are dropped before them (also when the
+    // constructor throws half-way).
+    std::unique_ptr<AuditTrail> audit;
+    std::unique_ptr<AlertEngine> alerts;
+    std::unique_ptr<LedgerCopy> ledger_copy; // with an audit trail and a registry
+    HealthWatch health;                      // control thread
+    std::unique_ptr<EventHistory> history; // present when admin.listen is set
+    struct SinkAttachment {
+        ~SinkAttachment() {
+            attach_history_sink(nullptr);
+            attach_alert_sink(nullptr);
+            attach_audit_sink(nullptr);
+        }
+    } sink_attachment;
+    std::string config_path;
+    TicketKeys ticket_keys;
+    RuntimeHolder runtime;
+    std::uint64_t generation = 1;
+    Metrics metrics;
+    std::atomic<bool> draining{false};
+    // Present when registry.sqlite is set (a restart is needed to add or move it).
+    std::unique_ptr<DeviceAdmission> admission;
+    std::unique_ptr<RegistryWatch> registry_watch;
+    std::unique_ptr<RegistrySnapshotSource> dashboard_registry; // and admin.listen: control thread refreshes
+    // Present when enrollment.listen is set (restart to add or change).
+    std::unique_ptr<enroll::IssuingCa> issuing_ca;
+    std::unique_ptr<store::DeviceRegistry> crl_registry; // control thread only
+    std::unique_ptr<EnrollmentService> enrollment;
+    std::unique_ptr<EnrollmentContext> enrollment_context;
+    std::unique_ptr<tcp::acceptor> enrollment_acceptor;
+    BlockingPool blocking{2}; // SQLite, CA key, Argon2id: never on an I/O thread
+    // Present when registry.sqlite is set: logins and the session store.
+    std::unique_ptr<auth::AuthService> auth;
+    asio::io_context control{1};
+    std::vector<std::unique_ptr<Worker>> workers;
+    std::unique_ptr<tcp::acceptor> acceptor;
+    std::unique_ptr<tcp::acceptor> admin_acceptor;
+    std::unique_ptr<AdminContext> admin_context;
+    std::unique_ptr<AdminHostCheck> admin_hosts;        // admin.listen's own names (restart to change)
+    AdminTls admin_tls;                                 // admin.tls (restart to change); empty if none
+
+    std::vector<std::unique_ptr<WorkerContext>> contexts;
+    // Per listener (limits.*): created at start, re-configured at reload.
+    ConnectionLimits main_limits{"main", 0, 0}, enrollment_limits{"enrollment", 0, 0}, admin_limits{"admin", 0, 0};
+    void configure_limits(const config::LimitsConfig& l);
+
+    Task<void> accept_loop();
+    void reload();
+    Task<void> watch_registry();
+    Task<void> watch_health();
+    void copy_ledger();
+    bool enforce_pending = false; // a reload or a failed run: enforce sessions at the next tick
+    void refresh_crl();
+    void revoke_superseded(); // certificates renewed more than enrollment.renewal_overlap ago
+    void disconnect_unadmitted();
+    void close_session(const std::string& id_hash); // any thread
+    std::vector<std::string> not_ready() const;     // any thread: why /readyz says 503
+    Task<void> drain_and_stop();
+};
+
+} // namespace sekisho::gateway

@@ -1,0 +1,237 @@
+// The control thread's work: reloads, the registry watch (revocations, sessions, the CRL,
+// the ledger copy), the health watch, and the drain at shutdown.
+#include "gateway/daemon/server_impl.hpp"
+
+#include "gateway/events/refusal_records.hpp"
+
+namespace sekisho::gateway {
+
+Task<void> Server::Impl::accept_loop() {
+    std::size_t next = 0;
+    for (;;) {
+        auto& worker = *workers[next];
+        boost::system::error_code ec;
+        auto socket = co_await acceptor->async_accept(worker.io, asio::redirect_error(asio::use_awaitable, ec));
+        if (draining.load() || ec == asio::error::operation_aborted) co_return;
+        if (ec) { // e.g. out of descriptors: back off instead of spinning, log once a minute
+            log_refusal(spdlog::level::warn, "accept.failed", "accept", "main", {{"detail", ec.message()}});
+            asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(100));
+            co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            continue;
+        }
+        auto slot = main_limits.admit(peer_address(socket));
+        if (!slot) { // over limits.max_connections(_per_source): no TLS work at all
+            socket.close(ec);
+            continue;
+        }
+        asio::co_spawn(worker.io,
+                       serve_connection(std::move(socket), runtime.current(), *contexts[next], std::move(slot)),
+                       asio::detached);
+        next = (next + 1) % workers.size();
+    }
+}
+
+void Server::Impl::configure_limits(const config::LimitsConfig& l) {
+    main_limits.configure(l.max_connections, l.max_connections_per_source);
+    enrollment_limits.configure(l.enrollment_max_connections, l.enrollment_max_connections_per_source);
+    admin_limits.configure(l.admin_max_connections, l.admin_max_connections_per_source);
+}
+
+void Server::Impl::reload() {
+    const auto old = runtime.current();
+    try {
+        auto cfg = config::load_file(config_path);
+        if (cfg.listen.to_string() != old->config.listen.to_string() ||
+            cfg.workers != old->config.workers)
+            log_event(spdlog::level::warn, "config.restart_needed",
+                      {{"detail", "listen and workers changes take effect after a restart"}});
+        if (cfg.registry.sqlite != old->config.registry.sqlite)
+            log_event(spdlog::level::warn, "config.restart_needed",
+                      {{"detail", "registry.sqlite changes take effect after a restart"}});
+        auto next = build_runtime(std::move(cfg), ticket_keys, ++generation, admission.get());
+        configure_logging(next->config.log);
+        if (auth) auth->configure(next->config.auth);
+        if (alerts) alerts->configure(next->config.alerts);
+        configure_limits(next->config.limits);
+        runtime.replace(std::move(next));
+        // Kept-alive connections were admitted under the old rules: the idle ones and the
+        // WebSocket tunnels close now, the busy ones after their current request.
+        // Pooled upstream connections are keyed by generation and would never be used again.
+        for (auto& w : workers)
+            asio::post(w->io, [&w] {
+                w->assertions.clear();
+                w->registry.close_where([](const ConnectionRegistry::Entry& e) { return e.idle || e.tunnel; });
+                w->pool->clear();
+            });
+        metrics.config_reload(true);
+        enforce_pending = true; // e.g. break-glass switched off: its sessions end
+        log_event(spdlog::level::info, "config.reloaded",
+                  {{"file", config_path}, {"generation", std::to_string(generation)},
+                   {"routes", std::to_string(runtime.current()->config.routes.size())},
+                   {"crls", std::to_string(runtime.current()->listener_tls.verifier->crl_count())}});
+    } catch (const std::exception& e) {
+        metrics.config_reload(false);
+        log_event(spdlog::level::err, "config.reload_failed",
+                  {{"file", config_path}, {"reason", e.what()}, {"detail", "the previous configuration stays in force"}});
+    }
+}
+
+// Suspensions and revocations in the registry reach the gateway within one poll: new and
+// resumed handshakes are refused at once, and live connections of the device are closed.
+Task<void> Server::Impl::watch_registry() {
+    asio::steady_timer timer(control);
+    for (unsigned tick = 1;; ++tick) {
+        timer.expires_after(std::chrono::milliseconds(500));
+        boost::system::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec || draining.load()) co_return;
+        // Nothing may stop this loop: it is what makes revocations bite.
+        try {
+            const bool changed = registry_watch->poll();
+            if (changed) disconnect_unadmitted();
+            if (changed) copy_ledger();
+            if ((changed || enforce_pending) && auth) {
+                // Sessions of disabled users and of terminals no longer admitted end at once.
+                enforce_pending = false;
+                auto enforce = auth->enforce_registry(*admission, registry_watch->healthy(),
+                                                      runtime.current()->config.auth);
+                co_await std::move(enforce);
+            }
+            if (tick % 10 == 0) revoke_superseded(); // a revocation shows as a change at the next poll
+            if (changed || tick % 120 == 0) refresh_crl(); // and once a minute, for nextUpdate
+            if (dashboard_registry && (changed || tick % 10 == 0)) dashboard_registry->refresh(); // lock expiry
+            if (auth && tick % 10 == 0) {
+                auto count = auth->sweep_sessions(runtime.current()->config.auth);
+                metrics.sessions_active(static_cast<std::int64_t>(co_await std::move(count)));
+            }
+        } catch (const std::exception& e) {
+            enforce_pending = true;
+            log_event(spdlog::level::critical, "registry.watch_failed", {{"reason", e.what()}});
+        }
+    }
+}
+
+void Server::Impl::copy_ledger() {
+    if (!ledger_copy) return;
+    try {
+        ledger_copy->copy_new();
+    } catch (const std::exception& e) {
+        log_event(spdlog::level::err, "ledger.copy_failed",
+                  {{"reason", e.what()}, {"detail", "retried at the next registry change"}});
+    }
+}
+
+// Certificates and CRLs running out, and the clock: looked at once a minute.
+Task<void> Server::Impl::watch_health() {
+    asio::steady_timer timer(control);
+    for (;;) {
+        try {
+            const auto rt = runtime.current();
+            health.check(rt->config.alerts, collect_expiries(rt->config), read_clock_sync(),
+                         std::chrono::system_clock::now(), std::chrono::steady_clock::now());
+            report_held_back_refusals(); // sources that went quiet: their count, once
+        } catch (const std::exception& e) {
+            log_event(spdlog::level::err, "health.check_failed", {{"reason", e.what()}});
+        }
+        timer.expires_after(std::chrono::seconds(60));
+        boost::system::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec || draining.load()) co_return;
+    }
+}
+
+// The issuing CA's CRL follows the registry (revocations, suspensions as holds) and is
+// renewed before nextUpdate; the main listener then reloads so its own copy never expires.
+void Server::Impl::refresh_crl() {
+    if (!issuing_ca) return;
+    try {
+        if (!issuing_ca->refresh_crl(*crl_registry)) return;
+        log_event(spdlog::level::info, "crl.published", {{"ca", issuing_ca->name()}});
+        reload();
+    } catch (const std::exception& e) {
+        log_event(spdlog::level::err, "crl.publish_failed", {{"ca", issuing_ca->name()}, {"reason", e.what()}});
+    }
+}
+
+// Renewal supersedes: once the overlap has passed, the older certificate is revoked
+// ("superseded"); the registry watch then drops it from admission and puts it on the CRL.
+void Server::Impl::revoke_superseded() {
+    if (!issuing_ca) return;
+    try {
+        const auto overlap = runtime.current()->config.enrollment.renewal_overlap.count();
+        const std::size_t revoked = crl_registry->revoke_superseded(overlap, "gateway:renewal");
+        if (revoked > 0)
+            log_event(spdlog::level::info, "enrollment.superseded_revoked", {{"count", std::to_string(revoked)}});
+    } catch (const std::exception& e) {
+        log_event(spdlog::level::err, "enrollment.supersede_failed", {{"reason", e.what()}});
+    }
+}
+
+void Server::Impl::disconnect_unadmitted() {
+    for (auto& w : workers) {
+        asio::post(w->io, [&w, this] {
+            w->registry.close_where([this](const ConnectionRegistry::Entry& e) {
+                if (e.device.empty() || admission->admits(e.device)) return false;
+                log_event(spdlog::level::warn, "device.disconnected",
+                          {{"device", e.device}, {"peer", e.peer}, {"reason", "no longer an active device in the registry"}});
+                return true;
+            });
+        });
+    }
+}
+
+std::vector<std::string> Server::Impl::not_ready() const {
+    std::vector<std::string> reasons;
+    if (draining.load()) reasons.emplace_back("draining for shutdown");
+    if (registry_watch && !registry_watch->healthy()) reasons.emplace_back("the registry cannot be read");
+    if (audit && audit->stats().failing) reasons.emplace_back("the audit log cannot be written");
+    return reasons;
+}
+
+// A session that ended takes its connections with it: a WebSocket tunnel would otherwise
+// outlive a logout, a disable or a revocation.
+void Server::Impl::close_session(const std::string& id_hash) {
+    for (auto& w : workers) {
+        asio::post(w->io, [&w, id_hash] {
+            w->registry.close_where([&](const ConnectionRegistry::Entry& e) { return e.session == id_hash; });
+        });
+    }
+}
+
+Task<void> Server::Impl::drain_and_stop() {
+    draining = true;
+    const auto timeout = runtime.current()->config.timeouts.drain;
+    log_event(spdlog::level::info, "shutdown.draining", {{"timeout_s", std::to_string(timeout.count())}});
+    asio::post(workers.front()->io, [this] {
+        boost::system::error_code ec;
+        acceptor->close(ec);
+        if (enrollment_acceptor) enrollment_acceptor->close(ec);
+    });
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    asio::steady_timer timer(control);
+    std::atomic<std::size_t> remaining{1};
+    while (std::chrono::steady_clock::now() < deadline) {
+        remaining = 0;
+        for (auto& w : workers) {
+            std::promise<std::size_t> count;
+            auto f = count.get_future();
+            asio::post(w->io, [&w, &count] {
+                w->registry.close_idle();
+                count.set_value(w->registry.size());
+            });
+            remaining += f.get();
+        }
+        if (remaining == 0) break;
+        timer.expires_after(std::chrono::milliseconds(100));
+        boost::system::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    log_event(spdlog::level::info, "shutdown.complete", {{"connections_cut", std::to_string(remaining.load())}});
+    for (auto& w : workers) {
+        w->guard.reset();
+        w->io.stop();
+    }
+    control.stop();
+}
+
+} // namespace sekisho::gateway

@@ -1,0 +1,91 @@
+#include "gateway/events/expiry_metrics.hpp"
+
+#include "pki/certificate.hpp"
+
+#include <openssl/asn1.h>
+#include <openssl/x509.h>
+#include <sys/timex.h>
+
+#include <ctime>
+
+namespace sekisho::gateway {
+
+namespace {
+
+// A Prometheus label value: backslash, quote and newline escaped.
+std::string label_value(const std::string& v) {
+    std::string out;
+    for (char c : v) {
+        if (c == '\\' || c == '"') out += '\\';
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
+void certificates(ExpiryReport& report, const std::string& kind, const std::string& path) {
+    if (path.empty()) return;
+    try {
+        for (const auto& cert : pki::load_certificates(path))
+            if (auto t = pki::unix_seconds(X509_get0_notAfter(cert.get())))
+                report.items.push_back({kind, pki::subject_of(cert.get()), *t});
+    } catch (const std::exception&) {
+        ++report.errors;
+    }
+}
+
+} // namespace
+
+ClockSync read_clock_sync() {
+    timex tx{};
+    const int state = ::adjtimex(&tx);
+    ClockSync sync;
+    sync.max_error_seconds = static_cast<double>(tx.maxerror) / 1e6;
+    sync.estimated_error_seconds = static_cast<double>(tx.esterror) / 1e6;
+    sync.synchronized = state != -1 && state != TIME_ERROR && !(tx.status & STA_UNSYNC) && tx.maxerror < 16'000'000;
+    return sync;
+}
+
+ExpiryReport collect_expiries(const config::Config& cfg) {
+    ExpiryReport report;
+    certificates(report, "server", cfg.tls.certificate);
+    certificates(report, "client_ca", cfg.tls.client_ca);
+    certificates(report, "issuing_ca", cfg.enrollment.ca.certificate);
+    if (cfg.admin.tls) certificates(report, "admin", cfg.admin.tls->certificate);
+    for (const auto& file : cfg.tls.crl) {
+        try {
+            for (const auto& crl : pki::load_crls(file))
+                if (auto t = pki::unix_seconds(X509_CRL_get0_nextUpdate(crl.get()))) report.items.push_back({"crl", file, *t});
+        } catch (const std::exception&) {
+            ++report.errors;
+        }
+    }
+    return report;
+}
+
+std::string render_expiry_metrics(const config::Config& cfg) {
+    const auto report = collect_expiries(cfg);
+    std::string out = "# HELP sekisho_certificate_expiry_seconds notAfter of the server certificate chain and the "
+                      "device CAs (Unix time).\n# TYPE sekisho_certificate_expiry_seconds gauge\n";
+    for (const auto& e : report.items)
+        if (e.kind != "crl")
+            out += "sekisho_certificate_expiry_seconds{kind=\"" + e.kind + "\",subject=\"" + label_value(e.name) +
+                   "\"} " + std::to_string(e.at) + "\n";
+    out += "# HELP sekisho_crl_next_update_seconds nextUpdate of each CRL in tls.crl (Unix time).\n"
+           "# TYPE sekisho_crl_next_update_seconds gauge\n";
+    for (const auto& e : report.items)
+        if (e.kind == "crl")
+            out += "sekisho_crl_next_update_seconds{file=\"" + label_value(e.name) + "\"} " + std::to_string(e.at) + "\n";
+    out += "# TYPE sekisho_expiry_read_errors gauge\nsekisho_expiry_read_errors " + std::to_string(report.errors) + "\n";
+    const auto sync = read_clock_sync();
+    out += "# HELP sekisho_time_synchronized 1 when the kernel reports the clock synchronised (adjtimex).\n"
+           "# TYPE sekisho_time_synchronized gauge\nsekisho_time_synchronized " +
+           std::string(sync.synchronized ? "1" : "0") + "\n# TYPE sekisho_time_max_error_seconds gauge\n" +
+           "sekisho_time_max_error_seconds " + std::to_string(sync.max_error_seconds) + "\n";
+    return out;
+}
+
+} // namespace sekisho::gateway

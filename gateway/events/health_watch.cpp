@@ -1,0 +1,84 @@
+#include "gateway/events/health_watch.hpp"
+
+#include "audit/audit_record.hpp"
+#include "gateway/events/log.hpp"
+
+#include <cstdio>
+
+namespace sekisho::gateway {
+
+namespace {
+
+constexpr std::chrono::hours kRepeat{24};
+
+std::string format_seconds(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", s);
+    return buf;
+}
+
+} // namespace
+
+void HealthWatch::check(const config::AlertsConfig& cfg, const ExpiryReport& expiries, const ClockSync& clock,
+                        SystemTime now, SteadyTime steady_now) {
+    check_expiries(cfg, expiries, now, steady_now);
+    check_clock(cfg, clock, steady_now);
+}
+
+void HealthWatch::check_expiries(const config::AlertsConfig& cfg, const ExpiryReport& expiries, SystemTime now,
+                                 SteadyTime steady_now) {
+    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    std::map<std::string, SteadyTime> still;
+    for (const auto& e : expiries.items) {
+        const auto left = e.at - now_s;
+        if (left > cfg.expiry_warning.count()) continue;
+        const auto key = e.kind + "\n" + e.name;
+        auto it = expiry_reported_.find(key);
+        if (it != expiry_reported_.end() && steady_now - it->second < kRepeat) {
+            still.insert(*it);
+            continue;
+        }
+        still[key] = steady_now;
+        const auto at = audit::jst_timestamp(SystemTime(std::chrono::seconds(e.at)));
+        const auto left_text = std::to_string(left);
+        if (e.kind == "crl")
+            log_event(spdlog::level::warn, "crl.expiring",
+                      {{"file", e.name}, {"next_update", at}, {"seconds_left", left_text},
+                       {"detail", left <= 0 ? "the CRL is past its nextUpdate" : "the CRL must be renewed soon"}});
+        else
+            log_event(spdlog::level::warn, "certificate.expiring",
+                      {{"kind", e.kind}, {"subject", e.name}, {"not_after", at}, {"seconds_left", left_text},
+                       {"detail", left <= 0 ? "the certificate has expired" : "the certificate must be renewed soon"}});
+    }
+    expiry_reported_ = std::move(still); // renewed ones are forgotten, and reported afresh if they run low again
+}
+
+void HealthWatch::check_clock(const config::AlertsConfig& cfg, const ClockSync& clock, SteadyTime steady_now) {
+    if (clock.synchronized) {
+        if (unsynced_since_) {
+            const auto lasted = std::chrono::duration_cast<std::chrono::seconds>(steady_now - *unsynced_since_);
+            log_event(spdlog::level::info, "time.sync_restored",
+                      {{"unsynchronized_s", std::to_string(lasted.count())},
+                       {"max_error_s", format_seconds(clock.max_error_seconds)}});
+        }
+        unsynced_since_.reset();
+        unsynced_reported_.reset();
+        return;
+    }
+    if (!unsynced_since_) {
+        unsynced_since_ = steady_now;
+        log_event(spdlog::level::warn, "time.sync_lost",
+                  {{"max_error_s", format_seconds(clock.max_error_seconds)},
+                   {"detail", "the system clock is not synchronised (NTP); log times and certificate checks may drift"}});
+    }
+    const auto lasted = steady_now - *unsynced_since_;
+    if (lasted < cfg.clock_unsynchronized_after) return;
+    if (unsynced_reported_ && steady_now - *unsynced_reported_ < kRepeat) return;
+    unsynced_reported_ = steady_now;
+    log_event(spdlog::level::critical, "time.unsynchronized",
+              {{"unsynchronized_s", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(lasted).count())},
+               {"max_error_s", format_seconds(clock.max_error_seconds)},
+               {"detail", "the system clock has not been synchronised for too long"}});
+}
+
+} // namespace sekisho::gateway

@@ -1,0 +1,165 @@
+#include "gateway/events/metrics.hpp"
+
+namespace sekisho::gateway {
+
+std::string_view to_string(HandshakeRefusal r) {
+    switch (r) {
+    case HandshakeRefusal::no_certificate: return "no_certificate";
+    case HandshakeRefusal::unknown_ca: return "unknown_ca";
+    case HandshakeRefusal::expired: return "expired";
+    case HandshakeRefusal::revoked: return "revoked";
+    case HandshakeRefusal::wrong_key_usage: return "wrong_key_usage";
+    case HandshakeRefusal::not_registered: return "not_registered";
+    case HandshakeRefusal::crl_unavailable: return "crl_unavailable";
+    case HandshakeRefusal::protocol: return "protocol";
+    case HandshakeRefusal::cipher: return "cipher";
+    case HandshakeRefusal::no_extended_master_secret: return "no_extended_master_secret";
+    case HandshakeRefusal::other:
+    case HandshakeRefusal::count_: break;
+    }
+    return "other";
+}
+
+std::string_view to_string(RequestRejection r) {
+    switch (r) {
+    case RequestRejection::bad_framing: return "bad_framing";
+    case RequestRejection::obs_fold: return "obs_fold";
+    case RequestRejection::bad_request: return "bad_request";
+    case RequestRejection::method_not_allowed: return "method_not_allowed";
+    case RequestRejection::foreign_target: return "foreign_target";
+    case RequestRejection::header_too_large: return "header_too_large";
+    case RequestRejection::body_too_large: return "body_too_large";
+    case RequestRejection::misdirected: return "misdirected";
+    case RequestRejection::no_route: return "no_route";
+    case RequestRejection::upgrade_refused: return "upgrade_refused";
+    case RequestRejection::timeout: return "timeout";
+    case RequestRejection::login_required: return "login_required";
+    case RequestRejection::session_crossover: return "session_crossover";
+    case RequestRejection::forbidden: return "forbidden";
+    case RequestRejection::count_: break;
+    }
+    return "bad_request";
+}
+
+std::string_view to_string(LoginOutcome o) {
+    static constexpr std::string_view names[] = {"succeeded",     "bad_credentials", "too_many_attempts",
+                                                 "session_limit", "facility",        "outside_hours",
+                                                 "break_glass_off", "unavailable"};
+    return names[static_cast<std::size_t>(o)];
+}
+
+Metrics::RouteCounters& Metrics::route(std::string_view name) {
+    {
+        std::shared_lock lock(routes_mutex_);
+        if (auto it = routes_.find(name); it != routes_.end()) return *it->second;
+    }
+    std::unique_lock lock(routes_mutex_);
+    auto [it, inserted] = routes_.try_emplace(std::string(name), nullptr);
+    if (inserted) it->second = std::make_unique<RouteCounters>();
+    return *it->second;
+}
+
+void Metrics::route_response(std::string_view name, unsigned status, double seconds) {
+    auto& r = route(name);
+    if (status / 100 < r.by_class.size()) r.by_class[status / 100]++;
+    std::size_t bucket = 0;
+    while (bucket < kLatencyBuckets.size() && seconds > kLatencyBuckets[bucket]) ++bucket;
+    r.buckets[bucket]++;
+    r.sum_micros += static_cast<std::uint64_t>(seconds * 1e6);
+}
+
+void Metrics::render_routes(std::string& out) const {
+    std::shared_lock lock(routes_mutex_);
+    out += "# HELP sekisho_route_responses_total Responses relayed per route by status class.\n"
+           "# TYPE sekisho_route_responses_total counter\n";
+    for (const auto& [name, r] : routes_)
+        for (std::size_t c = 1; c < r->by_class.size(); ++c)
+            out += "sekisho_route_responses_total{route=\"" + name + "\",code=\"" + std::to_string(c) + "xx\"} " +
+                   std::to_string(r->by_class[c].load()) + "\n";
+    out += "# HELP sekisho_request_duration_seconds Time from request to relayed response, per route.\n"
+           "# TYPE sekisho_request_duration_seconds histogram\n";
+    for (const auto& [name, r] : routes_) {
+        std::uint64_t cumulative = 0;
+        for (std::size_t b = 0; b < r->buckets.size(); ++b) {
+            cumulative += r->buckets[b].load();
+            const std::string le = b < kLatencyBuckets.size() ? std::to_string(kLatencyBuckets[b]) : "+Inf";
+            out += "sekisho_request_duration_seconds_bucket{route=\"" + name + "\",le=\"" + le + "\"} " +
+                   std::to_string(cumulative) + "\n";
+        }
+        out += "sekisho_request_duration_seconds_sum{route=\"" + name + "\"} " +
+               std::to_string(static_cast<double>(r->sum_micros.load()) / 1e6) + "\n";
+        out += "sekisho_request_duration_seconds_count{route=\"" + name + "\"} " + std::to_string(cumulative) + "\n";
+    }
+}
+
+void Metrics::response_sent(unsigned status) {
+    auto cls = status / 100;
+    if (cls < responses_by_class_.size()) responses_by_class_[cls]++;
+}
+
+std::string Metrics::render_prometheus() const {
+    std::string out;
+    auto line = [&](std::string_view name, std::string_view labels, auto value) {
+        out += name;
+        if (!labels.empty()) {
+            out += '{';
+            out += labels;
+            out += '}';
+        }
+        out += ' ';
+        out += std::to_string(value);
+        out += '\n';
+    };
+    auto label = [](std::string_view k, std::string_view v) {
+        return std::string(k) + "=\"" + std::string(v) + "\"";
+    };
+
+    out += "# HELP sekisho_tls_handshakes_total Completed TLS handshakes on the main listener.\n"
+           "# TYPE sekisho_tls_handshakes_total counter\n";
+    line("sekisho_tls_handshakes_total", label("resumed", "false"), full_.load());
+    line("sekisho_tls_handshakes_total", label("resumed", "true"), resumed_.load());
+
+    out += "# HELP sekisho_tls_handshakes_refused_total Refused TLS handshakes by reason.\n"
+           "# TYPE sekisho_tls_handshakes_refused_total counter\n";
+    for (std::size_t i = 0; i < refused_.size(); ++i)
+        line("sekisho_tls_handshakes_refused_total",
+             label("reason", to_string(static_cast<HandshakeRefusal>(i))), refused_[i].load());
+
+    out += "# HELP sekisho_requests_rejected_total Requests the gateway answered with a 4xx itself.\n"
+           "# TYPE sekisho_requests_rejected_total counter\n";
+    for (std::size_t i = 0; i < rejected_.size(); ++i)
+        line("sekisho_requests_rejected_total",
+             label("reason", to_string(static_cast<RequestRejection>(i))), rejected_[i].load());
+
+    out += "# HELP sekisho_responses_total Responses sent to clients by status class.\n"
+           "# TYPE sekisho_responses_total counter\n";
+    for (std::size_t c = 1; c < responses_by_class_.size(); ++c)
+        line("sekisho_responses_total", label("code", std::to_string(c) + "xx"),
+             responses_by_class_[c].load());
+
+    out += "# HELP sekisho_logins_total Login attempts by outcome.\n"
+           "# TYPE sekisho_logins_total counter\n";
+    for (std::size_t i = 0; i < logins_.size(); ++i)
+        line("sekisho_logins_total", label("outcome", to_string(static_cast<LoginOutcome>(i))), logins_[i].load());
+    out += "# HELP sekisho_lockouts_total Accounts locked after repeated failed logins.\n"
+           "# TYPE sekisho_lockouts_total counter\n";
+    line("sekisho_lockouts_total", "", lockouts_.load());
+    out += "# HELP sekisho_sessions_active Live login sessions (refreshed every few seconds).\n"
+           "# TYPE sekisho_sessions_active gauge\n";
+    line("sekisho_sessions_active", "", sessions_active_.load());
+    render_routes(out);
+
+    out += "# TYPE sekisho_upstream_failures_total counter\n";
+    line("sekisho_upstream_failures_total", label("kind", "error"), upstream_errors_.load());
+    line("sekisho_upstream_failures_total", label("kind", "timeout"), upstream_timeouts_.load());
+
+    out += "# TYPE sekisho_config_reloads_total counter\n";
+    line("sekisho_config_reloads_total", label("result", "ok"), reloads_ok_.load());
+    line("sekisho_config_reloads_total", label("result", "failed"), reloads_failed_.load());
+
+    out += "# TYPE sekisho_open_connections gauge\n";
+    line("sekisho_open_connections", "", open_connections_.load());
+    return out;
+}
+
+} // namespace sekisho::gateway
