@@ -1,12 +1,10 @@
 #include "audit/audit_record.hpp"
 
+#include "codec/sha256.hpp"
 #include "pki/printable.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/string.hpp>
 #include <boost/json/value.hpp>
-#include <openssl/evp.h>
 
 #include <cstdio>
 #include <stdexcept>
@@ -14,8 +12,44 @@
 namespace sekisho::audit {
 namespace {
 
-std::string quoted(std::string_view v) {
-    return boost::json::serialize(boost::json::string(pki::valid_utf8(v)));
+// Appends v as a JSON string, byte for byte as Boost.JSON serialises it (trails written
+// before this renderer existed verify unchanged): '"' and '\\' escaped, \b \t \n \f \r by
+// their short forms, other control characters as \u00xx, everything else (0x7F, UTF-8)
+// as it is. Invalid UTF-8 is repaired first (pki::valid_utf8), so the line always parses.
+void append_quoted(std::string& out, std::string_view v) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string repaired;
+    for (unsigned char c : v) {
+        if (c >= 0x80) {
+            repaired = pki::valid_utf8(v);
+            v = repaired;
+            break;
+        }
+    }
+    out += '"';
+    std::size_t plain = 0; // start of the run not yet copied
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const auto c = static_cast<unsigned char>(v[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(v.data() + plain, i - plain);
+        plain = i + 1;
+        out += '\\';
+        switch (c) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '\b': out += 'b'; break;
+        case '\t': out += 't'; break;
+        case '\n': out += 'n'; break;
+        case '\f': out += 'f'; break;
+        case '\r': out += 'r'; break;
+        default:
+            out += "u00";
+            out += kHex[c >> 4];
+            out += kHex[c & 0x0f];
+        }
+    }
+    out.append(v.data() + plain, v.size() - plain);
+    out += '"';
 }
 
 bool reserved(std::string_view key) {
@@ -40,30 +74,31 @@ std::string jst_timestamp(std::chrono::system_clock::time_point t) {
 
 std::string render_record(std::uint64_t seq, std::string_view time, std::string_view event, const Fields& fields,
                           std::string_view prev) {
-    std::string line = "{\"seq\":" + std::to_string(seq) + ",\"time\":" + quoted(time) + ",\"event\":" + quoted(event);
+    std::size_t size = 64 + time.size() + event.size() + prev.size();
+    for (const auto& [key, value] : fields) size += key.size() + value.size() + 8;
+    std::string line;
+    line.reserve(size);
+    line += "{\"seq\":";
+    line += std::to_string(seq);
+    line += ",\"time\":";
+    append_quoted(line, time);
+    line += ",\"event\":";
+    append_quoted(line, event);
     for (const auto& [key, value] : fields) {
         line += ',';
-        line += quoted(reserved(key) ? "_" + key : key);
+        if (reserved(key)) append_quoted(line, "_" + key);
+        else append_quoted(line, key);
         line += ':';
-        line += quoted(value);
+        append_quoted(line, value);
     }
-    line += ",\"prev\":" + quoted(prev) + "}";
+    line += ",\"prev\":";
+    append_quoted(line, prev);
+    line += '}';
     return line;
 }
 
 std::string record_hash(std::string_view line) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_Digest(line.data(), line.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-        throw std::runtime_error("SHA-256 failed");
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(length * 2);
-    for (unsigned i = 0; i < length; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 0xf];
-    }
-    return out;
+    return codec::sha256_hex(line);
 }
 
 std::optional<ParsedRecord> parse_record(std::string_view line, std::string* error) {

@@ -3,6 +3,7 @@
 #include "store/password_hash.hpp"
 #include "store/password_policy.hpp"
 #include "store/random_hex.hpp"
+#include "codec/random.hpp"
 
 #include <string_view>
 
@@ -22,7 +23,7 @@ std::string generate_password(const std::string& user_id, const std::string& dis
     const store::PasswordPolicy policy;
     for (;;) {
         std::string password;
-        for (unsigned char byte : store::random_bytes(kTemporaryPasswordLength)) {
+        for (unsigned char byte : codec::random_bytes(kTemporaryPasswordLength)) {
             password += kAlphabet[byte % kAlphabet.size()];
         }
         if (!store::check_password(password, policy, user_id, display_name)) return password;

@@ -1,6 +1,7 @@
 #include "pki/certificate.hpp"
 
 #include "pki/printable.hpp"
+#include "codec/hex.hpp"
 
 #include <openssl/asn1.h>
 #include <openssl/err.h>
@@ -73,14 +74,7 @@ std::string sha256_fingerprint_hex(X509* cert) {
     if (X509_digest(cert, EVP_sha256(), md, &len) != 1) {
         throw OpensslError("cannot compute the SHA-256 fingerprint of " + subject_of(cert));
     }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(2 * len);
-    for (unsigned int i = 0; i < len; ++i) {
-        out += kHex[md[i] >> 4];
-        out += kHex[md[i] & 0x0f];
-    }
-    return out;
+    return codec::to_lower_hex(md, len);
 }
 
 std::string facility_of(X509* cert) {

@@ -2,6 +2,8 @@
 
 #include "pki/certificate.hpp"
 #include "pki/random.hpp"
+#include "codec/hex.hpp"
+#include "codec/random.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -32,16 +34,6 @@ int sextet_of(char c) {
 
 bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string hex_of(const std::string& bytes) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : bytes) {
-        out += kHex[b >> 4];
-        out += kHex[b & 0x0f];
-    }
-    return out;
 }
 
 // Unencrypted PKCS#8 PrivateKeyInfo, DER.
@@ -200,7 +192,7 @@ MultipartBody serverkeygen_multipart(EVP_PKEY* private_key, X509* certificate) {
 
     MultipartBody out;
     // Base64 never contains '-', so "--sekisho-..." cannot occur inside a part.
-    out.boundary = "sekisho-" + hex_of(random_bytes(16));
+    out.boundary = "sekisho-" + codec::to_lower_hex(codec::random_bytes(16));
     out.content_type = "multipart/mixed; boundary=" + out.boundary;
     append_part(out.body, out.boundary, "application/pkcs8", key_base64);
     OPENSSL_cleanse(key_base64.data(), key_base64.size());

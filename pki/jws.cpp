@@ -1,4 +1,5 @@
 #include "pki/jws.hpp"
+#include "codec/sha256.hpp"
 
 #include <openssl/ec.h>
 
@@ -40,11 +41,8 @@ P256Point public_point_of(EVP_PKEY* key) {
 }
 
 std::string sha256(std::string_view data) {
-    unsigned char md[32];
-    if (EVP_Digest(data.data(), data.size(), md, nullptr, EVP_sha256(), nullptr) != 1) {
-        throw OpensslError("SHA-256 failed");
-    }
-    return std::string(reinterpret_cast<char*>(md), sizeof md);
+    const auto digest = codec::sha256(data);
+    return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
 // ECDSA-Sig-Value (DER) → R || S, each left-padded to 32 bytes (RFC 7518 §3.4).

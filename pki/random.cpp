@@ -1,5 +1,7 @@
 #include "pki/random.hpp"
 
+#include "codec/random.hpp"
+
 #include "pki/ossl.hpp"
 
 #include <openssl/rand.h>
@@ -8,14 +10,6 @@
 
 namespace sekisho::pki {
 
-std::string random_bytes(std::size_t n) {
-    std::string out(n, '\0');
-    if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
-        throw OpensslError("the random number generator failed");
-    }
-    return out;
-}
-
 std::string random_password(std::size_t length) {
     static constexpr std::string_view kAlphabet =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -23,7 +17,7 @@ std::string random_password(std::size_t length) {
     constexpr unsigned kLimit = 256 - 256 % kAlphabet.size();
     std::string out;
     while (out.size() < length) {
-        for (unsigned char c : random_bytes(length)) {
+        for (unsigned char c : codec::random_bytes(length)) {
             if (c < kLimit && out.size() < length) out += kAlphabet[c % kAlphabet.size()];
         }
     }

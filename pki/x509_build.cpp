@@ -1,6 +1,7 @@
 #include "pki/x509_build.hpp"
 
 #include "pki/random.hpp"
+#include "codec/random.hpp"
 
 #include <openssl/bn.h>
 
@@ -72,7 +73,7 @@ void fill_subject(X509_NAME* name, const std::string& common_name, const std::st
 }
 
 void set_random_serial(X509* cert) {
-    std::string bytes = random_bytes(16);
+    std::string bytes = codec::random_bytes(16);
     bytes[0] = static_cast<char>((bytes[0] & 0x7f) | 0x40); // positive, and never short
     BignumPtr bn(BN_bin2bn(reinterpret_cast<const unsigned char*>(bytes.data()),
                            static_cast<int>(bytes.size()), nullptr));

@@ -1,5 +1,7 @@
 #include "session/session_id.hpp"
 
+#include "codec/sha256.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -33,18 +35,7 @@ std::string new_session_id() {
 }
 
 std::string hash_session_id(std::string_view id) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_Digest(id.data(), id.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-        throw std::runtime_error("SHA-256 failed");
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(length * 2);
-    for (unsigned i = 0; i < length; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 0xf];
-    }
-    return out;
+    return codec::sha256_hex(id);
 }
 
 bool is_well_formed_session_id(std::string_view id) {

@@ -3,6 +3,8 @@
 #include "store/random_hex.hpp"
 #include "store/sqlite_registry_impl.hpp"
 #include "store/ticket_code.hpp"
+#include "codec/hex.hpp"
+#include "codec/random.hpp"
 
 namespace sekisho::store::sqlite {
 
@@ -61,7 +63,7 @@ SqliteRegistry::create_ticket(const std::string& facility, const std::string& de
     ticket.expires_at = ticket.created_at + ttl_seconds;
     ticket.max_uses = max_uses;
     std::string code = generate_ticket_code();
-    std::string salt = random_bytes(16);
+    std::string salt = codec::random_bytes(16);
 
     Transaction tx(db_, Transaction::Kind::write, kOperation);
     Statement insert(db_,
@@ -71,7 +73,7 @@ SqliteRegistry::create_ticket(const std::string& facility, const std::string& de
                      kOperation);
     insert.bind(1, ticket.id).bind(2, facility).bind(3, device_name).bind(4, actor);
     insert.bind(5, ticket.created_at).bind(6, ticket.expires_at);
-    insert.bind(7, std::int64_t{max_uses}).bind(8, to_lower_hex(salt));
+    insert.bind(7, std::int64_t{max_uses}).bind(8, codec::to_lower_hex(salt));
     insert.bind(9, hash_ticket_code(ticket.id, code, salt));
     insert.run();
     append_ledger(ticket.created_at, actor, "ticket.create", ticket.id, "",
@@ -102,7 +104,7 @@ Redemption SqliteRegistry::redeem_ticket(const std::string& ticket_id, const std
     Statement secret(db_, "SELECT code_salt_hex, code_hash_hex FROM tickets WHERE id = ?1", operation);
     secret.bind(1, ticket_id);
     secret.step();
-    std::optional<std::string> salt = from_hex(secret.text(0));
+    std::optional<std::string> salt = codec::from_hex(secret.text(0));
     if (!salt) db_.fail(operation, "the stored salt is not hex");
     const std::string actor = "client:" + source_address;
 

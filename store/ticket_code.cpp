@@ -2,6 +2,8 @@
 
 #include "store/device_registry.hpp"
 #include "store/random_hex.hpp"
+#include "codec/random.hpp"
+#include "codec/sha256.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -23,7 +25,7 @@ std::string generate_ticket_code() {
     constexpr unsigned kLimit = 256 - 256 % kAlphabet.size();
     std::string symbols;
     while (symbols.size() < kCodeLength) {
-        for (unsigned char c : random_bytes(kCodeLength)) {
+        for (unsigned char c : codec::random_bytes(kCodeLength)) {
             if (c < kLimit && symbols.size() < kCodeLength) symbols += kAlphabet[c % kAlphabet.size()];
         }
     }
@@ -48,15 +50,15 @@ std::string normalize_ticket_code(std::string_view typed) {
 std::string hash_ticket_code(std::string_view ticket_id, std::string_view typed_code, std::string_view salt) {
     std::string input(salt);
     input.append(ticket_id).append(":").append(normalize_ticket_code(typed_code));
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    std::string hash;
+    try {
+        hash = codec::sha256_hex(input);
+    } catch (const std::exception& e) {
         OPENSSL_cleanse(input.data(), input.size());
-        throw RegistryError("cannot hash the code of ticket " + std::string(ticket_id) +
-                            ": OpenSSL SHA-256 failed");
+        throw RegistryError("cannot hash the code of ticket " + std::string(ticket_id) + ": " + e.what());
     }
     OPENSSL_cleanse(input.data(), input.size());
-    return to_lower_hex(std::string_view(reinterpret_cast<const char*>(digest), length));
+    return hash;
 }
 
 bool ticket_code_matches(std::string_view ticket_id, std::string_view typed_code, std::string_view salt,

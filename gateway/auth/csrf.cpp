@@ -1,5 +1,7 @@
 #include "gateway/auth/csrf.hpp"
 
+#include "codec/hex.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -33,13 +35,7 @@ std::string CsrfKeys::mac(std::string_view message) const {
     if (!HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
               reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &length))
         throw std::runtime_error("HMAC-SHA256 failed");
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string s;
-    for (unsigned i = 0; i < length; ++i) {
-        s += hex[out[i] >> 4];
-        s += hex[out[i] & 0xf];
-    }
-    return s;
+    return codec::to_lower_hex(out, length);
 }
 
 std::string CsrfKeys::login_token(std::string_view device, std::chrono::system_clock::time_point now) const {

@@ -8,8 +8,8 @@
 #include "gateway/tls/tls_context.hpp"
 #include "pki/ca.hpp"
 #include "pki/certificate.hpp"
-#include "pki/random.hpp"
-#include "store/random_hex.hpp"
+#include "codec/hex.hpp"
+#include "codec/random.hpp"
 
 #include <openssl/ssl.h>
 
@@ -24,7 +24,7 @@ ClientIdentity identity_of(X509* cert) {
 }
 
 std::string ConnectionContext::next_connection_id() {
-    static const std::string process = store::to_lower_hex(pki::random_bytes(4));
+    static const std::string process = codec::to_lower_hex(codec::random_bytes(4));
     static std::atomic<std::uint64_t> connections{0};
     char count[24];
     std::snprintf(count, sizeof count, "%llx", static_cast<unsigned long long>(++connections));

@@ -3,6 +3,7 @@
 #include "gateway/auth/cookies.hpp"
 #include "gateway/upstream/identity.hpp"
 #include "gateway/http/message_bounds.hpp"
+#include "gateway/http/request_wire.hpp"
 #include "gateway/runtime/runtime.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -112,10 +113,11 @@ Task<ForwardOutcome> exchange(const Forwarding& f, ResponseSink& client, Upstrea
     boost::system::error_code ec;
 
     const unsigned client_version = req.version();
-    req.version(11); // upstreams are always spoken to in HTTP/1.1, keep-alive
-    conn.tcp().expires_after(t.upstream_response);
-    co_await http::async_write(up, req, awaitable_ec(ec));
-    req.version(client_version);
+    { // upstreams are always spoken to in HTTP/1.1, keep-alive
+        const std::string wire = http11_wire(req);
+        conn.tcp().expires_after(t.upstream_response);
+        co_await asio::async_write(up, asio::buffer(wire), awaitable_ec(ec));
+    }
     if (ec) co_return upstream_failure(ec, "sending the request upstream");
 
     ChunkBounds chunks;

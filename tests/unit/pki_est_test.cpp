@@ -1,3 +1,4 @@
+#include "codec/random.hpp"
 #include "pki/ca.hpp"
 #include "pki/certificate.hpp"
 #include "pki/csr_policy.hpp"
@@ -104,7 +105,7 @@ TEST_CASE("base64 as EST writes and reads it", "[pki][est]") {
     }
     SECTION("round trips with line breaks, CRLF and stray spaces") {
         for (std::size_t n : {1u, 2u, 3u, 47u, 48u, 49u, 1000u}) {
-            const std::string bytes = random_bytes(n);
+            const std::string bytes = sekisho::codec::random_bytes(n);
             std::string encoded = base64_encode(bytes, true);
             CHECK(base64_decode(encoded) == bytes);
             std::string crlf;
@@ -123,7 +124,7 @@ TEST_CASE("base64 as EST writes and reads it", "[pki][est]") {
     }
     SECTION("GNU base64 and openssl base64 decode what we write") {
         TempDir dir;
-        const std::string bytes = random_bytes(500);
+        const std::string bytes = sekisho::codec::random_bytes(500);
         write_file(dir.file("b64.txt"), base64_encode(bytes, true));
         for (const std::string tool : {"base64 -d < ", "openssl base64 -d -in "}) {
             INFO(tool);

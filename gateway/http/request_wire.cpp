@@ -1,0 +1,29 @@
+#include "gateway/http/request_wire.hpp"
+
+namespace sekisho::gateway {
+
+std::string http11_wire(const Request& req) {
+    const auto method = req.method_string();
+    const auto target = req.target();
+    std::size_t size = method.size() + target.size() + 16 + req.body().size();
+    for (const auto& field : req) size += field.name_string().size() + field.value().size() + 4;
+    std::string out;
+    out.reserve(size);
+    out.append(method.data(), method.size());
+    out += ' ';
+    out.append(target.data(), target.size());
+    out += " HTTP/1.1\r\n";
+    for (const auto& field : req) {
+        const auto name = field.name_string();
+        const auto value = field.value();
+        out.append(name.data(), name.size());
+        out += ": ";
+        out.append(value.data(), value.size());
+        out += "\r\n";
+    }
+    out += "\r\n";
+    out += req.body();
+    return out;
+}
+
+} // namespace sekisho::gateway
