@@ -41,7 +41,9 @@ User SqliteUsers::record_login_success(const std::string& id, const std::string&
                       .add("source_address", source)
                       .add("failures_since_previous", std::int64_t{before.failed_since_success})
                       .str());
-    bump_revision(db_, operation);
+    // No revision bump: login bookkeeping changes no view the gateway holds (admission,
+    // session standing), and a gateway that reloaded those at every login would spend its
+    // core on it in a login storm. The ledger entry is copied by the gateway's next poll.
     tx.commit();
     return before;
 }
@@ -96,7 +98,7 @@ LoginFailure SqliteUsers::record_login_failure(const std::string& id, const std:
                 std::to_string(policy.window_seconds) + " s",
             JsonDetails().add("source_address", source).add("locked_until", *result.locked_until).str());
     }
-    bump_revision(db_, operation);
+    // No revision bump, as for a success: a lock ends no session (it refuses the next login).
     tx.commit();
     return result;
 }

@@ -71,7 +71,9 @@ bool is_valid_role(std::string_view role);         // [a-z0-9_-]+
 bool is_locked(const User& user, UnixSeconds now); // locked_until is still ahead
 
 // Every write runs in one transaction that also appends to the ledger and increments the
-// registry revision. Unknown users, duplicate or malformed ids and roles, empty actors and
+// registry revision — except the login outcomes (record_login_success/_failure), which
+// change nothing a gateway holds in memory and would otherwise make every gateway reload
+// its views at every login. Unknown users, duplicate or malformed ids and roles, empty actors and
 // hashes that are not Argon2id are refused with a RegistryError naming the user and the
 // operation. Implementations are safe to call from several threads.
 class UserRegistry {

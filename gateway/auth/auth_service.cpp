@@ -65,8 +65,9 @@ struct AuthService::Attempt {
 };
 
 AuthService::AuthService(const std::string& sqlite_path, boost::asio::thread_pool& blocking,
-                         std::unique_ptr<session::SessionStore> store, Metrics& metrics)
-    : blocking_(blocking), metrics_(metrics), users_(store::open_sqlite_users(sqlite_path)), store_(std::move(store)),
+                         boost::asio::thread_pool& hashing, std::unique_ptr<session::SessionStore> store,
+                         Metrics& metrics)
+    : blocking_(blocking), hashing_(hashing), metrics_(metrics), users_(store::open_sqlite_users(sqlite_path)), store_(std::move(store)),
       per_terminal_(session::FailureWindowLimits{}), per_source_(session::FailureWindowLimits{}),
       in_flight_(kAttemptsPerKey, kAttemptsTotal) {
     standings_.store(std::make_shared<const Standings>());
@@ -89,22 +90,55 @@ void AuthService::admit_devices_by(const DeviceAdmission& admission, const Regis
     registry_ = &registry;
 }
 
+struct AuthService::Account {
+    std::optional<store::User> user;
+    std::string unavailable; // the registry could not be read: why
+};
+
+// Blocking pool.
+AuthService::Account AuthService::read_account(const std::string& username) {
+    try {
+        return Account{users_->get_user(username), {}};
+    } catch (const std::exception& e) {
+        return Account{std::nullopt, e.what()};
+    }
+}
+
+Task<AuthService::Attempt> AuthService::check_credentials(const std::string& username, const std::string& password,
+                                                          const ClientIdentity& terminal, const std::string& source,
+                                                          const config::Config& cfg) {
+    const auto params = argon2_params(cfg.auth.argon2);
+    auto read = boost::asio::co_spawn(
+        blocking_, [this, &username]() -> Task<Account> { co_return read_account(username); },
+        boost::asio::use_awaitable);
+    Account account = co_await std::move(read);
+    // Unknown users, and an unreadable registry, are checked against a dummy hash: same
+    // work, same time, same answer.
+    auto verify = boost::asio::co_spawn(
+        hashing_,
+        [&password, &account, &params]() -> Task<bool> {
+            co_return store::verify_password(password,
+                                             account.user ? account.user->password_hash : store::dummy_hash(params));
+        },
+        boost::asio::use_awaitable);
+    const bool password_ok = co_await std::move(verify);
+    auto judged = boost::asio::co_spawn(
+        blocking_,
+        [this, &account, password_ok, &password, &terminal, &source, &cfg]() -> Task<Attempt> {
+            co_return judge(std::move(account), password_ok, password, terminal, source, cfg);
+        },
+        boost::asio::use_awaitable);
+    co_return co_await std::move(judged);
+}
+
 // Blocking pool. Nothing is written for a success here: the session must exist first.
-AuthService::Attempt AuthService::check_credentials(const std::string& username, const std::string& password,
-                                                    const ClientIdentity& terminal, const std::string& source,
-                                                    const config::Config& cfg) {
+AuthService::Attempt AuthService::judge(Account account, bool password_ok, const std::string& password,
+                                        const ClientIdentity& terminal, const std::string& source,
+                                        const config::Config& cfg) {
     const auto now = unix_now();
     const auto params = argon2_params(cfg.auth.argon2);
-    std::optional<store::User> user;
-    try {
-        user = users_->get_user(username);
-    } catch (const std::exception& e) {
-        // The hash still runs, so that an outage does not answer faster than a refusal.
-        (void)store::verify_password(password, store::dummy_hash(params));
-        return Attempt::refused(LoginRefusal::unavailable, e.what());
-    }
-    // Unknown users are checked against a dummy hash: same work, same time, same answer.
-    const bool password_ok = store::verify_password(password, user ? user->password_hash : store::dummy_hash(params));
+    if (!account.unavailable.empty()) return Attempt::refused(LoginRefusal::unavailable, account.unavailable);
+    auto& user = account.user;
     if (!user) return Attempt::refused(LoginRefusal::bad_credentials, "unknown_user", true);
     const bool emergency = user->break_glass;
     try {
@@ -191,12 +225,7 @@ Task<LoginResult> AuthService::login(std::string username, std::string password,
     }
 
     // Named before co_await: GCC 12 may destroy temporaries of a co_await expression twice.
-    auto check = boost::asio::co_spawn(
-        blocking_,
-        [this, &username, &password, &terminal, &source, &cfg]() -> Task<Attempt> {
-            co_return check_credentials(username, password, terminal, source, *cfg);
-        },
-        boost::asio::use_awaitable);
+    auto check = check_credentials(username, password, terminal, source, *cfg);
     Attempt attempt = co_await std::move(check);
     if (!attempt.refusal) {
         const auto& user = *attempt.user;

@@ -63,8 +63,10 @@ std::int64_t unix_now();
 
 class AuthService {
 public:
-    // Opens its own connection to the registry (throws naming the file on failure).
-    AuthService(const std::string& sqlite_path, boost::asio::thread_pool& blocking,
+    // Opens its own connection to the registry (throws naming the file on failure). SQLite
+    // work runs on `blocking`, the Argon2id hash of a login on `hashing` (a pool of its own
+    // at idle priority that holds no lock: daemon/blocking_pool.hpp).
+    AuthService(const std::string& sqlite_path, boost::asio::thread_pool& blocking, boost::asio::thread_pool& hashing,
                 std::unique_ptr<session::SessionStore> store, Metrics& metrics);
     ~AuthService();
 
@@ -112,8 +114,15 @@ public:
 
 private:
     struct Attempt;
-    Attempt check_credentials(const std::string& username, const std::string& password,
-                              const ClientIdentity& terminal, const std::string& source, const config::Config& cfg);
+    struct Account; // the user as the registry has them, or why they could not be read
+    // The three steps of a login's check: read the account (blocking pool), hash the
+    // password (hashing pool), judge and record the outcome (blocking pool).
+    Task<Attempt> check_credentials(const std::string& username, const std::string& password,
+                                    const ClientIdentity& terminal, const std::string& source,
+                                    const config::Config& cfg);
+    Account read_account(const std::string& username);
+    Attempt judge(Account account, bool password_ok, const std::string& password, const ClientIdentity& terminal,
+                  const std::string& source, const config::Config& cfg);
     void upgrade_hash(const store::User& user, const std::string& password, const store::Argon2Params& params);
     // An account just locked: the alert and the lockout counter.
     void on_locked(const std::string& user, const ClientIdentity& terminal, const std::string& source,
@@ -135,6 +144,7 @@ private:
     static std::string why_session_ends(const session::Session& s, const Standings& standings);
 
     boost::asio::thread_pool& blocking_;
+    boost::asio::thread_pool& hashing_;
     Metrics& metrics_;
     std::unique_ptr<store::UserRegistry> users_;
     std::unique_ptr<session::SessionStore> store_;

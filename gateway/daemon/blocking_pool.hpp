@@ -1,9 +1,12 @@
-// The pool for work that blocks or burns CPU off the I/O threads: SQLite, the CA key,
-// Argon2id. Its threads run at the lowest CPU priority (nice 19), so a
-// storm of logins (each Argon2id hash is tens of milliseconds of CPU) does not delay
-// proxied requests on a busy core; logins still get whatever CPU the I/O threads leave
-// (measured: about 15 logins/s on the core that also served 2,000 proxied requests/s,
-// docs/benchmarks.md).
+// Pools for work that blocks or burns CPU off the I/O threads.
+//
+// background (nice 19): SQLite, the CA key. Not idle-class: these threads hold the SQLite
+// users lock, which the registry enforcement (revocations) waits for; an idle-class holder
+// would get almost no CPU on a saturated core (priority inversion).
+// idle (SCHED_IDLE): Argon2id only, which holds no lock at all. An idle-class thread runs
+// only when no other thread of the machine wants the core, so a storm of logins (each hash
+// tens of milliseconds of CPU) cannot delay proxied requests; the hashes queue in the pool
+// and run in the time the I/O threads leave (docs/benchmarks.md, login storm).
 #pragma once
 
 #include <boost/asio/thread_pool.hpp>
@@ -14,7 +17,8 @@ namespace sekisho::gateway {
 
 class BlockingPool : public boost::asio::thread_pool {
 public:
-    explicit BlockingPool(std::size_t threads);
+    enum class Priority { background, idle };
+    explicit BlockingPool(std::size_t threads, Priority priority = Priority::background);
 };
 
 } // namespace sekisho::gateway

@@ -43,7 +43,7 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
             throw std::runtime_error("registry.sqlite: " + std::string(e.what()));
         }
         try {
-            impl_->auth = std::make_unique<auth::AuthService>(initial.registry.sqlite, impl_->blocking,
+            impl_->auth = std::make_unique<auth::AuthService>(initial.registry.sqlite, impl_->blocking, impl_->hashing,
                                                               std::make_unique<session::MemorySessionStore>(),
                                                               impl_->metrics);
         } catch (const std::exception& e) {
@@ -61,7 +61,7 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         impl_->auth->admit_devices_by(*impl_->admission, *impl_->registry_watch);
         // The first dummy hash costs one Argon2id run: pay it now, not in a first login.
         const auto& a = initial.auth.argon2;
-        asio::post(impl_->blocking, [params = store::Argon2Params{a.memory_kib, a.iterations, a.parallelism}] {
+        asio::post(impl_->hashing, [params = store::Argon2Params{a.memory_kib, a.iterations, a.parallelism}] {
             (void)store::dummy_hash(params);
         });
     }
@@ -163,6 +163,7 @@ int Server::run() {
     s.control.run();
     for (auto& w : s.workers) w->thread.join();
     s.blocking.join();
+    s.hashing.join();
     // Connections still open after the drain die with their io_context.
     for (auto& w : s.workers) w->pool->clear();
     s.admin_acceptor.reset();

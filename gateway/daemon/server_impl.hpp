@@ -32,6 +32,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <future>
 #include <thread>
 #include <vector>
@@ -83,7 +84,9 @@ struct Server::Impl {
     std::unique_ptr<EnrollmentService> enrollment;
     std::unique_ptr<EnrollmentContext> enrollment_context;
     std::unique_ptr<tcp::acceptor> enrollment_acceptor;
-    BlockingPool blocking{2}; // SQLite, CA key, Argon2id: never on an I/O thread
+    BlockingPool blocking{2}; // SQLite, the CA key: never on an I/O thread
+    // Argon2id of logins, queued: one thread per two cores, at idle priority.
+    BlockingPool hashing{std::max(1u, std::thread::hardware_concurrency() / 2), BlockingPool::Priority::idle};
     // Present when registry.sqlite is set: logins and the session store.
     std::unique_ptr<auth::AuthService> auth;
     asio::io_context control{1};

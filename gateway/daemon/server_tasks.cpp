@@ -89,7 +89,7 @@ Task<void> Server::Impl::watch_registry() {
         try {
             const bool changed = registry_watch->poll();
             if (changed) disconnect_unadmitted();
-            if (changed) copy_ledger();
+            copy_ledger(); // every poll: login outcomes reach the ledger without a revision change
             if ((changed || enforce_pending) && auth) {
                 // Sessions of disabled users and of terminals no longer admitted end at once.
                 enforce_pending = false;

@@ -125,6 +125,7 @@ def run(args):
         cookie = "Cookie: " + env.login("bench.user", BENCH_PASSWORD)
         servers = {"sekisho": (env.sekisho, env.ports["sekisho"], [cookie]),
                    "nginx": (env.nginx, env.ports["nginx"], []),
+                   "nginx+access_log": (env.nginx, env.ports["nginx_logged"], []),
                    "nginx+auth_request": (env.nginx, env.ports["nginx_auth"], [])}
         s, n = args.seconds, args.repeat
         for name, (proc, port, headers) in servers.items():  # warm-up
@@ -278,11 +279,15 @@ def report(r):
                 ng["loadgen"]["cpu_us"] / floor, "x")
         row(label + ": resumed by the server (loadgen)", sk["loadgen"]["resumed"], ng["loadgen"]["resumed"], "")
     ka = r.get("keepalive")
-    for base in ("nginx", "nginx+auth_request") if ka else ():
+    for base in ("nginx", "nginx+access_log", "nginx+auth_request") if ka else ():
+        if base not in ka:
+            continue
         row("keep-alive req/s at saturation vs " + base, ka["sekisho"]["saturation"]["rate"],
             ka[base]["saturation"]["rate"], "/s", "higher")
         row("keep-alive server CPU us/request vs " + base, ka["sekisho"]["saturation"]["cpu_us"],
             ka[base]["saturation"]["cpu_us"], "us")
+        row("server CPU us/request at a fixed rate vs " + base, ka["sekisho"]["fixed_rate"]["cpu_us"],
+            ka[base]["fixed_rate"]["cpu_us"], "us")
         for p in ("p50_ms", "p99_ms", "max_ms"):
             row("%s at a fixed rate vs %s" % (p, base), ka["sekisho"]["fixed_rate"][p], ka[base]["fixed_rate"][p], "ms")
     mem = r.get("idle_memory")

@@ -143,6 +143,13 @@ PROXY = """
         listen 127.0.0.1:{plain} ssl;
         location / {{ proxy_pass http://backend; }}
     }}
+    # Like for like: Sekisho writes a hash-chained audit record of every request, so this one
+    # logs every request too (buffered, as an operator who keeps access logs would).
+    server {{
+        listen 127.0.0.1:{logged} ssl;
+        access_log {work}/access.log combined buffer=64k flush=1s;
+        location / {{ proxy_pass http://backend; }}
+    }}
     server {{
         listen 127.0.0.1:{auth} ssl;
         location / {{ auth_request /_auth; proxy_pass http://backend; }}
@@ -163,7 +170,7 @@ class Environment:
         self.build, self.work = build, work
         self.sekishoctl = os.path.join(build, "ctl", "sekishoctl")
         self.loadgen_bin = os.path.join(build, "tests", "sekisho-loadgen")
-        self.ports = {k: free_port() for k in ("backend", "sekisho", "admin", "nginx", "nginx_auth")}
+        self.ports = {k: free_port() for k in ("backend", "sekisho", "admin", "nginx", "nginx_logged", "nginx_auth")}
         self.processes = []
         raise_fd_limit()
         for d in ("body", "proxy", "fcgi", "uwsgi", "scgi"):
@@ -202,7 +209,7 @@ class Environment:
         with open(proxy_conf, "w") as f:
             f.write(NGINX_COMMON.format(work=self.work, name="proxy", servers=PROXY.format(
                 backend=self.ports["backend"], pki=self.pki, work=self.work, plain=self.ports["nginx"],
-                auth=self.ports["nginx_auth"])))
+                logged=self.ports["nginx_logged"], auth=self.ports["nginx_auth"])))
         self.backend = self._start("backend", pinned(CLIENT_CPU, ["/usr/sbin/nginx", "-c", backend_conf, "-p", self.work]))
         self.nginx = self._start("nginx", pinned(SERVER_CPU, ["/usr/sbin/nginx", "-c", proxy_conf, "-p", self.work]))
         self.sekisho = self._start("sekisho", pinned(SERVER_CPU, [os.path.join(self.build, "gateway", "sekisho"),
