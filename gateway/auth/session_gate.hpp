@@ -7,7 +7,7 @@
 #include "gateway/auth/auth_service.hpp"
 #include "gateway/http/http_types.hpp"
 #include "gateway/auth/caller.hpp"
-#include "gateway/events/metrics.hpp"
+#include "gateway/events/refusals.hpp"
 
 #include <optional>
 

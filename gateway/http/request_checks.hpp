@@ -4,7 +4,7 @@
 #pragma once
 
 #include "gateway/http/http_types.hpp"
-#include "gateway/events/metrics.hpp"
+#include "gateway/events/refusals.hpp"
 
 #include <optional>
 #include <string>

@@ -4,7 +4,7 @@
 
 #include "config/config.hpp"
 #include "gateway/tls/device_admission.hpp"
-#include "gateway/events/metrics.hpp"
+#include "gateway/events/refusals.hpp"
 #include "pki/ossl.hpp"
 
 #include <openssl/ssl.h>

@@ -1,0 +1,53 @@
+#include "gateway/events/refusals.hpp"
+
+#include <cstddef>
+
+namespace sekisho::gateway {
+
+std::string_view to_string(HandshakeRefusal r) {
+    switch (r) {
+    case HandshakeRefusal::no_certificate: return "no_certificate";
+    case HandshakeRefusal::unknown_ca: return "unknown_ca";
+    case HandshakeRefusal::expired: return "expired";
+    case HandshakeRefusal::revoked: return "revoked";
+    case HandshakeRefusal::wrong_key_usage: return "wrong_key_usage";
+    case HandshakeRefusal::not_registered: return "not_registered";
+    case HandshakeRefusal::crl_unavailable: return "crl_unavailable";
+    case HandshakeRefusal::protocol: return "protocol";
+    case HandshakeRefusal::cipher: return "cipher";
+    case HandshakeRefusal::no_extended_master_secret: return "no_extended_master_secret";
+    case HandshakeRefusal::other:
+    case HandshakeRefusal::count_: break;
+    }
+    return "other";
+}
+
+std::string_view to_string(RequestRejection r) {
+    switch (r) {
+    case RequestRejection::bad_framing: return "bad_framing";
+    case RequestRejection::obs_fold: return "obs_fold";
+    case RequestRejection::bad_request: return "bad_request";
+    case RequestRejection::method_not_allowed: return "method_not_allowed";
+    case RequestRejection::foreign_target: return "foreign_target";
+    case RequestRejection::header_too_large: return "header_too_large";
+    case RequestRejection::body_too_large: return "body_too_large";
+    case RequestRejection::misdirected: return "misdirected";
+    case RequestRejection::no_route: return "no_route";
+    case RequestRejection::upgrade_refused: return "upgrade_refused";
+    case RequestRejection::timeout: return "timeout";
+    case RequestRejection::login_required: return "login_required";
+    case RequestRejection::session_crossover: return "session_crossover";
+    case RequestRejection::forbidden: return "forbidden";
+    case RequestRejection::count_: break;
+    }
+    return "bad_request";
+}
+
+std::string_view to_string(LoginOutcome o) {
+    static constexpr std::string_view names[] = {"succeeded",     "bad_credentials", "too_many_attempts",
+                                                 "session_limit", "facility",        "outside_hours",
+                                                 "break_glass_off", "unavailable"};
+    return names[static_cast<std::size_t>(o)];
+}
+
+} // namespace sekisho::gateway

@@ -1,0 +1,62 @@
+// Why the gateway refused something: the reasons counted in the metrics and named in log
+// events, each a closed list so that dashboards and alert rules can rely on the names.
+// Included by whatever refuses (TLS verifier, request checks, login), which need not know
+// the metrics registry.
+#pragma once
+
+#include <string_view>
+
+namespace sekisho::gateway {
+
+// Why a TLS handshake on the main listener was refused.
+enum class HandshakeRefusal {
+    no_certificate,
+    unknown_ca,
+    expired,
+    revoked,
+    wrong_key_usage,
+    not_registered,  // chains to the device CA but is no active device of the registry
+    crl_unavailable, // no usable CRL for a CA in the chain (missing, expired, bad signature)
+    protocol,
+    cipher,
+    no_extended_master_secret, // TLS 1.2 without RFC 7627 (tls12-high-security profile)
+    other,
+    count_
+};
+std::string_view to_string(HandshakeRefusal r);
+
+// Why a request was answered by the gateway itself with a 4xx before any upstream saw it.
+enum class RequestRejection {
+    bad_framing,      // CL+TE, duplicate/invalid Content-Length, bad chunk, unsupported TE
+    obs_fold,
+    bad_request,      // anything else malformed
+    method_not_allowed,
+    foreign_target,   // absolute-form target for another host
+    header_too_large,
+    body_too_large,
+    misdirected,      // Host unknown or not equal to the TLS SNI
+    no_route,
+    upgrade_refused,
+    timeout,
+    login_required,   // a login route without a live session (401 or a redirect to the login page)
+    session_crossover, // a session cookie on a terminal it was not issued to
+    forbidden,        // a session without the route's roles or facility
+    count_
+};
+std::string_view to_string(RequestRejection r);
+
+// Logins by outcome: "succeeded" or why it was refused (auth::LoginRefusal).
+enum class LoginOutcome {
+    succeeded,
+    bad_credentials,
+    too_many_attempts,
+    session_limit,
+    facility,
+    outside_hours,
+    break_glass_off,
+    unavailable,
+    count_
+};
+std::string_view to_string(LoginOutcome o);
+
+} // namespace sekisho::gateway
