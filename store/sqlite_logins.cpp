@@ -43,7 +43,7 @@ User SqliteUsers::record_login_success(const std::string& id, const std::string&
                       .str());
     // No revision bump: login bookkeeping changes no view the gateway holds (admission,
     // session standing), and a gateway that reloaded those at every login would spend its
-    // core on it in a login storm. The ledger entry is copied by the gateway's next poll.
+    // core on it in a login storm. (The gateway logs logins itself; its ledger copy skips them.)
     tx.commit();
     return before;
 }

@@ -103,8 +103,9 @@ public:
     // After a registry change or a reload (control thread): sessions of disabled users, of
     // closed break-glass periods, of users whose password an administrator reset or whose
     // facility or roles changed, and — when the registry read fine — of terminals it no
-    // longer admits end at once. Reads the registry on the calling thread.
-    Task<void> enforce_registry(const DeviceAdmission& admission, bool registry_healthy, config::AuthConfig cfg);
+    // longer admits end at once. Reads the registry on the calling thread. False when the
+    // users could not be read (the last list stays in force): the caller tries again soon.
+    Task<bool> enforce_registry(const DeviceAdmission& admission, bool registry_healthy, config::AuthConfig cfg);
 
     // Ends the sessions past their idle, absolute or hard limit (session.expired, and their
     // connections close) and counts the live ones (for the sessions gauge).

@@ -25,9 +25,10 @@ std::string AuthService::why_session_ends(const session::Session& s, const Stand
     return {};
 }
 
-Task<void> AuthService::enforce_registry(const DeviceAdmission& admission, bool registry_healthy,
+Task<bool> AuthService::enforce_registry(const DeviceAdmission& admission, bool registry_healthy,
                                          config::AuthConfig cfg) {
     const auto now = unix_now();
+    bool refreshed = true;
     try {
         auto standings = std::make_shared<Standings>();
         for (auto& u : users_->list_users()) {
@@ -42,7 +43,8 @@ Task<void> AuthService::enforce_registry(const DeviceAdmission& admission, bool 
         }
         standings_.store(std::move(standings));
     } catch (const std::exception& e) {
-        // The last list stays in force; the next registry change or reload tries again.
+        // The last list stays in force; the watch tries again at its next tick.
+        refreshed = false;
         log_event(spdlog::level::critical, "registry.unavailable",
                   {{"reason", e.what()}, {"detail", "user status not refreshed; sessions of users disabled "
                                                     "since the last read go on until it reads again"}});
@@ -62,6 +64,7 @@ Task<void> AuthService::enforce_registry(const DeviceAdmission& admission, bool 
         auto ending = end(s, reason);
         co_await std::move(ending);
     }
+    co_return refreshed;
 }
 
 Task<std::size_t> AuthService::sweep_sessions(config::AuthConfig cfg) {

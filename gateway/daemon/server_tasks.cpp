@@ -89,13 +89,15 @@ Task<void> Server::Impl::watch_registry() {
         try {
             const bool changed = registry_watch->poll();
             if (changed) disconnect_unadmitted();
-            copy_ledger(); // every poll: login outcomes reach the ledger without a revision change
+            if (changed) copy_ledger();
             if ((changed || enforce_pending) && auth) {
                 // Sessions of disabled users and of terminals no longer admitted end at once.
                 enforce_pending = false;
                 auto enforce = auth->enforce_registry(*admission, registry_watch->healthy(),
                                                       runtime.current()->config.auth);
-                co_await std::move(enforce);
+                // Users unreadable: again at the next tick (no login bumps the revision to
+                // make it happen by chance).
+                if (!co_await std::move(enforce)) enforce_pending = true;
             }
             if (tick % 10 == 0) revoke_superseded(); // a revocation shows as a change at the next poll
             if (changed || tick % 120 == 0) refresh_crl(); // and once a minute, for nextUpdate

@@ -1,5 +1,9 @@
 #include "gateway/http/http1_sink.hpp"
 
+#include "gateway/http/wire.hpp"
+
+#include <boost/asio/write.hpp>
+
 namespace sekisho::gateway {
 
 void Http1Sink::arm() {
@@ -8,6 +12,7 @@ void Http1Sink::arm() {
 
 Task<boost::system::error_code> Http1Sink::write_response(Response& res) {
     boost::system::error_code ec;
+    serializer_.reset(); // a relayed response that broke off: its message is gone
     arm();
     co_await http::async_write(stream_, res, awaitable_ec(ec));
     co_return ec;
@@ -40,9 +45,15 @@ Task<boost::system::error_code> Http1Sink::write_body(Relayed& res) {
     co_return ec;
 }
 
+// Header and body in one buffer and one write (one TLS record for a small answer).
 Task<boost::system::error_code> Http1Sink::write_whole(Relayed& res) {
-    serializer_.emplace(res);
-    co_return co_await write_body(res);
+    boost::system::error_code ec;
+    serializer_.reset();
+    std::string wire = response_head_wire(res.base());
+    if (res.body().data) wire.append(static_cast<const char*>(res.body().data), res.body().size);
+    arm();
+    co_await asio::async_write(stream_, asio::buffer(wire), awaitable_ec(ec));
+    co_return ec;
 }
 
 } // namespace sekisho::gateway

@@ -26,7 +26,8 @@ public:
     virtual Task<boost::system::error_code> write_response(Response& res) = 0;
 
     // A relayed response: its header, then its body piece by piece (res.body() holds the
-    // piece; more=false marks the last, and may be empty), or header and whole body at once.
+    // piece; more=false marks the last, and may be empty), or header and whole body at once
+    // (write_whole: the body is res.body()'s bytes, framed by the Content-Length field).
     virtual Task<boost::system::error_code> write_header(Relayed& res) = 0;
     virtual Task<boost::system::error_code> write_body(Relayed& res) = 0;
     virtual Task<boost::system::error_code> write_whole(Relayed& res) = 0;

@@ -62,6 +62,7 @@ Verdict ConnectionPipeline::frame(const HeaderRead& head, Parser& parser, ChunkB
     ex.request = &req;
     ex.version = req.version();
     ex.body_pending = !parser.is_done();
+    ex.client_keep_alive = req.keep_alive();
     if (static_cast<std::size_t>(std::distance(req.begin(), req.end())) > limits.max_headers)
         return Verdict::refuse(http::status::request_header_fields_too_large, RequestRejection::header_too_large,
                                "more header fields than limits.max_headers");

@@ -24,6 +24,9 @@ struct Exchange {
     unsigned version = 11;      // to answer in (before the request line is known: 1.1)
     std::string id;             // "<connection>-<n>": X-Request-Id and every event of it
     bool body_pending = false;  // the body is still on the wire
+    // What the client asked for (Connection, HTTP version), read before forward rewrites the
+    // request for the upstream (which strips the hop-by-hop fields it is decided from).
+    bool client_keep_alive = false;
     // The connection may carry another request after this one (the front-end's limits:
     // draining, reload, request count, lifetime) — decided once per request.
     bool connection_continues = false;
@@ -39,7 +42,7 @@ struct Exchange {
     std::chrono::steady_clock::time_point started{}; // when the request was complete
 
     // Whether the client may send another request on this connection after this one.
-    bool keep_alive() const { return connection_continues && request && request->keep_alive() && !body_pending; }
+    bool keep_alive() const { return connection_continues && client_keep_alive && !body_pending; }
 };
 
 class Verdict {

@@ -8,7 +8,9 @@
 
 namespace sekisho::gateway {
 
-Task<void> RequestStages::write_page(Response& page, ResponseSink& client) {
+Task<void> RequestStages::write_page(const Exchange& ex, Response& page, ResponseSink& client) {
+    // A kept-alive client would read a HEAD answer's body as the start of the next response.
+    if (ex.request && ex.request->method() == http::verb::head) drop_body_for_head(page);
     c_.worker.metrics.response_sent(page.result_int());
     co_await client.write_response(page);
 }
@@ -33,7 +35,7 @@ Task<bool> RequestStages::finish(Exchange& ex, Verdict verdict, ResponseSink& cl
                    {"request_id", ex.id},
                    {"detail", r.detail}});
         auto page = make_error_response(r.status, "The gateway refused this request.", false, ex.version);
-        co_await write_page(page, client);
+        co_await write_page(ex, page, client);
         co_return false;
     }
     case Verdict::Kind::turn_away: {
@@ -48,13 +50,11 @@ Task<bool> RequestStages::finish(Exchange& ex, Verdict verdict, ResponseSink& cl
                    {"facility", id.facility},
                    {"request_id", ex.id},
                    {"status", std::to_string(page.result_int())}});
-        co_await write_page(page, client);
+        co_await write_page(ex, page, client);
         co_return ex.keep_alive();
     }
     case Verdict::Kind::answer: {
-        auto& page = *verdict.page();
-        if (ex.request->method() == http::verb::head) drop_body_for_head(page);
-        co_await write_page(page, client);
+        co_await write_page(ex, *verdict.page(), client);
         co_return ex.keep_alive();
     }
     case Verdict::Kind::forwarded:
@@ -88,7 +88,7 @@ Task<bool> RequestStages::record_forwarded(Exchange& ex, ResponseSink& client) {
                                         status == http::status::gateway_timeout ? "The service did not answer in time."
                                                                                 : "The service is not reachable.",
                                         ex.keep_alive(), ex.version);
-        co_await write_page(page, client);
+        co_await write_page(ex, page, client);
         co_return ex.keep_alive();
     }
     if (out.kind != Kind::client_failed) metrics.response_sent(out.status);

@@ -38,7 +38,8 @@ public:
 private:
     const std::string& assertion_for(const config::Route& route, const UserIdentity* user);
     Task<bool> record_forwarded(Exchange& ex, ResponseSink& client);
-    Task<void> write_page(Response& page, ResponseSink& client);
+    // A page of the gateway's: counted, without its body for HEAD, written.
+    Task<void> write_page(const Exchange& ex, Response& page, ResponseSink& client);
 
     ConnectionContext& c_;
 };

@@ -3,7 +3,7 @@
 #include "gateway/auth/cookies.hpp"
 #include "gateway/upstream/identity.hpp"
 #include "gateway/http/message_bounds.hpp"
-#include "gateway/http/request_wire.hpp"
+#include "gateway/http/wire.hpp"
 #include "gateway/runtime/runtime.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>

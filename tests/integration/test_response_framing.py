@@ -82,6 +82,34 @@ class ResponseFramingTest(GatewayTestCase):
         finally:
             conn.close()
 
+    def test_connection_close_from_the_client_closes_after_the_answer(self):
+        # The client's "Connection: close" is read before the request is rewritten for the
+        # upstream (which strips hop-by-hop fields): the answer says close and the gateway
+        # closes, instead of holding the connection for keepalive_idle.
+        conn = open_tls(self.gateway.port, self.device_context())
+        try:
+            conn.send(b"GET /length HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            response = conn.read_response()
+            self.assertIsNotNone(response, self.log_tail())
+            self.assertEqual(response.body, b"length")
+            self.assertEqual([v.lower() for v in response.header("Connection")], ["close"], response)
+            rest, closed = conn.read_until_closed(timeout=5)
+            self.assertTrue(closed, "the gateway kept a Connection: close connection open")
+            self.assertEqual(rest, b"")
+        finally:
+            conn.close()
+
+    def test_http10_keep_alive_stays_open(self):
+        conn = open_tls(self.gateway.port, self.device_context())
+        try:
+            for _ in range(2):
+                conn.send(b"GET /length HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n")
+                response = conn.read_response()
+                self.assertIsNotNone(response, "an HTTP/1.0 keep-alive connection was closed\n" + self.log_tail())
+                self.assertEqual(response.body, b"length")
+        finally:
+            conn.close()
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -4,6 +4,7 @@ import unittest
 
 from harness import (EchoServer, GarbageBackend, GatewayTestCase, SilentBackend, free_port,
                      route)
+from tls_clients import open_tls
 
 
 class UpstreamFailureTest(GatewayTestCase):
@@ -58,6 +59,23 @@ class UpstreamFailureTest(GatewayTestCase):
             result = self.device_curl("/down/again")
             self.assertEqual(result.status, 502, result.describe())
         self.assert_gateway_still_serves()
+
+    def test_head_to_a_dead_upstream_gets_no_body_on_a_kept_alive_connection(self):
+        # The 502 page of a HEAD has no body: a kept-alive client would otherwise read it
+        # as the start of the next response.
+        conn = open_tls(self.gateway.port, self.device_context())
+        try:
+            conn.send(b"HEAD /down/page HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            head = conn.read_response(head_only=True)
+            self.assertIsNotNone(head, self.log_tail())
+            self.assertEqual(head.status, 502)
+            conn.send(b"GET /after-head HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            after = conn.read_response()
+            self.assertIsNotNone(after, "the connection did not survive the HEAD\n" + self.log_tail())
+            self.assertEqual(after.status, 200, after)
+            self.assertEqual(after.json()["target"], "/after-head")
+        finally:
+            conn.close()
 
 
 if __name__ == "__main__":

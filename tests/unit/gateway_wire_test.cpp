@@ -1,6 +1,6 @@
 // The upstream request is written as one buffer instead of through Beast's serializer;
 // these pin its bytes to what the serializer wrote before.
-#include "gateway/http/request_wire.hpp"
+#include "gateway/http/wire.hpp"
 
 #include <boost/beast/core/ostream.hpp>
 #include <boost/beast/http/write.hpp>
@@ -45,4 +45,43 @@ TEST_CASE("the upstream request is the bytes Beast's serializer writes", "[upstr
     custom.version(11);
     custom.set(http::field::host, "dav.example.jp");
     CHECK(http11_wire(custom) == beast_wire(custom));
+}
+
+namespace {
+
+// A response as a backend sent it, parsed as the relay parses it.
+http::response<http::string_body> parsed(std::string_view text) {
+    http::response_parser<http::string_body> parser;
+    boost::system::error_code ec;
+    parser.eager(true);
+    parser.put(boost::asio::buffer(text.data(), text.size()), ec);
+    REQUIRE(!ec);
+    REQUIRE(parser.is_done());
+    return parser.release();
+}
+
+std::string beast_response(const http::response<http::string_body>& res) {
+    std::ostringstream out;
+    out << res;
+    return out.str();
+}
+
+} // namespace
+
+TEST_CASE("a whole response is the bytes Beast's serializer writes", "[upstream]") {
+    for (std::string_view text : {
+             std::string_view("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\nhello"),
+             std::string_view("HTTP/1.1 404 Nothing Here At All\r\nContent-Length: 2\r\n\r\nno"),
+             std::string_view("HTTP/1.1 200 \r\nContent-Length: 1\r\n\r\nx"), // no reason: Beast's default
+             std::string_view("HTTP/1.0 299 Odd\r\nContent-Length: 3\r\n\r\nabc"),
+         }) {
+        auto res = parsed(text);
+        INFO(text);
+        CHECK(response_head_wire(res.base()) + res.body() == beast_response(res));
+    }
+    http::response<http::string_body> made{http::status::ok, 11};
+    made.set(http::field::via, "1.1 sekisho");
+    made.body() = "made here";
+    made.prepare_payload();
+    CHECK(response_head_wire(made.base()) + made.body() == beast_response(made));
 }
