@@ -10,7 +10,6 @@
 #include <boost/asio/write.hpp>
 
 #include <chrono>
-#include <optional>
 
 namespace sekisho::gateway {
 namespace {

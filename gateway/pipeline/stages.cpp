@@ -2,8 +2,6 @@
 
 #include "gateway/auth/auth_endpoints.hpp"
 #include "gateway/auth/session_gate.hpp"
-#include "gateway/events/log.hpp"
-#include "gateway/http/http_error.hpp"
 #include "gateway/http/path.hpp"
 #include "gateway/pipeline/reserved_paths.hpp"
 #include "gateway/runtime/runtime.hpp"
