@@ -2,6 +2,7 @@
 
 #include "audit/audit_record.hpp"
 #include "audit/audit_verify.hpp"
+#include "codec/jst_time.hpp"
 #include "ctl/audit_query.hpp"
 #include "ctl/cli_args.hpp"
 #include "ctl/usage_error.hpp"
@@ -125,7 +126,7 @@ int export_trail(const CliArgs& args) {
     selected.close();
 
     boost::json::object manifest;
-    manifest["exported_at"] = audit::jst_timestamp(std::chrono::system_clock::now());
+    manifest["exported_at"] = codec::jst_timestamp(std::chrono::system_clock::now());
     boost::json::object filters;
     for (const auto* name : {"--since", "--until", "--event", "--user", "--device", "--facility", "--result"})
         if (auto v = args.get(name)) filters[std::string(name + 2)] = *v;
