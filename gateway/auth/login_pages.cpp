@@ -55,6 +55,7 @@ std::string refusal_message(LoginRefusal r) {
     case LoginRefusal::unavailable:
         return "現在ログインできません。しばらくしてから再度お試しください。 / Login is not available right now; "
                "try again shortly.";
+    case LoginRefusal::count_: break;
     }
     return "ログインできません。 / Login refused.";
 }
