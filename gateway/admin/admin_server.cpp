@@ -1,5 +1,6 @@
 #include "gateway/admin/admin_server.hpp"
 
+#include "config/config.hpp"
 #include "gateway/tls/client_verifier.hpp"
 #include "gateway/admin/dashboard_page.hpp"
 #include "gateway/events/expiry_metrics.hpp"
@@ -100,7 +101,7 @@ Task<void> serve_requests(Stream& stream, const AdminContext& ctx, const std::st
         chunks.attach(parser);
         parser.header_limit(max_header_bytes);
         parser.body_limit(0);
-        tcp.expires_after(std::chrono::seconds(30));
+        tcp.expires_after(config::kAdminTimeouts.request);
         co_await http::async_read(stream, buffer, parser, awaitable_ec(ec));
         if (ec || chunks.trailer_received(parser.get())) break; // no body or trailer is ever needed here
         auto refused = refuse_foreign_host(parser.get(), ctx, peer);
@@ -124,7 +125,7 @@ Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx, ConnectionLi
     }
     // Off loopback: only operators holding a certificate of admin.tls.client_ca get in.
     ClientStream stream(std::move(socket), *ctx.tls);
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
+    beast::get_lowest_layer(stream).expires_after(config::kAdminTimeouts.handshake);
     co_await stream.async_handshake(awaitable_ec(ec));
     if (ec) {
         std::string detail = ec.message();
@@ -134,7 +135,7 @@ Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx, ConnectionLi
         co_return;
     }
     co_await serve_requests(stream, ctx, peer);
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    beast::get_lowest_layer(stream).expires_after(config::kAdminTimeouts.shutdown);
     co_await stream.async_shutdown(awaitable_ec(ec));
 }
 
