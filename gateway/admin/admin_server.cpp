@@ -10,11 +10,11 @@
 #include "gateway/http/message_bounds.hpp"
 #include "gateway/daemon/process_limits.hpp"
 #include "gateway/http/request_checks.hpp"
+#include "gateway/listener/accept_loop.hpp"
+#include "gateway/listener/peer_address.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace sekisho::gateway {
@@ -115,8 +115,8 @@ Task<void> serve_requests(Stream& stream, const AdminContext& ctx, const std::st
 
 Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx, ConnectionLimits::Slot) {
     boost::system::error_code ec;
-    const auto remote = socket.remote_endpoint(ec);
-    const std::string peer = ec ? "-" : remote.address().to_string() + ":" + std::to_string(remote.port());
+    const auto from = peer_of(socket);
+    const std::string peer = from ? from->endpoint : "-";
     if (!ctx.tls) {
         beast::tcp_stream stream(std::move(socket));
         co_await serve_requests(stream, ctx, peer);
@@ -142,25 +142,12 @@ Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx, ConnectionLi
 } // namespace
 
 Task<void> run_admin_listener(tcp::acceptor& acceptor, const AdminContext& ctx) {
-    for (;;) {
-        boost::system::error_code ec;
-        auto socket = co_await acceptor.async_accept(awaitable_ec(ec));
-        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-        if (ec) { // e.g. out of descriptors: back off instead of spinning
-            asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(100));
-            co_await pause.async_wait(awaitable_ec(ec));
-            continue;
-        }
-        ConnectionLimits::Slot slot;
-        if (auto* limits = ctx.connection_limits[2]) {
-            slot = limits->admit(peer_address(socket));
-            if (!slot) {
-                socket.close(ec);
-                continue;
-            }
-        }
+    AcceptLoop loop;
+    loop.limits = ctx.connection_limits[2];
+    loop.serve = [&acceptor, &ctx](tcp::socket socket, ConnectionLimits::Slot slot) {
         asio::co_spawn(acceptor.get_executor(), serve_admin(std::move(socket), ctx, std::move(slot)), asio::detached);
-    }
+    };
+    co_await accept_loop(acceptor, std::move(loop));
 }
 
 } // namespace sekisho::gateway
