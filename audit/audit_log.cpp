@@ -1,5 +1,7 @@
 #include "audit/audit_log.hpp"
 
+#include "codec/jst_time.hpp"
+
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -82,12 +84,8 @@ std::optional<std::string> newest_rotated(const std::string& path) {
     return newest;
 }
 
-std::string jst_day(std::chrono::system_clock::time_point t) {
-    return jst_timestamp(t).substr(0, 10);
-}
-
 std::string rotated_name(const std::string& path, std::chrono::system_clock::time_point t) {
-    const auto stamp = jst_timestamp(t); // 2026-11-22T13:05:01.123+09:00
+    const auto stamp = codec::jst_timestamp(t); // 2026-11-22T13:05:01.123+09:00
     std::string compact;
     for (char c : stamp.substr(0, 23))
         if (c != '-' && c != ':') compact += c;
@@ -101,7 +99,7 @@ std::string rotated_name(const std::string& path, std::chrono::system_clock::tim
 AuditLog::AuditLog(AuditLogOptions options) : options_(std::move(options)) {
     recover();
     open_file();
-    file_day_ = jst_day(std::chrono::system_clock::now());
+    file_day_ = codec::jst_date(std::chrono::system_clock::now());
     last_seal_ = std::chrono::system_clock::now();
     writer_ = std::thread([this] { run(); });
 }
@@ -157,7 +155,7 @@ void AuditLog::append(std::string_view event, Fields fields) {
 
 void AuditLog::append_locked(std::string_view event, const Fields& fields, std::chrono::system_clock::time_point now) {
     const auto seq = next_seq_++;
-    const auto time = jst_timestamp(now);
+    const auto time = codec::jst_timestamp(now);
     auto line = render_record(seq, time, event, fields, head_);
     head_ = record_hash(line);
     if (options_.on_record) options_.on_record(AppendedRecord{seq, time, event, fields, line, head_});
@@ -262,7 +260,7 @@ std::size_t AuditLog::write_batch(const std::deque<std::string>& batch) {
 void AuditLog::rotate_if_needed(std::size_t incoming) {
     const auto now = std::chrono::system_clock::now();
     const bool too_big = options_.max_bytes && file_bytes_ > 0 && file_bytes_ + incoming > options_.max_bytes;
-    const bool new_day = options_.rotate_daily && file_bytes_ > 0 && jst_day(now) != file_day_;
+    const bool new_day = options_.rotate_daily && file_bytes_ > 0 && codec::jst_date(now) != file_day_;
     if (!too_big && !new_day) return;
     ::fdatasync(fd_);
     const auto target = rotated_name(options_.path, now);
@@ -271,7 +269,7 @@ void AuditLog::rotate_if_needed(std::size_t incoming) {
     ::close(fd_);
     fd_ = -1;
     open_file();
-    file_day_ = jst_day(now);
+    file_day_ = codec::jst_date(now);
     const auto dir = fs::path(options_.path).parent_path();
     if (int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
         ::fsync(dfd); // the rename itself survives a crash

@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -131,25 +130,6 @@ struct Writer {
 bool reserved(std::string_view key) {
     return key == "seq" || key == "time" || key == "event" || key == "prev";
 }
-
-} // namespace
-
-
-std::string jst_timestamp(std::chrono::system_clock::time_point t) {
-    using namespace std::chrono;
-    const auto ms = floor<milliseconds>(t) + hours(9);
-    const auto day = floor<days>(ms);
-    const year_month_day ymd{day};
-    const hh_mm_ss hms{ms - day};
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ld+09:00", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                  static_cast<long>(hms.seconds().count()), static_cast<long>(hms.subseconds().count()));
-    return buf;
-}
-
-namespace {
 
 template <class Visitor>
 void walk(Visitor& v, std::string_view seq, std::string_view time, std::string_view event, const Fields& fields,

@@ -4,7 +4,6 @@
 // or moving a record breaks the chain at the next one.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,9 +17,6 @@ using Fields = std::vector<std::pair<std::string, std::string>>;
 
 // The prev of the very first record.
 inline const std::string kGenesis(64, '0');
-
-// "2026-11-22T13:05:01.123+09:00": Japan time, milliseconds.
-std::string jst_timestamp(std::chrono::system_clock::time_point t);
 
 // The canonical line (without the newline). Field keys that would shadow seq, time, event
 // or prev are written with a leading '_'. Event, keys and values pass pki::valid_utf8

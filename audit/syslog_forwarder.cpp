@@ -5,10 +5,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <utility>
 
 namespace sekisho::audit {
 
@@ -67,21 +69,16 @@ std::string format_rfc5424(const SyslogMessage& m) {
     return out;
 }
 
-SyslogForwarder::SyslogForwarder(SyslogOptions options) : options_(std::move(options)) {
+SyslogForwarder::SyslogForwarder(SyslogOptions options)
+    : options_(std::move(options)), sender_(options_.queue_limit) {
     std::array<char, 256> name{};
     if (gethostname(name.data(), name.size() - 1) == 0) hostname_ = name.data();
     procid_ = std::to_string(getpid());
-    sender_ = std::thread([this] { run(); });
+    sender_.start([this] { run(); });
 }
 
 SyslogForwarder::~SyslogForwarder() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-        stop_deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    }
-    wake_.notify_all();
-    sender_.join();
+    sender_.stop(std::chrono::seconds(2));
     close_socket();
 }
 
@@ -96,21 +93,11 @@ void SyslogForwarder::forward(const AppendedRecord& record) {
     m.msgid = std::string(record.event);
     m.params = {{"seq", std::to_string(record.seq)}, {"hash", std::string(record.hash)}};
     m.msg = std::string(record.line);
-    auto message = format_rfc5424(m);
-    {
-        std::lock_guard lock(mutex_);
-        queue_.push_back(std::move(message));
-        while (queue_.size() > options_.queue_limit) {
-            queue_.pop_front();
-            ++dropped_;
-        }
-    }
-    wake_.notify_one();
+    sender_.push(format_rfc5424(m));
 }
 
 SyslogStats SyslogForwarder::stats() const {
-    std::lock_guard lock(mutex_);
-    return {sent_, dropped_, queue_.size(), connected_};
+    return {sent_.load(), sender_.dropped(), sender_.queued(), connected_.load()};
 }
 
 void SyslogForwarder::close_socket() {
@@ -169,52 +156,35 @@ void SyslogForwarder::run() {
     const auto report = [this](const std::string& what) {
         if (options_.on_error) options_.on_error(what);
     };
+    const auto collector = options_.host + ":" + std::to_string(options_.port);
     std::chrono::milliseconds backoff{250};
     bool outage = false;
-    std::unique_lock lock(mutex_);
-    for (;;) {
-        wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty() || (stopping_ && std::chrono::steady_clock::now() > stop_deadline_)) break;
-        if (dropped_ > dropped_reported_) {
-            const auto n = dropped_ - dropped_reported_;
-            dropped_reported_ = dropped_;
-            lock.unlock();
-            report("syslog queue full: " + std::to_string(n) +
+    std::uint64_t dropped_reported = 0;
+    while (auto message = sender_.next()) {
+        if (const auto dropped = sender_.dropped(); dropped > dropped_reported) {
+            report("syslog queue full: " + std::to_string(dropped - dropped_reported) +
                    " records were dropped from the forwarded copy (the audit file keeps them)");
-            lock.lock();
-            continue;
+            dropped_reported = dropped;
         }
-        std::string message = std::move(queue_.front());
-        queue_.pop_front();
-        lock.unlock();
-        const bool ok = ensure_socket() && send_one(message);
-        if (!ok) close_socket();
-        lock.lock();
+        const bool ok = ensure_socket() && send_one(*message);
         if (ok) {
             ++sent_;
             connected_ = true;
             backoff = std::chrono::milliseconds(250);
-            if (std::exchange(outage, false)) {
-                lock.unlock();
-                report("syslog collector " + options_.host + ":" + std::to_string(options_.port) + " reached again");
-                lock.lock();
-            }
+            if (std::exchange(outage, false)) report("syslog collector " + collector + " reached again");
             continue;
         }
-        queue_.push_front(std::move(message)); // retried first, in order
+        close_socket();
+        sender_.put_back(std::move(*message)); // retried first, in order
         connected_ = false;
-        if (!std::exchange(outage, true)) {
-            lock.unlock();
-            report("syslog collector " + options_.host + ":" + std::to_string(options_.port) +
-                   " unreachable; records wait and are retried");
-            lock.lock();
-        }
-        if (stopping_) break;
-        wake_.wait_for(lock, backoff, [&] { return stopping_; });
+        if (!std::exchange(outage, true))
+            report("syslog collector " + collector + " unreachable; records wait and are retried");
+        if (sender_.stopping()) break;
+        sender_.pause(backoff);
         backoff = std::min(backoff * 2, std::chrono::milliseconds(30000));
     }
-    if (!queue_.empty())
-        report(std::to_string(queue_.size()) + " records were not forwarded to syslog before the stop");
+    if (const auto left = sender_.queued())
+        report(std::to_string(left) + " records were not forwarded to syslog before the stop");
 }
 
 } // namespace sekisho::audit

@@ -9,16 +9,13 @@
 #pragma once
 
 #include "audit/audit_log.hpp"
+#include "worker/queue_worker.hpp"
 
-#include <chrono>
-#include <condition_variable>
+#include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 
 namespace sekisho::audit {
 
@@ -79,15 +76,11 @@ private:
     SyslogOptions options_;
     std::string hostname_;
     std::string procid_;
-    mutable std::mutex mutex_;
-    std::condition_variable wake_;
-    std::deque<std::string> queue_;
-    std::uint64_t sent_ = 0, dropped_ = 0, dropped_reported_ = 0;
-    bool stopping_ = false, connected_ = false;
-    std::chrono::steady_clock::time_point stop_deadline_{};
+    std::atomic<std::uint64_t> sent_{0};
+    std::atomic<bool> connected_{false};
 
     int fd_ = -1; // sender thread only
-    std::thread sender_;
+    worker::QueueWorker sender_; // last: stopped before the members its thread uses
 };
 
 } // namespace sekisho::audit

@@ -81,6 +81,15 @@ struct TimeoutsConfig {
     Seconds tunnel_idle{600};
 };
 
+// The admin listener's deadlines: fixed, not under timeouts: (it serves operators and a
+// metrics scraper on a management network, not the terminals).
+struct AdminTimeouts {
+    Seconds request{30};   // reading one request, the wait on a kept-alive connection included
+    Seconds handshake{10}; // the TLS handshake, when admin.tls is set
+    Seconds shutdown{2};   // the TLS close at the end
+};
+inline constexpr AdminTimeouts kAdminTimeouts{};
+
 // Signed identity assertion handed to backends (X-Sekisho-Jwt-Assertion).
 struct AssertionConfig {
     std::string signing_key; // PEM EC P-256 private key file

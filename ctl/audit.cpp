@@ -2,8 +2,10 @@
 
 #include "audit/audit_record.hpp"
 #include "audit/audit_verify.hpp"
+#include "codec/jst_time.hpp"
 #include "ctl/audit_query.hpp"
 #include "ctl/cli_args.hpp"
+#include "ctl/subcommands.hpp"
 #include "ctl/usage_error.hpp"
 #include "pki/jws_verify.hpp"
 #include "pki/printable.hpp"
@@ -125,7 +127,7 @@ int export_trail(const CliArgs& args) {
     selected.close();
 
     boost::json::object manifest;
-    manifest["exported_at"] = audit::jst_timestamp(std::chrono::system_clock::now());
+    manifest["exported_at"] = codec::jst_timestamp(std::chrono::system_clock::now());
     boost::json::object filters;
     for (const auto* name : {"--since", "--until", "--event", "--user", "--device", "--facility", "--result"})
         if (auto v = args.get(name)) filters[std::string(name + 2)] = *v;
@@ -179,35 +181,35 @@ int verify(const CliArgs& args) {
     return result.ok ? 0 : 1;
 }
 
+struct Subcommand {
+    const char* name;
+    int (*run)(const CliArgs&);
+};
+const std::vector<Subcommand> kSubcommands = {{"verify", verify}, {"search", search}, {"export", export_trail}};
+
 } // namespace
 
 int run_audit(const std::vector<std::string>& args) {
-    if (args.empty()) throw UsageError("audit: missing subcommand", kUsage);
-    if (is_help(args[0])) {
+    const std::string& word = subcommand_word(args, 0, "audit", kUsage);
+    if (is_help(word)) {
         std::cout << kUsage;
         return 0;
     }
-    const std::string& sub = args[0];
-    if (sub != "verify" && sub != "search" && sub != "export")
-        throw UsageError("audit: unknown subcommand '" + sub + "'", kUsage);
-    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    const auto& sub = find_subcommand(kSubcommands, "audit", word, kUsage);
+    const auto rest = subcommand_args(args, 0);
     for (const auto& a : rest)
         if (is_help(a)) {
             std::cout << kUsage;
             return 0;
         }
     CliArgs parsed;
-    try {
+    parse_subcommand_args("audit", sub.name, kUsage, [&] {
         parsed = parse_args(rest,
                             {{"--key"}, {"--json", false}, {"--out"}, {"--since"}, {"--until"}, {"--event"},
                              {"--user"}, {"--device"}, {"--facility"}, {"--result"}},
                             1000);
-    } catch (const std::invalid_argument& e) {
-        throw UsageError("audit " + sub + ": " + e.what(), kUsage);
-    }
-    if (sub == "search") return search(parsed);
-    if (sub == "export") return export_trail(parsed);
-    return verify(parsed);
+    });
+    return sub.run(parsed);
 }
 
 } // namespace sekisho::ctl

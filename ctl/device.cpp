@@ -6,6 +6,7 @@
 #include "ctl/device_ticket.hpp"
 #include "ctl/device_usage.hpp"
 #include "ctl/registry_access.hpp"
+#include "ctl/subcommands.hpp"
 #include "ctl/usage_error.hpp"
 #include "store/sqlite_registry.hpp"
 
@@ -241,48 +242,40 @@ const std::vector<Subcommand>& subcommands() {
 
 int run_device(const std::vector<std::string>& args) {
     const std::size_t index = leading_common_options(args);
-    if (index >= args.size()) throw UsageError("device: missing subcommand", device_usage());
-    std::string name = args[index];
+    std::string name = subcommand_word(args, index, "device", device_usage());
     if (is_help(name)) {
         std::cout << device_usage();
         return 0;
     }
     std::size_t words = 1; // "ticket" takes a second word: ticket create|list|show
     if (name == "ticket") {
-        if (index + 1 >= args.size()) throw UsageError("device ticket: missing subcommand", device_usage("ticket"));
-        if (is_help(args[index + 1])) {
+        const std::string& second = subcommand_word(args, index + 1, "device ticket", device_usage("ticket"));
+        if (is_help(second)) {
             std::cout << device_usage("ticket");
             return 0;
         }
-        name += " " + args[index + 1];
+        name += " " + second;
         words = 2;
     }
-    const auto& list = subcommands();
-    auto sub = std::find_if(list.begin(), list.end(), [&](const Subcommand& s) { return name == s.name; });
-    if (sub == list.end()) {
-        throw UsageError("device: unknown subcommand '" + name + "'", device_usage(words == 2 ? "ticket" : ""));
-    }
+    const auto& sub = find_subcommand(subcommands(), "device", name, device_usage(words == 2 ? "ticket" : ""));
 
-    const std::string& usage = device_usage(sub->name);
-    std::vector<std::string> rest(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(index));
-    rest.insert(rest.end(), args.begin() + static_cast<std::ptrdiff_t>(index + words), args.end());
-    if (std::any_of(rest.begin(), rest.end(), [](const std::string& a) { return a == "--help" || a == "-h"; })) {
+    const std::string& usage = device_usage(sub.name);
+    const auto rest = subcommand_args(args, index, words);
+    if (asks_for_help(rest)) {
         std::cout << usage;
         return 0;
     }
     Context context;
-    try {
-        context.args = parse_registry_args(rest, sub->options, sub->positionals);
-        if (context.args.positionals.size() < sub->positionals) throw std::invalid_argument("missing ID");
-        for (const auto& option : sub->required) context.args.require(option);
-        sub->check(context.args);
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string("device ") + sub->name + ": " + e.what(), usage);
-    }
+    parse_subcommand_args("device", sub.name, usage, [&] {
+        context.args = parse_registry_args(rest, sub.options, sub.positionals);
+        if (context.args.positionals.size() < sub.positionals) throw std::invalid_argument("missing ID");
+        for (const auto& option : sub.required) context.args.require(option);
+        sub.check(context.args);
+    });
     context.json = context.args.has("--json");
     context.actor = actor_of(context.args);
     open_registry(context, config_path_of(context.args));
-    return sub->run(context);
+    return sub.run(context);
 }
 
 } // namespace sekisho::ctl

@@ -9,7 +9,6 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include <ctime>
 #include <stdexcept>
 
 namespace sekisho::ctl {
@@ -17,11 +16,9 @@ namespace sekisho::ctl {
 namespace {
 
 store::UnixSeconds unix_seconds_of(const ASN1_TIME* time, const std::string& cert_path, const char* field) {
-    std::tm tm{};
-    if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) {
-        throw std::runtime_error(cert_path + ": the certificate's " + field + " cannot be read");
-    }
-    return static_cast<store::UnixSeconds>(timegm(&tm));
+    const auto seconds = pki::unix_seconds(time);
+    if (!seconds) throw std::runtime_error(cert_path + ": the certificate's " + field + " cannot be read");
+    return static_cast<store::UnixSeconds>(*seconds);
 }
 
 // The issuing CA's common name: how operators name CAs (e.g. "Sekisho Demo Device-Issuing CA").

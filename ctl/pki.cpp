@@ -4,11 +4,11 @@
 #include "ctl/device_output.hpp"
 #include "ctl/pki_init.hpp"
 #include "ctl/pki_usage.hpp"
+#include "ctl/subcommands.hpp"
 #include "ctl/usage_error.hpp"
 
 #include <boost/json.hpp>
 
-#include <algorithm>
 #include <cctype>
 #include <iostream>
 #include <stdexcept>
@@ -150,39 +150,34 @@ std::string summary_text(const boost::json::object& summary) {
 } // namespace
 
 int run_pki(const std::vector<std::string>& args) {
-    if (args.empty()) throw UsageError("pki: missing subcommand", pki_usage());
-    if (is_help(args[0])) {
+    const std::string& word = subcommand_word(args, 0, "pki", pki_usage());
+    if (is_help(word)) {
         std::cout << pki_usage();
         return 0;
     }
-    const auto& list = subcommands();
-    auto sub = std::find_if(list.begin(), list.end(), [&](const Subcommand& s) { return args[0] == s.name; });
-    if (sub == list.end()) throw UsageError("pki: unknown subcommand '" + args[0] + "'", pki_usage());
+    const auto& sub = find_subcommand(subcommands(), "pki", word, pki_usage());
 
-    const std::string& usage = pki_usage(sub->name);
-    const std::vector<std::string> rest(args.begin() + 1, args.end());
-    if (std::any_of(rest.begin(), rest.end(),
-                    [](const std::string& a) { return a == "--help" || a == "-h"; })) {
+    const std::string& usage = pki_usage(sub.name);
+    const auto rest = subcommand_args(args, 0);
+    if (asks_for_help(rest)) {
         std::cout << usage;
         return 0;
     }
     std::vector<OptionSpec> options = {{"--json", false}};
-    for (const auto& name : sub->options)
+    for (const auto& name : sub.options)
         options.push_back({name, true});
-    for (const auto& name : sub->flags)
+    for (const auto& name : sub.flags)
         options.push_back({name, false});
     PkiSettings settings;
     bool json = false;
-    try {
+    parse_subcommand_args("pki", sub.name, usage, [&] {
         const CliArgs parsed = parse_args(rest, options, 0);
-        for (const auto& option : sub->required)
+        for (const auto& option : sub.required)
             parsed.require(option);
         settings = settings_of(parsed);
         json = parsed.has("--json");
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string("pki ") + sub->name + ": " + e.what(), usage);
-    }
-    const boost::json::object summary = sub->run(settings);
+    });
+    const boost::json::object summary = sub.run(settings);
     std::cout << (json ? json_line(summary) : summary_text(summary));
     return 0;
 }

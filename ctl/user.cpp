@@ -3,6 +3,7 @@
 #include "ctl/cli_args.hpp"
 #include "ctl/device_output.hpp"
 #include "ctl/registry_access.hpp"
+#include "ctl/subcommands.hpp"
 #include "ctl/usage_error.hpp"
 #include "ctl/user_output.hpp"
 #include "ctl/user_password.hpp"
@@ -15,7 +16,6 @@
 
 #include <boost/json.hpp>
 
-#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -234,38 +234,32 @@ const std::vector<Subcommand>& subcommands() {
 
 int run_user(const std::vector<std::string>& args) {
     const std::size_t index = leading_common_options(args);
-    if (index >= args.size()) throw UsageError("user: missing subcommand", user_usage());
-    const std::string& name = args[index];
+    const std::string& name = subcommand_word(args, index, "user", user_usage());
     if (is_help(name)) {
         std::cout << user_usage();
         return 0;
     }
-    const auto& list = subcommands();
-    auto sub = std::find_if(list.begin(), list.end(), [&](const Subcommand& s) { return name == s.name; });
-    if (sub == list.end()) throw UsageError("user: unknown subcommand '" + name + "'", user_usage());
+    const auto& sub = find_subcommand(subcommands(), "user", name, user_usage());
 
-    const std::string& usage = user_usage(sub->name);
-    std::vector<std::string> rest(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(index));
-    rest.insert(rest.end(), args.begin() + static_cast<std::ptrdiff_t>(index + 1), args.end());
-    if (std::any_of(rest.begin(), rest.end(), [](const std::string& a) { return a == "--help" || a == "-h"; })) {
+    const std::string& usage = user_usage(sub.name);
+    const auto rest = subcommand_args(args, index);
+    if (asks_for_help(rest)) {
         std::cout << usage;
         return 0;
     }
     Context context;
-    try {
-        context.args = parse_registry_args(rest, sub->options, sub->positionals);
-        if (context.args.positionals.size() < sub->positionals) throw std::invalid_argument("missing ID");
-        for (const auto& option : sub->required) context.args.require(option);
-        sub->check(context.args);
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(std::string("user ") + sub->name + ": " + e.what(), usage);
-    }
+    parse_subcommand_args("user", sub.name, usage, [&] {
+        context.args = parse_registry_args(rest, sub.options, sub.positionals);
+        if (context.args.positionals.size() < sub.positionals) throw std::invalid_argument("missing ID");
+        for (const auto& option : sub.required) context.args.require(option);
+        sub.check(context.args);
+    });
     context.json = context.args.has("--json");
     context.actor = actor_of(context.args);
     context.config = load_registry_config(config_path_of(context.args), "user");
     context.registry_path = context.config.registry.sqlite;
     context.users = store::open_sqlite_users(context.config.registry.sqlite);
-    return sub->run(context);
+    return sub.run(context);
 }
 
 } // namespace sekisho::ctl

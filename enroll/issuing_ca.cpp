@@ -13,10 +13,11 @@
 namespace sekisho::enroll {
 namespace {
 
-std::int64_t unix_of(const ASN1_TIME* t) {
-    struct tm tm{};
-    ASN1_TIME_to_tm(t, &tm);
-    return static_cast<std::int64_t>(timegm(&tm));
+// A validity bound of a certificate this CA has just issued: always readable, so a failure
+// is refused rather than registered as some date.
+std::int64_t unix_of(const ASN1_TIME* t, const char* field) {
+    if (auto seconds = pki::unix_seconds(t)) return *seconds;
+    throw std::runtime_error(std::string("cannot read the ") + field + " of the certificate just issued");
 }
 
 std::string common_name_of(X509* cert) {
@@ -69,8 +70,8 @@ store::DeviceCertificate IssuingCa::registry_entry(X509* cert) const {
     store::DeviceCertificate entry;
     entry.serial_hex = pki::serial_hex_of(cert);
     entry.fingerprint_sha256 = pki::sha256_fingerprint_hex(cert);
-    entry.not_before = unix_of(X509_get0_notBefore(cert));
-    entry.not_after = unix_of(X509_get0_notAfter(cert));
+    entry.not_before = unix_of(X509_get0_notBefore(cert), "notBefore");
+    entry.not_after = unix_of(X509_get0_notAfter(cert), "notAfter");
     entry.issued_at = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();
     entry.issuer = registry_name_;

@@ -4,7 +4,6 @@
 
 #include <openssl/err.h>
 
-#include <ctime>
 
 namespace sekisho::pki {
 
@@ -45,11 +44,9 @@ std::string crl_signature_error(X509_CRL* crl, X509* issuer) {
 }
 
 std::chrono::system_clock::time_point not_after_of(X509* cert) {
-    std::tm tm{};
-    if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1) {
-        throw OpensslError("cannot read notAfter of " + subject_of(cert));
-    }
-    return std::chrono::system_clock::from_time_t(timegm(&tm));
+    const auto seconds = unix_seconds(X509_get0_notAfter(cert));
+    if (!seconds) throw OpensslError("cannot read notAfter of " + subject_of(cert));
+    return std::chrono::system_clock::time_point(std::chrono::seconds(*seconds));
 }
 
 std::string name_entry(const X509_NAME* name, int nid) {

@@ -1,5 +1,6 @@
 #include "gateway/admin/admin_server.hpp"
 
+#include "config/config.hpp"
 #include "gateway/tls/client_verifier.hpp"
 #include "gateway/admin/dashboard_page.hpp"
 #include "gateway/events/expiry_metrics.hpp"
@@ -9,11 +10,11 @@
 #include "gateway/http/message_bounds.hpp"
 #include "gateway/daemon/process_limits.hpp"
 #include "gateway/http/request_checks.hpp"
+#include "gateway/listener/accept_loop.hpp"
+#include "gateway/listener/peer_address.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace sekisho::gateway {
@@ -100,7 +101,7 @@ Task<void> serve_requests(Stream& stream, const AdminContext& ctx, const std::st
         chunks.attach(parser);
         parser.header_limit(max_header_bytes);
         parser.body_limit(0);
-        tcp.expires_after(std::chrono::seconds(30));
+        tcp.expires_after(config::kAdminTimeouts.request);
         co_await http::async_read(stream, buffer, parser, awaitable_ec(ec));
         if (ec || chunks.trailer_received(parser.get())) break; // no body or trailer is ever needed here
         auto refused = refuse_foreign_host(parser.get(), ctx, peer);
@@ -114,8 +115,8 @@ Task<void> serve_requests(Stream& stream, const AdminContext& ctx, const std::st
 
 Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx, ConnectionLimits::Slot) {
     boost::system::error_code ec;
-    const auto remote = socket.remote_endpoint(ec);
-    const std::string peer = ec ? "-" : remote.address().to_string() + ":" + std::to_string(remote.port());
+    const auto from = peer_of(socket);
+    const std::string peer = from ? from->endpoint : "-";
     if (!ctx.tls) {
         beast::tcp_stream stream(std::move(socket));
         co_await serve_requests(stream, ctx, peer);
@@ -124,7 +125,7 @@ Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx, ConnectionLi
     }
     // Off loopback: only operators holding a certificate of admin.tls.client_ca get in.
     ClientStream stream(std::move(socket), *ctx.tls);
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
+    beast::get_lowest_layer(stream).expires_after(config::kAdminTimeouts.handshake);
     co_await stream.async_handshake(awaitable_ec(ec));
     if (ec) {
         std::string detail = ec.message();
@@ -134,32 +135,19 @@ Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx, ConnectionLi
         co_return;
     }
     co_await serve_requests(stream, ctx, peer);
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    beast::get_lowest_layer(stream).expires_after(config::kAdminTimeouts.shutdown);
     co_await stream.async_shutdown(awaitable_ec(ec));
 }
 
 } // namespace
 
 Task<void> run_admin_listener(tcp::acceptor& acceptor, const AdminContext& ctx) {
-    for (;;) {
-        boost::system::error_code ec;
-        auto socket = co_await acceptor.async_accept(awaitable_ec(ec));
-        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-        if (ec) { // e.g. out of descriptors: back off instead of spinning
-            asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(100));
-            co_await pause.async_wait(awaitable_ec(ec));
-            continue;
-        }
-        ConnectionLimits::Slot slot;
-        if (auto* limits = ctx.connection_limits[2]) {
-            slot = limits->admit(peer_address(socket));
-            if (!slot) {
-                socket.close(ec);
-                continue;
-            }
-        }
+    AcceptLoop loop;
+    loop.limits = ctx.connection_limits[2];
+    loop.serve = [&acceptor, &ctx](tcp::socket socket, ConnectionLimits::Slot slot) {
         asio::co_spawn(acceptor.get_executor(), serve_admin(std::move(socket), ctx, std::move(slot)), asio::detached);
-    }
+    };
+    co_await accept_loop(acceptor, std::move(loop));
 }
 
 } // namespace sekisho::gateway

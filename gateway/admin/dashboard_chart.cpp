@@ -1,5 +1,6 @@
 #include "gateway/admin/dashboard_chart.hpp"
 
+#include "codec/jst_time.hpp"
 #include "gateway/http/html.hpp"
 
 #include <algorithm>
@@ -11,7 +12,7 @@ constexpr int kWidth = 720, kHeight = 200;
 constexpr int kLeft = 40, kRight = 8, kTop = 10, kBottom = 30; // room for the axis labels
 
 std::string hh_mm(std::chrono::system_clock::time_point t) {
-    return jst_display(t).substr(11, 5);
+    return codec::jst_display(t).substr(11, 5);
 }
 
 std::string num(double v) {

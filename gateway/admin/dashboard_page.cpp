@@ -1,5 +1,6 @@
 #include "gateway/admin/dashboard_page.hpp"
 
+#include "codec/jst_time.hpp"
 #include "gateway/admin/dashboard_chart.hpp"
 #include "gateway/http/html.hpp"
 
@@ -95,7 +96,7 @@ std::string registry_notice(const DashboardData& d, const DashboardText& t) {
     std::string out;
     if (!d.registry->error.empty())
         out += "<p class=\"warn\">" + h(t.registry_error) + ": " + h(d.registry->error) + "</p>";
-    return out + "<p class=\"muted\">" + h(t.registry_as_of) + ": " + h(jst_display(d.registry->taken)) + "</p>";
+    return out + "<p class=\"muted\">" + h(t.registry_as_of) + ": " + h(codec::jst_display(d.registry->taken)) + "</p>";
 }
 
 std::chrono::system_clock::time_point from_unix(store::UnixSeconds s) {
@@ -110,7 +111,7 @@ std::string lockouts_section(const DashboardData& d, Lang lang) {
     for (const auto& l : d.registry->locked) {
         if (from_unix(l.locked_until) <= d.now) continue; // ran out since the snapshot
         rows += "<tr data-user=\"" + h(l.user) + "\"><td>" + h(l.user) + "</td><td>" + plain_cell(l.facility, t) +
-                "</td><td>" + h(jst_display(from_unix(l.locked_until))) + "</td><td class=\"num\">" +
+                "</td><td>" + h(codec::jst_display(from_unix(l.locked_until))) + "</td><td class=\"num\">" +
                 std::to_string(l.failures_since_success) + "</td></tr>";
     }
     if (rows.empty()) return out + "<p>" + h(t.none) + "</p></section>";
@@ -133,7 +134,7 @@ std::string expiring_section(const DashboardData& d, Lang lang) {
         const bool expired = left <= 0;
         out += std::string("<tr") + (expired ? " class=\"expired\"" : "") + "><td><code>" + h(e.device_id) +
                "</code></td><td>" + h(e.name) + "</td><td>" + plain_cell(e.facility, t) + "</td><td><code>" +
-               h(e.serial) + "</code></td><td>" + h(jst_display(from_unix(e.not_after))) + "</td><td class=\"num\">" +
+               h(e.serial) + "</code></td><td>" + h(codec::jst_display(from_unix(e.not_after))) + "</td><td class=\"num\">" +
                (expired ? h(t.expired) : std::to_string(left / 86400)) + "</td></tr>";
     }
     return out + "</table></section>";
@@ -150,7 +151,7 @@ std::string recent_section(const DashboardData& d, Lang lang) {
         const char* cls = e.level >= spdlog::level::critical ? " class=\"critical\""
                           : e.failure                        ? " class=\"failure\""
                                                              : "";
-        out += std::string("<tr") + cls + " data-event=\"" + h(e.event) + "\"><td>" + h(jst_display(e.at)) +
+        out += std::string("<tr") + cls + " data-event=\"" + h(e.event) + "\"><td>" + h(codec::jst_display(e.at)) +
                "</td><td>" + h(event_label(e.event, lang)) + "</td><td>" + plain_cell(e.user, t) + "</td><td>" +
                terminal_cell(e.terminal, t) + "</td><td>" + plain_cell(e.facility, t) + "</td><td>" +
                plain_cell(e.peer, t) + "</td><td>" + plain_cell(e.result, t) + "</td></tr>";
@@ -190,7 +191,7 @@ std::string render_dashboard(const DashboardData& d, Lang lang) {
                       "\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"30\">"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
                       h(t.title) + "</title><style>" + std::string(kStyle) + "</style></head><body><header><h1>" +
-                      h(t.title) + "</h1><p>" + h(t.generated) + ": <span id=\"generated\">" + h(jst_display(d.now)) +
+                      h(t.title) + "</h1><p>" + h(t.generated) + ": <span id=\"generated\">" + h(codec::jst_display(d.now)) +
                       "</span> — " + h(t.times_note) + " " + h(t.refresh_note) + " · <a href=\"" +
                       link(other, d.window) + "\" hreflang=\"" + std::string(lang_code(other)) + "\">" +
                       h(t.other_language) + "</a></p><nav>" + h(t.window_label) + ": <a href=\"" +

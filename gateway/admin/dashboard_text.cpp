@@ -1,7 +1,5 @@
 #include "gateway/admin/dashboard_text.hpp"
 
-#include "audit/audit_record.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -188,13 +186,6 @@ std::string_view event_label(std::string_view event, Lang lang) {
     for (const auto& l : kEventLabels)
         if (l.event == event) return lang == Lang::en ? l.en : l.ja;
     return event;
-}
-
-std::string jst_display(std::chrono::system_clock::time_point t) {
-    auto s = audit::jst_timestamp(t); // 2026-11-22T13:05:01.123+09:00
-    s.resize(19);
-    s[10] = ' ';
-    return s;
 }
 
 } // namespace sekisho::gateway

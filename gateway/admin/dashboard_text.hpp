@@ -2,7 +2,6 @@
 // strings per language, the labels of event names, and how a request picks its language.
 #pragma once
 
-#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -30,8 +29,5 @@ const DashboardText& dashboard_text(Lang lang);
 
 // "ログイン失敗" / "Failed login" for "login.failed"; the name itself when unknown.
 std::string_view event_label(std::string_view event, Lang lang);
-
-// "2026-11-22 13:05:01" in Japan time (the page says once that times are JST).
-std::string jst_display(std::chrono::system_clock::time_point t);
 
 } // namespace sekisho::gateway

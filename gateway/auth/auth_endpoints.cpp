@@ -33,19 +33,6 @@ std::string_view query_of(const Request& req) {
     return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
 }
 
-LoginOutcome metric_for(LoginRefusal r) {
-    switch (r) {
-    case LoginRefusal::bad_credentials: return LoginOutcome::bad_credentials;
-    case LoginRefusal::too_many_attempts: return LoginOutcome::too_many_attempts;
-    case LoginRefusal::session_limit: return LoginOutcome::session_limit;
-    case LoginRefusal::facility: return LoginOutcome::facility;
-    case LoginRefusal::outside_hours: return LoginOutcome::outside_hours;
-    case LoginRefusal::break_glass_off: return LoginOutcome::break_glass_off;
-    case LoginRefusal::unavailable: return LoginOutcome::unavailable;
-    }
-    return LoginOutcome::bad_credentials;
-}
-
 http::status status_for(LoginRefusal r) {
     switch (r) {
     case LoginRefusal::bad_credentials: return http::status::unauthorized;
@@ -64,6 +51,7 @@ std::string_view json_error_for(LoginRefusal r) {
     case LoginRefusal::outside_hours: return "outside_login_hours";
     case LoginRefusal::break_glass_off: return "break_glass_not_enabled";
     case LoginRefusal::unavailable: return "unavailable";
+    case LoginRefusal::count_: break;
     }
     return "authentication_failed";
 }
@@ -147,7 +135,7 @@ Task<LoginResult> Handler::attempt(std::string username, std::string password) {
     }
     auto login = auth_.login(std::move(username), std::move(password), r_.terminal, std::string(r_.peer_ip), r_.cfg);
     auto result = co_await std::move(login);
-    r_.metrics.login(result.refusal ? metric_for(*result.refusal) : LoginOutcome::succeeded);
+    r_.metrics.login(result.refusal);
     if (result.refusal) {
         auto wait = tarpit(started_);
         co_await std::move(wait);

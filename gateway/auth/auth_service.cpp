@@ -22,19 +22,6 @@ constexpr std::size_t kAttemptsTotal = 64;
 
 } // namespace
 
-std::string_view to_string(LoginRefusal r) {
-    switch (r) {
-    case LoginRefusal::bad_credentials: return "bad_credentials";
-    case LoginRefusal::too_many_attempts: return "too_many_attempts";
-    case LoginRefusal::session_limit: return "session_limit";
-    case LoginRefusal::facility: return "facility";
-    case LoginRefusal::outside_hours: return "outside_hours";
-    case LoginRefusal::break_glass_off: return "break_glass_off";
-    case LoginRefusal::unavailable: return "unavailable";
-    }
-    return "unknown";
-}
-
 session::SessionLimits session_limits(const config::AuthConfig& cfg) {
     return session::SessionLimits{cfg.sessions.idle_timeout.count(), cfg.sessions.absolute_timeout.count(),
                                   cfg.sessions.max_per_user,

@@ -9,6 +9,7 @@
 #include "gateway/http/http_types.hpp"
 #include "gateway/auth/caller.hpp"
 #include "gateway/events/metrics.hpp"
+#include "gateway/events/refusals.hpp"
 #include "session/concurrent_attempts.hpp"
 #include "session/failure_window.hpp"
 #include "session/session_store.hpp"
@@ -30,17 +31,6 @@ class RegistryWatch;
 }
 
 namespace sekisho::gateway::auth {
-
-enum class LoginRefusal {
-    bad_credentials,   // unknown user, wrong password, disabled or locked: one answer for all
-    too_many_attempts, // this terminal or source address is blocked or busy (password spraying)
-    session_limit,     // the user holds max_per_user sessions and on_limit is refuse
-    facility,          // the user's facility may not use this terminal
-    outside_hours,     // no login window of the user's roles is open
-    break_glass_off,   // an emergency account outside an enabled period
-    unavailable,       // the registry cannot be read: fail closed
-};
-std::string_view to_string(LoginRefusal r);
 
 struct LoginResult {
     std::optional<LoginRefusal> refusal;

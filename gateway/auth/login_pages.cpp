@@ -1,9 +1,9 @@
 #include "gateway/auth/login_pages.hpp"
 
+#include "codec/jst_time.hpp"
 #include "gateway/http/html.hpp"
 
 #include <chrono>
-#include <cstdio>
 
 namespace sekisho::gateway::auth {
 namespace {
@@ -32,17 +32,7 @@ std::string hidden(std::string_view name, std::string_view value) {
 } // namespace
 
 std::string format_jst(session::UnixSeconds t) {
-    using namespace std::chrono;
-    const sys_seconds utc{seconds(t)};
-    const auto jst = utc + hours(9);
-    const auto day = floor<days>(jst);
-    const year_month_day ymd{day};
-    const hh_mm_ss hms{jst - day};
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02ld:%02ld JST", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()));
-    return buf;
+    return codec::jst_display_minutes(codec::SystemTime(std::chrono::seconds(t))) + " JST";
 }
 
 std::string refusal_message(LoginRefusal r) {
@@ -65,6 +55,7 @@ std::string refusal_message(LoginRefusal r) {
     case LoginRefusal::unavailable:
         return "現在ログインできません。しばらくしてから再度お試しください。 / Login is not available right now; "
                "try again shortly.";
+    case LoginRefusal::count_: break;
     }
     return "ログインできません。 / Login refused.";
 }

@@ -1,5 +1,6 @@
 #include "gateway/auth/login_policy.hpp"
 
+#include "codec/jst_time.hpp"
 #include "gateway/http/path.hpp"
 
 #include <algorithm>
@@ -58,11 +59,7 @@ std::vector<std::string> open_roles(const std::vector<std::string>& user_roles,
                                     const std::vector<config::LoginWindow>& windows,
                                     std::chrono::system_clock::time_point now) {
     if (windows.empty()) return user_roles;
-    using namespace std::chrono;
-    const auto jst = floor<minutes>(now) + hours(9);
-    const auto day = floor<days>(jst);
-    const unsigned weekday = std::chrono::weekday(day).iso_encoding() - 1; // 0 = Monday
-    const auto minute = static_cast<unsigned>((jst - day).count());
+    const auto [weekday, minute] = codec::jst_week_minute(now);
     std::vector<std::string> open;
     for (const auto& role : user_roles) {
         bool restricted = false, inside = false;

@@ -3,32 +3,27 @@
 #include "gateway/daemon/server_impl.hpp"
 
 #include "gateway/events/refusal_records.hpp"
+#include "gateway/listener/accept_loop.hpp"
 
 namespace sekisho::gateway {
 
+// The main listener: its sockets go round the workers, each served on its worker's thread.
 Task<void> Server::Impl::accept_loop() {
     std::size_t next = 0;
-    for (;;) {
-        auto& worker = *workers[next];
-        boost::system::error_code ec;
-        auto socket = co_await acceptor->async_accept(worker.io, asio::redirect_error(asio::use_awaitable, ec));
-        if (draining.load() || ec == asio::error::operation_aborted) co_return;
-        if (ec) { // e.g. out of descriptors: back off instead of spinning, log once a minute
-            log_refusal(spdlog::level::warn, "accept.failed", "accept", "main", {{"detail", ec.message()}});
-            asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(100));
-            co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            continue;
-        }
-        auto slot = main_limits.admit(peer_address(socket));
-        if (!slot) { // over limits.max_connections(_per_source): no TLS work at all
-            socket.close(ec);
-            continue;
-        }
-        asio::co_spawn(worker.io,
+    AcceptLoop loop;
+    loop.limits = &main_limits; // limits.max_connections(_per_source)
+    loop.stopping = [this] { return draining.load(); };
+    loop.on_error = [](const boost::system::error_code& ec) { // logged once a minute
+        log_refusal(spdlog::level::warn, "accept.failed", "accept", "main", {{"detail", ec.message()}});
+    };
+    loop.socket_executor = [this, &next] { return asio::any_io_executor(workers[next]->io.get_executor()); };
+    loop.serve = [this, &next](tcp::socket socket, ConnectionLimits::Slot slot) {
+        asio::co_spawn(workers[next]->io,
                        serve_connection(std::move(socket), runtime.current(), *contexts[next], std::move(slot)),
                        asio::detached);
         next = (next + 1) % workers.size();
-    }
+    };
+    co_await gateway::accept_loop(*acceptor, std::move(loop));
 }
 
 void Server::Impl::configure_limits(const config::LimitsConfig& l) {

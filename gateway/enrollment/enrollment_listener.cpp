@@ -5,10 +5,11 @@
 #include "gateway/http/message_bounds.hpp"
 #include "gateway/events/refusal_records.hpp"
 #include "gateway/http/request_checks.hpp"
+#include "gateway/listener/accept_loop.hpp"
+#include "gateway/listener/peer_address.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <openssl/ssl.h>
 
@@ -45,9 +46,9 @@ Response to_response(const EnrollmentReply& reply, const Request& req) {
 Task<void> serve_enrollment(tcp::socket socket, std::shared_ptr<const Runtime> rt, EnrollmentContext& ctx,
                             ConnectionLimits::Slot) {
     boost::system::error_code ec;
-    auto remote = socket.remote_endpoint(ec);
-    if (ec) co_return;
-    const std::string peer = remote.address().to_string() + ":" + std::to_string(remote.port());
+    const auto from = peer_of(socket);
+    if (!from) co_return;
+    const std::string& peer = from->endpoint;
     ClientStream stream(std::move(socket), *rt->enrollment_tls);
     auto& tcp = beast::get_lowest_layer(stream);
     tcp.expires_after(rt->config.timeouts.handshake);
@@ -101,24 +102,14 @@ Task<void> serve_enrollment(tcp::socket socket, std::shared_ptr<const Runtime> r
 } // namespace
 
 Task<void> run_enrollment_listener(tcp::acceptor& acceptor, EnrollmentContext& context) {
-    for (;;) {
-        boost::system::error_code ec;
-        auto socket = co_await acceptor.async_accept(awaitable_ec(ec));
-        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-        if (ec) { // e.g. out of descriptors: back off instead of spinning
-            asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(100));
-            co_await pause.async_wait(awaitable_ec(ec));
-            continue;
-        }
-        auto slot = context.limits.admit(peer_address(socket)); // no certificate needed: bounded
-        if (!slot) {
-            socket.close(ec);
-            continue;
-        }
+    AcceptLoop loop;
+    loop.limits = &context.limits; // no certificate needed: bounded
+    loop.serve = [&acceptor, &context](tcp::socket socket, ConnectionLimits::Slot slot) {
         asio::co_spawn(acceptor.get_executor(),
                        serve_enrollment(std::move(socket), context.runtime.current(), context, std::move(slot)),
                        asio::detached);
-    }
+    };
+    co_await accept_loop(acceptor, std::move(loop));
 }
 
 } // namespace sekisho::gateway

@@ -1,6 +1,6 @@
 #include "gateway/events/alerts.hpp"
 
-#include "audit/audit_record.hpp"
+#include "codec/jst_time.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -115,7 +115,7 @@ void AlertEngine::record(spdlog::level::level_enum, std::string_view event, std:
         body["rule"] = rule;
         body["severity"] = "critical";
         body["summary"] = summary;
-        body["time"] = audit::jst_timestamp(std::chrono::system_clock::now());
+        body["time"] = codec::jst_timestamp(std::chrono::system_clock::now());
         body["held_back_since_last"] = held_back;
         boost::json::object source;
         source["event"] = event;

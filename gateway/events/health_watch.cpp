@@ -1,6 +1,6 @@
 #include "gateway/events/health_watch.hpp"
 
-#include "audit/audit_record.hpp"
+#include "codec/jst_time.hpp"
 #include "gateway/events/log.hpp"
 
 #include <cstdio>
@@ -39,7 +39,7 @@ void HealthWatch::check_expiries(const config::AlertsConfig& cfg, const ExpiryRe
             continue;
         }
         still[key] = steady_now;
-        const auto at = audit::jst_timestamp(SystemTime(std::chrono::seconds(e.at)));
+        const auto at = codec::jst_timestamp(SystemTime(std::chrono::seconds(e.at)));
         const auto left_text = std::to_string(left);
         if (e.kind == "crl")
             log_event(spdlog::level::warn, "crl.expiring",

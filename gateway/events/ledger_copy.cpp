@@ -1,6 +1,6 @@
 #include "gateway/events/ledger_copy.hpp"
 
-#include "audit/audit_record.hpp"
+#include "codec/jst_time.hpp"
 #include "gateway/events/log.hpp"
 #include "store/sqlite_registry.hpp"
 
@@ -47,7 +47,7 @@ std::size_t LedgerCopy::copy_new() {
             cursor_ = row.seq;
             if (reported_by_gateway(row.action)) continue;
             const auto seq = std::to_string(row.seq);
-            const auto at = audit::jst_timestamp(std::chrono::system_clock::time_point(std::chrono::seconds(row.at)));
+            const auto at = codec::jst_timestamp(codec::SystemTime(std::chrono::seconds(row.at)));
             log_event(spdlog::level::info, "ledger." + row.action,
                       {{"actor", row.actor}, {"subject", row.subject}, {"reason", row.reason},
                        {"details", row.details}, {"ledger_seq", seq}, {"at", at}});

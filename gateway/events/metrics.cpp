@@ -93,8 +93,10 @@ std::string Metrics::render_prometheus() const {
 
     out += "# HELP sekisho_logins_total Login attempts by outcome.\n"
            "# TYPE sekisho_logins_total counter\n";
-    for (std::size_t i = 0; i < logins_.size(); ++i)
-        line("sekisho_logins_total", label("outcome", to_string(static_cast<LoginOutcome>(i))), logins_[i].load());
+    line("sekisho_logins_total", label("outcome", "succeeded"), logins_succeeded_.load());
+    for (std::size_t i = 0; i < logins_refused_.size(); ++i)
+        line("sekisho_logins_total", label("outcome", to_string(static_cast<LoginRefusal>(i))),
+             logins_refused_[i].load());
     out += "# HELP sekisho_lockouts_total Accounts locked after repeated failed logins.\n"
            "# TYPE sekisho_lockouts_total counter\n";
     line("sekisho_lockouts_total", "", lockouts_.load());

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -25,7 +26,9 @@ public:
     void config_reload(bool ok) { (ok ? reloads_ok_ : reloads_failed_)++; }
     void connection_opened() { open_connections_++; }
     void connection_closed() { open_connections_--; }
-    void login(LoginOutcome o) { logins_[idx(o)]++; }
+    void login(std::optional<LoginRefusal> refusal) { // nullopt: succeeded
+        (refusal ? logins_refused_[idx(*refusal)] : logins_succeeded_)++;
+    }
     void lockout() { lockouts_++; }
     void sessions_active(std::int64_t n) { sessions_active_ = n; }
     // A response relayed for a route, with the time from the request's arrival.
@@ -39,7 +42,8 @@ private:
 
     std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(HandshakeRefusal::count_)> refused_{};
     std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(RequestRejection::count_)> rejected_{};
-    std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(LoginOutcome::count_)> logins_{};
+    std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(LoginRefusal::count_)> logins_refused_{};
+    std::atomic<std::uint64_t> logins_succeeded_{0};
     std::array<std::atomic<std::uint64_t>, 6> responses_by_class_{}; // index = status / 100
     std::atomic<std::uint64_t> full_{0}, resumed_{0};
     std::atomic<std::uint64_t> upstream_errors_{0}, upstream_timeouts_{0};

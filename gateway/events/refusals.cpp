@@ -43,11 +43,18 @@ std::string_view to_string(RequestRejection r) {
     return "bad_request";
 }
 
-std::string_view to_string(LoginOutcome o) {
-    static constexpr std::string_view names[] = {"succeeded",     "bad_credentials", "too_many_attempts",
-                                                 "session_limit", "facility",        "outside_hours",
-                                                 "break_glass_off", "unavailable"};
-    return names[static_cast<std::size_t>(o)];
+std::string_view to_string(LoginRefusal r) {
+    switch (r) {
+    case LoginRefusal::bad_credentials: return "bad_credentials";
+    case LoginRefusal::too_many_attempts: return "too_many_attempts";
+    case LoginRefusal::session_limit: return "session_limit";
+    case LoginRefusal::facility: return "facility";
+    case LoginRefusal::outside_hours: return "outside_hours";
+    case LoginRefusal::break_glass_off: return "break_glass_off";
+    case LoginRefusal::unavailable: return "unavailable";
+    case LoginRefusal::count_: break;
+    }
+    return "unknown";
 }
 
 } // namespace sekisho::gateway

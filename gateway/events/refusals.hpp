@@ -45,18 +45,18 @@ enum class RequestRejection {
 };
 std::string_view to_string(RequestRejection r);
 
-// Logins by outcome: "succeeded" or why it was refused (auth::LoginRefusal).
-enum class LoginOutcome {
-    succeeded,
-    bad_credentials,
-    too_many_attempts,
-    session_limit,
-    facility,
-    outside_hours,
-    break_glass_off,
-    unavailable,
+// Why a login was refused (the login API's answer, the log's reason and the metric's
+// outcome; a login that is not refused counts as "succeeded").
+enum class LoginRefusal {
+    bad_credentials,   // unknown user, wrong password, disabled or locked: one answer for all
+    too_many_attempts, // this terminal or source address is blocked or busy (password spraying)
+    session_limit,     // the user holds max_per_user sessions and on_limit is refuse
+    facility,          // the user's facility may not use this terminal
+    outside_hours,     // no login window of the user's roles is open
+    break_glass_off,   // an emergency account outside an enabled period
+    unavailable,       // the registry cannot be read: fail closed
     count_
 };
-std::string_view to_string(LoginOutcome o);
+std::string_view to_string(LoginRefusal r);
 
 } // namespace sekisho::gateway

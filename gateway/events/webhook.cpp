@@ -58,25 +58,15 @@ Webhook::Webhook(std::string url) : url_(std::move(url)) {
     port_ = parsed->has_port() ? std::string(parsed->port()) : (tls_ ? "443" : "80");
     shown_ = std::string(parsed->scheme()) + "://" + host_ + ":" + port_;
     target_ = parsed->encoded_target().empty() ? "/" : std::string(parsed->encoded_target());
-    thread_ = std::thread([this] { run(); });
+    sender_.start([this] { run(); });
 }
 
 Webhook::~Webhook() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
+    sender_.stop(); // what is still queued is not sent: a stopping gateway does not wait for it
 }
 
 void Webhook::post(std::string json) {
-    {
-        std::lock_guard lock(mutex_);
-        if (queue_.size() >= 1000) queue_.pop_front(); // bounded; each alert is in the audit trail too
-        queue_.push_back(std::move(json));
-    }
-    wake_.notify_one();
+    sender_.push(std::move(json));
 }
 
 bool Webhook::deliver(const std::string& json, std::string& error) {
@@ -125,27 +115,19 @@ bool Webhook::deliver(const std::string& json, std::string& error) {
 }
 
 void Webhook::run() {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-        wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (stopping_) return;
-        std::string json = std::move(queue_.front());
-        queue_.pop_front();
-        lock.unlock();
+    while (const auto json = sender_.next()) {
         std::string error;
         bool delivered = false;
         for (int attempt = 1; attempt <= kAttempts && !delivered; ++attempt) {
-            delivered = deliver(json, error);
+            delivered = deliver(*json, error);
             if (delivered || attempt == kAttempts) break;
-            std::unique_lock wait(mutex_);
-            if (wake_.wait_for(wait, std::chrono::seconds(1 << (attempt - 1)), [&] { return stopping_; })) return;
+            if (sender_.pause(std::chrono::seconds(1 << (attempt - 1)))) return;
         }
         if (delivered)
             log_event(spdlog::level::info, "alert.delivered", {{"webhook", shown_}});
         else
             log_event(spdlog::level::err, "alert.delivery_failed",
                       {{"webhook", shown_}, {"attempts", std::to_string(kAttempts)}, {"reason", error}});
-        lock.lock();
     }
 }
 

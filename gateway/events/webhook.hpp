@@ -3,12 +3,9 @@
 // https verifies the receiver against the system's CA store.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
+#include "worker/queue_worker.hpp"
+
 #include <string>
-#include <thread>
 
 namespace sekisho::gateway {
 
@@ -29,11 +26,8 @@ private:
     // secret in the path (and others in the query or user info), so the URL is never shown.
     std::string shown_;
     bool tls_ = false;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::deque<std::string> queue_;
-    bool stopping_ = false;
-    std::thread thread_;
+    // Bounded: each alert is in the audit trail too. Last: stopped before what it uses.
+    worker::QueueWorker sender_{1000};
 };
 
 } // namespace sekisho::gateway

@@ -8,8 +8,6 @@
 // listeners, which few clients use.
 #pragma once
 
-#include <boost/asio/ip/tcp.hpp>
-
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -62,14 +60,6 @@ private:
     std::atomic<std::size_t> total_{0};
     std::atomic<std::uint64_t> listener_full_{0}, source_full_{0};
 };
-
-// The address an accepted socket comes from, without the port ("-" when it is gone already).
-template <typename Socket>
-std::string peer_address(const Socket& socket) {
-    boost::system::error_code ec;
-    const auto remote = socket.remote_endpoint(ec);
-    return ec ? std::string("-") : remote.address().to_string();
-}
 
 // "# TYPE" and sample lines of sekisho_connections_refused_total and
 // sekisho_listener_connections for the given listeners, appended to out.

@@ -3,6 +3,7 @@
 #include "gateway/pipeline/connection.hpp"
 #include "gateway/pipeline/connection_pipeline.hpp"
 
+#include "gateway/listener/peer_address.hpp"
 #include "gateway/runtime/runtime.hpp"
 
 #include <boost/asio/redirect_error.hpp>
@@ -12,13 +13,6 @@
 #include <chrono>
 
 namespace sekisho::gateway {
-namespace {
-
-std::string endpoint_string(const tcp::endpoint& ep) {
-    return ep.address().to_string() + ":" + std::to_string(ep.port());
-}
-
-} // namespace
 
 ConnectionPipeline::ConnectionPipeline(ClientStream& stream, std::shared_ptr<const Runtime> rt, WorkerContext& worker,
                                        std::string peer, std::string peer_ip)
@@ -157,12 +151,12 @@ Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> r
         Metrics& m;
         ~Closed() { m.connection_closed(); }
     } closed{worker.metrics};
+    auto peer = peer_of(socket);
+    if (!peer) co_return;
     boost::system::error_code ec;
-    auto remote = socket.remote_endpoint(ec);
-    if (ec) co_return;
     socket.set_option(tcp::no_delay(true), ec);
     ClientStream stream(std::move(socket), *rt->listener_tls.context);
-    ConnectionPipeline pipeline(stream, rt, worker, endpoint_string(remote), remote.address().to_string());
+    ConnectionPipeline pipeline(stream, rt, worker, std::move(peer->endpoint), std::move(peer->address));
     co_await pipeline.run();
 }
 

@@ -2,6 +2,7 @@
 // pin its bytes to Boost.JSON's serialisation, which wrote every trail before it: a line
 // rendered differently would break the chain of an operator's existing trail at verify.
 #include "audit/audit_record.hpp"
+#include "codec/jst_time.hpp"
 #include "pki/printable.hpp"
 
 #include <boost/json/object.hpp>
@@ -38,7 +39,7 @@ TEST_CASE("a record renders byte for byte as Boost.JSON serialises it", "[audit]
     std::uint64_t seq = 0;
     for (const auto& v : values) {
         const audit::Fields fields = {{"level", "info"}, {"path", v}, {v, "as a key"}, {"prev", "shadowed"}};
-        const auto time = audit::jst_timestamp(std::chrono::system_clock::now());
+        const auto time = codec::jst_timestamp(std::chrono::system_clock::now());
         INFO("value: " << v);
         CHECK(audit::render_record(seq, time, "request", fields, audit::kGenesis) ==
               boost_rendering(seq, time, "request", fields, audit::kGenesis));

@@ -1,0 +1,65 @@
+#include "codec/jst_time.hpp"
+
+#include <cstdio>
+
+namespace sekisho::codec {
+namespace {
+
+// The JST calendar fields of t, truncated to the millisecond (floor: also before 1970).
+struct JstFields {
+    int year;
+    unsigned month, day;
+    long hour, minute, second, millisecond;
+};
+
+JstFields jst_fields(SystemTime t) {
+    using namespace std::chrono;
+    const auto ms = floor<milliseconds>(t) + hours(9);
+    const auto day = floor<days>(ms);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{ms - day};
+    return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+            static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+            static_cast<long>(hms.seconds().count()), static_cast<long>(hms.subseconds().count())};
+}
+
+} // namespace
+
+std::string jst_timestamp(SystemTime t) {
+    const auto f = jst_fields(t);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ld+09:00", f.year, f.month, f.day, f.hour,
+                  f.minute, f.second, f.millisecond);
+    return buf;
+}
+
+std::string jst_date(SystemTime t) {
+    const auto f = jst_fields(t);
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", f.year, f.month, f.day);
+    return buf;
+}
+
+std::string jst_display(SystemTime t) {
+    const auto f = jst_fields(t);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02ld:%02ld:%02ld", f.year, f.month, f.day, f.hour, f.minute,
+                  f.second);
+    return buf;
+}
+
+std::string jst_display_minutes(SystemTime t) {
+    const auto f = jst_fields(t);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02ld:%02ld", f.year, f.month, f.day, f.hour, f.minute);
+    return buf;
+}
+
+JstWeekMinute jst_week_minute(SystemTime t) {
+    using namespace std::chrono;
+    const auto jst = floor<minutes>(t) + hours(9);
+    const auto day = floor<days>(jst);
+    return {weekday(day).iso_encoding() - 1, static_cast<unsigned>((jst - day).count())};
+}
+
+} // namespace sekisho::codec
