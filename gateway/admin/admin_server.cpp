@@ -8,7 +8,7 @@
 #include "gateway/http/http_error.hpp"
 #include "gateway/events/log.hpp"
 #include "gateway/http/message_bounds.hpp"
-#include "gateway/daemon/process_limits.hpp"
+#include "gateway/listener/process_limits.hpp"
 #include "gateway/http/request_checks.hpp"
 #include "gateway/listener/accept_loop.hpp"
 #include "gateway/listener/peer_address.hpp"

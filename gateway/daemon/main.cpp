@@ -1,6 +1,6 @@
 // sekisho: the gateway daemon.
 #include "config/load.hpp"
-#include "gateway/daemon/process_limits.hpp"
+#include "gateway/listener/process_limits.hpp"
 #include "gateway/daemon/server.hpp"
 
 #include <cstdio>

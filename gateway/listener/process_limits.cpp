@@ -1,4 +1,4 @@
-#include "gateway/daemon/process_limits.hpp"
+#include "gateway/listener/process_limits.hpp"
 
 #include <sys/resource.h>
 
