@@ -183,7 +183,9 @@ TEST_CASE("values that are not UTF-8 are written as U+FFFD and never break verif
     TempDir dir;
     const auto file = dir.path / "audit.log";
     {
-        AuditLog log(AuditLogOptions{.path = file.string()});
+        AuditLogOptions options;
+        options.path = file.string();
+        AuditLog log(std::move(options));
         // A stray byte, a truncated sequence, an overlong '/', a surrogate, then valid Japanese.
         log.append("login.failed", {{"user", "caf\xc3"}, {"path", "/a\xff\xfe/b"}, {"ticket", "\xc0\xaf-\xed\xa0\x80"},
                                     {"name\xff", "\xe5\x8f\x97\xe4\xbb\x98"}});
