@@ -26,11 +26,27 @@ JstFields jst_fields(SystemTime t) {
 } // namespace
 
 std::string jst_timestamp(SystemTime t) {
+    // Every audit record carries one: written digit by digit (snprintf was a third of a
+    // microsecond, on the request path).
     const auto f = jst_fields(t);
-    char buf[48];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ld+09:00", f.year, f.month, f.day, f.hour,
-                  f.minute, f.second, f.millisecond);
-    return buf;
+    std::string out = "0000-00-00T00:00:00.000+09:00";
+    const auto put = [&out](std::size_t at, long value, int digits) {
+        for (int i = digits - 1; i >= 0; --i, value /= 10) out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+    };
+    if (f.year < 0 || f.year > 9999) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ld+09:00", f.year, f.month, f.day, f.hour,
+                      f.minute, f.second, f.millisecond);
+        return buf;
+    }
+    put(0, f.year, 4);
+    put(5, f.month, 2);
+    put(8, f.day, 2);
+    put(11, f.hour, 2);
+    put(14, f.minute, 2);
+    put(17, f.second, 2);
+    put(20, f.millisecond, 3);
+    return out;
 }
 
 std::string jst_date(SystemTime t) {
