@@ -12,8 +12,6 @@ packages=(
   libssl-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libspdlog-dev libfmt-dev catch2 libyaml-cpp-dev libp11-dev libsqlite3-dev libargon2-dev
   libhiredis-dev libpq-dev
-  # the daemon's allocator (gateway/CMakeLists.txt: SEKISHO_MIMALLOC)
-  libmimalloc-dev
   # PKCS#11: the engine, a software token and the tools the tests use to fill it
   libengine-pkcs11-openssl softhsm2 opensc
   # real clients and servers the tests, demo and benchmarks talk to
