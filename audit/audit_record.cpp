@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <charconv>
 #include <cstring>
 #include <stdexcept>
@@ -175,6 +176,7 @@ std::string render_record(std::uint64_t seq, std::string_view time, std::string_
     std::string line(sizer.size, '\0');
     Writer writer{line.data()};
     walk(writer, seq_text, time, event, fields, prev);
+    assert(writer.w == line.data() + line.size()); // sized and written by the same walk
     return line;
 }
 

@@ -13,6 +13,11 @@
 #include "audit/audit_record.hpp"
 #include "audit/audit_verify.hpp"
 
+#include "pki/printable.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -30,6 +35,18 @@ void write_trail(const std::string& bytes) {
     std::ofstream out(trail_path, std::ios::binary | std::ios::trunc);
     out << bytes;
     FUZZ_CHECK(out.good());
+}
+
+// The line as Boost.JSON serialises the same values (invalid UTF-8 repaired first).
+std::string boost_rendering(std::uint64_t seq, std::string_view time, std::string_view event, const Fields& fields,
+                            std::string_view prev) {
+    auto str = [](std::string_view s) { return boost::json::serialize(boost::json::string(pki::valid_utf8(s))); };
+    std::string line = "{\"seq\":" + std::to_string(seq) + ",\"time\":" + str(time) + ",\"event\":" + str(event);
+    for (const auto& [k, v] : fields) {
+        const bool reserved = k == "seq" || k == "time" || k == "event" || k == "prev";
+        line += "," + str(reserved ? "_" + k : k) + ":" + str(v);
+    }
+    return line + ",\"prev\":" + str(prev) + "}";
 }
 
 bool same(const ParsedRecord& a, const ParsedRecord& b) {
@@ -122,7 +139,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string trail, prev = kGenesis;
     std::uint64_t seq = 1;
     auto append = [&](std::string_view event, const Fields& fields) {
-        const auto line = render_record(seq++, "2026-11-22T13:05:01.123+09:00", event, fields, prev);
+        const auto line = render_record(seq, "2026-11-22T13:05:01.123+09:00", event, fields, prev);
+        FUZZ_CHECK(line == boost_rendering(seq, "2026-11-22T13:05:01.123+09:00", event, fields, prev));
+        ++seq;
         prev = record_hash(line);
         trail += line + "\n";
     };
