@@ -3,6 +3,7 @@
 #include "codec/jst_time.hpp"
 #include "gateway/http/html.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace sekisho::gateway::auth {
@@ -32,6 +33,9 @@ std::string hidden(std::string_view name, std::string_view value) {
 } // namespace
 
 std::string format_jst(session::UnixSeconds t) {
+    // Within what the clock's nanoseconds hold (1970 … 2255): a stored time past that would
+    // otherwise overflow the conversion.
+    t = std::clamp<session::UnixSeconds>(t, 0, 9'000'000'000);
     return codec::jst_display_minutes(codec::SystemTime(std::chrono::seconds(t))) + " JST";
 }
 
