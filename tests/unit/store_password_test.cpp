@@ -2,7 +2,10 @@
 #include "store/password_hash.hpp"
 #include "store/password_policy.hpp"
 
+#include <argon2.h>
 #include <catch2/catch.hpp>
+
+#include <vector>
 
 using namespace sekisho::store;
 
@@ -28,6 +31,36 @@ TEST_CASE("a password hash verifies its password and nothing else", "[store][pas
     std::string nul_hash = hash_password(with_nul, kFast);
     CHECK(verify_password(with_nul, nul_hash));
     CHECK_FALSE(verify_password("ab", nul_hash));
+}
+
+TEST_CASE("verification agrees with libargon2 on hashes of every shape, and keeps agreeing", "[store][password]") {
+    // Hashes made by libargon2 itself: the canonical shape (16-byte salt, 32-byte tag) takes
+    // the path with the kept working area, any other shape libargon2's own decoder.
+    auto libargon2 = [](const std::string& password, const std::string& salt, std::size_t tag, std::uint32_t m) {
+        std::vector<char> out(argon2_encodedlen(1, m, 1, static_cast<std::uint32_t>(salt.size()),
+                                                static_cast<std::uint32_t>(tag), Argon2_id) + 1);
+        REQUIRE(argon2id_hash_encoded(1, m, 1, password.data(), password.size(), salt.data(), salt.size(), tag,
+                                      out.data(), out.size()) == ARGON2_OK);
+        return std::string(out.data());
+    };
+    const std::string canonical = libargon2("Correct-Horse-9", "0123456789abcdef", 32, 1024);
+    const std::string long_salt = libargon2("Correct-Horse-9", "0123456789abcdef0123", 32, 1024);
+    const std::string short_tag = libargon2("Correct-Horse-9", "0123456789abcdef", 16, 1024);
+    const std::string bigger = libargon2("Correct-Horse-9", "0123456789abcdef", 32, 2048);
+    for (int round = 0; round < 2; ++round) { // the second round reuses this thread's area
+        for (const auto& h : {canonical, long_salt, short_tag, bigger}) {
+            CHECK(verify_password("Correct-Horse-9", h));
+            CHECK_FALSE(verify_password("Correct-Horse-8", h));
+        }
+    }
+    // One character of the tag or of the salt changed: no match.
+    std::string tag_changed = canonical, salt_changed = canonical;
+    const auto tag_at = canonical.size() - 5; // all six bits of a middle character carry the tag
+    tag_changed[tag_at] = tag_changed[tag_at] == 'A' ? 'g' : 'A';
+    const auto salt_at = canonical.rfind('$') - 3;
+    salt_changed[salt_at] = salt_changed[salt_at] == 'A' ? 'g' : 'A';
+    CHECK_FALSE(verify_password("Correct-Horse-9", tag_changed));
+    CHECK_FALSE(verify_password("Correct-Horse-9", salt_changed));
 }
 
 TEST_CASE("the default parameters are m=19456 KiB, t=2, p=1 with a 16-byte salt and 32-byte tag",
