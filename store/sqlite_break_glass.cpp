@@ -43,9 +43,15 @@ void SqliteUsers::set_break_glass_period(const std::string& id, std::optional<Un
     if (until && *until <= now) db_.fail(operation, "the period must end in the future");
     if (!until && (!user.break_glass_until || *user.break_glass_until <= now))
         db_.fail(operation, "no break-glass period is open");
-    Statement update(db_, "UPDATE users SET break_glass_until = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
+    // Opening a period starts a new session epoch: a login inside the period then carries an
+    // epoch that the gateway's last read of the users (from before the opening, when the
+    // account was still barred) does not know yet, and that read does not end the session
+    // (AuthService::why_session_ends); the next read, which this change triggers, decides.
+    Statement update(db_,
+                     "UPDATE users SET break_glass_until = ?2, updated_at = ?3, updated_by = ?4, "
+                     "session_epoch = session_epoch + ?5 WHERE id = ?1",
                      operation);
-    update.bind(1, user.id).bind_nullable(2, until).bind(3, now).bind(4, actor);
+    update.bind(1, user.id).bind_nullable(2, until).bind(3, now).bind(4, actor).bind(5, until ? 1 : 0);
     update.run();
     JsonDetails details;
     if (until) details.add("until", *until);

@@ -15,6 +15,10 @@ std::string AuthService::why_session_ends(const session::Session& s, const Stand
     const auto it = standings.find(s.user);
     if (it == standings.end()) return {}; // created since the last read: the next one decides
     const Standing& st = it->second;
+    // The login that made this session read the user after this list was taken (a break-glass
+    // period opened, an account re-enabled with a new epoch): its checks are the newer ones,
+    // and the next read, which that change triggers, decides.
+    if (s.user_epoch > st.session_epoch) return {};
     if (!st.barred.empty()) return st.barred;
     if (s.user_epoch < st.session_epoch) return "account_changed"; // an administrator's reset
     if (s.user_facility != st.facility) return "facility_changed";

@@ -316,8 +316,12 @@ TEST_CASE("break-glass accounts log in only inside an opened period, with reason
 
     REQUIRE_THROWS_WITH(users->set_break_glass_period("er.emergency", now - 1, "ER", "admin:root"),
                         Catch::Contains("future"));
+    const auto epoch = users->get_user("er.emergency")->session_epoch;
     users->set_break_glass_period("er.emergency", now + 4 * 3600, "system outage, patient in ER", "admin:root");
     CHECK(users->get_user("er.emergency")->break_glass_until == now + 4 * 3600);
+    // A new epoch: the gateway tells a login inside the period from its read of the users
+    // before the opening (which still had the account barred).
+    CHECK(users->get_user("er.emergency")->session_epoch == epoch + 1);
     users->set_break_glass_period("er.emergency", std::nullopt, "outage over", "admin:root");
     CHECK_FALSE(users->get_user("er.emergency")->break_glass_until);
     REQUIRE_THROWS_WITH(users->set_break_glass_period("er.emergency", std::nullopt, "again", "admin:root"),
