@@ -93,11 +93,11 @@ std::optional<CanonicalHash> parse_canonical(std::string_view text) {
 }
 
 // Argon2id's working memory (19 MiB by default) is kept by each thread that verifies, so
-// that a login does not map, fault in and unmap it again: in a process whose I/O thread
-// shares the core, those per-hash mmap/munmap calls and thousands of page faults on the
-// address space delayed proxied requests during a login storm, where the same hashing in
-// another process did not. libargon2 wipes the area before handing it back. Areas over
-// kKeptArea (a configuration with a huge m) are allocated and freed each time instead.
+// that a login does not map, fault in and unmap it again (thousands of page faults per
+// hash): on one core the login storm ran 36 instead of ~25-30 logins/s. It did not change
+// the proxied p99 during the storm (docs/benchmarks.md). libargon2 wipes the area before
+// handing it back. Areas over kKeptArea (a configuration with a huge m) are allocated and
+// freed each time instead.
 constexpr std::size_t kKeptArea = 64u << 20;
 
 std::vector<std::uint8_t>& working_area() {
@@ -171,21 +171,11 @@ bool verify_password(std::string_view password, const std::string& encoded) noex
 }
 
 bool needs_rehash(const std::string& encoded, const Argon2Params& params) {
-    std::string_view text = encoded;
-    std::uint32_t version = 0, memory = 0, iterations = 0, parallelism = 0;
-    bool parsed = take_literal(text, "$argon2id$") && take_number(text, "v=", version) &&
-                  take_literal(text, "$") && take_number(text, "m=", memory) && take_literal(text, ",") &&
-                  take_number(text, "t=", iterations) && take_literal(text, ",") &&
-                  take_number(text, "p=", parallelism) && take_literal(text, "$");
-    if (!parsed || version != ARGON2_VERSION_NUMBER) return true;
-    // Salt and tag as hash_password writes them: unpadded base64 of 16 and 32 bytes.
-    std::size_t dollar = text.find('$');
-    if (dollar == std::string_view::npos || !is_base64(text.substr(0, dollar), kPasswordSaltBytes) ||
-        !is_base64(text.substr(dollar + 1), kPasswordTagBytes)) {
-        return true;
-    }
-    return std::tie(memory, iterations, parallelism) !=
-           std::tie(params.memory_kib, params.iterations, params.parallelism);
+    // Anything but the shape hash_password writes (version, unpadded base64 of a 16-byte
+    // salt and a 32-byte tag) is rewritten, as are other parameters.
+    const auto h = parse_canonical(encoded);
+    return !h || std::tie(h->memory, h->iterations, h->parallelism) !=
+                     std::tie(params.memory_kib, params.iterations, params.parallelism);
 }
 
 const std::string& dummy_hash(const Argon2Params& params) {
