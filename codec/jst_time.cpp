@@ -33,12 +33,7 @@ std::string jst_timestamp(SystemTime t) {
     const auto put = [&out](std::size_t at, long value, int digits) {
         for (int i = digits - 1; i >= 0; --i, value /= 10) out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
     };
-    if (f.year < 0 || f.year > 9999) {
-        char buf[48];
-        std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ld+09:00", f.year, f.month, f.day, f.hour,
-                      f.minute, f.second, f.millisecond);
-        return buf;
-    }
+    // system_clock counts nanoseconds in 64 bits: every year it holds (1677-2262) has four digits.
     put(0, f.year, 4);
     put(5, f.month, 2);
     put(8, f.day, 2);
