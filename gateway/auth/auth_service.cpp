@@ -7,6 +7,7 @@
 #include "session/session_id.hpp"
 #include "store/password_hash.hpp"
 #include "store/sqlite_users.hpp"
+#include "worker/preemption_points.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -104,6 +105,7 @@ Task<AuthService::Attempt> AuthService::check_credentials(const std::string& use
     auto verify = boost::asio::co_spawn(
         hashing_,
         [&password, &account, &params]() -> Task<bool> {
+            const worker::PreemptionPoints yield_often; // see preemption_points.hpp: the I/O threads share this core
             co_return store::verify_password(password,
                                              account.user ? account.user->password_hash : store::dummy_hash(params));
         },
@@ -169,7 +171,11 @@ AuthService::Attempt AuthService::judge(Account account, bool password_ok, const
 void AuthService::upgrade_hash(const store::User& user, const std::string& password,
                                const store::Argon2Params& params) {
     try {
-        if (users_->rehash_password(user.id, user.password_hash, store::hash_password(password, params)))
+        const auto rehashed = [&] {
+            const worker::PreemptionPoints yield_often;
+            return store::hash_password(password, params);
+        }();
+        if (users_->rehash_password(user.id, user.password_hash, rehashed))
             log_event(spdlog::level::info, "password.rehashed", {{"user", user.id}});
     } catch (const std::exception& e) {
         log_event(spdlog::level::warn, "password.rehash_failed",

@@ -8,6 +8,7 @@
 #include "store/password_hash.hpp"
 #include "store/password_policy.hpp"
 #include "store/password_reuse.hpp"
+#include "worker/preemption_points.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -30,14 +31,20 @@ Task<PasswordChangeResult> AuthService::change_password(session::Session s, std:
                                                         ClientIdentity terminal, std::string source,
                                                         std::shared_ptr<const config::Config> cfg) {
     const auto& auth = cfg->auth;
+    // Blocking pool: three Argon2id runs at most, each with preemption points (the pool's
+    // threads share the I/O threads' core; see worker/preemption_points.hpp).
+    const auto verify = [](const std::string& password, const std::string& encoded) {
+        const worker::PreemptionPoints yield_often;
+        return store::verify_password(password, encoded);
+    };
     auto work = [&]() -> Task<ChangeOutcome> {
         const auto now = unix_now();
         const auto user = users_->get_user(s.user);
         if (!user || user->status == store::UserStatus::disabled || store::is_locked(*user, now)) {
-            if (user) (void)store::verify_password(current, user->password_hash); // same time as below
+            if (user) (void)verify(current, user->password_hash); // same time as below
             co_return ChangeOutcome{kWrongCurrent};
         }
-        if (!store::verify_password(current, user->password_hash)) {
+        if (!verify(current, user->password_hash)) {
             const auto failure = users_->record_login_failure(user->id, source, now, lockout_policy(auth.lockout));
             if (failure.locked_until) on_locked(user->id, terminal, source, failure);
             co_return ChangeOutcome{kWrongCurrent, true, failure.locked_until.has_value()};
@@ -46,7 +53,12 @@ Task<PasswordChangeResult> AuthService::change_password(session::Session s, std:
             co_return ChangeOutcome{*reason};
         if (store::password_reused(*users_, user->id, next))
             co_return ChangeOutcome{store::reused_password_reason(store::kPasswordHistoryDepth)};
-        users_->set_password(user->id, store::hash_password(next, argon2_params(auth.argon2)), false, user->id,
+        std::string hashed;
+        {
+            const worker::PreemptionPoints yield_often;
+            hashed = store::hash_password(next, argon2_params(auth.argon2));
+        }
+        users_->set_password(user->id, std::move(hashed), false, user->id,
                              "changed by the user at the gateway", store::PasswordChange::by_user);
         co_return ChangeOutcome{};
     };

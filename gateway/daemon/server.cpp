@@ -1,5 +1,7 @@
 #include "gateway/daemon/server_impl.hpp"
 
+#include "worker/preemption_points.hpp"
+
 namespace sekisho::gateway {
 namespace {
 
@@ -62,6 +64,7 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         // The first dummy hash costs one Argon2id run: pay it now, not in a first login.
         const auto& a = initial.auth.argon2;
         asio::post(impl_->hashing, [params = store::Argon2Params{a.memory_kib, a.iterations, a.parallelism}] {
+            const worker::PreemptionPoints yield_often;
             (void)store::dummy_hash(params);
         });
     }
