@@ -92,6 +92,15 @@ void TlsStream::arm(const std::shared_ptr<Core>& core, clock::time_point at) {
     });
 }
 
+bool TlsStream::InlineDepth::available() noexcept {
+    return depth() < kMax;
+}
+
+int& TlsStream::InlineDepth::depth() noexcept {
+    thread_local int depth = 0;
+    return depth;
+}
+
 std::span<char> TlsStream::write_scratch() {
     thread_local std::array<char, 16384> scratch; // the largest TLS plaintext record
     return scratch;

@@ -20,6 +20,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/compose.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -140,8 +141,20 @@ private:
     Attempt attempt(Kind kind, Span span);
     bool expired() const noexcept { return core_->expired; }
 
-    // Runs attempts until one completes, waiting for the socket in between. The handler is
-    // never called from inside the initiating function.
+    // How many completions run inline, one inside the other, on this thread right now.
+    struct InlineDepth {
+        static constexpr int kMax = 8;
+        static bool available() noexcept;
+        InlineDepth() noexcept { ++depth(); }
+        ~InlineDepth() { --depth(); }
+        InlineDepth(const InlineDepth&) = delete;
+        InlineDepth& operator=(const InlineDepth&) = delete;
+        static int& depth() noexcept;
+    };
+
+    // Runs attempts until one completes, waiting for the socket in between. An attempt that
+    // completes at once is delivered through dispatch on the stream's executor: inline when
+    // the caller runs on it (the connection's own thread), as a continuation of the caller.
     template <typename Signature, typename Attempter>
     struct Op {
         TlsStream* stream;
@@ -166,9 +179,19 @@ private:
                 return;
             }
             if (phase == Phase::start) {
+                // Done at once (the bytes were there, the socket took them). The caller goes
+                // on now, on this thread, instead of behind every handler the reactor queued:
+                // under load each such round waits for the other connections' handshakes
+                // (docs/benchmarks.md, resumed handshakes). Nested at most InlineDepth::kMax
+                // deep, so a loop of immediate completions cannot grow the stack.
                 phase = Phase::deliver;
                 auto executor = stream->get_executor();
-                boost::asio::post(executor, boost::asio::append(std::move(self), a.ec, a.bytes));
+                if (InlineDepth::available()) {
+                    const InlineDepth nested;
+                    boost::asio::dispatch(executor, boost::asio::append(std::move(self), a.ec, a.bytes));
+                } else {
+                    boost::asio::post(executor, boost::asio::append(std::move(self), a.ec, a.bytes));
+                }
                 return;
             }
             finish(self, a.ec, a.bytes);
