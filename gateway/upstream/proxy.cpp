@@ -12,6 +12,7 @@
 #include <boost/asio/write.hpp>
 
 #include <array>
+#include <type_traits>
 #include <optional>
 
 namespace sekisho::gateway {
@@ -40,6 +41,18 @@ ForwardOutcome client_failure(unsigned status, const boost::system::error_code& 
 // whose answer would reach the next user. Such a request costs a new upstream connection.
 bool reusable_after(const Request& req, bool upstream_keep_alive, const UpstreamConnection& conn) {
     return upstream_keep_alive && conn.buffer.size() == 0 && req.method() != http::verb::head && req.body().empty();
+}
+
+// Sends what the socket takes without waiting, and says how much that was (0 when it takes
+// nothing now or fails: the asynchronous write that follows sends the rest or reports the
+// error). The socket's buffer is almost always free, and an asynchronous write that
+// completes at once still waits a whole round of the reactor's queue for its completion.
+std::size_t send_now(asio::ip::tcp::socket& socket, std::string_view bytes) {
+    boost::system::error_code ec;
+    if (!socket.non_blocking()) socket.non_blocking(true, ec);
+    if (ec) return 0;
+    const std::size_t n = socket.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
+    return ec ? 0 : n;
 }
 
 // Copies bytes one way until either side ends or stays silent for `idle`; then closes both
@@ -115,8 +128,12 @@ Task<ForwardOutcome> exchange(const Forwarding& f, ResponseSink& client, Upstrea
     const unsigned client_version = req.version();
     { // upstreams are always spoken to in HTTP/1.1, keep-alive
         const std::string wire = http11_wire(req);
-        conn.tcp().expires_after(t.upstream_response);
-        co_await asio::async_write(up, asio::buffer(wire), awaitable_ec(ec));
+        std::size_t sent = 0;
+        if constexpr (std::is_same_v<Upstream, beast::tcp_stream>) sent = send_now(up.socket(), wire);
+        if (sent < wire.size()) {
+            conn.tcp().expires_after(t.upstream_response);
+            co_await asio::async_write(up, asio::buffer(wire.data() + sent, wire.size() - sent), awaitable_ec(ec));
+        }
     }
     if (ec) co_return upstream_failure(ec, "sending the request upstream");
 
