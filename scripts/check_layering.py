@@ -31,7 +31,7 @@ def reachable(room):
 
 
 offences = []
-include = re.compile(r'^\s*#\s*include\s+"gateway/([a-z_]+)/([^"]+)"')
+include = re.compile(r'^\s*#\s*include\s+["<]gateway/([a-z_]+)/([^">]+)[">]')
 for room in sorted(links):
     allowed = reachable(room) | {room}
     folder = os.path.join(gateway, room)
