@@ -128,12 +128,13 @@ Task<ForwardOutcome> exchange(const Forwarding& f, ResponseSink& client, Upstrea
     const unsigned client_version = req.version();
     { // upstreams are always spoken to in HTTP/1.1, keep-alive
         const std::string wire = http11_wire(req);
+        // Covers the write and the response header below, however the request went out: a
+        // pooled connection comes back with no deadline, a new one with the connect's.
+        conn.tcp().expires_after(t.upstream_response);
         std::size_t sent = 0;
         if constexpr (std::is_same_v<Upstream, beast::tcp_stream>) sent = send_now(up.socket(), wire);
-        if (sent < wire.size()) {
-            conn.tcp().expires_after(t.upstream_response);
+        if (sent < wire.size())
             co_await asio::async_write(up, asio::buffer(wire.data() + sent, wire.size() - sent), awaitable_ec(ec));
-        }
     }
     if (ec) co_return upstream_failure(ec, "sending the request upstream");
 

@@ -212,6 +212,32 @@ class SilentBackend(RawBackend):
         self.stopped.wait(300)
 
 
+class SilentAfterFirstBackend(RawBackend):
+    """Answers its first request ever (HTTP/1.1, kept alive), then reads every later one and
+    never answers: a backend that hangs on a connection the gateway has pooled."""
+
+    name = "silent-after-first-backend"
+
+    def __init__(self):
+        super().__init__()
+        self.answered = threading.Event()
+        self.received_later = threading.Event()
+
+    def serve(self, conn):
+        reader = HttpReader(conn)
+        while True:
+            _, headers = reader.read_head()
+            reader.read_body(headers)
+            with self.lock:
+                first = not self.answered.is_set()
+                self.answered.set()
+            if not first:
+                self.received_later.set()
+                self.stopped.wait(300)
+                return
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nfirst")
+
+
 class GarbageBackend(RawBackend):
     """Answers every request with bytes that are not an HTTP response, then closes."""
 

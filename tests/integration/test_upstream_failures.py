@@ -2,6 +2,7 @@
 short plain-text page, never a hang, and the gateway keeps serving everything else."""
 import unittest
 
+from backends import SilentAfterFirstBackend
 from harness import (EchoServer, GarbageBackend, GatewayTestCase, SilentBackend, free_port,
                      route)
 from tls_clients import open_tls
@@ -14,6 +15,7 @@ class UpstreamFailureTest(GatewayTestCase):
         cls.echo = cls.start_backend(EchoServer(name="echo"))
         cls.silent = cls.start_backend(SilentBackend())
         cls.garbage = cls.start_backend(GarbageBackend())
+        cls.tiring = cls.start_backend(SilentAfterFirstBackend())
         closed_port = free_port()  # nothing listens there
         demo = cls.make_demo("http://127.0.0.1:%d" % cls.echo.port)
         # Specific prefixes first, "/" last: right under first-match and longest-match.
@@ -22,6 +24,7 @@ class UpstreamFailureTest(GatewayTestCase):
             route("silent", "http://127.0.0.1:%d" % cls.silent.port, path_prefix="/silent/"),
             route("garbage", "http://127.0.0.1:%d" % cls.garbage.port,
                   path_prefix="/garbage/"),
+            route("tiring", "http://127.0.0.1:%d" % cls.tiring.port, path_prefix="/tiring/"),
             route("ok", "http://127.0.0.1:%d" % cls.echo.port, path_prefix="/"),
         ], timeouts={"upstream_connect": "2s", "upstream_response": "2s"}))
 
@@ -50,6 +53,28 @@ class UpstreamFailureTest(GatewayTestCase):
         self.assert_error_page("/silent/page", 504)
         self.assertTrue(self.silent.received.is_set(),
                         "the silent upstream never got the request")
+
+    def test_upstream_silent_on_a_pooled_connection_gives_504(self):
+        # Both requests on one terminal connection, so one worker and its upstream pool: the
+        # second goes out on the connection the first left in the pool. The response deadline
+        # must cover it too (a pooled connection carries no deadline of its own).
+        conn = open_tls(self.gateway.port, self.device_context(), timeout=60)
+        try:
+            conn.send(b"GET /tiring/one HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            first = conn.read_response()
+            self.assertIsNotNone(first, self.log_tail())
+            self.assertEqual(first.status, 200, first)
+            self.assertEqual(first.body, b"first")
+            conn.send(b"GET /tiring/two HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            second = conn.read_response()
+            self.assertIsNotNone(second, "no answer to a request on a pooled connection whose "
+                                 "upstream went silent (%s)\n%s" % (conn.error, self.log_tail()))
+            self.assertEqual(second.status, 504, second)
+        finally:
+            conn.close()
+        self.assertTrue(self.tiring.received_later.is_set(),
+                        "the second request never reached the upstream")
+        self.assert_gateway_still_serves()
 
     def test_upstream_answering_garbage_gives_502(self):
         self.assert_error_page("/garbage/page", 502)
