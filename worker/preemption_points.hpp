@@ -11,6 +11,11 @@
 // while a guard lives: a thread that waits for work is never woken by it. Nested guards
 // keep the outermost one's timer. Best effort: without a free real-time signal or a timer
 // the computation runs as before, and active() says so.
+//
+// The guard covers the calling thread only: an Argon2id hash with parallelism p > 1 runs its
+// lanes on threads libargon2 starts, which inherit the idle class but not the timer (the
+// default and the documented setting is p = 1). A guard must not live across a co_await:
+// the coroutine may resume on another thread; keep it in a plain function.
 #pragma once
 
 #include <chrono>

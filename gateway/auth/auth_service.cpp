@@ -21,6 +21,14 @@ namespace {
 constexpr std::size_t kAttemptsPerKey = 2;
 constexpr std::size_t kAttemptsTotal = 64;
 
+// An Argon2id verification with preemption points (the I/O threads share this core, see
+// worker/preemption_points.hpp). A plain function: the guard belongs to one thread, and in
+// a coroutine a later co_await could move the rest of the body to another.
+bool verify_yielding(const std::string& password, const std::string& encoded) {
+    const worker::PreemptionPoints yield_often;
+    return store::verify_password(password, encoded);
+}
+
 } // namespace
 
 session::SessionLimits session_limits(const config::AuthConfig& cfg) {
@@ -105,9 +113,7 @@ Task<AuthService::Attempt> AuthService::check_credentials(const std::string& use
     auto verify = boost::asio::co_spawn(
         hashing_,
         [&password, &account, &params]() -> Task<bool> {
-            const worker::PreemptionPoints yield_often; // see preemption_points.hpp: the I/O threads share this core
-            co_return store::verify_password(password,
-                                             account.user ? account.user->password_hash : store::dummy_hash(params));
+            co_return verify_yielding(password, account.user ? account.user->password_hash : store::dummy_hash(params));
         },
         boost::asio::use_awaitable);
     const bool password_ok = co_await std::move(verify);

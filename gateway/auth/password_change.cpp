@@ -18,6 +18,8 @@ namespace sekisho::gateway::auth {
 namespace {
 
 const char* const kWrongCurrent = "現在のパスワードが正しくありません / The current password is wrong";
+const char* const kTooMany =
+    "パスワード変更の試行が多すぎます。しばらくしてから再度お試しください / Too many attempts; try again later";
 
 struct ChangeOutcome {
     std::optional<std::string> problem;
@@ -31,8 +33,19 @@ Task<PasswordChangeResult> AuthService::change_password(session::Session s, std:
                                                         ClientIdentity terminal, std::string source,
                                                         std::shared_ptr<const config::Config> cfg) {
     const auto& auth = cfg->auth;
-    // Blocking pool: three Argon2id runs at most, each with preemption points (the pool's
-    // threads share the I/O threads' core; see worker/preemption_points.hpp).
+    // Up to 2 + store::kPasswordHistoryDepth Argon2id runs on the blocking pool (the current
+    // password, the history, the new hash), so a change holds a slot like a login does: at
+    // most two in flight per user, terminal or address, and none while they are blocked.
+    auto slot = in_flight_.acquire({"user:" + s.user, "terminal:" + terminal.device, "source:" + source});
+    if (const auto now = unix_now();
+        slot.empty() || per_terminal_.blocked(terminal.device, now) || per_source_.blocked(source, now)) {
+        log_event(spdlog::level::warn, "password.change_refused",
+                  {{"user", s.user}, {"device", terminal.device}, {"peer", source}, {"reason", "too_many_attempts"}});
+        co_return PasswordChangeResult{kTooMany};
+    }
+    // Every hash with preemption points: the pool's threads share the I/O threads' core
+    // (worker/preemption_points.hpp). Each guard in a plain function of its own: a guard
+    // belongs to one thread, and the body of a coroutine may move between threads.
     const auto verify = [](const std::string& password, const std::string& encoded) {
         const worker::PreemptionPoints yield_often;
         return store::verify_password(password, encoded);
@@ -51,13 +64,16 @@ Task<PasswordChangeResult> AuthService::change_password(session::Session s, std:
         }
         if (auto reason = store::check_password(next, password_policy(auth), user->id, user->display_name))
             co_return ChangeOutcome{*reason};
-        if (store::password_reused(*users_, user->id, next))
-            co_return ChangeOutcome{store::reused_password_reason(store::kPasswordHistoryDepth)};
-        std::string hashed;
-        {
+        const bool reused = [&] {
             const worker::PreemptionPoints yield_often;
-            hashed = store::hash_password(next, argon2_params(auth.argon2));
-        }
+            return store::password_reused(*users_, user->id, next);
+        }();
+        if (reused)
+            co_return ChangeOutcome{store::reused_password_reason(store::kPasswordHistoryDepth)};
+        std::string hashed = [&] {
+            const worker::PreemptionPoints yield_often;
+            return store::hash_password(next, argon2_params(auth.argon2));
+        }();
         users_->set_password(user->id, std::move(hashed), false, user->id,
                              "changed by the user at the gateway", store::PasswordChange::by_user);
         co_return ChangeOutcome{};
