@@ -20,7 +20,9 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -134,6 +136,41 @@ TEST_CASE("TlsStream: a request and a two-part answer arrive whole", "[tls_strea
     CHECK_FALSE(handshake_ec);
     CHECK(server_got == "GET / HTTP/1.1\r\n\r\n");
     CHECK(client_got == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+}
+
+// Where this thread's C stack is now: a coroutine's locals live in its frame on the heap.
+[[gnu::noinline]] std::uintptr_t stack_here() {
+    return reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+}
+
+TEST_CASE("TlsStream: thousands of reads that complete at once arrive in order on a bounded stack", "[tls_stream]") {
+    // Each one-byte read finds its byte already decrypted, so it completes at once and the
+    // reader goes on inline (no round through the io_context's queue) — but only so deep:
+    // a long run of them must not grow the stack with every read.
+    const std::string sent = pattern(20000);
+    std::string got;
+    std::uintptr_t lowest = UINTPTR_MAX, highest = 0;
+    run_pair(
+        [&](TlsStream& s) -> Task<void> {
+            co_await s.async_handshake(asio::use_awaitable);
+            co_await pause(co_await asio::this_coro::executor, 100ms); // all of it buffered by then
+            char byte = 0;
+            error_code ec;
+            while (got.size() < sent.size()) {
+                const auto n = co_await s.async_read_some(asio::buffer(&byte, 1), ec_token(ec));
+                if (ec || n != 1) break;
+                got.push_back(byte);
+                const auto here = stack_here();
+                lowest = std::min(lowest, here);
+                highest = std::max(highest, here);
+            }
+        },
+        [&](ClientTls& c) -> Task<void> {
+            co_await asio::async_write(c, asio::buffer(sent), asio::use_awaitable);
+            co_await pause(co_await asio::this_coro::executor, 500ms);
+        });
+    CHECK(got == sent);
+    CHECK(highest - lowest < 256 * 1024); // unbounded nesting would be megabytes for 20,000 reads
 }
 
 TEST_CASE("TlsStream: megabytes to a slow reader arrive intact and in order", "[tls_stream]") {
