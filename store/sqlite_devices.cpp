@@ -1,6 +1,6 @@
 // Devices and their certificates in the SQLite registry.
 #include "store/json_details.hpp"
-#include "store/random_hex.hpp"
+#include "credentials/random_id.hpp"
 #include "store/sqlite_registry_impl.hpp"
 
 #include <algorithm>
@@ -107,7 +107,7 @@ Device SqliteRegistry::create_device(const std::string& facility, const std::str
     require_text(db_, actor, "the actor", kOperation);
     std::lock_guard lock(mutex_);
     Device device;
-    device.id = random_id("dev-");
+    device.id = credentials::random_id("dev-");
     device.facility = facility;
     device.name = name;
     device.created_at = device.updated_at = clock_();

@@ -1,8 +1,8 @@
 // Enrollment tickets in the SQLite registry.
 #include "store/json_details.hpp"
-#include "store/random_hex.hpp"
+#include "credentials/random_id.hpp"
 #include "store/sqlite_registry_impl.hpp"
-#include "store/ticket_code.hpp"
+#include "credentials/ticket_code.hpp"
 #include "codec/hex.hpp"
 #include "codec/random.hpp"
 
@@ -55,14 +55,14 @@ SqliteRegistry::create_ticket(const std::string& facility, const std::string& de
     }
     std::lock_guard lock(mutex_);
     EnrollmentTicket ticket;
-    ticket.id = random_id("tkt-");
+    ticket.id = credentials::random_id("tkt-");
     ticket.facility = facility;
     ticket.device_name = device_name;
     ticket.created_by = actor;
     ticket.created_at = clock_();
     ticket.expires_at = ticket.created_at + ttl_seconds;
     ticket.max_uses = max_uses;
-    std::string code = generate_ticket_code();
+    std::string code = credentials::generate_ticket_code();
     std::string salt = codec::random_bytes(16);
 
     Transaction tx(db_, Transaction::Kind::write, kOperation);
@@ -74,7 +74,7 @@ SqliteRegistry::create_ticket(const std::string& facility, const std::string& de
     insert.bind(1, ticket.id).bind(2, facility).bind(3, device_name).bind(4, actor);
     insert.bind(5, ticket.created_at).bind(6, ticket.expires_at);
     insert.bind(7, std::int64_t{max_uses}).bind(8, codec::to_lower_hex(salt));
-    insert.bind(9, hash_ticket_code(ticket.id, code, salt));
+    insert.bind(9, credentials::hash_ticket_code(ticket.id, code, salt));
     insert.run();
     append_ledger(ticket.created_at, actor, "ticket.create", ticket.id, "",
                   JsonDetails()
@@ -108,7 +108,7 @@ Redemption SqliteRegistry::redeem_ticket(const std::string& ticket_id, const std
     if (!salt) db_.fail(operation, "the stored salt is not hex");
     const std::string actor = "client:" + source_address;
 
-    if (!ticket_code_matches(ticket_id, code, *salt, secret.text(1))) {
+    if (!credentials::ticket_code_matches(ticket_id, code, *salt, secret.text(1))) {
         ticket->failed_attempts += 1;
         ticket->locked = ticket->failed_attempts >= kMaxFailedAttempts;
         Statement update(db_, "UPDATE tickets SET failed_attempts = ?2, locked = ?3 WHERE id = ?1",

@@ -73,7 +73,7 @@ void require_valid_id(const Database& db, const std::string& id, std::string_vie
 void require_argon2id(const Database& db, const std::string& hash, std::string_view operation) {
     if (hash.rfind("$argon2id$", 0) != 0) {
         db.fail(operation, "the password hash is not an encoded Argon2id hash ($argon2id$...); "
-                           "hash the password with store::hash_password first");
+                           "hash the password with credentials::hash_password first");
     }
 }
 

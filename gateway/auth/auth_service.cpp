@@ -5,7 +5,7 @@
 #include "gateway/tls/device_admission.hpp"
 #include "gateway/events/log.hpp"
 #include "session/session_id.hpp"
-#include "store/password_hash.hpp"
+#include "credentials/password_hash.hpp"
 #include "store/sqlite_users.hpp"
 #include "worker/preemption_points.hpp"
 
@@ -106,8 +106,8 @@ Task<AuthService::Attempt> AuthService::check_credentials(const std::string& use
         hashing_,
         [&password, &account, &params]() -> Task<bool> {
             const worker::PreemptionPoints yield_often; // see preemption_points.hpp: the I/O threads share this core
-            co_return store::verify_password(password,
-                                             account.user ? account.user->password_hash : store::dummy_hash(params));
+            co_return credentials::verify_password(password,
+                                             account.user ? account.user->password_hash : credentials::dummy_hash(params));
         },
         boost::asio::use_awaitable);
     const bool password_ok = co_await std::move(verify);
@@ -155,7 +155,7 @@ AuthService::Attempt AuthService::judge(Account account, bool password_ok, const
         if (!user->roles.empty() && roles.empty())
             return Attempt::refused(LoginRefusal::outside_hours, "no login window of roles " + join_roles(user->roles) + " is open",
                            false, emergency);
-        if (store::needs_rehash(user->password_hash, params)) upgrade_hash(*user, password, params);
+        if (credentials::needs_rehash(user->password_hash, params)) upgrade_hash(*user, password, params);
         Attempt ok;
         ok.break_glass = emergency;
         ok.user = std::move(user);
@@ -169,11 +169,11 @@ AuthService::Attempt AuthService::judge(Account account, bool password_ok, const
 // Blocking pool. Only here is the password known: a hash made under weaker parameters than
 // today's is replaced (same password, no history entry). A failure leaves the old hash.
 void AuthService::upgrade_hash(const store::User& user, const std::string& password,
-                               const store::Argon2Params& params) {
+                               const credentials::Argon2Params& params) {
     try {
         const auto rehashed = [&] {
             const worker::PreemptionPoints yield_often;
-            return store::hash_password(password, params);
+            return credentials::hash_password(password, params);
         }();
         if (users_->rehash_password(user.id, user.password_hash, rehashed))
             log_event(spdlog::level::info, "password.rehashed", {{"user", user.id}});

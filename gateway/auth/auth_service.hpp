@@ -13,7 +13,7 @@
 #include "session/concurrent_attempts.hpp"
 #include "session/failure_window.hpp"
 #include "session/session_store.hpp"
-#include "store/password_hash.hpp"
+#include "credentials/password_hash.hpp"
 #include "store/user_registry.hpp"
 
 #include <boost/asio/thread_pool.hpp>
@@ -114,7 +114,7 @@ private:
     Account read_account(const std::string& username);
     Attempt judge(Account account, bool password_ok, const std::string& password, const ClientIdentity& terminal,
                   const std::string& source, const config::Config& cfg);
-    void upgrade_hash(const store::User& user, const std::string& password, const store::Argon2Params& params);
+    void upgrade_hash(const store::User& user, const std::string& password, const credentials::Argon2Params& params);
     // An account just locked: the alert and the lockout counter.
     void on_locked(const std::string& user, const ClientIdentity& terminal, const std::string& source,
                    const store::LoginFailure& failure);

@@ -5,9 +5,9 @@
 
 #include "gateway/auth/auth_support.hpp"
 #include "gateway/events/log.hpp"
-#include "store/password_hash.hpp"
-#include "store/password_policy.hpp"
-#include "store/password_reuse.hpp"
+#include "credentials/password_hash.hpp"
+#include "credentials/password_policy.hpp"
+#include "credentials/password_reuse.hpp"
 #include "worker/preemption_points.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -35,7 +35,7 @@ Task<PasswordChangeResult> AuthService::change_password(session::Session s, std:
     // threads share the I/O threads' core; see worker/preemption_points.hpp).
     const auto verify = [](const std::string& password, const std::string& encoded) {
         const worker::PreemptionPoints yield_often;
-        return store::verify_password(password, encoded);
+        return credentials::verify_password(password, encoded);
     };
     auto work = [&]() -> Task<ChangeOutcome> {
         const auto now = unix_now();
@@ -49,14 +49,14 @@ Task<PasswordChangeResult> AuthService::change_password(session::Session s, std:
             if (failure.locked_until) on_locked(user->id, terminal, source, failure);
             co_return ChangeOutcome{kWrongCurrent, true, failure.locked_until.has_value()};
         }
-        if (auto reason = store::check_password(next, password_policy(auth), user->id, user->display_name))
+        if (auto reason = credentials::check_password(next, password_policy(auth), user->id, user->display_name))
             co_return ChangeOutcome{*reason};
-        if (store::password_reused(*users_, user->id, next))
-            co_return ChangeOutcome{store::reused_password_reason(store::kPasswordHistoryDepth)};
+        if (credentials::password_reused(next, users_->password_history(user->id)))
+            co_return ChangeOutcome{credentials::reused_password_reason(store::kPasswordHistoryDepth)};
         std::string hashed;
         {
             const worker::PreemptionPoints yield_often;
-            hashed = store::hash_password(next, argon2_params(auth.argon2));
+            hashed = credentials::hash_password(next, argon2_params(auth.argon2));
         }
         users_->set_password(user->id, std::move(hashed), false, user->id,
                              "changed by the user at the gateway", store::PasswordChange::by_user);

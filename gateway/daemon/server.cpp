@@ -63,9 +63,9 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         impl_->auth->admit_devices_by(*impl_->admission, *impl_->registry_watch);
         // The first dummy hash costs one Argon2id run: pay it now, not in a first login.
         const auto& a = initial.auth.argon2;
-        asio::post(impl_->hashing, [params = store::Argon2Params{a.memory_kib, a.iterations, a.parallelism}] {
+        asio::post(impl_->hashing, [params = credentials::Argon2Params{a.memory_kib, a.iterations, a.parallelism}] {
             const worker::PreemptionPoints yield_often;
-            (void)store::dummy_hash(params);
+            (void)credentials::dummy_hash(params);
         });
     }
     if (initial.enrollment.listen) {

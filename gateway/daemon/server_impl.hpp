@@ -20,7 +20,7 @@
 #include "gateway/events/ledger_copy.hpp"
 #include "gateway/events/log.hpp"
 #include "session/memory_store.hpp"
-#include "store/password_hash.hpp"
+#include "credentials/password_hash.hpp"
 #include "store/sqlite_registry.hpp"
 
 #include <boost/asio/co_spawn.hpp>

@@ -1,7 +1,7 @@
 // Helpers shared by the store unit tests: a temporary registry file and a settable clock.
 #pragma once
 
-#include "store/password_hash.hpp"
+#include "credentials/password_hash.hpp"
 #include "store/sqlite_registry.hpp"
 #include "store/sqlite_users.hpp"
 
@@ -80,10 +80,10 @@ inline DeviceCertificate test_certificate(int n, UnixSeconds not_after = kStart 
 }
 
 // Argon2id parameters cheap enough for tests; the defaults (19 MiB) would make them slow.
-inline const Argon2Params kFastArgon2{1024, 1, 1};
+inline const credentials::Argon2Params kFastArgon2{1024, 1, 1};
 
 inline std::string fast_hash(std::string_view password) {
-    return hash_password(password, kFastArgon2);
+    return credentials::hash_password(password, kFastArgon2);
 }
 
 // A user of facility north (or the given one) whose password is "First-Pass-1".

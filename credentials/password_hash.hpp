@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace sekisho::store {
+namespace sekisho::credentials {
 
 // REQUIREMENTS §3 / issue 4 defaults: m = 19 MiB, t = 2, p = 1 (the OWASP minimum for Argon2id).
 struct Argon2Params {
@@ -46,4 +46,4 @@ bool needs_rehash(const std::string& encoded, const Argon2Params& params);
 // known user's. Blocking on first use for each parameter set.
 const std::string& dummy_hash(const Argon2Params& params = Argon2Params{});
 
-} // namespace sekisho::store
+} // namespace sekisho::credentials

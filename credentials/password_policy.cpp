@@ -1,12 +1,12 @@
-#include "store/password_policy.hpp"
+#include "credentials/password_policy.hpp"
 
-#include "store/common_passwords.hpp"
+#include "credentials/common_passwords.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <vector>
 
-namespace sekisho::store {
+namespace sekisho::credentials {
 
 namespace {
 
@@ -180,4 +180,4 @@ std::string reused_password_reason(std::size_t history) {
                        "do not reuse any of your last ", " passwords");
 }
 
-} // namespace sekisho::store
+} // namespace sekisho::credentials

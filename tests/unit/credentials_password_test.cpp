@@ -1,13 +1,14 @@
-#include "store/common_passwords.hpp"
-#include "store/password_hash.hpp"
-#include "store/password_policy.hpp"
+#include "credentials/common_passwords.hpp"
+#include "credentials/password_hash.hpp"
+#include "credentials/password_policy.hpp"
+#include "credentials/password_reuse.hpp"
 
 #include <argon2.h>
 #include <catch2/catch.hpp>
 
 #include <vector>
 
-using namespace sekisho::store;
+using namespace sekisho::credentials;
 
 namespace {
 
@@ -16,7 +17,7 @@ const Argon2Params kFast{1024, 1, 1};
 
 } // namespace
 
-TEST_CASE("a password hash verifies its password and nothing else", "[store][password]") {
+TEST_CASE("a password hash verifies its password and nothing else", "[credentials][password]") {
     std::string hash = hash_password("Correct-Horse-9", kFast);
     CHECK(hash.rfind("$argon2id$v=19$m=1024,t=1,p=1$", 0) == 0);
     CHECK(verify_password("Correct-Horse-9", hash));
@@ -33,7 +34,7 @@ TEST_CASE("a password hash verifies its password and nothing else", "[store][pas
     CHECK_FALSE(verify_password("ab", nul_hash));
 }
 
-TEST_CASE("verification agrees with libargon2 on hashes of every shape, and keeps agreeing", "[store][password]") {
+TEST_CASE("verification agrees with libargon2 on hashes of every shape, and keeps agreeing", "[credentials][password]") {
     // Hashes made by libargon2 itself: the canonical shape (16-byte salt, 32-byte tag) takes
     // the path with the kept working area, any other shape libargon2's own decoder.
     auto libargon2 = [](const std::string& password, const std::string& salt, std::size_t tag, std::uint32_t m) {
@@ -64,7 +65,7 @@ TEST_CASE("verification agrees with libargon2 on hashes of every shape, and keep
 }
 
 TEST_CASE("the default parameters are m=19456 KiB, t=2, p=1 with a 16-byte salt and 32-byte tag",
-          "[store][password]") {
+          "[credentials][password]") {
     std::string hash = hash_password("Default-Params-1", Argon2Params{});
     REQUIRE(hash.rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0) == 0);
     // Unpadded base64: 16 bytes → 22 characters, 32 bytes → 43.
@@ -79,7 +80,7 @@ TEST_CASE("the default parameters are m=19456 KiB, t=2, p=1 with a 16-byte salt 
     CHECK(needs_rehash(hash, kFast));
 }
 
-TEST_CASE("malformed hashes never verify and never throw", "[store][password]") {
+TEST_CASE("malformed hashes never verify and never throw", "[credentials][password]") {
     std::string good = hash_password("Secret-Pass-1", kFast);
     for (const std::string& bad :
          {std::string(), std::string("Secret-Pass-1"), std::string("$argon2id$"),
@@ -98,12 +99,12 @@ TEST_CASE("malformed hashes never verify and never throw", "[store][password]") 
     CHECK(needs_rehash(good, Argon2Params{1024, 1, 2}));
 }
 
-TEST_CASE("parameters libargon2 refuses are reported, not silently weakened", "[store][password]") {
+TEST_CASE("parameters libargon2 refuses are reported, not silently weakened", "[credentials][password]") {
     CHECK_THROWS_AS(hash_password("x", Argon2Params{1024, 0, 1}), PasswordHashError);
     CHECK_THROWS_WITH(hash_password("x", Argon2Params{1, 1, 1}), Catch::Contains("m=1,t=1,p=1"));
 }
 
-TEST_CASE("the dummy hash is valid, stable per process and matches no password", "[store][password]") {
+TEST_CASE("the dummy hash is valid, stable per process and matches no password", "[credentials][password]") {
     const std::string& dummy = dummy_hash(kFast);
     CHECK(dummy.rfind("$argon2id$v=19$m=1024,t=1,p=1$", 0) == 0);
     CHECK(&dummy_hash(kFast) == &dummy);
@@ -114,7 +115,7 @@ TEST_CASE("the dummy hash is valid, stable per process and matches no password",
     CHECK(dummy_hash(Argon2Params{2048, 1, 1}) != dummy);
 }
 
-TEST_CASE("policy: length in code points, 8 with two factors and 13 without", "[store][policy]") {
+TEST_CASE("policy: length in code points, 8 with two factors and 13 without", "[credentials][policy]") {
     PasswordPolicy policy;
     CHECK(check_password("Ab1!xyz", policy, "alice", "Alice Smith") ==
           "パスワードは8文字以上にしてください / use at least 8 characters");
@@ -132,7 +133,7 @@ TEST_CASE("policy: length in code points, 8 with two factors and 13 without", "[
                Catch::Contains("at most 20"));
 }
 
-TEST_CASE("policy: multibyte passwords are counted in code points, not bytes", "[store][policy]") {
+TEST_CASE("policy: multibyte passwords are counted in code points, not bytes", "[credentials][policy]") {
     PasswordPolicy policy;
     // 7 code points, 15 bytes: too short.
     CHECK(utf8_length("さくらAb1!") == 7);
@@ -154,7 +155,7 @@ TEST_CASE("policy: multibyte passwords are counted in code points, not bytes", "
                Catch::Contains("control"));
 }
 
-TEST_CASE("policy: letters, digits and symbols, all three (the guideline) by default", "[store][policy]") {
+TEST_CASE("policy: letters, digits and symbols, all three (the guideline) by default", "[credentials][policy]") {
     PasswordPolicy policy;
     const auto mix = "英字・数字・記号をすべて組み合わせてください / mix letters, digits and symbols (all three)";
     CHECK(check_password("ABCDEFGH1x", policy, "alice", "Alice") == mix); // 3 of 4 classes, no symbol
@@ -165,7 +166,7 @@ TEST_CASE("policy: letters, digits and symbols, all three (the guideline) by def
     CHECK_FALSE(check_password("ZEBRA HORSE 9", policy, "alice", "Alice")); // space is a symbol
 }
 
-TEST_CASE("policy: the three_of_four rule, only when chosen", "[store][policy]") {
+TEST_CASE("policy: the three_of_four rule, only when chosen", "[credentials][policy]") {
     PasswordPolicy policy;
     policy.characters = CharacterRule::three_of_four;
     CHECK(check_password("abcdefgh12", policy, "alice", "Alice") ==
@@ -178,7 +179,7 @@ TEST_CASE("policy: the three_of_four rule, only when chosen", "[store][policy]")
     CHECK_FALSE(check_password("zebra horse 9", policy, "alice", "Alice")); // space is a symbol
 }
 
-TEST_CASE("policy: neither the user id nor the name, in any case", "[store][policy]") {
+TEST_CASE("policy: neither the user id nor the name, in any case", "[credentials][policy]") {
     PasswordPolicy policy;
     const auto id_reason =
         "パスワードにユーザーIDを含めないでください / do not include your user ID in the password";
@@ -199,7 +200,7 @@ TEST_CASE("policy: neither the user id nor the name, in any case", "[store][poli
     CHECK_FALSE(check_password("Blue-River-84", policy, "tanaka", "Taro Tanaka"));
 }
 
-TEST_CASE("policy: the bundled common passwords, case-insensitively", "[store][policy]") {
+TEST_CASE("policy: the bundled common passwords, case-insensitively", "[credentials][policy]") {
     PasswordPolicy policy;
     CHECK(common_password_count() >= 1000);
     const auto common =
@@ -217,7 +218,18 @@ TEST_CASE("policy: the bundled common passwords, case-insensitively", "[store][p
         "# Common passwords Sekisho refuses (compared case-insensitively), compiled into the"));
 }
 
-TEST_CASE("policy: the reuse message names the history depth", "[store][policy]") {
+TEST_CASE("policy: the reuse message names the history depth", "[credentials][policy]") {
     CHECK(reused_password_reason(5) ==
           "最近使用した5回分のパスワードは使用できません / do not reuse any of your last 5 passwords");
+}
+
+TEST_CASE("reuse: any of the newest hashes of a history, up to the depth asked", "[credentials][password]") {
+    const std::vector<std::string> history = {hash_password("Newest-Pass-3", kFast),
+                                              hash_password("Middle-Pass-2", kFast),
+                                              hash_password("Oldest-Pass-1", kFast)};
+    CHECK(password_reused("Newest-Pass-3", history));
+    CHECK(password_reused("Oldest-Pass-1", history));
+    CHECK_FALSE(password_reused("Oldest-Pass-1", history, 2)); // beyond the depth
+    CHECK_FALSE(password_reused("Brand-New-9", history));
+    CHECK_FALSE(password_reused("Newest-Pass-3", {}));
 }

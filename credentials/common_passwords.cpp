@@ -1,14 +1,14 @@
-#include "store/common_passwords.hpp"
+#include "credentials/common_passwords.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <string>
 #include <unordered_set>
 
-namespace sekisho::store {
+namespace sekisho::credentials {
 
 namespace detail {
-// Defined in the file CMake generates from store/common_passwords.txt.
+// Defined in the file CMake generates from credentials/common_passwords.txt.
 std::string_view common_passwords_text();
 } // namespace detail
 
@@ -49,4 +49,4 @@ std::size_t common_password_count() {
     return common_passwords().size();
 }
 
-} // namespace sekisho::store
+} // namespace sekisho::credentials

@@ -1,4 +1,4 @@
-#include "store/password_hash.hpp"
+#include "credentials/password_hash.hpp"
 
 #include <argon2.h>
 #include <openssl/evp.h>
@@ -13,7 +13,7 @@
 #include <tuple>
 #include <vector>
 
-namespace sekisho::store {
+namespace sekisho::credentials {
 
 namespace {
 
@@ -191,4 +191,4 @@ const std::string& dummy_hash(const Argon2Params& params) {
     return hashes.emplace(key, hash_password(secret, params)).first->second;
 }
 
-} // namespace sekisho::store
+} // namespace sekisho::credentials

@@ -1,7 +1,5 @@
-#include "store/ticket_code.hpp"
+#include "credentials/ticket_code.hpp"
 
-#include "store/device_registry.hpp"
-#include "store/random_hex.hpp"
 #include "codec/random.hpp"
 #include "codec/sha256.hpp"
 
@@ -9,8 +7,9 @@
 #include <openssl/evp.h>
 
 #include <memory>
+#include <stdexcept>
 
-namespace sekisho::store {
+namespace sekisho::credentials {
 
 namespace {
 
@@ -55,7 +54,7 @@ std::string hash_ticket_code(std::string_view ticket_id, std::string_view typed_
         hash = codec::sha256_hex(input);
     } catch (const std::exception& e) {
         OPENSSL_cleanse(input.data(), input.size());
-        throw RegistryError("cannot hash the code of ticket " + std::string(ticket_id) + ": " + e.what());
+        throw std::runtime_error("cannot hash the code of ticket " + std::string(ticket_id) + ": " + e.what());
     }
     OPENSSL_cleanse(input.data(), input.size());
     return hash;
@@ -69,4 +68,4 @@ bool ticket_code_matches(std::string_view ticket_id, std::string_view typed_code
     return CRYPTO_memcmp(actual.data(), expected_hash_hex.data(), actual.size()) == 0;
 }
 
-} // namespace sekisho::store
+} // namespace sekisho::credentials

@@ -4,9 +4,9 @@
 #include <string>
 #include <string_view>
 
-namespace sekisho::store {
+namespace sekisho::credentials {
 
 // prefix + 16 lower-case hex characters (64 random bits), e.g. "dev-3f9c0a1b2c3d4e5f".
 std::string random_id(std::string_view prefix);
 
-} // namespace sekisho::store
+} // namespace sekisho::credentials

@@ -1,6 +1,6 @@
 // What a new password must satisfy (REQUIREMENTS §3, 6.5 C.13(4)): length, character
 // classes, nothing guessable from the account, not a common password. Reuse of recent
-// passwords needs the stored history: see store/password_reuse.hpp.
+// passwords needs the stored history: see credentials/password_reuse.hpp.
 #pragma once
 
 #include <cstddef>
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace sekisho::store {
+namespace sekisho::credentials {
 
 // Which characters a password must mix.
 enum class CharacterRule {
@@ -47,4 +47,4 @@ std::string reused_password_reason(std::size_t history);
 // Number of Unicode code points in UTF-8 text, or nullopt when it is not valid UTF-8.
 std::optional<std::size_t> utf8_length(std::string_view text);
 
-} // namespace sekisho::store
+} // namespace sekisho::credentials
