@@ -6,7 +6,7 @@
 #include "ctl/demo_terminal.hpp"
 #include "ctl/user_password.hpp"
 #include "pki/pem_io.hpp"
-#include "store/sqlite_users.hpp"
+#include "store/sqlite/sqlite_users.hpp"
 
 #include <iostream>
 #include <memory>

@@ -8,7 +8,7 @@
 #include "pki/pem_io.hpp"
 #include "pki/pkcs12.hpp"
 #include "pki/random.hpp"
-#include "store/sqlite_registry.hpp"
+#include "store/sqlite/sqlite_registry.hpp"
 
 #include <memory>
 #include <stdexcept>

@@ -8,7 +8,7 @@
 #include "ctl/registry_access.hpp"
 #include "ctl/subcommands.hpp"
 #include "ctl/usage_error.hpp"
-#include "store/sqlite_registry.hpp"
+#include "store/sqlite/sqlite_registry.hpp"
 
 #include <boost/json.hpp>
 

@@ -12,7 +12,7 @@
 #include "credentials/password_hash.hpp"
 #include "credentials/password_reuse.hpp"
 #include "credentials/password_policy.hpp"
-#include "store/sqlite_users.hpp"
+#include "store/sqlite/sqlite_users.hpp"
 
 #include <boost/json.hpp>
 

@@ -1,7 +1,7 @@
 #include "gateway/admin/dashboard_registry.hpp"
 
-#include "store/sqlite_registry.hpp"
-#include "store/sqlite_users.hpp"
+#include "store/sqlite/sqlite_registry.hpp"
+#include "store/sqlite/sqlite_users.hpp"
 #include "store/user_registry.hpp"
 
 #include <algorithm>

@@ -6,7 +6,7 @@
 #include "gateway/events/log.hpp"
 #include "session/session_id.hpp"
 #include "credentials/password_hash.hpp"
-#include "store/sqlite_users.hpp"
+#include "store/sqlite/sqlite_users.hpp"
 #include "worker/preemption_points.hpp"
 
 #include <boost/asio/co_spawn.hpp>

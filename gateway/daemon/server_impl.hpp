@@ -21,7 +21,7 @@
 #include "gateway/events/log.hpp"
 #include "session/memory_store.hpp"
 #include "credentials/password_hash.hpp"
-#include "store/sqlite_registry.hpp"
+#include "store/sqlite/sqlite_registry.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>

@@ -2,7 +2,7 @@
 
 #include "codec/jst_time.hpp"
 #include "gateway/events/log.hpp"
-#include "store/sqlite_registry.hpp"
+#include "store/sqlite/sqlite_registry.hpp"
 
 #include <cstdio>
 #include <filesystem>

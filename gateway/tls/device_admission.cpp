@@ -1,7 +1,7 @@
 #include "gateway/tls/device_admission.hpp"
 
 #include "gateway/events/log.hpp"
-#include "store/sqlite_registry.hpp"
+#include "store/sqlite/sqlite_registry.hpp"
 
 #include <vector>
 

@@ -1,7 +1,7 @@
 #include "store_test_support.hpp"
 
-#include "store/schema.hpp"
-#include "store/sqlite_db.hpp"
+#include "store/sqlite/schema.hpp"
+#include "store/sqlite/sqlite_db.hpp"
 
 #include <catch2/catch.hpp>
 

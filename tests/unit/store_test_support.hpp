@@ -2,8 +2,8 @@
 #pragma once
 
 #include "credentials/password_hash.hpp"
-#include "store/sqlite_registry.hpp"
-#include "store/sqlite_users.hpp"
+#include "store/sqlite/sqlite_registry.hpp"
+#include "store/sqlite/sqlite_users.hpp"
 
 #include <cstdlib>
 #include <filesystem>

@@ -2,8 +2,8 @@
 
 #include "credentials/password_hash.hpp"
 #include "credentials/password_reuse.hpp"
-#include "store/schema.hpp"
-#include "store/sqlite_db.hpp"
+#include "store/sqlite/schema.hpp"
+#include "store/sqlite/sqlite_db.hpp"
 
 #include <catch2/catch.hpp>
 

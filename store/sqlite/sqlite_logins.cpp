@@ -1,7 +1,7 @@
 // Login outcomes and lockout in the SQLite user registry.
 #include "store/json_details.hpp"
-#include "store/sqlite_ledger.hpp"
-#include "store/sqlite_users_impl.hpp"
+#include "store/sqlite/sqlite_ledger.hpp"
+#include "store/sqlite/sqlite_users_impl.hpp"
 
 namespace sekisho::store::sqlite {
 

@@ -2,7 +2,7 @@
 // devices, with the same ledger and revision counter.
 #pragma once
 
-#include "store/sqlite_registry.hpp"
+#include "store/sqlite/sqlite_registry.hpp"
 #include "store/user_registry.hpp"
 
 #include <memory>

@@ -1,8 +1,8 @@
 // Users, their passwords and status in the SQLite registry.
 #include "store/json_details.hpp"
-#include "store/schema.hpp"
-#include "store/sqlite_ledger.hpp"
-#include "store/sqlite_users_impl.hpp"
+#include "store/sqlite/schema.hpp"
+#include "store/sqlite/sqlite_ledger.hpp"
+#include "store/sqlite/sqlite_users_impl.hpp"
 
 #include <algorithm>
 

@@ -1,17 +1,13 @@
 // The embedded registry backend: one SQLite file, shared safely by several processes.
 #pragma once
 
+#include "store/clock.hpp"
 #include "store/device_registry.hpp"
 
-#include <functional>
 #include <memory>
 #include <string>
 
 namespace sekisho::store {
-
-// The time the registry stamps on changes; tests substitute a fixed one.
-using Clock = std::function<UnixSeconds()>;
-UnixSeconds system_clock_now();
 
 // Opens (creating with mode 0600 and migrating as needed) the registry at path. WAL
 // journaling lets the gateway read while sekishoctl writes; writers wait up to 5 s for each

@@ -1,4 +1,4 @@
-#include "store/sqlite_ledger.hpp"
+#include "store/sqlite/sqlite_ledger.hpp"
 
 #include <limits>
 

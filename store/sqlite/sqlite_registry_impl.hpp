@@ -2,8 +2,8 @@
 // spread over sqlite_registry.cpp (ledger, revision), sqlite_devices.cpp and sqlite_tickets.cpp.
 #pragma once
 
-#include "store/sqlite_db.hpp"
-#include "store/sqlite_registry.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+#include "store/sqlite/sqlite_registry.hpp"
 
 #include <mutex>
 

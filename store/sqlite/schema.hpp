@@ -1,7 +1,7 @@
 // The registry's tables, and the migrations that bring any older file up to date.
 #pragma once
 
-#include "store/sqlite_db.hpp"
+#include "store/sqlite/sqlite_db.hpp"
 
 namespace sekisho::store::sqlite {
 

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "store/device_registry.hpp"
-#include "store/sqlite_db.hpp"
+#include "store/sqlite/sqlite_db.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,9 +1,9 @@
 // Break-glass accounts in the SQLite user registry: marking an emergency account and
 // opening or closing the period in which it may log in, each with a reason in the ledger.
 #include "store/json_details.hpp"
-#include "store/schema.hpp"
-#include "store/sqlite_ledger.hpp"
-#include "store/sqlite_users_impl.hpp"
+#include "store/sqlite/schema.hpp"
+#include "store/sqlite/sqlite_ledger.hpp"
+#include "store/sqlite/sqlite_users_impl.hpp"
 
 namespace sekisho::store::sqlite {
 

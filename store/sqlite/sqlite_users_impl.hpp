@@ -3,8 +3,8 @@
 // outcomes and lockout).
 #pragma once
 
-#include "store/sqlite_db.hpp"
-#include "store/sqlite_users.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+#include "store/sqlite/sqlite_users.hpp"
 
 #include <mutex>
 

@@ -1,18 +1,10 @@
-#include "store/sqlite_registry.hpp"
+#include "store/sqlite/sqlite_registry.hpp"
 
-#include "store/schema.hpp"
-#include "store/sqlite_ledger.hpp"
-#include "store/sqlite_registry_impl.hpp"
-
-#include <chrono>
+#include "store/sqlite/schema.hpp"
+#include "store/sqlite/sqlite_ledger.hpp"
+#include "store/sqlite/sqlite_registry_impl.hpp"
 
 namespace sekisho::store {
-
-UnixSeconds system_clock_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::unique_ptr<DeviceRegistry> open_sqlite_registry(const std::string& path, Clock clock) {
     return std::make_unique<sqlite::SqliteRegistry>(path, std::move(clock));

@@ -1,7 +1,7 @@
 // Devices and their certificates in the SQLite registry.
 #include "store/json_details.hpp"
 #include "credentials/random_id.hpp"
-#include "store/sqlite_registry_impl.hpp"
+#include "store/sqlite/sqlite_registry_impl.hpp"
 
 #include <algorithm>
 #include <cctype>

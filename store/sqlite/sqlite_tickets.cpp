@@ -1,7 +1,7 @@
 // Enrollment tickets in the SQLite registry.
 #include "store/json_details.hpp"
 #include "credentials/random_id.hpp"
-#include "store/sqlite_registry_impl.hpp"
+#include "store/sqlite/sqlite_registry_impl.hpp"
 #include "credentials/ticket_code.hpp"
 #include "codec/hex.hpp"
 #include "codec/random.hpp"
