@@ -12,7 +12,7 @@
 #include "credentials/password_hash.hpp"
 #include "credentials/password_reuse.hpp"
 #include "credentials/password_policy.hpp"
-#include "store/sqlite/sqlite_users.hpp"
+#include "store/registry.hpp"
 
 #include <boost/json.hpp>
 
@@ -30,7 +30,8 @@ struct Context {
     CliArgs args;
     std::string actor;
     std::string registry_path; // for messages
-    std::unique_ptr<store::UserRegistry> users;
+    std::shared_ptr<store::Registry> registry; // opened once per command
+    store::UserRegistry* users = nullptr;      // registry's
     config::Config config; // the gateway's: break-glass needs auth.break_glass
     bool json = false;
 };
@@ -258,7 +259,8 @@ int run_user(const std::vector<std::string>& args) {
     context.actor = actor_of(context.args);
     context.config = load_registry_config(config_path_of(context.args), "user");
     context.registry_path = context.config.registry.sqlite;
-    context.users = store::open_sqlite_users(context.config.registry.sqlite);
+    context.registry = store::open_registry(context.config.registry);
+    context.users = &context.registry->users();
     return sub.run(context);
 }
 

@@ -6,7 +6,6 @@
 #include "gateway/events/log.hpp"
 #include "session/session_id.hpp"
 #include "credentials/password_hash.hpp"
-#include "store/sqlite/sqlite_users.hpp"
 #include "worker/preemption_points.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -52,10 +51,10 @@ struct AuthService::Attempt {
     }
 };
 
-AuthService::AuthService(const std::string& sqlite_path, boost::asio::thread_pool& blocking,
+AuthService::AuthService(store::UserRegistry& users, boost::asio::thread_pool& blocking,
                          boost::asio::thread_pool& hashing, std::unique_ptr<session::SessionStore> store,
                          Metrics& metrics)
-    : blocking_(blocking), hashing_(hashing), metrics_(metrics), users_(store::open_sqlite_users(sqlite_path)), store_(std::move(store)),
+    : blocking_(blocking), hashing_(hashing), metrics_(metrics), users_(users), store_(std::move(store)),
       per_terminal_(session::FailureWindowLimits{}), per_source_(session::FailureWindowLimits{}),
       in_flight_(kAttemptsPerKey, kAttemptsTotal) {
     standings_.store(std::make_shared<const Standings>());
@@ -86,7 +85,7 @@ struct AuthService::Account {
 // Blocking pool.
 AuthService::Account AuthService::read_account(const std::string& username) {
     try {
-        return Account{users_->get_user(username), {}};
+        return Account{users_.get_user(username), {}};
     } catch (const std::exception& e) {
         return Account{std::nullopt, e.what()};
     }
@@ -134,11 +133,11 @@ AuthService::Attempt AuthService::judge(Account account, bool password_ok, const
         if (user->status == store::UserStatus::disabled)
             return Attempt::refused(LoginRefusal::bad_credentials, "disabled", !password_ok, emergency);
         if (store::is_locked(*user, now)) {
-            if (!password_ok) users_->record_login_failure(user->id, source, now, lockout_policy(cfg.auth.lockout));
+            if (!password_ok) users_.record_login_failure(user->id, source, now, lockout_policy(cfg.auth.lockout));
             return Attempt::refused(LoginRefusal::bad_credentials, "locked", !password_ok, emergency);
         }
         if (!password_ok) {
-            const auto failure = users_->record_login_failure(user->id, source, now, lockout_policy(cfg.auth.lockout));
+            const auto failure = users_.record_login_failure(user->id, source, now, lockout_policy(cfg.auth.lockout));
             if (failure.locked_until) on_locked(user->id, terminal, source, failure);
             return Attempt::refused(LoginRefusal::bad_credentials, "wrong_password", true, emergency);
         }
@@ -175,7 +174,7 @@ void AuthService::upgrade_hash(const store::User& user, const std::string& passw
             const worker::PreemptionPoints yield_often;
             return credentials::hash_password(password, params);
         }();
-        if (users_->rehash_password(user.id, user.password_hash, rehashed))
+        if (users_.rehash_password(user.id, user.password_hash, rehashed))
             log_event(spdlog::level::info, "password.rehashed", {{"user", user.id}});
     } catch (const std::exception& e) {
         log_event(spdlog::level::warn, "password.rehash_failed",
@@ -238,7 +237,7 @@ Task<LoginResult> AuthService::login(std::string username, std::string password,
             auto record = boost::asio::co_spawn(
                 blocking_,
                 [this, &user, &source]() -> Task<bool> {
-                    users_->record_login_success(user.id, source, unix_now());
+                    users_.record_login_success(user.id, source, unix_now());
                     co_return true;
                 },
                 boost::asio::use_awaitable);

@@ -53,10 +53,10 @@ std::int64_t unix_now();
 
 class AuthService {
 public:
-    // Opens its own connection to the registry (throws naming the file on failure). SQLite
-    // work runs on `blocking`, the Argon2id hash of a login on `hashing` (a pool of its own
+    // users (the gateway's one registry) must outlive the service. Registry work runs on
+    // `blocking`, the Argon2id hash of a login on `hashing` (a pool of its own
     // at idle priority that holds no lock: daemon/blocking_pool.hpp).
-    AuthService(const std::string& sqlite_path, boost::asio::thread_pool& blocking, boost::asio::thread_pool& hashing,
+    AuthService(store::UserRegistry& users, boost::asio::thread_pool& blocking, boost::asio::thread_pool& hashing,
                 std::unique_ptr<session::SessionStore> store, Metrics& metrics);
     ~AuthService();
 
@@ -137,7 +137,7 @@ private:
     boost::asio::thread_pool& blocking_;
     boost::asio::thread_pool& hashing_;
     Metrics& metrics_;
-    std::unique_ptr<store::UserRegistry> users_;
+    store::UserRegistry& users_;
     std::unique_ptr<session::SessionStore> store_;
     session::FailureWindow per_terminal_;
     session::FailureWindow per_source_;

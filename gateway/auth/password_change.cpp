@@ -39,26 +39,26 @@ Task<PasswordChangeResult> AuthService::change_password(session::Session s, std:
     };
     auto work = [&]() -> Task<ChangeOutcome> {
         const auto now = unix_now();
-        const auto user = users_->get_user(s.user);
+        const auto user = users_.get_user(s.user);
         if (!user || user->status == store::UserStatus::disabled || store::is_locked(*user, now)) {
             if (user) (void)verify(current, user->password_hash); // same time as below
             co_return ChangeOutcome{kWrongCurrent};
         }
         if (!verify(current, user->password_hash)) {
-            const auto failure = users_->record_login_failure(user->id, source, now, lockout_policy(auth.lockout));
+            const auto failure = users_.record_login_failure(user->id, source, now, lockout_policy(auth.lockout));
             if (failure.locked_until) on_locked(user->id, terminal, source, failure);
             co_return ChangeOutcome{kWrongCurrent, true, failure.locked_until.has_value()};
         }
         if (auto reason = credentials::check_password(next, password_policy(auth), user->id, user->display_name))
             co_return ChangeOutcome{*reason};
-        if (credentials::password_reused(next, users_->password_history(user->id)))
+        if (credentials::password_reused(next, users_.password_history(user->id)))
             co_return ChangeOutcome{credentials::reused_password_reason(store::kPasswordHistoryDepth)};
         std::string hashed;
         {
             const worker::PreemptionPoints yield_often;
             hashed = credentials::hash_password(next, argon2_params(auth.argon2));
         }
-        users_->set_password(user->id, std::move(hashed), false, user->id,
+        users_.set_password(user->id, std::move(hashed), false, user->id,
                              "changed by the user at the gateway", store::PasswordChange::by_user);
         co_return ChangeOutcome{};
     };

@@ -1,16 +1,8 @@
-#include "store/sqlite/sqlite_registry.hpp"
-
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/sqlite_ledger.hpp"
 #include "store/sqlite/sqlite_registry_impl.hpp"
 
-namespace sekisho::store {
-
-std::unique_ptr<DeviceRegistry> open_sqlite_registry(const std::string& path, Clock clock) {
-    return std::make_unique<sqlite::SqliteRegistry>(path, std::move(clock));
-}
-
-namespace sqlite {
+namespace sekisho::store::sqlite {
 
 SqliteRegistry::SqliteRegistry(const std::string& path, Clock clock) : db_(path), clock_(std::move(clock)) {
     if (!clock_) db_.fail("open", "no clock was given");
@@ -37,5 +29,4 @@ std::vector<LedgerEntry> SqliteRegistry::ledger(std::int64_t since_seq, std::siz
     return read_ledger(db_, since_seq, limit);
 }
 
-} // namespace sqlite
-} // namespace sekisho::store
+} // namespace sekisho::store::sqlite

@@ -3,7 +3,8 @@
 #pragma once
 
 #include "store/sqlite/sqlite_db.hpp"
-#include "store/sqlite/sqlite_registry.hpp"
+#include "store/clock.hpp"
+#include "store/device_registry.hpp"
 
 #include <mutex>
 

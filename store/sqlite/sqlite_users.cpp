@@ -6,13 +6,7 @@
 
 #include <algorithm>
 
-namespace sekisho::store {
-
-std::unique_ptr<UserRegistry> open_sqlite_users(const std::string& path, Clock clock) {
-    return std::make_unique<sqlite::SqliteUsers>(path, std::move(clock));
-}
-
-namespace sqlite {
+namespace sekisho::store::sqlite {
 
 namespace {
 
@@ -299,5 +293,4 @@ std::int64_t SqliteUsers::revision() {
     return read_revision(db_);
 }
 
-} // namespace sqlite
-} // namespace sekisho::store
+} // namespace sekisho::store::sqlite

@@ -4,7 +4,8 @@
 #pragma once
 
 #include "store/sqlite/sqlite_db.hpp"
-#include "store/sqlite/sqlite_users.hpp"
+#include "store/clock.hpp"
+#include "store/user_registry.hpp"
 
 #include <mutex>
 

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "credentials/password_hash.hpp"
-#include "store/sqlite/sqlite_registry.hpp"
-#include "store/sqlite/sqlite_users.hpp"
+#include "config/config.hpp"
+#include "store/registry.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -36,13 +36,19 @@ public:
     TempRegistry& operator=(const TempRegistry&) = delete;
 
     std::string path() const { return (dir_ / "registry.db").string(); }
-    std::unique_ptr<DeviceRegistry> open() const {
+    // The registry through the factory, as the gateway and sekishoctl open it.
+    std::shared_ptr<Registry> open_registry() const {
         auto now = now_;
-        return open_sqlite_registry(path(), [now] { return *now; });
+        return store::open_registry(config::RegistryConfig{path()}, [now] { return *now; });
     }
-    std::unique_ptr<UserRegistry> open_users() const {
-        auto now = now_;
-        return open_sqlite_users(path(), [now] { return *now; });
+    // One narrow registry of a freshly opened Registry, keeping that Registry alive.
+    std::shared_ptr<DeviceRegistry> open() const {
+        auto registry = open_registry();
+        return std::shared_ptr<DeviceRegistry>(registry, &registry->devices());
+    }
+    std::shared_ptr<UserRegistry> open_users() const {
+        auto registry = open_registry();
+        return std::shared_ptr<UserRegistry>(registry, &registry->users());
     }
     void set_now(UnixSeconds t) { *now_ = t; }
     UnixSeconds now() const { return *now_; }
