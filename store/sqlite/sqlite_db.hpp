@@ -33,6 +33,10 @@ public:
     [[noreturn]] void fail(std::string_view operation, const std::string& detail) const;
     // As fail(), with SQLite's message for the last error on this connection.
     [[noreturn]] void fail_sqlite(std::string_view operation) const;
+    // As fail(), when a rule of store/registry_rules.hpp found a problem.
+    void check(const std::optional<std::string>& problem, std::string_view operation) const {
+        if (problem) fail(operation, *problem);
+    }
 
 private:
     std::string path_;

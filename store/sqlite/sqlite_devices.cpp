@@ -3,9 +3,6 @@
 #include "credentials/random_id.hpp"
 #include "store/sqlite/sqlite_registry_impl.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 namespace sekisho::store::sqlite {
 
 namespace {
@@ -13,50 +10,22 @@ namespace {
 constexpr std::string_view kDeviceColumns =
     "id, facility, name, status, created_at, created_by, updated_at, updated_by";
 
-bool is_hex(const std::string& text) {
-    return !text.empty() &&
-           std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isxdigit(c) != 0; });
-}
-
-std::string upper(std::string text) {
-    for (char& c : text)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return text;
-}
-
-std::string lower(std::string text) {
-    for (char& c : text)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-}
-
 // Serials are compared as pki::serial_hex_of prints them: upper-case hex.
 std::string canonical_serial(const Database& db, const std::string& serial_hex, std::string_view operation) {
-    if (!is_hex(serial_hex)) {
-        db.fail(operation, "serial \"" + serial_hex + "\" is not hex (expected e.g. 3F9C0A1B2C3D4E5F)");
-    }
-    return upper(serial_hex);
+    db.check(rules::serial(serial_hex), operation);
+    return rules::canonical_serial(serial_hex);
 }
 
 std::string canonical_fingerprint(const Database& db, const std::string& fingerprint,
                                   std::string_view operation) {
-    if (fingerprint.size() != 64 || !is_hex(fingerprint)) {
-        db.fail(operation, "fingerprint \"" + fingerprint +
-                               "\" is not 64 hex characters (SHA-256 of the certificate DER)");
-    }
-    return lower(fingerprint);
+    db.check(rules::fingerprint(fingerprint), operation);
+    return rules::canonical_fingerprint(fingerprint);
 }
 
 // An empty reason means "unspecified"; anything else must be an RFC 5280 name for the CRL.
 std::string revocation_reason(const Database& db, const std::string& reason, std::string_view operation) {
-    std::string name = reason.empty() ? "unspecified" : reason;
-    if (!is_revocation_reason(name)) {
-        db.fail(operation, "\"" + reason +
-                               "\" is not a revocation reason; use one of unspecified, "
-                               "keyCompromise, cACompromise, affiliationChanged, superseded, "
-                               "cessationOfOperation, privilegeWithdrawn, aACompromise");
-    }
-    return name;
+    db.check(rules::revocation_reason(reason), operation);
+    return rules::revocation_reason_name(reason);
 }
 
 Device device_from_row(const Statement& row) {

@@ -1,5 +1,6 @@
 // Login outcomes and lockout in the SQLite user registry.
 #include "store/json_details.hpp"
+#include "store/registry_rules.hpp"
 #include "store/sqlite/sqlite_ledger.hpp"
 #include "store/sqlite/sqlite_users_impl.hpp"
 
@@ -8,13 +9,7 @@ namespace sekisho::store::sqlite {
 namespace {
 
 void require_policy(const Database& db, const LockoutPolicy& policy, std::string_view operation) {
-    if (policy.max_failures < 1 || policy.window_seconds < 1 || policy.lock_seconds < 1) {
-        db.fail(operation, "the lockout policy needs max_failures, window and lock duration of at least 1 "
-                           "(got " +
-                               std::to_string(policy.max_failures) + ", " +
-                               std::to_string(policy.window_seconds) + " s, " +
-                               std::to_string(policy.lock_seconds) + " s)");
-    }
+    db.check(rules::lockout_policy(policy), operation);
 }
 
 } // namespace
@@ -105,7 +100,7 @@ LoginFailure SqliteUsers::record_login_failure(const std::string& id, const std:
 
 void SqliteUsers::unlock(const std::string& id, const std::string& actor) {
     const std::string operation = "unlock user " + id;
-    if (actor.empty()) db_.fail(operation, "the actor must not be empty");
+    db_.check(rules::required_text(actor, "the actor"), operation);
     std::lock_guard lock(mutex_);
     UnixSeconds now = clock_();
     Transaction tx(db_, Transaction::Kind::write, operation);

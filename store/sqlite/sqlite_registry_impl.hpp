@@ -5,6 +5,7 @@
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/clock.hpp"
 #include "store/device_registry.hpp"
+#include "store/registry_rules.hpp"
 
 #include <mutex>
 
@@ -13,7 +14,7 @@ namespace sekisho::store::sqlite {
 // Refuses an empty name, facility or actor before anything is written.
 inline void require_text(const Database& db, const std::string& value, const char* what,
                          std::string_view operation) {
-    if (value.empty()) db.fail(operation, std::string(what) + " must not be empty");
+    db.check(rules::required_text(value, what), operation);
 }
 
 class SqliteRegistry final : public DeviceRegistry {

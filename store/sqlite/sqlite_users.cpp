@@ -1,5 +1,6 @@
 // Users, their passwords and status in the SQLite registry.
 #include "store/json_details.hpp"
+#include "store/registry_rules.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/sqlite_ledger.hpp"
 #include "store/sqlite/sqlite_users_impl.hpp"
@@ -53,22 +54,15 @@ User user_from_row(const Statement& row) {
 
 void require_text(const Database& db, const std::string& value, const char* what,
                   std::string_view operation) {
-    if (value.empty()) db.fail(operation, std::string(what) + " must not be empty");
+    db.check(rules::required_text(value, what), operation);
 }
 
 void require_valid_id(const Database& db, const std::string& id, std::string_view operation) {
-    if (!is_valid_user_id(id)) {
-        db.fail(operation,
-                "user id \"" + id + "\" is not valid: use 1 to 64 of the characters A-Z a-z 0-9 . _ @ -");
-    }
+    db.check(rules::user_id(id), operation);
 }
 
-// Only an encoded Argon2id hash is stored, so a password can never land here by mistake.
 void require_argon2id(const Database& db, const std::string& hash, std::string_view operation) {
-    if (hash.rfind("$argon2id$", 0) != 0) {
-        db.fail(operation, "the password hash is not an encoded Argon2id hash ($argon2id$...); "
-                           "hash the password with credentials::hash_password first");
-    }
+    db.check(rules::password_hash(hash), operation);
 }
 
 // Roles in the order given, duplicates dropped, joined by spaces for the roles column.
@@ -77,9 +71,7 @@ std::string join_roles(const Database& db, const std::vector<std::string>& roles
     std::vector<std::string> seen;
     std::string joined;
     for (const std::string& role : roles) {
-        if (!is_valid_role(role)) {
-            db.fail(operation, "role \"" + role + "\" is not valid: use the characters a-z 0-9 _ -");
-        }
+        db.check(rules::role(role), operation);
         if (std::find(seen.begin(), seen.end(), role) != seen.end()) continue;
         seen.push_back(role);
         joined += (joined.empty() ? "" : " ") + role;
