@@ -6,7 +6,7 @@
 #include "ctl/demo_terminal.hpp"
 #include "ctl/user_password.hpp"
 #include "pki/pem_io.hpp"
-#include "store/sqlite_users.hpp"
+#include "store/registry.hpp"
 
 #include <iostream>
 #include <memory>
@@ -31,8 +31,7 @@ void remove_registry(const fs::path& registry) {
 
 // The demo user logs in with a generated password that passes the policy, added the way
 // `sekishoctl user add` adds anyone; no forced change, so the demo works at once.
-DemoUser add_demo_user(const fs::path& registry_path) {
-    std::unique_ptr<store::UserRegistry> users = store::open_sqlite_users(registry_path.string());
+DemoUser add_demo_user(store::UserRegistry& users) {
     NewUser request;
     request.id = kDemoUser;
     request.display_name = "Demo Nurse";
@@ -40,7 +39,7 @@ DemoUser add_demo_user(const fs::path& registry_path) {
     request.roles = {"nurse"};
     request.must_change = false;
     request.actor = "demo-init";
-    return DemoUser{kDemoUser, add_user(*users, request).password};
+    return DemoUser{kDemoUser, add_user(users, request).password};
 }
 
 } // namespace
@@ -119,8 +118,9 @@ int run_demo_init(const DemoInitOptions& options) {
     // the gateway checks it, before anything refers to it.
     const std::string config_text = render_demo_config(layout);
     const config::Config config = config::load_text(config_text, config_path.string(), layout.dir.string());
-    const DemoTerminal terminal = enroll_demo_terminal(config, pki.dir);
-    const DemoUser user = add_demo_user(layout.registry);
+    const std::shared_ptr<store::Registry> registry = store::open_registry(config.registry);
+    const DemoTerminal terminal = enroll_demo_terminal(config, registry->devices(), pki.dir);
+    const DemoUser user = add_demo_user(registry->users());
     pki::write_file(config_path.string(), config_text, 0644);
     // demo.json holds the PKCS#12 password: owner-only, like the keys.
     pki::write_file((layout.dir / "demo.json").string(), render_demo_json(layout, pki, terminal, user), 0600);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "store/device_registry.hpp"
 
 #include <filesystem>
 #include <string>
@@ -16,9 +17,10 @@ struct DemoTerminal {
     std::string p12_password; // of device.p12
 };
 
-// Enrolls kDemoDevice of kDemoFacility with the enrollment CA and registry that config (the
-// demo's sekisho.yaml) names; "demo-init" is the actor in the ledger. Writes device.key
+// Enrolls kDemoDevice of kDemoFacility with the enrollment CA that config (the demo's
+// sekisho.yaml) names into registry (the one it names); "demo-init" is the actor in the ledger. Writes device.key
 // (mode 0600), device.crt and device.p12 (with the CA chain, mode 0600) into pki_dir.
-DemoTerminal enroll_demo_terminal(const config::Config& config, const std::filesystem::path& pki_dir);
+DemoTerminal enroll_demo_terminal(const config::Config& config, store::DeviceRegistry& registry,
+                                  const std::filesystem::path& pki_dir);
 
 } // namespace sekisho::ctl

@@ -8,7 +8,7 @@
 #include "ctl/registry_access.hpp"
 #include "ctl/subcommands.hpp"
 #include "ctl/usage_error.hpp"
-#include "store/sqlite_registry.hpp"
+#include "store/registry.hpp"
 
 #include <boost/json.hpp>
 
@@ -38,7 +38,8 @@ struct Context {
     std::string config_path;   // for messages
     std::string registry_path; // for messages
     std::string enrollment_public_url; // "" when the configuration has no enrollment section
-    std::unique_ptr<store::DeviceRegistry> registry;
+    std::shared_ptr<store::Registry> opened; // once per command
+    store::DeviceRegistry* registry = nullptr; // opened's
     bool json = false;
 };
 
@@ -47,7 +48,8 @@ void open_registry(Context& context, const std::string& config_path) {
     context.config_path = config_path;
     context.registry_path = config.registry.sqlite;
     context.enrollment_public_url = config.enrollment.public_url;
-    context.registry = store::open_sqlite_registry(config.registry.sqlite);
+    context.opened = store::open_registry(config.registry);
+    context.registry = &context.opened->devices();
 }
 
 store::UnixSeconds now() { return store::system_clock_now(); }

@@ -9,10 +9,10 @@
 #include "ctl/user_password.hpp"
 #include "ctl/user_usage.hpp"
 #include "config/values.hpp"
-#include "store/password_hash.hpp"
-#include "store/password_reuse.hpp"
-#include "store/password_policy.hpp"
-#include "store/sqlite_users.hpp"
+#include "credentials/password_hash.hpp"
+#include "credentials/password_reuse.hpp"
+#include "credentials/password_policy.hpp"
+#include "store/registry.hpp"
 
 #include <boost/json.hpp>
 
@@ -30,16 +30,17 @@ struct Context {
     CliArgs args;
     std::string actor;
     std::string registry_path; // for messages
-    std::unique_ptr<store::UserRegistry> users;
+    std::shared_ptr<store::Registry> registry; // opened once per command
+    store::UserRegistry* users = nullptr;      // registry's
     config::Config config; // the gateway's: break-glass needs auth.break_glass
     bool json = false;
 };
 
 store::UnixSeconds now() { return store::system_clock_now(); }
 
-store::Argon2Params argon2_of(const config::Config& config) {
+credentials::Argon2Params argon2_of(const config::Config& config) {
     const auto& a = config.auth.argon2;
-    return store::Argon2Params{a.memory_kib, a.iterations, a.parallelism};
+    return credentials::Argon2Params{a.memory_kib, a.iterations, a.parallelism};
 }
 
 const std::string& id_of(const Context& context) { return context.args.positionals.at(0); }
@@ -155,15 +156,15 @@ int do_reset_password(Context& context) {
     if (context.args.has("--password-stdin")) {
         password = read_password_line(std::cin);
         require_acceptable(password, password_policy_of(context.config.auth), user.id, user.display_name);
-        if (store::password_reused(*context.users, user.id, password)) {
+        if (credentials::password_reused(password, context.users->password_history(user.id))) {
             throw PasswordRefused("password for user '" + user.id +
-                                  "' refused: " + store::reused_password_reason(store::kPasswordHistoryDepth));
+                                  "' refused: " + credentials::reused_password_reason(store::kPasswordHistoryDepth));
         }
     } else {
         password = generate_password(user.id, user.display_name);
         temporary = password;
     }
-    const std::string hash = store::hash_password(password, argon2_of(context.config));
+    const std::string hash = credentials::hash_password(password, argon2_of(context.config));
     context.users->set_password(user.id, hash, true, context.actor, note, store::PasswordChange::admin_reset);
     print_user(context, find_user(context, user.id), temporary);
     return 0;
@@ -258,7 +259,8 @@ int run_user(const std::vector<std::string>& args) {
     context.actor = actor_of(context.args);
     context.config = load_registry_config(config_path_of(context.args), "user");
     context.registry_path = context.config.registry.sqlite;
-    context.users = store::open_sqlite_users(context.config.registry.sqlite);
+    context.registry = store::open_registry(context.config.registry);
+    context.users = &context.registry->users();
     return sub.run(context);
 }
 

@@ -1,8 +1,8 @@
 #include "ctl/user_password.hpp"
 
-#include "store/password_hash.hpp"
-#include "store/password_policy.hpp"
-#include "store/random_hex.hpp"
+#include "credentials/password_hash.hpp"
+#include "credentials/password_policy.hpp"
+#include "credentials/random_id.hpp"
 #include "codec/random.hpp"
 
 #include <string_view>
@@ -20,13 +20,13 @@ static_assert(kAlphabet.size() == 64);
 } // namespace
 
 std::string generate_password(const std::string& user_id, const std::string& display_name) {
-    const store::PasswordPolicy policy;
+    const credentials::PasswordPolicy policy;
     for (;;) {
         std::string password;
         for (unsigned char byte : codec::random_bytes(kTemporaryPasswordLength)) {
             password += kAlphabet[byte % kAlphabet.size()];
         }
-        if (!store::check_password(password, policy, user_id, display_name)) return password;
+        if (!credentials::check_password(password, policy, user_id, display_name)) return password;
     }
 }
 
@@ -39,16 +39,16 @@ std::string read_password_line(std::istream& in) {
     return line;
 }
 
-void require_acceptable(const std::string& password, const store::PasswordPolicy& policy, const std::string& user_id,
+void require_acceptable(const std::string& password, const credentials::PasswordPolicy& policy, const std::string& user_id,
                         const std::string& display_name) {
-    if (auto reason = store::check_password(password, policy, user_id, display_name)) {
+    if (auto reason = credentials::check_password(password, policy, user_id, display_name)) {
         throw PasswordRefused("password for user '" + user_id + "' refused: " + *reason);
     }
 }
 
-store::PasswordPolicy password_policy_of(const config::AuthConfig& auth) {
-    store::PasswordPolicy policy;
-    if (auth.password_rule == config::PasswordRule::three_of_four) policy.characters = store::CharacterRule::three_of_four;
+credentials::PasswordPolicy password_policy_of(const config::AuthConfig& auth) {
+    credentials::PasswordPolicy policy;
+    if (auth.password_rule == config::PasswordRule::three_of_four) policy.characters = credentials::CharacterRule::three_of_four;
     return policy;
 }
 
@@ -72,7 +72,7 @@ AddedUser add_user(store::UserRegistry& users, const NewUser& request) {
         password = generate_password(request.id, display_name);
         added.password = password;
     }
-    const std::string hash = store::hash_password(password, request.argon2);
+    const std::string hash = credentials::hash_password(password, request.argon2);
     added.user = users.create_user(request.id, display_name, request.facility, request.roles, hash,
                                    request.must_change, request.actor);
     return added;

@@ -4,8 +4,8 @@
 #pragma once
 
 #include "config/config.hpp"
-#include "store/password_hash.hpp"
-#include "store/password_policy.hpp"
+#include "credentials/password_hash.hpp"
+#include "credentials/password_policy.hpp"
 #include "store/user_registry.hpp"
 
 #include <istream>
@@ -33,12 +33,12 @@ std::string generate_password(const std::string& user_id, const std::string& dis
 // when there is none.
 std::string read_password_line(std::istream& in);
 
-// Throws PasswordRefused unless store::check_password with policy accepts password for this user.
-void require_acceptable(const std::string& password, const store::PasswordPolicy& policy, const std::string& user_id,
+// Throws PasswordRefused unless credentials::check_password with policy accepts password for this user.
+void require_acceptable(const std::string& password, const credentials::PasswordPolicy& policy, const std::string& user_id,
                         const std::string& display_name);
 
 // The policy of the gateway's auth section (auth.password_rule), two factors.
-store::PasswordPolicy password_policy_of(const config::AuthConfig& auth);
+credentials::PasswordPolicy password_policy_of(const config::AuthConfig& auth);
 
 struct NewUser {
     std::string id;
@@ -48,8 +48,8 @@ struct NewUser {
     std::optional<std::string> password; // nullopt: generate one
     bool must_change = false;
     std::string actor;
-    store::Argon2Params argon2; // the gateway's auth.argon2, so every new hash has its cost
-    store::PasswordPolicy policy; // the gateway's auth.password_rule, for a given password
+    credentials::Argon2Params argon2; // the gateway's auth.argon2, so every new hash has its cost
+    credentials::PasswordPolicy policy; // the gateway's auth.password_rule, for a given password
 };
 
 struct AddedUser {

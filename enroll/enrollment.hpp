@@ -7,8 +7,8 @@
 #include "enroll/issuing_ca.hpp"
 #include "enroll/renewal_rules.hpp"
 #include "pki/ossl.hpp"
+#include "store/clock.hpp"
 #include "store/device_registry.hpp"
-#include "store/sqlite_registry.hpp"
 
 #include <functional>
 #include <optional>

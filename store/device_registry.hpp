@@ -1,6 +1,6 @@
 // The device registry: terminals, their certificates, enrollment tickets and an append-only
 // ledger of every change. A narrow interface so that the embedded SQLite backend
-// (store/sqlite_registry.hpp) can later be joined by a PostgreSQL one.
+// (store/sqlite/) can later be joined by a PostgreSQL one.
 #pragma once
 
 #include <cstddef>

@@ -1,8 +1,8 @@
 // The user registry: people who log in with ID and password as the second factor after the
 // terminal certificate (issue 4). A narrow interface like DeviceRegistry; the SQLite backend
-// (store/sqlite_users.hpp) keeps users in the same database file, ledger and revision
+// (store/sqlite/) keeps users in the same database file, ledger and revision
 // counter as the devices. Passwords reach the registry only as Argon2id hashes
-// (store/password_hash.hpp); checking them is the caller's job, on the blocking pool.
+// (credentials/password_hash.hpp); checking them is the caller's job, on the blocking pool.
 #pragma once
 
 #include "store/device_registry.hpp"

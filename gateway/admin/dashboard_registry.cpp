@@ -1,7 +1,5 @@
 #include "gateway/admin/dashboard_registry.hpp"
 
-#include "store/sqlite_registry.hpp"
-#include "store/sqlite_users.hpp"
 #include "store/user_registry.hpp"
 
 #include <algorithm>
@@ -30,8 +28,7 @@ RegistrySnapshot make_registry_snapshot(const std::vector<store::User>& users,
     return s;
 }
 
-RegistrySnapshotSource::RegistrySnapshotSource(const std::string& sqlite_path)
-    : devices_(store::open_sqlite_registry(sqlite_path)), users_(store::open_sqlite_users(sqlite_path)) {
+RegistrySnapshotSource::RegistrySnapshotSource(store::Registry& registry) : registry_(registry) {
     refresh();
 }
 
@@ -41,7 +38,7 @@ void RegistrySnapshotSource::refresh() {
     std::shared_ptr<const RegistrySnapshot> next;
     try {
         next = std::make_shared<const RegistrySnapshot>(make_registry_snapshot(
-            users_->list_users(), devices_->list_devices(std::nullopt, store::DeviceStatus::active),
+            registry_.users().list_users(), registry_.devices().list_devices(std::nullopt, store::DeviceStatus::active),
             store::system_clock_now()));
     } catch (const std::exception& e) {
         auto kept = current() ? std::make_shared<RegistrySnapshot>(*current()) : std::make_shared<RegistrySnapshot>();

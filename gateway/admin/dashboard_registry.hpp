@@ -3,8 +3,7 @@
 // thread (SQLite never runs on an I/O thread) and read by the admin listener.
 #pragma once
 
-#include "store/device_registry.hpp"
-#include "store/user_registry.hpp"
+#include "store/registry.hpp"
 
 #include <chrono>
 #include <memory>
@@ -42,8 +41,8 @@ RegistrySnapshot make_registry_snapshot(const std::vector<store::User>& users,
 
 class RegistrySnapshotSource {
 public:
-    // Opens the registry (throws naming the file) and takes the first snapshot.
-    explicit RegistrySnapshotSource(const std::string& sqlite_path);
+    // Takes the first snapshot of registry, which must outlive the source.
+    explicit RegistrySnapshotSource(store::Registry& registry);
     ~RegistrySnapshotSource();
 
     // Control thread. A failing read keeps the previous lists and records the error.
@@ -52,8 +51,7 @@ public:
     std::shared_ptr<const RegistrySnapshot> current() const;
 
 private:
-    std::unique_ptr<store::DeviceRegistry> devices_;
-    std::unique_ptr<store::UserRegistry> users_;
+    store::Registry& registry_;
     mutable std::mutex mutex_;
     std::shared_ptr<const RegistrySnapshot> current_;
 };

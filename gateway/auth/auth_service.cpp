@@ -5,8 +5,7 @@
 #include "gateway/tls/device_admission.hpp"
 #include "gateway/events/log.hpp"
 #include "session/session_id.hpp"
-#include "store/password_hash.hpp"
-#include "store/sqlite_users.hpp"
+#include "credentials/password_hash.hpp"
 #include "worker/preemption_points.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -26,7 +25,7 @@ constexpr std::size_t kAttemptsTotal = 64;
 // a coroutine a later co_await could move the rest of the body to another.
 bool verify_yielding(const std::string& password, const std::string& encoded) {
     const worker::PreemptionPoints yield_often;
-    return store::verify_password(password, encoded);
+    return credentials::verify_password(password, encoded);
 }
 
 } // namespace
@@ -60,10 +59,10 @@ struct AuthService::Attempt {
     }
 };
 
-AuthService::AuthService(const std::string& sqlite_path, boost::asio::thread_pool& blocking,
+AuthService::AuthService(store::UserRegistry& users, boost::asio::thread_pool& blocking,
                          boost::asio::thread_pool& hashing, std::unique_ptr<session::SessionStore> store,
                          Metrics& metrics)
-    : blocking_(blocking), hashing_(hashing), metrics_(metrics), users_(store::open_sqlite_users(sqlite_path)), store_(std::move(store)),
+    : blocking_(blocking), hashing_(hashing), metrics_(metrics), users_(users), store_(std::move(store)),
       per_terminal_(session::FailureWindowLimits{}), per_source_(session::FailureWindowLimits{}),
       in_flight_(kAttemptsPerKey, kAttemptsTotal) {
     standings_.store(std::make_shared<const Standings>());
@@ -94,7 +93,7 @@ struct AuthService::Account {
 // Blocking pool.
 AuthService::Account AuthService::read_account(const std::string& username) {
     try {
-        return Account{users_->get_user(username), {}};
+        return Account{users_.get_user(username), {}};
     } catch (const std::exception& e) {
         return Account{std::nullopt, e.what()};
     }
@@ -113,7 +112,7 @@ Task<AuthService::Attempt> AuthService::check_credentials(const std::string& use
     auto verify = boost::asio::co_spawn(
         hashing_,
         [&password, &account, &params]() -> Task<bool> {
-            co_return verify_yielding(password, account.user ? account.user->password_hash : store::dummy_hash(params));
+            co_return verify_yielding(password, account.user ? account.user->password_hash : credentials::dummy_hash(params));
         },
         boost::asio::use_awaitable);
     const bool password_ok = co_await std::move(verify);
@@ -140,11 +139,11 @@ AuthService::Attempt AuthService::judge(Account account, bool password_ok, const
         if (user->status == store::UserStatus::disabled)
             return Attempt::refused(LoginRefusal::bad_credentials, "disabled", !password_ok, emergency);
         if (store::is_locked(*user, now)) {
-            if (!password_ok) users_->record_login_failure(user->id, source, now, lockout_policy(cfg.auth.lockout));
+            if (!password_ok) users_.record_login_failure(user->id, source, now, lockout_policy(cfg.auth.lockout));
             return Attempt::refused(LoginRefusal::bad_credentials, "locked", !password_ok, emergency);
         }
         if (!password_ok) {
-            const auto failure = users_->record_login_failure(user->id, source, now, lockout_policy(cfg.auth.lockout));
+            const auto failure = users_.record_login_failure(user->id, source, now, lockout_policy(cfg.auth.lockout));
             if (failure.locked_until) on_locked(user->id, terminal, source, failure);
             return Attempt::refused(LoginRefusal::bad_credentials, "wrong_password", true, emergency);
         }
@@ -161,7 +160,7 @@ AuthService::Attempt AuthService::judge(Account account, bool password_ok, const
         if (!user->roles.empty() && roles.empty())
             return Attempt::refused(LoginRefusal::outside_hours, "no login window of roles " + join_roles(user->roles) + " is open",
                            false, emergency);
-        if (store::needs_rehash(user->password_hash, params)) upgrade_hash(*user, password, params);
+        if (credentials::needs_rehash(user->password_hash, params)) upgrade_hash(*user, password, params);
         Attempt ok;
         ok.break_glass = emergency;
         ok.user = std::move(user);
@@ -175,13 +174,13 @@ AuthService::Attempt AuthService::judge(Account account, bool password_ok, const
 // Blocking pool. Only here is the password known: a hash made under weaker parameters than
 // today's is replaced (same password, no history entry). A failure leaves the old hash.
 void AuthService::upgrade_hash(const store::User& user, const std::string& password,
-                               const store::Argon2Params& params) {
+                               const credentials::Argon2Params& params) {
     try {
         const auto rehashed = [&] {
             const worker::PreemptionPoints yield_often;
-            return store::hash_password(password, params);
+            return credentials::hash_password(password, params);
         }();
-        if (users_->rehash_password(user.id, user.password_hash, rehashed))
+        if (users_.rehash_password(user.id, user.password_hash, rehashed))
             log_event(spdlog::level::info, "password.rehashed", {{"user", user.id}});
     } catch (const std::exception& e) {
         log_event(spdlog::level::warn, "password.rehash_failed",
@@ -244,7 +243,7 @@ Task<LoginResult> AuthService::login(std::string username, std::string password,
             auto record = boost::asio::co_spawn(
                 blocking_,
                 [this, &user, &source]() -> Task<bool> {
-                    users_->record_login_success(user.id, source, unix_now());
+                    users_.record_login_success(user.id, source, unix_now());
                     co_return true;
                 },
                 boost::asio::use_awaitable);

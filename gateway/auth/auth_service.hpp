@@ -13,7 +13,7 @@
 #include "session/concurrent_attempts.hpp"
 #include "session/failure_window.hpp"
 #include "session/session_store.hpp"
-#include "store/password_hash.hpp"
+#include "credentials/password_hash.hpp"
 #include "store/user_registry.hpp"
 
 #include <boost/asio/thread_pool.hpp>
@@ -53,10 +53,10 @@ std::int64_t unix_now();
 
 class AuthService {
 public:
-    // Opens its own connection to the registry (throws naming the file on failure). SQLite
-    // work runs on `blocking`, the Argon2id hash of a login on `hashing` (a pool of its own
+    // users (the gateway's one registry) must outlive the service. Registry work runs on
+    // `blocking`, the Argon2id hash of a login on `hashing` (a pool of its own
     // at idle priority that holds no lock: daemon/blocking_pool.hpp).
-    AuthService(const std::string& sqlite_path, boost::asio::thread_pool& blocking, boost::asio::thread_pool& hashing,
+    AuthService(store::UserRegistry& users, boost::asio::thread_pool& blocking, boost::asio::thread_pool& hashing,
                 std::unique_ptr<session::SessionStore> store, Metrics& metrics);
     ~AuthService();
 
@@ -114,7 +114,7 @@ private:
     Account read_account(const std::string& username);
     Attempt judge(Account account, bool password_ok, const std::string& password, const ClientIdentity& terminal,
                   const std::string& source, const config::Config& cfg);
-    void upgrade_hash(const store::User& user, const std::string& password, const store::Argon2Params& params);
+    void upgrade_hash(const store::User& user, const std::string& password, const credentials::Argon2Params& params);
     // An account just locked: the alert and the lockout counter.
     void on_locked(const std::string& user, const ClientIdentity& terminal, const std::string& source,
                    const store::LoginFailure& failure);
@@ -137,7 +137,7 @@ private:
     boost::asio::thread_pool& blocking_;
     boost::asio::thread_pool& hashing_;
     Metrics& metrics_;
-    std::unique_ptr<store::UserRegistry> users_;
+    store::UserRegistry& users_;
     std::unique_ptr<session::SessionStore> store_;
     session::FailureWindow per_terminal_;
     session::FailureWindow per_source_;

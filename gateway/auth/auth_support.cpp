@@ -4,18 +4,18 @@
 
 namespace sekisho::gateway::auth {
 
-store::Argon2Params argon2_params(const config::Argon2Config& c) {
-    return store::Argon2Params{c.memory_kib, c.iterations, c.parallelism};
+credentials::Argon2Params argon2_params(const config::Argon2Config& c) {
+    return credentials::Argon2Params{c.memory_kib, c.iterations, c.parallelism};
 }
 
 store::LockoutPolicy lockout_policy(const config::LockoutConfig& c) {
     return store::LockoutPolicy{static_cast<int>(c.max_failures), c.window.count(), c.lock.count()};
 }
 
-store::PasswordPolicy password_policy(const config::AuthConfig& c) {
-    store::PasswordPolicy policy;
-    policy.characters = c.password_rule == config::PasswordRule::three_of_four ? store::CharacterRule::three_of_four
-                                                                               : store::CharacterRule::letters_digits_symbols;
+credentials::PasswordPolicy password_policy(const config::AuthConfig& c) {
+    credentials::PasswordPolicy policy;
+    policy.characters = c.password_rule == config::PasswordRule::three_of_four ? credentials::CharacterRule::three_of_four
+                                                                               : credentials::CharacterRule::letters_digits_symbols;
     return policy;
 }
 

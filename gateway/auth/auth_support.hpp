@@ -5,8 +5,8 @@
 #include "config/config.hpp"
 #include "gateway/auth/caller.hpp"
 #include "session/session.hpp"
-#include "store/password_hash.hpp"
-#include "store/password_policy.hpp"
+#include "credentials/password_hash.hpp"
+#include "credentials/password_policy.hpp"
 #include "store/user_registry.hpp"
 
 #include <string>
@@ -15,9 +15,9 @@
 
 namespace sekisho::gateway::auth {
 
-store::Argon2Params argon2_params(const config::Argon2Config& c);
+credentials::Argon2Params argon2_params(const config::Argon2Config& c);
 store::LockoutPolicy lockout_policy(const config::LockoutConfig& c);
-store::PasswordPolicy password_policy(const config::AuthConfig& c);
+credentials::PasswordPolicy password_policy(const config::AuthConfig& c);
 
 // At most 64 bytes of what was typed, cut on a UTF-8 character boundary.
 std::string loggable_user(std::string_view typed);

@@ -5,9 +5,9 @@
 
 #include "gateway/auth/auth_support.hpp"
 #include "gateway/events/log.hpp"
-#include "store/password_hash.hpp"
-#include "store/password_policy.hpp"
-#include "store/password_reuse.hpp"
+#include "credentials/password_hash.hpp"
+#include "credentials/password_policy.hpp"
+#include "credentials/password_reuse.hpp"
 #include "worker/preemption_points.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -48,33 +48,33 @@ Task<PasswordChangeResult> AuthService::change_password(session::Session s, std:
     // belongs to one thread, and the body of a coroutine may move between threads.
     const auto verify = [](const std::string& password, const std::string& encoded) {
         const worker::PreemptionPoints yield_often;
-        return store::verify_password(password, encoded);
+        return credentials::verify_password(password, encoded);
     };
     auto work = [&]() -> Task<ChangeOutcome> {
         const auto now = unix_now();
-        const auto user = users_->get_user(s.user);
+        const auto user = users_.get_user(s.user);
         if (!user || user->status == store::UserStatus::disabled || store::is_locked(*user, now)) {
             if (user) (void)verify(current, user->password_hash); // same time as below
             co_return ChangeOutcome{kWrongCurrent};
         }
         if (!verify(current, user->password_hash)) {
-            const auto failure = users_->record_login_failure(user->id, source, now, lockout_policy(auth.lockout));
+            const auto failure = users_.record_login_failure(user->id, source, now, lockout_policy(auth.lockout));
             if (failure.locked_until) on_locked(user->id, terminal, source, failure);
             co_return ChangeOutcome{kWrongCurrent, true, failure.locked_until.has_value()};
         }
-        if (auto reason = store::check_password(next, password_policy(auth), user->id, user->display_name))
+        if (auto reason = credentials::check_password(next, password_policy(auth), user->id, user->display_name))
             co_return ChangeOutcome{*reason};
-        const bool reused = [&] {
+        const bool reused = [&, history = users_.password_history(user->id)] {
             const worker::PreemptionPoints yield_often;
-            return store::password_reused(*users_, user->id, next);
+            return credentials::password_reused(next, history);
         }();
         if (reused)
-            co_return ChangeOutcome{store::reused_password_reason(store::kPasswordHistoryDepth)};
+            co_return ChangeOutcome{credentials::reused_password_reason(store::kPasswordHistoryDepth)};
         std::string hashed = [&] {
             const worker::PreemptionPoints yield_often;
-            return store::hash_password(next, argon2_params(auth.argon2));
+            return credentials::hash_password(next, argon2_params(auth.argon2));
         }();
-        users_->set_password(user->id, std::move(hashed), false, user->id,
+        users_.set_password(user->id, std::move(hashed), false, user->id,
                              "changed by the user at the gateway", store::PasswordChange::by_user);
         co_return ChangeOutcome{};
     };

@@ -35,7 +35,7 @@ Task<bool> AuthService::enforce_registry(const DeviceAdmission& admission, bool 
     bool refreshed = true;
     try {
         auto standings = std::make_shared<Standings>();
-        for (auto& u : users_->list_users()) {
+        for (auto& u : users_.list_users()) {
             Standing& st = (*standings)[u.id];
             if (u.status == store::UserStatus::disabled)
                 st.barred = "user_disabled";

@@ -38,22 +38,19 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
     if (!initial.registry.sqlite.empty()) {
         impl_->admission = std::make_unique<DeviceAdmission>();
         try {
-            impl_->registry_watch = std::make_unique<RegistryWatch>(initial.registry.sqlite, *impl_->admission);
+            impl_->registry = store::open_registry(initial.registry);
+            impl_->registry_watch = std::make_unique<RegistryWatch>(*impl_->registry, *impl_->admission);
             if (initial.admin.listen)
-                impl_->dashboard_registry = std::make_unique<RegistrySnapshotSource>(initial.registry.sqlite);
+                impl_->dashboard_registry = std::make_unique<RegistrySnapshotSource>(*impl_->registry);
         } catch (const std::exception& e) {
             throw std::runtime_error("registry.sqlite: " + std::string(e.what()));
         }
-        try {
-            impl_->auth = std::make_unique<auth::AuthService>(initial.registry.sqlite, impl_->blocking, impl_->hashing,
-                                                              std::make_unique<session::MemorySessionStore>(),
-                                                              impl_->metrics);
-        } catch (const std::exception& e) {
-            throw std::runtime_error("registry.sqlite: " + std::string(e.what()));
-        }
+        impl_->auth = std::make_unique<auth::AuthService>(impl_->registry->users(), impl_->blocking, impl_->hashing,
+                                                          std::make_unique<session::MemorySessionStore>(),
+                                                          impl_->metrics);
         if (impl_->audit) {
             try {
-                impl_->ledger_copy = std::make_unique<LedgerCopy>(initial.registry.sqlite, initial.audit.file + ".ledger-seq");
+                impl_->ledger_copy = std::make_unique<LedgerCopy>(impl_->registry->devices(), initial.audit.file + ".ledger-seq");
             } catch (const std::exception& e) {
                 throw std::runtime_error("audit.file: " + std::string(e.what()));
             }
@@ -63,23 +60,23 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         impl_->auth->admit_devices_by(*impl_->admission, *impl_->registry_watch);
         // The first dummy hash costs one Argon2id run: pay it now, not in a first login.
         const auto& a = initial.auth.argon2;
-        asio::post(impl_->hashing, [params = store::Argon2Params{a.memory_kib, a.iterations, a.parallelism}] {
+        asio::post(impl_->hashing, [params = credentials::Argon2Params{a.memory_kib, a.iterations, a.parallelism}] {
             const worker::PreemptionPoints yield_often;
-            (void)store::dummy_hash(params);
+            (void)credentials::dummy_hash(params);
         });
     }
     if (initial.enrollment.listen) {
         try {
             impl_->issuing_ca =
                 std::make_unique<enroll::IssuingCa>(initial.enrollment, initial.tls.pkcs11_module);
-            impl_->crl_registry = store::open_sqlite_registry(initial.registry.sqlite);
+            if (!impl_->registry) impl_->registry = store::open_registry(initial.registry);
             const auto& e = initial.enrollment;
             impl_->enrollment = std::make_unique<EnrollmentService>(
-                *impl_->issuing_ca, store::open_sqlite_registry(initial.registry.sqlite), initial.tls.crl,
+                *impl_->issuing_ca, impl_->registry->devices(), initial.tls.crl,
                 impl_->admission.get(),
                 enroll::RenewalPolicy{e.renewal_overlap.count(), e.renewal_window_percent,
                                       e.renewal_min_interval.count()});
-            impl_->issuing_ca->publish_crl(*impl_->crl_registry); // fresh before the listener loads it
+            impl_->issuing_ca->publish_crl(impl_->registry->devices()); // fresh before the listener loads it
         } catch (const std::exception& e) {
             throw std::runtime_error("enrollment: " + std::string(e.what()));
         }

@@ -20,8 +20,8 @@
 #include "gateway/events/ledger_copy.hpp"
 #include "gateway/events/log.hpp"
 #include "session/memory_store.hpp"
-#include "store/password_hash.hpp"
-#include "store/sqlite_registry.hpp"
+#include "credentials/password_hash.hpp"
+#include "store/registry.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -53,6 +53,9 @@ struct Worker {
 };
 
 struct Server::Impl {
+    // Opened once (registry.sqlite, or enrollment.listen) and lent to everything below that
+    // reads or writes it, so it is declared first and goes last. Safe from any thread.
+    std::shared_ptr<store::Registry> registry;
     // First in, last out: the audit trail, the alerts and the dashboard's history outlive
     // everything that logs. The attachments are dropped before them (also when the
     // constructor throws half-way).
@@ -80,7 +83,6 @@ struct Server::Impl {
     std::unique_ptr<RegistrySnapshotSource> dashboard_registry; // and admin.listen: control thread refreshes
     // Present when enrollment.listen is set (restart to add or change).
     std::unique_ptr<enroll::IssuingCa> issuing_ca;
-    std::unique_ptr<store::DeviceRegistry> crl_registry; // control thread only
     std::unique_ptr<EnrollmentService> enrollment;
     std::unique_ptr<EnrollmentContext> enrollment_context;
     std::unique_ptr<tcp::acceptor> enrollment_acceptor;

@@ -142,7 +142,7 @@ Task<void> Server::Impl::watch_health() {
 void Server::Impl::refresh_crl() {
     if (!issuing_ca) return;
     try {
-        if (!issuing_ca->refresh_crl(*crl_registry)) return;
+        if (!issuing_ca->refresh_crl(registry->devices())) return;
         log_event(spdlog::level::info, "crl.published", {{"ca", issuing_ca->name()}});
         reload();
     } catch (const std::exception& e) {
@@ -156,7 +156,7 @@ void Server::Impl::revoke_superseded() {
     if (!issuing_ca) return;
     try {
         const auto overlap = runtime.current()->config.enrollment.renewal_overlap.count();
-        const std::size_t revoked = crl_registry->revoke_superseded(overlap, "gateway:renewal");
+        const std::size_t revoked = registry->devices().revoke_superseded(overlap, "gateway:renewal");
         if (revoked > 0)
             log_event(spdlog::level::info, "enrollment.superseded_revoked", {{"count", std::to_string(revoked)}});
     } catch (const std::exception& e) {

@@ -105,11 +105,10 @@ void log_enrollment_event(const enroll::Event& event) {
 
 } // namespace
 
-EnrollmentService::EnrollmentService(enroll::IssuingCa& ca, std::unique_ptr<store::DeviceRegistry> registry,
+EnrollmentService::EnrollmentService(enroll::IssuingCa& ca, store::DeviceRegistry& registry,
                                      std::vector<std::string> crl_files, DeviceAdmission* admission,
                                      enroll::RenewalPolicy renewal)
-    : ca_(ca), registry_(std::move(registry)),
-      enrollment_(ca_, *registry_, log_enrollment_event, store::system_clock_now, renewal),
+    : ca_(ca), enrollment_(ca_, registry, log_enrollment_event, store::system_clock_now, renewal),
       crl_files_(std::move(crl_files)), admission_(admission) {}
 
 void EnrollmentService::admit(X509* issued, const std::string& facility) {

@@ -43,8 +43,9 @@ public:
     // files called <name>.crl (the root's, which an issuing CA certificate may point at).
     // admission (may be null) learns each certificate issued here at once, so the terminal
     // gets in at its next handshake rather than one registry poll later.
-    // renewal: enrollment.renewal_* (when simplereenroll is allowed).
-    EnrollmentService(enroll::IssuingCa& ca, std::unique_ptr<store::DeviceRegistry> registry,
+    // renewal: enrollment.renewal_* (when simplereenroll is allowed). ca and registry must
+    // outlive the service.
+    EnrollmentService(enroll::IssuingCa& ca, store::DeviceRegistry& registry,
                       std::vector<std::string> crl_files = {}, DeviceAdmission* admission = nullptr,
                       enroll::RenewalPolicy renewal = {});
 
@@ -68,8 +69,7 @@ private:
                                          const std::string& peer);
 
     enroll::IssuingCa& ca_;
-    std::unique_ptr<store::DeviceRegistry> registry_;
-    enroll::Enrollment enrollment_; // on ca_ and *registry_
+    enroll::Enrollment enrollment_; // on ca_ and the registry
     std::vector<std::string> crl_files_;
     DeviceAdmission* admission_;
     std::mutex renewal_mutex_; // check and issue as one step: two renewals at once cannot both pass

@@ -19,8 +19,8 @@ namespace sekisho::gateway {
 
 class LedgerCopy {
 public:
-    // Throws naming the database or the cursor file when either cannot be opened or read.
-    LedgerCopy(const std::string& sqlite_path, std::string cursor_path);
+    // registry must outlive the copy. Throws naming the cursor file when it cannot be read.
+    LedgerCopy(store::DeviceRegistry& registry, std::string cursor_path);
 
     // Copies every row after the cursor (control thread). Returns how many were copied.
     std::size_t copy_new();
@@ -28,7 +28,7 @@ public:
 private:
     void save_cursor() const;
 
-    std::unique_ptr<store::DeviceRegistry> registry_;
+    store::DeviceRegistry& registry_;
     std::string cursor_path_;
     std::int64_t cursor_ = 0;
 };

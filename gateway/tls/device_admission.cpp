@@ -1,7 +1,6 @@
 #include "gateway/tls/device_admission.hpp"
 
 #include "gateway/events/log.hpp"
-#include "store/sqlite_registry.hpp"
 
 #include <vector>
 
@@ -33,24 +32,24 @@ void DeviceAdmission::admit(std::string fingerprint, std::string facility) {
     active_.store(std::move(next));
 }
 
-RegistryWatch::RegistryWatch(const std::string& sqlite_path, DeviceAdmission& admission)
-    : path_(sqlite_path), registry_(store::open_sqlite_registry(sqlite_path)), admission_(admission) {
+RegistryWatch::RegistryWatch(store::Registry& registry, DeviceAdmission& admission)
+    : registry_(registry), admission_(admission) {
     load();
 }
 
 void RegistryWatch::load() {
-    const auto revision = registry_->revision();
+    const auto revision = registry_.devices().revision();
     DeviceAdmission::Facilities admitted;
-    for (auto& c : registry_->admitted_certificates()) admitted.emplace(std::move(c.fingerprint), std::move(c.facility));
+    for (auto& c : registry_.devices().admitted_certificates()) admitted.emplace(std::move(c.fingerprint), std::move(c.facility));
     admission_.replace(std::move(admitted));
     revision_ = revision;
 }
 
 bool RegistryWatch::poll() {
     try {
-        if (!failed_ && registry_->revision() == revision_) return false;
+        if (!failed_ && registry_.devices().revision() == revision_) return false;
         load();
-        if (failed_) log_event(spdlog::level::warn, "registry.available", {{"database", path_}});
+        if (failed_) log_event(spdlog::level::warn, "registry.available", {{"database", registry_.location()}});
         failed_ = false;
         log_event(spdlog::level::info, "registry.updated",
                   {{"revision", std::to_string(revision_)}, {"active_certificates", std::to_string(admission_.size())}});
@@ -58,7 +57,7 @@ bool RegistryWatch::poll() {
     } catch (const std::exception& e) {
         if (!failed_)
             log_event(spdlog::level::critical, "registry.unavailable",
-                      {{"database", path_}, {"reason", e.what()}, {"detail", "no terminal is admitted until it reads again"}});
+                      {{"database", registry_.location()}, {"reason", e.what()}, {"detail", "no terminal is admitted until it reads again"}});
         failed_ = true;
         admission_.replace({});
         return true;

@@ -3,7 +3,7 @@
 // registry changes, so a suspension or revocation bites without a restart.
 #pragma once
 
-#include "store/device_registry.hpp"
+#include "store/registry.hpp"
 
 #include <atomic>
 #include <memory>
@@ -40,8 +40,9 @@ private:
 // Runs on the control thread only: SQLite is never touched by an I/O thread.
 class RegistryWatch {
 public:
-    // Opens the registry and loads the admitted set; throws naming the database on failure.
-    RegistryWatch(const std::string& sqlite_path, DeviceAdmission& admission);
+    // Loads the admitted set from registry (which must outlive the watch); throws naming
+    // the database on failure.
+    RegistryWatch(store::Registry& registry, DeviceAdmission& admission);
 
     // Reloads when the registry changed since the last call. Returns true when it did.
     // A registry that cannot be read fails closed: nobody is admitted until it reads again.
@@ -52,8 +53,7 @@ public:
 private:
     void load();
 
-    std::string path_;
-    std::unique_ptr<store::DeviceRegistry> registry_;
+    store::Registry& registry_;
     DeviceAdmission& admission_;
     std::int64_t revision_ = -1;
     std::atomic<bool> failed_{false};

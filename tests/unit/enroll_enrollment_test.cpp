@@ -22,7 +22,7 @@ struct Fixture {
     pki::test::TempDir dir;
     pki::test::TestCa test_ca;
     TempRegistry temp;
-    std::unique_ptr<store::DeviceRegistry> registry = temp.open();
+    std::shared_ptr<store::DeviceRegistry> registry = temp.open();
     std::vector<enroll::Event> events;
     std::unique_ptr<enroll::IssuingCa> ca;
     std::unique_ptr<enroll::Enrollment> enrollment;

@@ -60,7 +60,8 @@ TEST_CASE("the snapshot source reads locks and expiring certificates from a real
     const auto later = devices->create_device("north", "desk", "admin:alice");
     devices->add_certificate(later.id, test::test_certificate(2, now + 300 * 86400), "admin:alice");
 
-    RegistrySnapshotSource source(temp.path());
+    const auto registry = temp.open_registry();
+    RegistrySnapshotSource source(*registry);
     auto snap = source.current();
     REQUIRE(snap);
     CHECK(snap->error.empty());

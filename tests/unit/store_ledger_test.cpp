@@ -1,6 +1,6 @@
 #include "store_test_support.hpp"
 
-#include "store/sqlite_db.hpp"
+#include "store/sqlite/sqlite_db.hpp"
 
 #include <catch2/catch.hpp>
 

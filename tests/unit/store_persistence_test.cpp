@@ -1,7 +1,7 @@
 #include "store_test_support.hpp"
 
-#include "store/schema.hpp"
-#include "store/sqlite_db.hpp"
+#include "store/sqlite/schema.hpp"
+#include "store/sqlite/sqlite_db.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -110,7 +110,7 @@ TEST_CASE("a file from a newer schema or an unusable path is refused with its na
         raw.exec("PRAGMA user_version = " + std::to_string(sqlite::current_schema_version() + 1), "test");
     }
     CHECK_THROWS_WITH(temp.open(), Catch::Contains(temp.path()) && Catch::Contains("newer"));
-    CHECK_THROWS_WITH(open_sqlite_registry("/nonexistent-dir/registry.db"),
+    CHECK_THROWS_WITH(open_registry(sekisho::config::RegistryConfig{"/nonexistent-dir/registry.db"}),
                       Catch::Contains("/nonexistent-dir/registry.db"));
 }
 

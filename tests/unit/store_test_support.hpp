@@ -1,9 +1,9 @@
 // Helpers shared by the store unit tests: a temporary registry file and a settable clock.
 #pragma once
 
-#include "store/password_hash.hpp"
-#include "store/sqlite_registry.hpp"
-#include "store/sqlite_users.hpp"
+#include "credentials/password_hash.hpp"
+#include "config/config.hpp"
+#include "store/registry.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -36,13 +36,19 @@ public:
     TempRegistry& operator=(const TempRegistry&) = delete;
 
     std::string path() const { return (dir_ / "registry.db").string(); }
-    std::unique_ptr<DeviceRegistry> open() const {
+    // The registry through the factory, as the gateway and sekishoctl open it.
+    std::shared_ptr<Registry> open_registry() const {
         auto now = now_;
-        return open_sqlite_registry(path(), [now] { return *now; });
+        return store::open_registry(config::RegistryConfig{path()}, [now] { return *now; });
     }
-    std::unique_ptr<UserRegistry> open_users() const {
-        auto now = now_;
-        return open_sqlite_users(path(), [now] { return *now; });
+    // One narrow registry of a freshly opened Registry, keeping that Registry alive.
+    std::shared_ptr<DeviceRegistry> open() const {
+        auto registry = open_registry();
+        return std::shared_ptr<DeviceRegistry>(registry, &registry->devices());
+    }
+    std::shared_ptr<UserRegistry> open_users() const {
+        auto registry = open_registry();
+        return std::shared_ptr<UserRegistry>(registry, &registry->users());
     }
     void set_now(UnixSeconds t) { *now_ = t; }
     UnixSeconds now() const { return *now_; }
@@ -80,10 +86,10 @@ inline DeviceCertificate test_certificate(int n, UnixSeconds not_after = kStart 
 }
 
 // Argon2id parameters cheap enough for tests; the defaults (19 MiB) would make them slow.
-inline const Argon2Params kFastArgon2{1024, 1, 1};
+inline const credentials::Argon2Params kFastArgon2{1024, 1, 1};
 
 inline std::string fast_hash(std::string_view password) {
-    return hash_password(password, kFastArgon2);
+    return credentials::hash_password(password, kFastArgon2);
 }
 
 // A user of facility north (or the given one) whose password is "First-Pass-1".

@@ -1,6 +1,6 @@
 #include "store_test_support.hpp"
 
-#include "store/ticket_code.hpp"
+#include "credentials/ticket_code.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -21,24 +21,6 @@ std::string lower_without_dashes(std::string code) {
 }
 
 } // namespace
-
-TEST_CASE("ticket codes are grouped, unambiguous and normalized", "[store]") {
-    std::regex shape("[2-9A-HJKMNP-Z]{5}(-[2-9A-HJKMNP-Z]{5}){3}");
-    for (int i = 0; i < 50; ++i) {
-        std::string code = generate_ticket_code();
-        INFO(code);
-        CHECK(std::regex_match(code, shape));
-        CHECK(code.find_first_of("01OIL") == std::string::npos);
-    }
-    CHECK(normalize_ticket_code("abcde-fghjk mnpqr-stuvw") == "ABCDEFGHJKMNPQRSTUVW");
-    std::string salt = "0123456789abcdef";
-    std::string hash = hash_ticket_code("tkt-1", "ABCDE-FGHJK", salt);
-    CHECK(hash.size() == 64);
-    CHECK(ticket_code_matches("tkt-1", "abcdefghjk", salt, hash));
-    CHECK_FALSE(ticket_code_matches("tkt-2", "ABCDE-FGHJK", salt, hash)); // bound to the id
-    CHECK_FALSE(ticket_code_matches("tkt-1", "ABCDE-FGHJK", "other salt......", hash));
-    CHECK_FALSE(ticket_code_matches("tkt-1", "ABCDE-FGHJK", salt, hash.substr(1)));
-}
 
 TEST_CASE("a ticket is created with an id, expiry and a code shown once", "[store]") {
     TempRegistry temp;
@@ -72,10 +54,10 @@ TEST_CASE("the code is never stored, only its salted hash", "[store]") {
         std::string bytes = temp.all_bytes();
         REQUIRE(bytes.find("ticket.create") != std::string::npos); // the scan sees the data
         CHECK(bytes.find(code) == std::string::npos);
-        CHECK(bytes.find(normalize_ticket_code(code)) == std::string::npos);
+        CHECK(bytes.find(sekisho::credentials::normalize_ticket_code(code)) == std::string::npos);
         CHECK(bytes.find(lower_without_dashes(code)) == std::string::npos);
     }
-    CHECK(temp.all_bytes().find(normalize_ticket_code(code)) == std::string::npos);
+    CHECK(temp.all_bytes().find(sekisho::credentials::normalize_ticket_code(code)) == std::string::npos);
 }
 
 TEST_CASE("the right code redeems a ticket once, in any typed form", "[store]") {

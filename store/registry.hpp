@@ -1,0 +1,37 @@
+// The registry as one handle: the narrow interfaces over one store, opened once — by the
+// gateway at start, by sekishoctl once per command — through open_registry(), the only code
+// that names a backend (SQLite today, store/sqlite/; PostgreSQL next, store/postgresql/).
+#pragma once
+
+#include "store/clock.hpp"
+#include "store/device_registry.hpp"
+#include "store/user_registry.hpp"
+
+#include <memory>
+#include <string>
+
+namespace sekisho::config {
+struct RegistryConfig;
+}
+
+namespace sekisho::store {
+
+// What it hands out lives as long as the Registry and may be called from several threads at
+// once: concurrency is the backend's business, not the caller's.
+class Registry {
+public:
+    virtual ~Registry() = default;
+
+    // Devices, their certificates, enrollment tickets, the ledger and the revision counter.
+    virtual DeviceRegistry& devices() = 0;
+    // Users, logins and lockout, break-glass accounts; the same ledger and revision.
+    virtual UserRegistry& users() = 0;
+    // Where the registry is (the SQLite file's path), for operators' messages and log fields.
+    virtual const std::string& location() const = 0;
+};
+
+// Opens (creating and migrating as needed) the registry config names. Throws RegistryError
+// naming it when it cannot be used, or when config names none.
+std::shared_ptr<Registry> open_registry(const config::RegistryConfig& config, Clock clock = system_clock_now);
+
+} // namespace sekisho::store

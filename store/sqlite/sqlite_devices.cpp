@@ -1,0 +1,332 @@
+// Devices and their certificates in the SQLite registry.
+#include "store/json_details.hpp"
+#include "credentials/random_id.hpp"
+#include "store/sqlite/sqlite_registry_impl.hpp"
+
+namespace sekisho::store::sqlite {
+
+namespace {
+
+constexpr std::string_view kDeviceColumns =
+    "id, facility, name, status, created_at, created_by, updated_at, updated_by";
+
+// Serials are compared as pki::serial_hex_of prints them: upper-case hex.
+std::string canonical_serial(const Database& db, const std::string& serial_hex, std::string_view operation) {
+    db.check(rules::serial(serial_hex), operation);
+    return rules::canonical_serial(serial_hex);
+}
+
+std::string canonical_fingerprint(const Database& db, const std::string& fingerprint,
+                                  std::string_view operation) {
+    db.check(rules::fingerprint(fingerprint), operation);
+    return rules::canonical_fingerprint(fingerprint);
+}
+
+// An empty reason means "unspecified"; anything else must be an RFC 5280 name for the CRL.
+std::string revocation_reason(const Database& db, const std::string& reason, std::string_view operation) {
+    db.check(rules::revocation_reason(reason), operation);
+    return rules::revocation_reason_name(reason);
+}
+
+Device device_from_row(const Statement& row) {
+    Device d;
+    d.id = row.text(0);
+    d.facility = row.text(1);
+    d.name = row.text(2);
+    d.status = parse_device_status(row.text(3));
+    d.created_at = row.integer(4);
+    d.created_by = row.text(5);
+    d.updated_at = row.integer(6);
+    d.updated_by = row.text(7);
+    return d;
+}
+
+} // namespace
+
+std::vector<DeviceCertificate> SqliteRegistry::load_certificates(const std::string& device_id,
+                                                                 std::string_view operation) {
+    Statement query(db_,
+                    "SELECT serial_hex, fingerprint_sha256, not_before, not_after, issued_at, "
+                    "issuer, status_reason, revoked_at FROM certificates WHERE device_id = ?1 "
+                    "ORDER BY issued_at, serial_hex",
+                    operation);
+    query.bind(1, device_id);
+    std::vector<DeviceCertificate> certs;
+    while (query.step()) {
+        certs.push_back({query.text(0), query.text(1), query.integer(2), query.integer(3), query.integer(4),
+                         query.text(5), query.text(6), query.optional_integer(7)});
+    }
+    return certs;
+}
+
+std::optional<Device> SqliteRegistry::load_device(const std::string& id, std::string_view operation) {
+    Statement query(db_, "SELECT " + std::string(kDeviceColumns) + " FROM devices WHERE id = ?1", operation);
+    query.bind(1, id);
+    if (!query.step()) return std::nullopt;
+    Device device = device_from_row(query);
+    device.certificates = load_certificates(id, operation);
+    return device;
+}
+
+Device SqliteRegistry::create_device(const std::string& facility, const std::string& name,
+                                     const std::string& actor) {
+    constexpr std::string_view kOperation = "create device";
+    require_text(db_, facility, "the facility", kOperation);
+    require_text(db_, name, "the device name", kOperation);
+    require_text(db_, actor, "the actor", kOperation);
+    std::lock_guard lock(mutex_);
+    Device device;
+    device.id = credentials::random_id("dev-");
+    device.facility = facility;
+    device.name = name;
+    device.created_at = device.updated_at = clock_();
+    device.created_by = device.updated_by = actor;
+
+    Transaction tx(db_, Transaction::Kind::write, kOperation);
+    Statement insert(db_,
+                     "INSERT INTO devices (" + std::string(kDeviceColumns) +
+                         ", status_since) VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?4, ?5, ?4)",
+                     kOperation);
+    insert.bind(1, device.id).bind(2, facility).bind(3, name);
+    insert.bind(4, device.created_at).bind(5, actor);
+    insert.run();
+    append_ledger(device.created_at, actor, "device.create", device.id, "",
+                  JsonDetails().add("facility", facility).add("name", name).str());
+    bump_revision(kOperation);
+    tx.commit();
+    return device;
+}
+
+std::optional<Device> SqliteRegistry::get_device(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    Transaction tx(db_, Transaction::Kind::read, "read device " + id);
+    return load_device(id, "read device " + id);
+}
+
+std::vector<Device> SqliteRegistry::list_devices(const std::optional<std::string>& facility,
+                                                 const std::optional<DeviceStatus>& status) {
+    constexpr std::string_view kOperation = "list devices";
+    std::lock_guard lock(mutex_);
+    Transaction tx(db_, Transaction::Kind::read, kOperation);
+    Statement query(db_,
+                    "SELECT " + std::string(kDeviceColumns) +
+                        " FROM devices WHERE (?1 IS NULL OR facility = ?1) AND "
+                        "(?2 IS NULL OR status = ?2) ORDER BY facility, name, id",
+                    kOperation);
+    query.bind_nullable(1, facility);
+    query.bind_nullable(2, status ? std::optional<std::string>(to_string(*status)) : std::nullopt);
+    std::vector<Device> devices;
+    while (query.step())
+        devices.push_back(device_from_row(query));
+    for (Device& device : devices)
+        device.certificates = load_certificates(device.id, kOperation);
+    return devices;
+}
+
+std::optional<Device> SqliteRegistry::find_device_by_fingerprint(const std::string& fingerprint) {
+    constexpr std::string_view kOperation = "find device by fingerprint";
+    std::string fp = canonical_fingerprint(db_, fingerprint, kOperation);
+    std::lock_guard lock(mutex_);
+    Transaction tx(db_, Transaction::Kind::read, kOperation);
+    Statement query(db_, "SELECT device_id FROM certificates WHERE fingerprint_sha256 = ?1", kOperation);
+    query.bind(1, fp);
+    if (!query.step()) return std::nullopt;
+    return load_device(query.text(0), kOperation);
+}
+
+void SqliteRegistry::add_certificate(const std::string& device_id, const DeviceCertificate& cert,
+                                     const std::string& actor) {
+    const std::string operation = "add certificate to device " + device_id;
+    std::string serial = canonical_serial(db_, cert.serial_hex, operation);
+    std::string fp = canonical_fingerprint(db_, cert.fingerprint_sha256, operation);
+    require_text(db_, cert.issuer, "the issuer", operation);
+    require_text(db_, actor, "the actor", operation);
+    if (cert.not_after <= cert.not_before) {
+        db_.fail(operation, "certificate " + serial + " has not_after (" + std::to_string(cert.not_after) +
+                                ") not after not_before (" + std::to_string(cert.not_before) + ")");
+    }
+    if (cert.revoked_at || !cert.status_reason.empty()) {
+        db_.fail(operation, "certificate " + serial + " arrives already revoked; add it, then revoke it");
+    }
+    std::lock_guard lock(mutex_);
+    UnixSeconds now = clock_();
+    Transaction tx(db_, Transaction::Kind::write, operation);
+    Statement device(db_, "SELECT status FROM devices WHERE id = ?1", operation);
+    device.bind(1, device_id);
+    if (!device.step()) db_.fail(operation, "no such device");
+    if (device.text(0) == "revoked") {
+        db_.fail(operation, "the device is revoked and takes no new certificates");
+    }
+    Statement taken(db_,
+                    "SELECT device_id, serial_hex = ?1 FROM certificates "
+                    "WHERE serial_hex = ?1 OR fingerprint_sha256 = ?2",
+                    operation);
+    taken.bind(1, serial).bind(2, fp);
+    if (taken.step()) {
+        db_.fail(operation, "a certificate with " +
+                                (taken.integer(1) != 0 ? "serial " + serial : "fingerprint " + fp) +
+                                " is already registered to device " + taken.text(0));
+    }
+    Statement insert(db_,
+                     "INSERT INTO certificates (serial_hex, fingerprint_sha256, device_id, "
+                     "not_before, not_after, issued_at, issuer) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                     operation);
+    insert.bind(1, serial).bind(2, fp).bind(3, device_id).bind(4, cert.not_before);
+    insert.bind(5, cert.not_after).bind(6, cert.issued_at).bind(7, cert.issuer);
+    insert.run();
+    Statement touch(db_, "UPDATE devices SET updated_at = ?2, updated_by = ?3 WHERE id = ?1", operation);
+    touch.bind(1, device_id).bind(2, now).bind(3, actor);
+    touch.run();
+    append_ledger(now, actor, "certificate.add", device_id, "",
+                  JsonDetails()
+                      .add("serial_hex", serial)
+                      .add("fingerprint_sha256", fp)
+                      .add("issuer", cert.issuer)
+                      .add("not_after", cert.not_after)
+                      .str());
+    bump_revision(operation);
+    tx.commit();
+}
+
+void SqliteRegistry::revoke_one(const std::string& serial_hex, const std::string& device_id, UnixSeconds now,
+                                const std::string& reason, const std::string& actor,
+                                std::string_view operation) {
+    Statement update(db_,
+                     "UPDATE certificates SET revoked_at = ?2, status_reason = ?3 "
+                     "WHERE serial_hex = ?1 AND revoked_at IS NULL",
+                     operation);
+    update.bind(1, serial_hex).bind(2, now).bind(3, reason);
+    update.run();
+    append_ledger(now, actor, "certificate.revoke", device_id, reason,
+                  JsonDetails().add("serial_hex", serial_hex).str());
+}
+
+void SqliteRegistry::set_status(const std::string& device_id, DeviceStatus status, const std::string& reason,
+                                const std::string& actor) {
+    const std::string operation = "set device " + device_id + " " + to_string(status);
+    require_text(db_, actor, "the actor", operation);
+    std::string stored_reason =
+        status == DeviceStatus::revoked ? revocation_reason(db_, reason, operation) : reason;
+    std::lock_guard lock(mutex_);
+    UnixSeconds now = clock_();
+    Transaction tx(db_, Transaction::Kind::write, operation);
+    std::optional<Device> device = load_device(device_id, operation);
+    if (!device) db_.fail(operation, "no such device");
+    if (device->status == DeviceStatus::revoked) {
+        db_.fail(operation, "the device is revoked, which is final; "
+                            "enroll the terminal again as a new device");
+    }
+    if (device->status == status) {
+        db_.fail(operation, "the device is already " + to_string(status));
+    }
+    Statement update(db_,
+                     "UPDATE devices SET status = ?2, status_since = ?3, updated_at = ?3, "
+                     "updated_by = ?4 WHERE id = ?1",
+                     operation);
+    update.bind(1, device_id).bind(2, to_string(status)).bind(3, now).bind(4, actor);
+    update.run();
+    // Only suspended → active gets here with status active: equal statuses were refused.
+    const char* action = status == DeviceStatus::active      ? "device.resume"
+                         : status == DeviceStatus::suspended ? "device.suspend"
+                                                             : "device.revoke";
+    append_ledger(now, actor, action, device_id, stored_reason,
+                  JsonDetails().add("from", to_string(device->status)).add("to", to_string(status)).str());
+    if (status == DeviceStatus::revoked) {
+        for (const DeviceCertificate& cert : device->certificates) {
+            if (cert.revoked_at) continue;
+            revoke_one(cert.serial_hex, device_id, now, stored_reason, actor, operation);
+        }
+    }
+    bump_revision(operation);
+    tx.commit();
+}
+
+void SqliteRegistry::revoke_certificate(const std::string& serial_hex, const std::string& reason,
+                                        const std::string& actor) {
+    const std::string operation = "revoke certificate " + serial_hex;
+    std::string serial = canonical_serial(db_, serial_hex, operation);
+    std::string stored_reason = revocation_reason(db_, reason, operation);
+    require_text(db_, actor, "the actor", operation);
+    std::lock_guard lock(mutex_);
+    UnixSeconds now = clock_();
+    Transaction tx(db_, Transaction::Kind::write, operation);
+    Statement query(db_, "SELECT device_id, revoked_at FROM certificates WHERE serial_hex = ?1", operation);
+    query.bind(1, serial);
+    if (!query.step()) db_.fail(operation, "no certificate has this serial");
+    if (!query.is_null(1)) {
+        db_.fail(operation, "already revoked at " + std::to_string(query.integer(1)) + " (Unix time)");
+    }
+    revoke_one(serial, query.text(0), now, stored_reason, actor, operation);
+    bump_revision(operation);
+    tx.commit();
+}
+
+std::size_t SqliteRegistry::revoke_superseded(UnixSeconds overlap, const std::string& actor) {
+    constexpr std::string_view kOperation = "revoke superseded certificates";
+    require_text(db_, actor, "the actor", kOperation);
+    std::lock_guard lock(mutex_);
+    UnixSeconds now = clock_();
+    Transaction tx(db_, Transaction::Kind::write, kOperation);
+    // "Later" is the order of recording (rowid), not issued_at: two certificates may share a
+    // second, and the newest must never be taken for superseded. Expired ones are left out:
+    // nothing admits them, and the CRL need not grow with them.
+    Statement query(db_,
+                    "SELECT c.serial_hex, c.device_id FROM certificates c WHERE c.revoked_at IS NULL "
+                    "AND c.not_after > ?2 AND EXISTS (SELECT 1 FROM certificates n "
+                    "WHERE n.device_id = c.device_id AND n.rowid > c.rowid AND n.issued_at <= ?1) "
+                    "ORDER BY c.rowid",
+                    kOperation);
+    query.bind(1, now - overlap).bind(2, now);
+    std::vector<std::pair<std::string, std::string>> superseded;
+    while (query.step())
+        superseded.emplace_back(query.text(0), query.text(1));
+    if (superseded.empty()) return 0;
+    for (const auto& [serial, device_id] : superseded)
+        revoke_one(serial, device_id, now, "superseded", actor, kOperation);
+    bump_revision(kOperation);
+    tx.commit();
+    return superseded.size();
+}
+
+std::vector<RevokedSerial> SqliteRegistry::revoked_serials(const std::string& issuer) {
+    const std::string operation = "list revoked serials of " + issuer;
+    std::lock_guard lock(mutex_);
+    Statement query(db_,
+                    "SELECT serial_hex, revoked_at, status_reason FROM certificates "
+                    "WHERE issuer = ?1 AND revoked_at IS NOT NULL "
+                    "UNION ALL "
+                    "SELECT c.serial_hex, d.status_since, 'certificateHold' FROM certificates c "
+                    "JOIN devices d ON d.id = c.device_id "
+                    "WHERE c.issuer = ?1 AND c.revoked_at IS NULL AND d.status = 'suspended' "
+                    "ORDER BY 1",
+                    operation);
+    query.bind(1, issuer);
+    std::vector<RevokedSerial> serials;
+    while (query.step())
+        serials.push_back({query.text(0), query.integer(1), query.text(2)});
+    return serials;
+}
+
+std::vector<DeviceRegistry::AdmittedCertificate> SqliteRegistry::admitted_certificates() {
+    constexpr std::string_view kOperation = "list admitted certificates";
+    std::lock_guard lock(mutex_);
+    Statement query(db_,
+                    "SELECT c.fingerprint_sha256, d.facility FROM certificates c "
+                    "JOIN devices d ON d.id = c.device_id "
+                    "WHERE d.status = 'active' AND c.revoked_at IS NULL AND c.not_after > ?1 "
+                    "ORDER BY 1",
+                    kOperation);
+    query.bind(1, clock_());
+    std::vector<AdmittedCertificate> admitted;
+    while (query.step())
+        admitted.push_back({query.text(0), query.text(1)});
+    return admitted;
+}
+
+std::vector<std::string> SqliteRegistry::active_fingerprints() {
+    std::vector<std::string> fingerprints;
+    for (auto& c : admitted_certificates()) fingerprints.push_back(std::move(c.fingerprint));
+    return fingerprints;
+}
+
+} // namespace sekisho::store::sqlite

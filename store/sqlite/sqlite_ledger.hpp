@@ -1,0 +1,29 @@
+// The ledger and revision counter that every SQLite registry interface (devices and tickets,
+// users) shares in one database file: each write transaction appends its ledger rows and
+// bumps the revision once.
+#pragma once
+
+#include "store/device_registry.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sekisho::store::sqlite {
+
+// Within an open write transaction: one ledger row.
+void append_ledger(Database& db, UnixSeconds at, const std::string& actor, const std::string& action,
+                   const std::string& subject, const std::string& reason, const std::string& details);
+
+// Within an open write transaction: the revision bump (call once per transaction).
+void bump_revision(Database& db, std::string_view operation);
+
+std::int64_t read_revision(Database& db);
+
+// Entries with seq > since_seq, oldest first, at most limit of them.
+std::vector<LedgerEntry> read_ledger(Database& db, std::int64_t since_seq, std::size_t limit);
+
+} // namespace sekisho::store::sqlite

@@ -1,0 +1,74 @@
+// Internal to the SQLite backend: the DeviceRegistry implementation, whose operations are
+// spread over sqlite_registry.cpp (ledger, revision), sqlite_devices.cpp and sqlite_tickets.cpp.
+#pragma once
+
+#include "store/sqlite/sqlite_db.hpp"
+#include "store/clock.hpp"
+#include "store/device_registry.hpp"
+#include "store/registry_rules.hpp"
+
+#include <mutex>
+
+namespace sekisho::store::sqlite {
+
+// Refuses an empty name, facility or actor before anything is written.
+inline void require_text(const Database& db, const std::string& value, const char* what,
+                         std::string_view operation) {
+    db.check(rules::required_text(value, what), operation);
+}
+
+class SqliteRegistry final : public DeviceRegistry {
+public:
+    SqliteRegistry(const std::string& path, Clock clock);
+
+    Device create_device(const std::string& facility, const std::string& name,
+                         const std::string& actor) override;
+    std::optional<Device> get_device(const std::string& id) override;
+    std::vector<Device> list_devices(const std::optional<std::string>& facility,
+                                     const std::optional<DeviceStatus>& status) override;
+    std::optional<Device> find_device_by_fingerprint(const std::string& fingerprint) override;
+    void add_certificate(const std::string& device_id, const DeviceCertificate& cert,
+                         const std::string& actor) override;
+    void set_status(const std::string& device_id, DeviceStatus status, const std::string& reason,
+                    const std::string& actor) override;
+    void revoke_certificate(const std::string& serial_hex, const std::string& reason,
+                            const std::string& actor) override;
+    std::size_t revoke_superseded(UnixSeconds overlap, const std::string& actor) override;
+    std::vector<RevokedSerial> revoked_serials(const std::string& issuer) override;
+    std::vector<std::string> active_fingerprints() override;
+    std::vector<AdmittedCertificate> admitted_certificates() override;
+    std::int64_t revision() override;
+
+    std::pair<EnrollmentTicket, std::string> create_ticket(const std::string& facility,
+                                                           const std::string& device_name,
+                                                           std::int64_t ttl_seconds, const std::string& actor,
+                                                           int max_uses) override;
+    Redemption redeem_ticket(const std::string& ticket_id, const std::string& code,
+                             const std::string& source_address, UnixSeconds now) override;
+    void attach_ticket_device(const std::string& ticket_id, const std::string& device_id,
+                              const std::string& actor) override;
+    std::optional<EnrollmentTicket> get_ticket(const std::string& id) override;
+    std::vector<EnrollmentTicket> list_tickets(bool include_expired) override;
+
+    std::vector<LedgerEntry> ledger(std::int64_t since_seq, std::size_t limit) override;
+
+private:
+    // Within an open write transaction: one ledger row, and the revision bump (call once).
+    void append_ledger(UnixSeconds at, const std::string& actor, const std::string& action,
+                       const std::string& subject, const std::string& reason, const std::string& details);
+    void bump_revision(std::string_view operation);
+
+    std::optional<Device> load_device(const std::string& id, std::string_view operation);
+    std::vector<DeviceCertificate> load_certificates(const std::string& device_id,
+                                                     std::string_view operation);
+    std::optional<EnrollmentTicket> load_ticket(const std::string& id, std::string_view operation);
+    // Marks one certificate revoked and writes its "certificate.revoke" ledger row.
+    void revoke_one(const std::string& serial_hex, const std::string& device_id, UnixSeconds now,
+                    const std::string& reason, const std::string& actor, std::string_view operation);
+
+    std::mutex mutex_; // one connection, one caller at a time
+    Database db_;
+    Clock clock_;
+};
+
+} // namespace sekisho::store::sqlite
