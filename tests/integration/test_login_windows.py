@@ -33,7 +33,7 @@ class LoginWindowsTest(GatewayTestCase):
 
     @classmethod
     def with_window(cls, days):
-        return dict(cls.base, auth={"login_windows": [{"role": "nurse", "days": days, "hours": "00:00-23:59"}]})
+        return dict(cls.base, auth={"login_windows": [{"role": "nurse", "days": days, "hours": "00:00-24:00"}]})
 
     def test_a_role_whose_window_closed_is_no_longer_granted(self):
         login, jar = self.api_login()
