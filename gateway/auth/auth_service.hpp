@@ -114,6 +114,8 @@ private:
     Account read_account(const std::string& username);
     Attempt judge(Account account, bool password_ok, const std::string& password, const ClientIdentity& terminal,
                   const std::string& source, const config::Config& cfg);
+    store::LoginFailure record_failure(const std::string& user, const std::string& source, store::UnixSeconds now,
+                                       const config::Config& cfg);
     void upgrade_hash(const store::User& user, const std::string& password, const credentials::Argon2Params& params);
     // An account just locked: the alert and the lockout counter.
     void on_locked(const std::string& user, const ClientIdentity& terminal, const std::string& source,
