@@ -6,14 +6,73 @@
 #include "store/sqlite/sqlite_registry_impl.hpp"
 #include "store/sqlite/sqlite_users_impl.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <utility>
+
 namespace sekisho::store::sqlite {
 
 namespace {
 
+// The file the store's first connection opened. A pool opens further connections when more
+// callers are busy at once, possibly hours later, and each open creates a missing file and
+// migrates it: a registry moved away, replaced (a restored backup) or deleted meanwhile
+// would split reads and writes between two files, or start an empty one. A further
+// connection must therefore find the same file (device and inode) at the path before and
+// after it opens; anything else fails the call, closed, until the gateway is restarted.
+class SameFile {
+public:
+    explicit SameFile(std::string path) : path_(std::move(path)) {}
+
+    template <class Open>
+    auto open(Open&& open_connection) {
+        std::unique_lock lock(mutex_);
+        const bool first = !identity_;
+        lock.unlock();
+        if (!first) check("before opening another connection");
+        auto connection = open_connection();
+        lock.lock();
+        if (!identity_) {
+            identity_ = current();
+            if (!identity_) throw RegistryError("registry " + path_ + ": cannot read the file after opening it: " +
+                                                std::strerror(errno));
+            return connection;
+        }
+        lock.unlock();
+        check("after opening another connection");
+        return connection;
+    }
+
+private:
+    using Identity = std::pair<dev_t, ino_t>;
+
+    std::optional<Identity> current() const {
+        struct stat st {};
+        if (::stat(path_.c_str(), &st) != 0) return std::nullopt;
+        return Identity{st.st_dev, st.st_ino};
+    }
+    void check(const char* when) const {
+        const auto now = current();
+        std::lock_guard lock(mutex_);
+        if (now != identity_)
+            throw RegistryError("registry " + path_ + ": the file was " + (now ? "replaced" : "removed") +
+                                " while the gateway used it (" + when + "); restart to use the file now there");
+    }
+
+    std::string path_;
+    mutable std::mutex mutex_;
+    std::optional<Identity> identity_;
+};
+
 class PooledDevices final : public DeviceRegistry {
 public:
-    PooledDevices(const std::string& path, const Clock& clock)
-        : pool_([path, clock] { return std::make_unique<SqliteRegistry>(path, clock); }) {}
+    PooledDevices(const std::string& path, const Clock& clock, std::shared_ptr<SameFile> file)
+        : pool_([path, clock, file] { return file->open([&] { return std::make_unique<SqliteRegistry>(path, clock); }); }) {}
 
     Device create_device(const std::string& facility, const std::string& name, const std::string& actor) override {
         return pool_.take()->create_device(facility, name, actor);
@@ -75,8 +134,8 @@ private:
 
 class PooledUsers final : public UserRegistry {
 public:
-    PooledUsers(const std::string& path, const Clock& clock)
-        : pool_([path, clock] { return std::make_unique<SqliteUsers>(path, clock); }) {}
+    PooledUsers(const std::string& path, const Clock& clock, std::shared_ptr<SameFile> file)
+        : pool_([path, clock, file] { return file->open([&] { return std::make_unique<SqliteUsers>(path, clock); }); }) {}
 
     User create_user(const std::string& id, const std::string& display_name, const std::string& facility,
                      const std::vector<std::string>& roles, const std::string& password_hash, bool must_change,
@@ -127,7 +186,9 @@ private:
 
 class SqliteStore final : public Registry {
 public:
-    SqliteStore(const std::string& path, const Clock& clock) : path_(path), devices_(path, clock), users_(path, clock) {}
+    SqliteStore(const std::string& path, const Clock& clock, std::shared_ptr<SameFile> file = nullptr)
+        : path_(path), file_(file ? file : std::make_shared<SameFile>(path)), devices_(path, clock, file_),
+          users_(path, clock, file_) {}
 
     DeviceRegistry& devices() override { return devices_; }
     UserRegistry& users() override { return users_; }
@@ -135,6 +196,7 @@ public:
 
 private:
     std::string path_;
+    std::shared_ptr<SameFile> file_;
     PooledDevices devices_;
     PooledUsers users_;
 };
