@@ -139,11 +139,11 @@ AuthService::Attempt AuthService::judge(Account account, bool password_ok, const
         if (user->status == store::UserStatus::disabled)
             return Attempt::refused(LoginRefusal::bad_credentials, "disabled", !password_ok, emergency);
         if (store::is_locked(*user, now)) {
-            if (!password_ok) (void)record_failure(user->id, source, now, cfg);
+            if (!password_ok) (void)record_failure(user->id, source, now, cfg.auth);
             return Attempt::refused(LoginRefusal::bad_credentials, "locked", !password_ok, emergency);
         }
         if (!password_ok) {
-            const auto failure = record_failure(user->id, source, now, cfg);
+            const auto failure = record_failure(user->id, source, now, cfg.auth);
             if (failure.locked_until) on_locked(user->id, terminal, source, failure);
             return Attempt::refused(LoginRefusal::bad_credentials, "wrong_password", true, emergency);
         }
@@ -176,9 +176,9 @@ AuthService::Attempt AuthService::judge(Account account, bool password_ok, const
 // right one would tell a guesser which was right, uncounted. The in-memory failure windows
 // still count it (the caller's count_failure).
 store::LoginFailure AuthService::record_failure(const std::string& user, const std::string& source,
-                                               store::UnixSeconds now, const config::Config& cfg) {
+                                               store::UnixSeconds now, const config::AuthConfig& auth) {
     try {
-        return users_.record_login_failure(user, source, now, lockout_policy(cfg.auth.lockout));
+        return users_.record_login_failure(user, source, now, lockout_policy(auth.lockout));
     } catch (const std::exception& e) {
         log_event(spdlog::level::err, "login.failure_not_recorded", {{"user", user}, {"peer", source}, {"reason", e.what()}});
         return {};

@@ -115,7 +115,28 @@ private:
     Attempt judge(Account account, bool password_ok, const std::string& password, const ClientIdentity& terminal,
                   const std::string& source, const config::Config& cfg);
     store::LoginFailure record_failure(const std::string& user, const std::string& source, store::UnixSeconds now,
-                                       const config::Config& cfg);
+                                       const config::AuthConfig& auth);
+    // The three steps of a password change, as a login's (password_change.cpp).
+    struct ChangeRead {
+        std::optional<store::User> user;
+        std::vector<std::string> history; // the hashes a new password must not repeat
+        bool barred = false;              // unknown, disabled or locked
+    };
+    struct ChangeChecked {
+        bool current_ok = false;
+        std::optional<std::string> problem; // the new password's, for the user
+        std::string new_hash;
+    };
+    struct ChangeOutcome {
+        std::optional<std::string> problem;
+        bool wrong_current = false;
+        bool locked_now = false; // this failure locked the account: the session ends
+    };
+    ChangeRead read_for_change(const std::string& user_id);
+    static ChangeChecked check_change(const ChangeRead& read, const std::string& current, const std::string& next,
+                                      const config::AuthConfig& auth);
+    ChangeOutcome write_change(const ChangeRead& read, ChangeChecked checked, const ClientIdentity& terminal,
+                               const std::string& source, const config::AuthConfig& auth);
     void upgrade_hash(const store::User& user, const std::string& password, const credentials::Argon2Params& params);
     // An account just locked: the alert and the lockout counter.
     void on_locked(const std::string& user, const ClientIdentity& terminal, const std::string& source,

@@ -21,21 +21,74 @@ const char* const kWrongCurrent = "現在のパスワードが正しくありま
 const char* const kTooMany =
     "パスワード変更の試行が多すぎます。しばらくしてから再度お試しください / Too many attempts; try again later";
 
-struct ChangeOutcome {
-    std::optional<std::string> problem;
-    bool wrong_current = false;
-    bool locked_now = false; // this failure locked the account: the session ends
-};
+// Each Argon2id run with preemption points, in a plain function: a guard belongs to one
+// thread, and the body of a coroutine may move between threads (worker/preemption_points.hpp).
+bool verify_yielding(const std::string& password, const std::string& encoded) {
+    const worker::PreemptionPoints yield_often;
+    return credentials::verify_password(password, encoded);
+}
 
 } // namespace
+
+// Blocking pool: who the user is now, and the hashes a new password must not repeat.
+AuthService::ChangeRead AuthService::read_for_change(const std::string& user_id) {
+    ChangeRead read;
+    read.user = users_.get_user(user_id);
+    read.barred = !read.user || read.user->status == store::UserStatus::disabled ||
+                  store::is_locked(*read.user, unix_now());
+    if (!read.barred) read.history = users_.password_history(user_id);
+    return read;
+}
+
+// Hashing pool: the current password, the policy, the history, the new hash.
+AuthService::ChangeChecked AuthService::check_change(const ChangeRead& read, const std::string& current,
+                                                     const std::string& next, const config::AuthConfig& auth) {
+    ChangeChecked checked;
+    if (read.barred) {
+        if (read.user) (void)verify_yielding(current, read.user->password_hash); // same time as below
+        return checked;
+    }
+    checked.current_ok = verify_yielding(current, read.user->password_hash);
+    if (!checked.current_ok) return checked;
+    if (auto reason = credentials::check_password(next, password_policy(auth), read.user->id, read.user->display_name)) {
+        checked.problem = *reason;
+        return checked;
+    }
+    const bool reused = [&] {
+        const worker::PreemptionPoints yield_often;
+        return credentials::password_reused(next, read.history);
+    }();
+    if (reused) {
+        checked.problem = credentials::reused_password_reason(store::kPasswordHistoryDepth);
+        return checked;
+    }
+    const worker::PreemptionPoints yield_often;
+    checked.new_hash = credentials::hash_password(next, argon2_params(auth.argon2));
+    return checked;
+}
+
+// Blocking pool: a wrong current password counts like a failed login; a good change is stored.
+AuthService::ChangeOutcome AuthService::write_change(const ChangeRead& read, ChangeChecked checked,
+                                                     const ClientIdentity& terminal, const std::string& source,
+                                                     const config::AuthConfig& auth) {
+    if (read.barred) return ChangeOutcome{kWrongCurrent};
+    if (!checked.current_ok) {
+        const auto failure = record_failure(read.user->id, source, unix_now(), auth);
+        if (failure.locked_until) on_locked(read.user->id, terminal, source, failure);
+        return ChangeOutcome{kWrongCurrent, true, failure.locked_until.has_value()};
+    }
+    if (checked.problem) return ChangeOutcome{checked.problem};
+    users_.set_password(read.user->id, std::move(checked.new_hash), false, read.user->id,
+                        "changed by the user at the gateway", store::PasswordChange::by_user);
+    return ChangeOutcome{};
+}
 
 Task<PasswordChangeResult> AuthService::change_password(session::Session s, std::string current, std::string next,
                                                         ClientIdentity terminal, std::string source,
                                                         std::shared_ptr<const config::Config> cfg) {
     const auto& auth = cfg->auth;
-    // Up to 2 + store::kPasswordHistoryDepth Argon2id runs on the blocking pool (the current
-    // password, the history, the new hash), so a change holds a slot like a login does: at
-    // most two in flight per user, terminal or address, and none while they are blocked.
+    // At most two changes in flight per user, terminal or address, and none while they are
+    // blocked: each makes up to 2 + store::kPasswordHistoryDepth Argon2id runs.
     auto slot = in_flight_.acquire({"user:" + s.user, "terminal:" + terminal.device, "source:" + source});
     if (const auto now = unix_now();
         slot.empty() || per_terminal_.blocked(terminal.device, now) || per_source_.blocked(source, now)) {
@@ -43,45 +96,24 @@ Task<PasswordChangeResult> AuthService::change_password(session::Session s, std:
                   {{"user", s.user}, {"device", terminal.device}, {"peer", source}, {"reason", "too_many_attempts"}});
         co_return PasswordChangeResult{kTooMany};
     }
-    // Every hash with preemption points: the pool's threads share the I/O threads' core
-    // (worker/preemption_points.hpp). Each guard in a plain function of its own: a guard
-    // belongs to one thread, and the body of a coroutine may move between threads.
-    const auto verify = [](const std::string& password, const std::string& encoded) {
-        const worker::PreemptionPoints yield_often;
-        return credentials::verify_password(password, encoded);
-    };
-    auto work = [&]() -> Task<ChangeOutcome> {
-        const auto now = unix_now();
-        const auto user = users_.get_user(s.user);
-        if (!user || user->status == store::UserStatus::disabled || store::is_locked(*user, now)) {
-            if (user) (void)verify(current, user->password_hash); // same time as below
-            co_return ChangeOutcome{kWrongCurrent};
-        }
-        if (!verify(current, user->password_hash)) {
-            const auto failure = users_.record_login_failure(user->id, source, now, lockout_policy(auth.lockout));
-            if (failure.locked_until) on_locked(user->id, terminal, source, failure);
-            co_return ChangeOutcome{kWrongCurrent, true, failure.locked_until.has_value()};
-        }
-        if (auto reason = credentials::check_password(next, password_policy(auth), user->id, user->display_name))
-            co_return ChangeOutcome{*reason};
-        const bool reused = [&, history = users_.password_history(user->id)] {
-            const worker::PreemptionPoints yield_often;
-            return credentials::password_reused(next, history);
-        }();
-        if (reused)
-            co_return ChangeOutcome{credentials::reused_password_reason(store::kPasswordHistoryDepth)};
-        std::string hashed = [&] {
-            const worker::PreemptionPoints yield_often;
-            return credentials::hash_password(next, argon2_params(auth.argon2));
-        }();
-        users_.set_password(user->id, std::move(hashed), false, user->id,
-                             "changed by the user at the gateway", store::PasswordChange::by_user);
-        co_return ChangeOutcome{};
-    };
+    // Three hops, like a login: the registry is read and written on the blocking pool (its
+    // threads hold SQLite's locks), every hash runs on the hashing pool (idle class, with
+    // preemption points: it shares the I/O threads' core), so a change never holds a
+    // SQLite thread for its hashes.
     ChangeOutcome outcome;
     try {
-        auto change = boost::asio::co_spawn(blocking_, work, boost::asio::use_awaitable);
-        outcome = co_await std::move(change);
+        auto read = boost::asio::co_spawn(
+            blocking_, [&]() -> Task<ChangeRead> { co_return read_for_change(s.user); }, boost::asio::use_awaitable);
+        const ChangeRead account = co_await std::move(read);
+        auto check = boost::asio::co_spawn(
+            hashing_, [&]() -> Task<ChangeChecked> { co_return check_change(account, current, next, auth); },
+            boost::asio::use_awaitable);
+        ChangeChecked checked = co_await std::move(check);
+        auto write = boost::asio::co_spawn(
+            blocking_,
+            [&]() -> Task<ChangeOutcome> { co_return write_change(account, std::move(checked), terminal, source, auth); },
+            boost::asio::use_awaitable);
+        outcome = co_await std::move(write);
     } catch (const std::exception& e) {
         log_event(spdlog::level::err, "password.change_failed", {{"user", s.user}, {"reason", e.what()}});
         co_return PasswordChangeResult{"パスワードを変更できませんでした / The password could not be changed"};
