@@ -6,7 +6,6 @@
 #include "gateway/events/log.hpp"
 #include "session/session_id.hpp"
 #include "credentials/password_hash.hpp"
-#include "worker/preemption_points.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -19,14 +18,6 @@ namespace {
 // 64 in total, so a burst can neither outrun the failure windows nor flood the pool.
 constexpr std::size_t kAttemptsPerKey = 2;
 constexpr std::size_t kAttemptsTotal = 64;
-
-// An Argon2id verification with preemption points (the I/O threads share this core, see
-// worker/preemption_points.hpp). A plain function: the guard belongs to one thread, and in
-// a coroutine a later co_await could move the rest of the body to another.
-bool verify_yielding(const std::string& password, const std::string& encoded) {
-    const worker::PreemptionPoints yield_often;
-    return credentials::verify_password(password, encoded);
-}
 
 } // namespace
 
@@ -190,11 +181,7 @@ store::LoginFailure AuthService::record_failure(const std::string& user, const s
 void AuthService::upgrade_hash(const store::User& user, const std::string& password,
                                const credentials::Argon2Params& params) {
     try {
-        const auto rehashed = [&] {
-            const worker::PreemptionPoints yield_often;
-            return credentials::hash_password(password, params);
-        }();
-        if (users_.rehash_password(user.id, user.password_hash, rehashed))
+        if (users_.rehash_password(user.id, user.password_hash, hash_yielding(password, params)))
             log_event(spdlog::level::info, "password.rehashed", {{"user", user.id}});
     } catch (const std::exception& e) {
         log_event(spdlog::level::warn, "password.rehash_failed",

@@ -1,6 +1,8 @@
 #include "gateway/auth/auth_support.hpp"
 
 #include "gateway/events/log.hpp"
+#include "credentials/password_reuse.hpp"
+#include "worker/preemption_points.hpp"
 
 namespace sekisho::gateway::auth {
 
@@ -17,6 +19,21 @@ credentials::PasswordPolicy password_policy(const config::AuthConfig& c) {
     policy.characters = c.password_rule == config::PasswordRule::three_of_four ? credentials::CharacterRule::three_of_four
                                                                                : credentials::CharacterRule::letters_digits_symbols;
     return policy;
+}
+
+bool verify_yielding(const std::string& password, const std::string& encoded) {
+    const worker::PreemptionPoints yield_often;
+    return credentials::verify_password(password, encoded);
+}
+
+std::string hash_yielding(const std::string& password, const credentials::Argon2Params& params) {
+    const worker::PreemptionPoints yield_often;
+    return credentials::hash_password(password, params);
+}
+
+bool reused_yielding(const std::string& password, const std::vector<std::string>& history) {
+    const worker::PreemptionPoints yield_often;
+    return credentials::password_reused(password, history);
 }
 
 std::string loggable_user(std::string_view typed) {

@@ -5,10 +5,8 @@
 
 #include "gateway/auth/auth_support.hpp"
 #include "gateway/events/log.hpp"
-#include "credentials/password_hash.hpp"
 #include "credentials/password_policy.hpp"
 #include "credentials/password_reuse.hpp"
-#include "worker/preemption_points.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -20,13 +18,6 @@ namespace {
 const char* const kWrongCurrent = "現在のパスワードが正しくありません / The current password is wrong";
 const char* const kTooMany =
     "パスワード変更の試行が多すぎます。しばらくしてから再度お試しください / Too many attempts; try again later";
-
-// Each Argon2id run with preemption points, in a plain function: a guard belongs to one
-// thread, and the body of a coroutine may move between threads (worker/preemption_points.hpp).
-bool verify_yielding(const std::string& password, const std::string& encoded) {
-    const worker::PreemptionPoints yield_often;
-    return credentials::verify_password(password, encoded);
-}
 
 } // namespace
 
@@ -54,16 +45,11 @@ AuthService::ChangeChecked AuthService::check_change(const ChangeRead& read, con
         checked.problem = *reason;
         return checked;
     }
-    const bool reused = [&] {
-        const worker::PreemptionPoints yield_often;
-        return credentials::password_reused(next, read.history);
-    }();
-    if (reused) {
+    if (reused_yielding(next, read.history)) {
         checked.problem = credentials::reused_password_reason(store::kPasswordHistoryDepth);
         return checked;
     }
-    const worker::PreemptionPoints yield_often;
-    checked.new_hash = credentials::hash_password(next, argon2_params(auth.argon2));
+    checked.new_hash = hash_yielding(next, argon2_params(auth.argon2));
     return checked;
 }
 
