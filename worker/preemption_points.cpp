@@ -86,12 +86,12 @@ PreemptionPoints::PreemptionPoints(std::chrono::microseconds interval) {
     }
     if (!t_timer.ensure() || !t_timer.set(interval)) return;
     t_timer.depth = 1;
-    active_ = outermost_ = true;
+    active_ = true;
 }
 
 PreemptionPoints::~PreemptionPoints() {
     if (!active_) return;
-    if (--t_timer.depth == 0 && outermost_) (void)t_timer.set(std::chrono::microseconds{0});
+    if (--t_timer.depth == 0) (void)t_timer.set(std::chrono::microseconds{0}); // the outermost guard ends
 }
 
 std::uint64_t PreemptionPoints::taken() noexcept {

@@ -40,7 +40,6 @@ public:
 
 private:
     bool active_ = false;
-    bool outermost_ = false;
 };
 
 } // namespace sekisho::worker

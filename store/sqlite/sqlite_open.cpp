@@ -11,7 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <utility>
 
@@ -29,21 +28,20 @@ class SameFile {
 public:
     explicit SameFile(std::string path) : path_(std::move(path)) {}
 
+    // The first call comes from the store's constructor (a pool opens its first connection
+    // there), before any other thread can reach the store; later calls only read identity_.
     template <class Open>
     auto open(Open&& open_connection) {
-        std::unique_lock lock(mutex_);
-        const bool first = !identity_;
-        lock.unlock();
-        if (!first) check("before opening another connection");
-        auto connection = open_connection();
-        lock.lock();
         if (!identity_) {
+            auto connection = open_connection();
             identity_ = current();
-            if (!identity_) throw RegistryError("registry " + path_ + ": cannot read the file after opening it: " +
-                                                std::strerror(errno));
+            if (!identity_)
+                throw RegistryError("registry " + path_ + ": cannot read the file after opening it: " +
+                                    std::strerror(errno));
             return connection;
         }
-        lock.unlock();
+        check("before opening another connection");
+        auto connection = open_connection();
         check("after opening another connection");
         return connection;
     }
@@ -58,14 +56,12 @@ private:
     }
     void check(const char* when) const {
         const auto now = current();
-        std::lock_guard lock(mutex_);
         if (now != identity_)
             throw RegistryError("registry " + path_ + ": the file was " + (now ? "replaced" : "removed") +
                                 " while the gateway used it (" + when + "); restart to use the file now there");
     }
 
     std::string path_;
-    mutable std::mutex mutex_;
     std::optional<Identity> identity_;
 };
 
@@ -186,9 +182,8 @@ private:
 
 class SqliteStore final : public Registry {
 public:
-    SqliteStore(const std::string& path, const Clock& clock, std::shared_ptr<SameFile> file = nullptr)
-        : path_(path), file_(file ? file : std::make_shared<SameFile>(path)), devices_(path, clock, file_),
-          users_(path, clock, file_) {}
+    SqliteStore(const std::string& path, const Clock& clock)
+        : path_(path), file_(std::make_shared<SameFile>(path)), devices_(path, clock, file_), users_(path, clock, file_) {}
 
     DeviceRegistry& devices() override { return devices_; }
     UserRegistry& users() override { return users_; }
