@@ -26,9 +26,9 @@ void create_private_file(const std::string& path) {
 
 } // namespace
 
-Database::Database(std::string path) : path_(std::move(path)) {
-    create_private_file(path_);
-    int rc = sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
+Database::Database(std::string path) : sql::Connection(std::move(path)) {
+    create_private_file(location());
+    int rc = sqlite3_open_v2(location().c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         std::string detail = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
         sqlite3_close(db_);
@@ -62,106 +62,68 @@ void Database::exec(const std::string& sql, std::string_view operation) {
     }
 }
 
-void Database::fail(std::string_view operation, const std::string& detail) const {
-    throw RegistryError("registry " + path_ + ": " + std::string(operation) + ": " + detail);
-}
-
 void Database::fail_sqlite(std::string_view operation) const {
     fail(operation, sqlite3_errmsg(db_));
 }
 
-Statement::Statement(Database& db, std::string_view sql, std::string_view operation)
-    : db_(db), operation_(operation) {
-    if (sqlite3_prepare_v2(db_.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
-        SQLITE_OK) {
+namespace {
+
+class SqliteCursor final : public sql::Cursor {
+public:
+    SqliteCursor(Database& db, std::string_view sql, std::string_view operation) : db_(db), operation_(operation) {
+        if (sqlite3_prepare_v2(db_.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+            db_.fail_sqlite(operation_);
+    }
+    ~SqliteCursor() override { sqlite3_finalize(stmt_); }
+
+    void bind_text(int index, std::string_view text) override {
+        if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+            db_.fail_sqlite(operation_);
+    }
+    void bind_integer(int index, std::int64_t value) override {
+        if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) db_.fail_sqlite(operation_);
+    }
+    void bind_null(int index) override {
+        if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) db_.fail_sqlite(operation_);
+    }
+    bool step() override {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
         db_.fail_sqlite(operation_);
     }
-}
-
-Statement::~Statement() {
-    sqlite3_finalize(stmt_);
-}
-
-Statement& Statement::bind(int index, std::string_view text) {
-    if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) !=
-        SQLITE_OK) {
-        db_.fail_sqlite(operation_);
+    int changes() const override { return sqlite3_changes(db_.handle()); }
+    bool is_null(int column) const override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+    std::string text(int column) const override {
+        const unsigned char* p = sqlite3_column_text(stmt_, column);
+        if (p == nullptr) return {};
+        return std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
     }
-    return *this;
+    std::int64_t integer(int column) const override { return sqlite3_column_int64(stmt_, column); }
+
+private:
+    Database& db_;
+    std::string operation_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+} // namespace
+
+std::unique_ptr<sql::Cursor> Database::prepare(std::string_view sql, std::string_view operation) {
+    return std::make_unique<SqliteCursor>(*this, sql, operation);
 }
 
-Statement& Statement::bind(int index, std::int64_t value) {
-    if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) db_.fail_sqlite(operation_);
-    return *this;
+void Database::begin(sql::TransactionKind kind, std::string_view operation) {
+    exec(kind == sql::TransactionKind::write ? "BEGIN IMMEDIATE" : "BEGIN", operation);
 }
 
-Statement& Statement::bind_nullable(int index, const std::optional<std::string>& text) {
-    if (text) return bind(index, std::string_view(*text));
-    if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) db_.fail_sqlite(operation_);
-    return *this;
+void Database::commit(std::string_view operation) {
+    exec("COMMIT", operation);
 }
 
-Statement& Statement::bind_nullable(int index, const std::optional<std::int64_t>& value) {
-    if (value) return bind(index, *value);
-    if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) db_.fail_sqlite(operation_);
-    return *this;
-}
-
-bool Statement::step() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    db_.fail_sqlite(operation_);
-}
-
-void Statement::run() {
-    while (step()) {
-    }
-}
-
-int Statement::changes() const {
-    return sqlite3_changes(db_.handle());
-}
-
-std::string Statement::text(int column) const {
-    const unsigned char* p = sqlite3_column_text(stmt_, column);
-    if (p == nullptr) return {};
-    return std::string(reinterpret_cast<const char*>(p),
-                       static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
-}
-
-std::int64_t Statement::integer(int column) const {
-    return sqlite3_column_int64(stmt_, column);
-}
-
-bool Statement::is_null(int column) const {
-    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
-
-std::optional<std::string> Statement::optional_text(int column) const {
-    if (is_null(column)) return std::nullopt;
-    return text(column);
-}
-
-std::optional<std::int64_t> Statement::optional_integer(int column) const {
-    if (is_null(column)) return std::nullopt;
-    return integer(column);
-}
-
-Transaction::Transaction(Database& db, Kind kind, std::string_view operation)
-    : db_(db), operation_(operation) {
-    db_.exec(kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN", operation_);
-    open_ = true;
-}
-
-Transaction::~Transaction() {
+void Database::rollback() noexcept {
     // A failed ROLLBACK leaves SQLite to roll back itself when the connection next works.
-    if (open_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-}
-
-void Transaction::commit() {
-    db_.exec("COMMIT", operation_);
-    open_ = false;
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 } // namespace sekisho::store::sqlite

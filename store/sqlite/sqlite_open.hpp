@@ -11,7 +11,7 @@ namespace sekisho::store::sqlite {
 // The registry in the file at path (created with mode 0600 and migrated as needed). WAL
 // journaling lets the gateway read while sekishoctl writes; writers wait up to 5 s for each
 // other. Each narrow registry keeps a connection per concurrent caller
-// (store/sqlite/connection_pool.hpp). Throws RegistryError naming the path when the file
+// (store/sql/connection_pool.hpp). Throws RegistryError naming the path when the file
 // cannot be used.
 std::shared_ptr<Registry> open_registry(const std::string& path, Clock clock);
 

@@ -1,25 +1,27 @@
-// Internal to the SQLite backend: the DeviceRegistry implementation, whose operations are
-// spread over sqlite_registry.cpp (ledger, revision), sqlite_devices.cpp and sqlite_tickets.cpp.
+// Internal to the registry's SQL implementation: the DeviceRegistry, whose operations are
+// spread over devices_common.cpp (ledger, revision), devices.cpp and tickets.cpp.
 #pragma once
 
-#include "store/sqlite/sqlite_db.hpp"
+#include "store/sql/connection.hpp"
 #include "store/clock.hpp"
 #include "store/device_registry.hpp"
 #include "store/registry_rules.hpp"
 
-#include <mutex>
+#include <memory>
 
-namespace sekisho::store::sqlite {
+namespace sekisho::store::sql {
 
 // Refuses an empty name, facility or actor before anything is written.
-inline void require_text(const Database& db, const std::string& value, const char* what,
+inline void require_text(const Connection& db, const std::string& value, const char* what,
                          std::string_view operation) {
     db.check(rules::required_text(value, what), operation);
 }
 
-class SqliteRegistry final : public DeviceRegistry {
+class SqlDevices final : public DeviceRegistry {
 public:
-    SqliteRegistry(const std::string& path, Clock clock);
+    // Takes a connection to a registry whose schema is up to date.
+    SqlDevices(std::unique_ptr<Connection> connection, Clock clock);
+    bool usable() const { return db_.usable(); }
 
     Device create_device(const std::string& facility, const std::string& name,
                          const std::string& actor) override;
@@ -66,9 +68,9 @@ private:
     void revoke_one(const std::string& serial_hex, const std::string& device_id, UnixSeconds now,
                     const std::string& reason, const std::string& actor, std::string_view operation);
 
-    std::mutex mutex_; // one connection, one caller at a time
-    Database db_;
+    std::unique_ptr<Connection> connection_; // one caller at a time: the pool's lease
+    Connection& db_;
     Clock clock_;
 };
 
-} // namespace sekisho::store::sqlite
+} // namespace sekisho::store::sql

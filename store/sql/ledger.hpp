@@ -1,10 +1,10 @@
-// The ledger and revision counter that every SQLite registry interface (devices and tickets,
+// The ledger and revision counter that every registry interface (devices and tickets,
 // users) shares in one database file: each write transaction appends its ledger rows and
 // bumps the revision once.
 #pragma once
 
 #include "store/device_registry.hpp"
-#include "store/sqlite/sqlite_db.hpp"
+#include "store/sql/connection.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -12,18 +12,18 @@
 #include <string_view>
 #include <vector>
 
-namespace sekisho::store::sqlite {
+namespace sekisho::store::sql {
 
 // Within an open write transaction: one ledger row.
-void append_ledger(Database& db, UnixSeconds at, const std::string& actor, const std::string& action,
+void append_ledger(Connection& db, UnixSeconds at, const std::string& actor, const std::string& action,
                    const std::string& subject, const std::string& reason, const std::string& details);
 
 // Within an open write transaction: the revision bump (call once per transaction).
-void bump_revision(Database& db, std::string_view operation);
+void bump_revision(Connection& db, std::string_view operation);
 
-std::int64_t read_revision(Database& db);
+std::int64_t read_revision(Connection& db);
 
 // Entries with seq > since_seq, oldest first, at most limit of them.
-std::vector<LedgerEntry> read_ledger(Database& db, std::int64_t since_seq, std::size_t limit);
+std::vector<LedgerEntry> read_ledger(Connection& db, std::int64_t since_seq, std::size_t limit);
 
-} // namespace sekisho::store::sqlite
+} // namespace sekisho::store::sql

@@ -1,22 +1,21 @@
-// Login outcomes and lockout in the SQLite user registry.
+// Login outcomes and lockout in the user registry.
 #include "store/json_details.hpp"
 #include "store/registry_rules.hpp"
-#include "store/sqlite/sqlite_ledger.hpp"
-#include "store/sqlite/sqlite_users_impl.hpp"
+#include "store/sql/ledger.hpp"
+#include "store/sql/users_impl.hpp"
 
-namespace sekisho::store::sqlite {
+namespace sekisho::store::sql {
 
 namespace {
 
-void require_policy(const Database& db, const LockoutPolicy& policy, std::string_view operation) {
+void require_policy(const Connection& db, const LockoutPolicy& policy, std::string_view operation) {
     db.check(rules::lockout_policy(policy), operation);
 }
 
 } // namespace
 
-User SqliteUsers::record_login_success(const std::string& id, const std::string& source, UnixSeconds now) {
+User SqlUsers::record_login_success(const std::string& id, const std::string& source, UnixSeconds now) {
     const std::string operation = "record a login of user " + id;
-    std::lock_guard lock(mutex_);
     Transaction tx(db_, Transaction::Kind::write, operation);
     User before = require_user(id, operation);
     if (before.status == UserStatus::disabled) db_.fail(operation, "the user is disabled");
@@ -43,11 +42,10 @@ User SqliteUsers::record_login_success(const std::string& id, const std::string&
     return before;
 }
 
-LoginFailure SqliteUsers::record_login_failure(const std::string& id, const std::string& source,
+LoginFailure SqlUsers::record_login_failure(const std::string& id, const std::string& source,
                                                UnixSeconds now, const LockoutPolicy& policy) {
     const std::string operation = "record a failed login of user " + id;
     require_policy(db_, policy, operation);
-    std::lock_guard lock(mutex_);
     Transaction tx(db_, Transaction::Kind::write, operation);
     User user = require_user(id, operation);
     const bool already_locked = is_locked(user, now);
@@ -98,10 +96,9 @@ LoginFailure SqliteUsers::record_login_failure(const std::string& id, const std:
     return result;
 }
 
-void SqliteUsers::unlock(const std::string& id, const std::string& actor) {
+void SqlUsers::unlock(const std::string& id, const std::string& actor) {
     const std::string operation = "unlock user " + id;
     db_.check(rules::required_text(actor, "the actor"), operation);
-    std::lock_guard lock(mutex_);
     UnixSeconds now = clock_();
     Transaction tx(db_, Transaction::Kind::write, operation);
     User user = require_user(id, operation);
@@ -118,4 +115,4 @@ void SqliteUsers::unlock(const std::string& id, const std::string& actor) {
     tx.commit();
 }
 
-} // namespace sekisho::store::sqlite
+} // namespace sekisho::store::sql

@@ -1,10 +1,10 @@
-#include "store/sqlite/sqlite_ledger.hpp"
+#include "store/sql/ledger.hpp"
 
 #include <limits>
 
-namespace sekisho::store::sqlite {
+namespace sekisho::store::sql {
 
-void append_ledger(Database& db, UnixSeconds at, const std::string& actor, const std::string& action,
+void append_ledger(Connection& db, UnixSeconds at, const std::string& actor, const std::string& action,
                    const std::string& subject, const std::string& reason, const std::string& details) {
     Statement insert(db,
                      "INSERT INTO ledger (at, actor, action, subject, reason, details) "
@@ -15,19 +15,19 @@ void append_ledger(Database& db, UnixSeconds at, const std::string& actor, const
     insert.run();
 }
 
-void bump_revision(Database& db, std::string_view operation) {
+void bump_revision(Connection& db, std::string_view operation) {
     Statement update(db, "UPDATE registry_revision SET revision = revision + 1 WHERE id = 1", operation);
     update.run();
     if (update.changes() != 1) db.fail(operation, "the registry_revision row is missing");
 }
 
-std::int64_t read_revision(Database& db) {
+std::int64_t read_revision(Connection& db) {
     Statement query(db, "SELECT revision FROM registry_revision WHERE id = 1", "read the revision");
     if (!query.step()) db.fail("read the revision", "the registry_revision row is missing");
     return query.integer(0);
 }
 
-std::vector<LedgerEntry> read_ledger(Database& db, std::int64_t since_seq, std::size_t limit) {
+std::vector<LedgerEntry> read_ledger(Connection& db, std::int64_t since_seq, std::size_t limit) {
     constexpr std::string_view kOperation = "read the ledger";
     Statement query(db,
                     "SELECT seq, at, actor, action, subject, reason, details FROM ledger "
@@ -43,4 +43,4 @@ std::vector<LedgerEntry> read_ledger(Database& db, std::int64_t since_seq, std::
     return entries;
 }
 
-} // namespace sekisho::store::sqlite
+} // namespace sekisho::store::sql

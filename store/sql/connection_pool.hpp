@@ -1,4 +1,4 @@
-// SQLite connections to one registry file, one per concurrent caller. An operation takes an
+// Connections to one registry, one per concurrent caller. An operation takes an
 // idle connection (or opens another), runs on it alone, and gives it back.
 //
 // Why not one shared connection: a connection runs one statement at a time, so a shared one
@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-namespace sekisho::store::sqlite {
+namespace sekisho::store::sql {
 
 template <class Connection>
 class ConnectionPool {
@@ -61,12 +61,18 @@ private:
     static constexpr std::size_t kMaxIdle = 8;
 
     void give_back(std::unique_ptr<Connection> connection) noexcept {
-        std::lock_guard lock(mutex_);
-        if (idle_.size() >= kMaxIdle) return; // closes it
-        try {
-            idle_.push_back(std::move(connection));
-        } catch (...) { // out of memory: the connection closes, the next caller opens one
+        if (!connection->usable()) return; // broken (server gone): the next caller opens a fresh one
+        {
+            std::lock_guard lock(mutex_);
+            if (idle_.size() < kMaxIdle) {
+                try {
+                    idle_.push_back(std::move(connection));
+                    return;
+                } catch (...) { // out of memory: the connection closes, the next caller opens one
+                }
+            }
         }
+        connection.reset(); // a surplus one closes outside the lock
     }
 
     Open open_;
@@ -74,4 +80,4 @@ private:
     std::vector<std::unique_ptr<Connection>> idle_;
 };
 
-} // namespace sekisho::store::sqlite
+} // namespace sekisho::store::sql

@@ -1,19 +1,17 @@
-// Break-glass accounts in the SQLite user registry: marking an emergency account and
+// Break-glass accounts in the user registry: marking an emergency account and
 // opening or closing the period in which it may log in, each with a reason in the ledger.
 #include "store/json_details.hpp"
 #include "store/registry_rules.hpp"
-#include "store/sqlite/schema.hpp"
-#include "store/sqlite/sqlite_ledger.hpp"
-#include "store/sqlite/sqlite_users_impl.hpp"
+#include "store/sql/ledger.hpp"
+#include "store/sql/users_impl.hpp"
 
-namespace sekisho::store::sqlite {
+namespace sekisho::store::sql {
 
-void SqliteUsers::set_break_glass_account(const std::string& id, bool emergency, const std::string& reason,
+void SqlUsers::set_break_glass_account(const std::string& id, bool emergency, const std::string& reason,
                                           const std::string& actor) {
     const std::string operation = "mark user " + id + (emergency ? " as" : " as not") + " a break-glass account";
     db_.check(rules::required_text(actor, "the actor"), operation);
     db_.check(rules::required_text(reason, "the reason"), operation);
-    std::lock_guard lock(mutex_);
     const UnixSeconds now = clock_();
     Transaction tx(db_, Transaction::Kind::write, operation);
     const User user = require_user(id, operation);
@@ -31,12 +29,11 @@ void SqliteUsers::set_break_glass_account(const std::string& id, bool emergency,
     tx.commit();
 }
 
-void SqliteUsers::set_break_glass_period(const std::string& id, std::optional<UnixSeconds> until,
+void SqlUsers::set_break_glass_period(const std::string& id, std::optional<UnixSeconds> until,
                                          const std::string& reason, const std::string& actor) {
     const std::string operation = std::string(until ? "open" : "close") + " the break-glass period of user " + id;
     db_.check(rules::required_text(actor, "the actor"), operation);
     if (reason.empty()) db_.fail(operation, "the reason must not be empty (it is kept in the ledger)");
-    std::lock_guard lock(mutex_);
     const UnixSeconds now = clock_();
     Transaction tx(db_, Transaction::Kind::write, operation);
     const User user = require_user(id, operation);
@@ -62,4 +59,4 @@ void SqliteUsers::set_break_glass_period(const std::string& id, std::optional<Un
     tx.commit();
 }
 
-} // namespace sekisho::store::sqlite
+} // namespace sekisho::store::sql

@@ -1,13 +1,12 @@
-// Users, their passwords and status in the SQLite registry.
+// Users, their passwords and status in the registry.
 #include "store/json_details.hpp"
 #include "store/registry_rules.hpp"
-#include "store/sqlite/schema.hpp"
-#include "store/sqlite/sqlite_ledger.hpp"
-#include "store/sqlite/sqlite_users_impl.hpp"
+#include "store/sql/ledger.hpp"
+#include "store/sql/users_impl.hpp"
 
 #include <algorithm>
 
-namespace sekisho::store::sqlite {
+namespace sekisho::store::sql {
 
 namespace {
 
@@ -52,21 +51,21 @@ User user_from_row(const Statement& row) {
     return u;
 }
 
-void require_text(const Database& db, const std::string& value, const char* what,
+void require_text(const Connection& db, const std::string& value, const char* what,
                   std::string_view operation) {
     db.check(rules::required_text(value, what), operation);
 }
 
-void require_valid_id(const Database& db, const std::string& id, std::string_view operation) {
+void require_valid_id(const Connection& db, const std::string& id, std::string_view operation) {
     db.check(rules::user_id(id), operation);
 }
 
-void require_argon2id(const Database& db, const std::string& hash, std::string_view operation) {
+void require_argon2id(const Connection& db, const std::string& hash, std::string_view operation) {
     db.check(rules::password_hash(hash), operation);
 }
 
 // Roles in the order given, duplicates dropped, joined by spaces for the roles column.
-std::string join_roles(const Database& db, const std::vector<std::string>& roles,
+std::string join_roles(const Connection& db, const std::vector<std::string>& roles,
                        std::string_view operation) {
     std::vector<std::string> seen;
     std::string joined;
@@ -81,26 +80,26 @@ std::string join_roles(const Database& db, const std::vector<std::string>& roles
 
 } // namespace
 
-SqliteUsers::SqliteUsers(const std::string& path, Clock clock) : db_(path), clock_(std::move(clock)) {
+SqlUsers::SqlUsers(std::unique_ptr<Connection> connection, Clock clock)
+    : connection_(std::move(connection)), db_(*connection_), clock_(std::move(clock)) {
     if (!clock_) db_.fail("open", "no clock was given");
-    migrate(db_);
 }
 
-std::optional<User> SqliteUsers::load_user(const std::string& id, std::string_view operation) {
+std::optional<User> SqlUsers::load_user(const std::string& id, std::string_view operation) {
     Statement query(db_, "SELECT " + std::string(kUserColumns) + " FROM users WHERE id = ?1", operation);
     query.bind(1, id);
     if (!query.step()) return std::nullopt;
     return user_from_row(query);
 }
 
-User SqliteUsers::require_user(const std::string& id, std::string_view operation) {
+User SqlUsers::require_user(const std::string& id, std::string_view operation) {
     require_valid_id(db_, id, operation);
     std::optional<User> user = load_user(id, operation);
     if (!user) db_.fail(operation, "no such user");
     return *user;
 }
 
-void SqliteUsers::remember_password(const std::string& user_id, const std::string& hash, UnixSeconds at,
+void SqlUsers::remember_password(const std::string& user_id, const std::string& hash, UnixSeconds at,
                                     std::string_view operation) {
     Statement insert(db_, "INSERT INTO password_history (user_id, password_hash, set_at) VALUES (?1, ?2, ?3)",
                      operation);
@@ -114,13 +113,13 @@ void SqliteUsers::remember_password(const std::string& user_id, const std::strin
     prune.run();
 }
 
-void SqliteUsers::forget_failures(const std::string& user_id, std::string_view operation) {
+void SqlUsers::forget_failures(const std::string& user_id, std::string_view operation) {
     Statement clear(db_, "DELETE FROM login_failures WHERE user_id = ?1", operation);
     clear.bind(1, user_id);
     clear.run();
 }
 
-User SqliteUsers::create_user(const std::string& id, const std::string& display_name,
+User SqlUsers::create_user(const std::string& id, const std::string& display_name,
                               const std::string& facility, const std::vector<std::string>& roles,
                               const std::string& password_hash, bool must_change, const std::string& actor) {
     const std::string operation = "create user " + id;
@@ -131,7 +130,6 @@ User SqliteUsers::create_user(const std::string& id, const std::string& display_
     require_argon2id(db_, password_hash, operation);
     const std::string joined_roles = join_roles(db_, roles, operation);
 
-    std::lock_guard lock(mutex_);
     User user;
     user.id = id;
     user.display_name = display_name;
@@ -169,16 +167,14 @@ User SqliteUsers::create_user(const std::string& id, const std::string& display_
     return user;
 }
 
-std::optional<User> SqliteUsers::get_user(const std::string& id) {
+std::optional<User> SqlUsers::get_user(const std::string& id) {
     const std::string operation = "read user " + id;
     if (!is_valid_user_id(id)) return std::nullopt; // nothing malformed was ever stored
-    std::lock_guard lock(mutex_);
     return load_user(id, operation);
 }
 
-std::vector<User> SqliteUsers::list_users(const std::optional<std::string>& facility) {
+std::vector<User> SqlUsers::list_users(const std::optional<std::string>& facility) {
     constexpr std::string_view kOperation = "list users";
-    std::lock_guard lock(mutex_);
     Statement query(db_,
                     "SELECT " + std::string(kUserColumns) +
                         " FROM users WHERE (?1 IS NULL OR facility = ?1) ORDER BY id",
@@ -190,7 +186,7 @@ std::vector<User> SqliteUsers::list_users(const std::optional<std::string>& faci
     return users;
 }
 
-void SqliteUsers::set_password(const std::string& id, const std::string& new_hash, bool must_change,
+void SqlUsers::set_password(const std::string& id, const std::string& new_hash, bool must_change,
                                const std::string& actor, const std::string& reason, PasswordChange kind) {
     const bool reset = kind == PasswordChange::admin_reset;
     const std::string operation = (reset ? "reset the password of user " : "set the password of user ") + id;
@@ -200,7 +196,6 @@ void SqliteUsers::set_password(const std::string& id, const std::string& new_has
         db_.fail(operation, "a reset needs the identity check as its reason "
                             "(who confirmed the user's identity, and how)");
     }
-    std::lock_guard lock(mutex_);
     UnixSeconds now = clock_();
     Transaction tx(db_, Transaction::Kind::write, operation);
     User user = require_user(id, operation);
@@ -218,11 +213,10 @@ void SqliteUsers::set_password(const std::string& id, const std::string& new_has
     tx.commit();
 }
 
-bool SqliteUsers::rehash_password(const std::string& id, const std::string& current_hash,
+bool SqlUsers::rehash_password(const std::string& id, const std::string& current_hash,
                                   const std::string& new_hash) {
     const std::string operation = "rehash the password of user " + id;
     require_argon2id(db_, new_hash, operation);
-    std::lock_guard lock(mutex_);
     UnixSeconds now = clock_();
     Transaction tx(db_, Transaction::Kind::write, operation);
     User user = require_user(id, operation);
@@ -241,9 +235,8 @@ bool SqliteUsers::rehash_password(const std::string& id, const std::string& curr
     return true;
 }
 
-std::vector<std::string> SqliteUsers::password_history(const std::string& id) {
+std::vector<std::string> SqlUsers::password_history(const std::string& id) {
     const std::string operation = "read the password history of user " + id;
-    std::lock_guard lock(mutex_);
     Transaction tx(db_, Transaction::Kind::read, operation);
     User user = require_user(id, operation);
     Statement query(db_,
@@ -257,11 +250,10 @@ std::vector<std::string> SqliteUsers::password_history(const std::string& id) {
     return hashes;
 }
 
-void SqliteUsers::set_status(const std::string& id, UserStatus status, const std::string& reason,
+void SqlUsers::set_status(const std::string& id, UserStatus status, const std::string& reason,
                              const std::string& actor) {
     const std::string operation = "set user " + id + " " + to_string(status);
     require_text(db_, actor, "the actor", operation);
-    std::lock_guard lock(mutex_);
     UnixSeconds now = clock_();
     Transaction tx(db_, Transaction::Kind::write, operation);
     User user = require_user(id, operation);
@@ -280,9 +272,8 @@ void SqliteUsers::set_status(const std::string& id, UserStatus status, const std
     tx.commit();
 }
 
-std::int64_t SqliteUsers::revision() {
-    std::lock_guard lock(mutex_);
+std::int64_t SqlUsers::revision() {
     return read_revision(db_);
 }
 
-} // namespace sekisho::store::sqlite
+} // namespace sekisho::store::sql

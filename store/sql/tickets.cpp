@@ -1,12 +1,12 @@
-// Enrollment tickets in the SQLite registry.
+// Enrollment tickets in the registry.
 #include "store/json_details.hpp"
 #include "credentials/random_id.hpp"
-#include "store/sqlite/sqlite_registry_impl.hpp"
+#include "store/sql/devices_impl.hpp"
 #include "credentials/ticket_code.hpp"
 #include "codec/hex.hpp"
 #include "codec/random.hpp"
 
-namespace sekisho::store::sqlite {
+namespace sekisho::store::sql {
 
 namespace {
 
@@ -32,7 +32,7 @@ EnrollmentTicket ticket_from_row(const Statement& row) {
 
 } // namespace
 
-std::optional<EnrollmentTicket> SqliteRegistry::load_ticket(const std::string& id,
+std::optional<EnrollmentTicket> SqlDevices::load_ticket(const std::string& id,
                                                             std::string_view operation) {
     Statement query(db_, "SELECT " + std::string(kTicketColumns) + " FROM tickets WHERE id = ?1", operation);
     query.bind(1, id);
@@ -41,7 +41,7 @@ std::optional<EnrollmentTicket> SqliteRegistry::load_ticket(const std::string& i
 }
 
 std::pair<EnrollmentTicket, std::string>
-SqliteRegistry::create_ticket(const std::string& facility, const std::string& device_name,
+SqlDevices::create_ticket(const std::string& facility, const std::string& device_name,
                               std::int64_t ttl_seconds, const std::string& actor, int max_uses) {
     constexpr std::string_view kOperation = "create enrollment ticket";
     require_text(db_, facility, "the facility", kOperation);
@@ -53,7 +53,6 @@ SqliteRegistry::create_ticket(const std::string& facility, const std::string& de
     if (max_uses < 1) {
         db_.fail(kOperation, "max_uses must be at least 1, not " + std::to_string(max_uses));
     }
-    std::lock_guard lock(mutex_);
     EnrollmentTicket ticket;
     ticket.id = credentials::random_id("tkt-");
     ticket.facility = facility;
@@ -88,10 +87,9 @@ SqliteRegistry::create_ticket(const std::string& facility, const std::string& de
     return {ticket, code};
 }
 
-Redemption SqliteRegistry::redeem_ticket(const std::string& ticket_id, const std::string& code,
+Redemption SqlDevices::redeem_ticket(const std::string& ticket_id, const std::string& code,
                                          const std::string& source_address, UnixSeconds now) {
     const std::string operation = "redeem ticket " + ticket_id;
-    std::lock_guard lock(mutex_);
     // Write lock from the start: two attempts at once must not both count one use or failure.
     Transaction tx(db_, Transaction::Kind::write, operation);
     std::optional<EnrollmentTicket> ticket = load_ticket(ticket_id, operation);
@@ -143,11 +141,10 @@ Redemption SqliteRegistry::redeem_ticket(const std::string& ticket_id, const std
     return {RedeemOutcome::ok, ticket};
 }
 
-void SqliteRegistry::attach_ticket_device(const std::string& ticket_id, const std::string& device_id,
+void SqlDevices::attach_ticket_device(const std::string& ticket_id, const std::string& device_id,
                                           const std::string& actor) {
     const std::string operation = "attach device " + device_id + " to ticket " + ticket_id;
     require_text(db_, actor, "the actor", operation);
-    std::lock_guard lock(mutex_);
     UnixSeconds now = clock_();
     Transaction tx(db_, Transaction::Kind::write, operation);
     std::optional<EnrollmentTicket> ticket = load_ticket(ticket_id, operation);
@@ -167,14 +164,12 @@ void SqliteRegistry::attach_ticket_device(const std::string& ticket_id, const st
     tx.commit();
 }
 
-std::optional<EnrollmentTicket> SqliteRegistry::get_ticket(const std::string& id) {
-    std::lock_guard lock(mutex_);
+std::optional<EnrollmentTicket> SqlDevices::get_ticket(const std::string& id) {
     return load_ticket(id, "read ticket " + id);
 }
 
-std::vector<EnrollmentTicket> SqliteRegistry::list_tickets(bool include_expired) {
+std::vector<EnrollmentTicket> SqlDevices::list_tickets(bool include_expired) {
     constexpr std::string_view kOperation = "list tickets";
-    std::lock_guard lock(mutex_);
     Statement query(db_,
                     "SELECT " + std::string(kTicketColumns) +
                         " FROM tickets WHERE ?1 OR expires_at > ?2 ORDER BY created_at DESC, id",
@@ -186,4 +181,4 @@ std::vector<EnrollmentTicket> SqliteRegistry::list_tickets(bool include_expired)
     return tickets;
 }
 
-} // namespace sekisho::store::sqlite
+} // namespace sekisho::store::sql

@@ -1,9 +1,9 @@
-// Devices and their certificates in the SQLite registry.
+// Devices and their certificates in the registry.
 #include "store/json_details.hpp"
 #include "credentials/random_id.hpp"
-#include "store/sqlite/sqlite_registry_impl.hpp"
+#include "store/sql/devices_impl.hpp"
 
-namespace sekisho::store::sqlite {
+namespace sekisho::store::sql {
 
 namespace {
 
@@ -11,19 +11,19 @@ constexpr std::string_view kDeviceColumns =
     "id, facility, name, status, created_at, created_by, updated_at, updated_by";
 
 // Serials are compared as pki::serial_hex_of prints them: upper-case hex.
-std::string canonical_serial(const Database& db, const std::string& serial_hex, std::string_view operation) {
+std::string canonical_serial(const Connection& db, const std::string& serial_hex, std::string_view operation) {
     db.check(rules::serial(serial_hex), operation);
     return rules::canonical_serial(serial_hex);
 }
 
-std::string canonical_fingerprint(const Database& db, const std::string& fingerprint,
+std::string canonical_fingerprint(const Connection& db, const std::string& fingerprint,
                                   std::string_view operation) {
     db.check(rules::fingerprint(fingerprint), operation);
     return rules::canonical_fingerprint(fingerprint);
 }
 
 // An empty reason means "unspecified"; anything else must be an RFC 5280 name for the CRL.
-std::string revocation_reason(const Database& db, const std::string& reason, std::string_view operation) {
+std::string revocation_reason(const Connection& db, const std::string& reason, std::string_view operation) {
     db.check(rules::revocation_reason(reason), operation);
     return rules::revocation_reason_name(reason);
 }
@@ -43,7 +43,7 @@ Device device_from_row(const Statement& row) {
 
 } // namespace
 
-std::vector<DeviceCertificate> SqliteRegistry::load_certificates(const std::string& device_id,
+std::vector<DeviceCertificate> SqlDevices::load_certificates(const std::string& device_id,
                                                                  std::string_view operation) {
     Statement query(db_,
                     "SELECT serial_hex, fingerprint_sha256, not_before, not_after, issued_at, "
@@ -59,7 +59,7 @@ std::vector<DeviceCertificate> SqliteRegistry::load_certificates(const std::stri
     return certs;
 }
 
-std::optional<Device> SqliteRegistry::load_device(const std::string& id, std::string_view operation) {
+std::optional<Device> SqlDevices::load_device(const std::string& id, std::string_view operation) {
     Statement query(db_, "SELECT " + std::string(kDeviceColumns) + " FROM devices WHERE id = ?1", operation);
     query.bind(1, id);
     if (!query.step()) return std::nullopt;
@@ -68,13 +68,12 @@ std::optional<Device> SqliteRegistry::load_device(const std::string& id, std::st
     return device;
 }
 
-Device SqliteRegistry::create_device(const std::string& facility, const std::string& name,
+Device SqlDevices::create_device(const std::string& facility, const std::string& name,
                                      const std::string& actor) {
     constexpr std::string_view kOperation = "create device";
     require_text(db_, facility, "the facility", kOperation);
     require_text(db_, name, "the device name", kOperation);
     require_text(db_, actor, "the actor", kOperation);
-    std::lock_guard lock(mutex_);
     Device device;
     device.id = credentials::random_id("dev-");
     device.facility = facility;
@@ -97,16 +96,14 @@ Device SqliteRegistry::create_device(const std::string& facility, const std::str
     return device;
 }
 
-std::optional<Device> SqliteRegistry::get_device(const std::string& id) {
-    std::lock_guard lock(mutex_);
+std::optional<Device> SqlDevices::get_device(const std::string& id) {
     Transaction tx(db_, Transaction::Kind::read, "read device " + id);
     return load_device(id, "read device " + id);
 }
 
-std::vector<Device> SqliteRegistry::list_devices(const std::optional<std::string>& facility,
+std::vector<Device> SqlDevices::list_devices(const std::optional<std::string>& facility,
                                                  const std::optional<DeviceStatus>& status) {
     constexpr std::string_view kOperation = "list devices";
-    std::lock_guard lock(mutex_);
     Transaction tx(db_, Transaction::Kind::read, kOperation);
     Statement query(db_,
                     "SELECT " + std::string(kDeviceColumns) +
@@ -123,10 +120,9 @@ std::vector<Device> SqliteRegistry::list_devices(const std::optional<std::string
     return devices;
 }
 
-std::optional<Device> SqliteRegistry::find_device_by_fingerprint(const std::string& fingerprint) {
+std::optional<Device> SqlDevices::find_device_by_fingerprint(const std::string& fingerprint) {
     constexpr std::string_view kOperation = "find device by fingerprint";
     std::string fp = canonical_fingerprint(db_, fingerprint, kOperation);
-    std::lock_guard lock(mutex_);
     Transaction tx(db_, Transaction::Kind::read, kOperation);
     Statement query(db_, "SELECT device_id FROM certificates WHERE fingerprint_sha256 = ?1", kOperation);
     query.bind(1, fp);
@@ -134,7 +130,7 @@ std::optional<Device> SqliteRegistry::find_device_by_fingerprint(const std::stri
     return load_device(query.text(0), kOperation);
 }
 
-void SqliteRegistry::add_certificate(const std::string& device_id, const DeviceCertificate& cert,
+void SqlDevices::add_certificate(const std::string& device_id, const DeviceCertificate& cert,
                                      const std::string& actor) {
     const std::string operation = "add certificate to device " + device_id;
     std::string serial = canonical_serial(db_, cert.serial_hex, operation);
@@ -148,7 +144,6 @@ void SqliteRegistry::add_certificate(const std::string& device_id, const DeviceC
     if (cert.revoked_at || !cert.status_reason.empty()) {
         db_.fail(operation, "certificate " + serial + " arrives already revoked; add it, then revoke it");
     }
-    std::lock_guard lock(mutex_);
     UnixSeconds now = clock_();
     Transaction tx(db_, Transaction::Kind::write, operation);
     Statement device(db_, "SELECT status FROM devices WHERE id = ?1", operation);
@@ -158,7 +153,7 @@ void SqliteRegistry::add_certificate(const std::string& device_id, const DeviceC
         db_.fail(operation, "the device is revoked and takes no new certificates");
     }
     Statement taken(db_,
-                    "SELECT device_id, serial_hex = ?1 FROM certificates "
+                    "SELECT device_id, CASE WHEN serial_hex = ?1 THEN 1 ELSE 0 END FROM certificates "
                     "WHERE serial_hex = ?1 OR fingerprint_sha256 = ?2",
                     operation);
     taken.bind(1, serial).bind(2, fp);
@@ -188,7 +183,7 @@ void SqliteRegistry::add_certificate(const std::string& device_id, const DeviceC
     tx.commit();
 }
 
-void SqliteRegistry::revoke_one(const std::string& serial_hex, const std::string& device_id, UnixSeconds now,
+void SqlDevices::revoke_one(const std::string& serial_hex, const std::string& device_id, UnixSeconds now,
                                 const std::string& reason, const std::string& actor,
                                 std::string_view operation) {
     Statement update(db_,
@@ -201,13 +196,12 @@ void SqliteRegistry::revoke_one(const std::string& serial_hex, const std::string
                   JsonDetails().add("serial_hex", serial_hex).str());
 }
 
-void SqliteRegistry::set_status(const std::string& device_id, DeviceStatus status, const std::string& reason,
+void SqlDevices::set_status(const std::string& device_id, DeviceStatus status, const std::string& reason,
                                 const std::string& actor) {
     const std::string operation = "set device " + device_id + " " + to_string(status);
     require_text(db_, actor, "the actor", operation);
     std::string stored_reason =
         status == DeviceStatus::revoked ? revocation_reason(db_, reason, operation) : reason;
-    std::lock_guard lock(mutex_);
     UnixSeconds now = clock_();
     Transaction tx(db_, Transaction::Kind::write, operation);
     std::optional<Device> device = load_device(device_id, operation);
@@ -241,13 +235,12 @@ void SqliteRegistry::set_status(const std::string& device_id, DeviceStatus statu
     tx.commit();
 }
 
-void SqliteRegistry::revoke_certificate(const std::string& serial_hex, const std::string& reason,
+void SqlDevices::revoke_certificate(const std::string& serial_hex, const std::string& reason,
                                         const std::string& actor) {
     const std::string operation = "revoke certificate " + serial_hex;
     std::string serial = canonical_serial(db_, serial_hex, operation);
     std::string stored_reason = revocation_reason(db_, reason, operation);
     require_text(db_, actor, "the actor", operation);
-    std::lock_guard lock(mutex_);
     UnixSeconds now = clock_();
     Transaction tx(db_, Transaction::Kind::write, operation);
     Statement query(db_, "SELECT device_id, revoked_at FROM certificates WHERE serial_hex = ?1", operation);
@@ -261,10 +254,9 @@ void SqliteRegistry::revoke_certificate(const std::string& serial_hex, const std
     tx.commit();
 }
 
-std::size_t SqliteRegistry::revoke_superseded(UnixSeconds overlap, const std::string& actor) {
+std::size_t SqlDevices::revoke_superseded(UnixSeconds overlap, const std::string& actor) {
     constexpr std::string_view kOperation = "revoke superseded certificates";
     require_text(db_, actor, "the actor", kOperation);
-    std::lock_guard lock(mutex_);
     UnixSeconds now = clock_();
     Transaction tx(db_, Transaction::Kind::write, kOperation);
     // "Later" is the order of recording (rowid), not issued_at: two certificates may share a
@@ -288,9 +280,8 @@ std::size_t SqliteRegistry::revoke_superseded(UnixSeconds overlap, const std::st
     return superseded.size();
 }
 
-std::vector<RevokedSerial> SqliteRegistry::revoked_serials(const std::string& issuer) {
+std::vector<RevokedSerial> SqlDevices::revoked_serials(const std::string& issuer) {
     const std::string operation = "list revoked serials of " + issuer;
-    std::lock_guard lock(mutex_);
     Statement query(db_,
                     "SELECT serial_hex, revoked_at, status_reason FROM certificates "
                     "WHERE issuer = ?1 AND revoked_at IS NOT NULL "
@@ -307,9 +298,8 @@ std::vector<RevokedSerial> SqliteRegistry::revoked_serials(const std::string& is
     return serials;
 }
 
-std::vector<DeviceRegistry::AdmittedCertificate> SqliteRegistry::admitted_certificates() {
+std::vector<DeviceRegistry::AdmittedCertificate> SqlDevices::admitted_certificates() {
     constexpr std::string_view kOperation = "list admitted certificates";
-    std::lock_guard lock(mutex_);
     Statement query(db_,
                     "SELECT c.fingerprint_sha256, d.facility FROM certificates c "
                     "JOIN devices d ON d.id = c.device_id "
@@ -323,10 +313,10 @@ std::vector<DeviceRegistry::AdmittedCertificate> SqliteRegistry::admitted_certif
     return admitted;
 }
 
-std::vector<std::string> SqliteRegistry::active_fingerprints() {
+std::vector<std::string> SqlDevices::active_fingerprints() {
     std::vector<std::string> fingerprints;
     for (auto& c : admitted_certificates()) fingerprints.push_back(std::move(c.fingerprint));
     return fingerprints;
 }
 
-} // namespace sekisho::store::sqlite
+} // namespace sekisho::store::sql

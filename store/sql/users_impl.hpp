@@ -1,19 +1,21 @@
-// Internal to the SQLite backend: the UserRegistry implementation, whose operations are
-// spread over sqlite_users.cpp (accounts, passwords, status) and sqlite_logins.cpp (login
-// outcomes and lockout).
+// Internal to the registry's SQL implementation: the UserRegistry, whose operations are
+// spread over users.cpp (accounts, passwords, status), logins.cpp (login outcomes and
+// lockout) and break_glass.cpp.
 #pragma once
 
-#include "store/sqlite/sqlite_db.hpp"
+#include "store/sql/connection.hpp"
 #include "store/clock.hpp"
 #include "store/user_registry.hpp"
 
-#include <mutex>
+#include <memory>
 
-namespace sekisho::store::sqlite {
+namespace sekisho::store::sql {
 
-class SqliteUsers final : public UserRegistry {
+class SqlUsers final : public UserRegistry {
 public:
-    SqliteUsers(const std::string& path, Clock clock);
+    // Takes a connection to a registry whose schema is up to date.
+    SqlUsers(std::unique_ptr<Connection> connection, Clock clock);
+    bool usable() const { return db_.usable(); }
 
     User create_user(const std::string& id, const std::string& display_name, const std::string& facility,
                      const std::vector<std::string>& roles, const std::string& password_hash,
@@ -46,9 +48,9 @@ private:
                            std::string_view operation);
     void forget_failures(const std::string& user_id, std::string_view operation);
 
-    std::mutex mutex_; // one connection, one caller at a time
-    Database db_;
+    std::unique_ptr<Connection> connection_; // one caller at a time: the pool's lease
+    Connection& db_;
     Clock clock_;
 };
 
-} // namespace sekisho::store::sqlite
+} // namespace sekisho::store::sql

@@ -1,0 +1,152 @@
+// The Registry over SQL: each narrow interface forwards every call to a connection of its own
+// pool (connection_pool.hpp), so callers share one handle from any thread.
+#include "store/sql/pooled_registry.hpp"
+
+#include "store/sql/connection_pool.hpp"
+#include "store/sql/devices_impl.hpp"
+#include "store/sql/users_impl.hpp"
+
+#include <utility>
+
+namespace sekisho::store::sql {
+
+namespace {
+
+class PooledDevices final : public DeviceRegistry {
+public:
+    PooledDevices(const OpenConnection& open, const Clock& clock)
+        : pool_([open, clock] { return std::make_unique<SqlDevices>(open(), clock); }) {}
+
+    Device create_device(const std::string& facility, const std::string& name, const std::string& actor) override {
+        return pool_.take()->create_device(facility, name, actor);
+    }
+    std::optional<Device> get_device(const std::string& id) override { return pool_.take()->get_device(id); }
+    std::vector<Device> list_devices(const std::optional<std::string>& facility,
+                                     const std::optional<DeviceStatus>& status) override {
+        return pool_.take()->list_devices(facility, status);
+    }
+    std::optional<Device> find_device_by_fingerprint(const std::string& fingerprint) override {
+        return pool_.take()->find_device_by_fingerprint(fingerprint);
+    }
+    void add_certificate(const std::string& device_id, const DeviceCertificate& cert,
+                         const std::string& actor) override {
+        pool_.take()->add_certificate(device_id, cert, actor);
+    }
+    void set_status(const std::string& device_id, DeviceStatus status, const std::string& reason,
+                    const std::string& actor) override {
+        pool_.take()->set_status(device_id, status, reason, actor);
+    }
+    void revoke_certificate(const std::string& serial_hex, const std::string& reason,
+                            const std::string& actor) override {
+        pool_.take()->revoke_certificate(serial_hex, reason, actor);
+    }
+    std::size_t revoke_superseded(UnixSeconds overlap, const std::string& actor) override {
+        return pool_.take()->revoke_superseded(overlap, actor);
+    }
+    std::vector<RevokedSerial> revoked_serials(const std::string& issuer) override {
+        return pool_.take()->revoked_serials(issuer);
+    }
+    std::vector<std::string> active_fingerprints() override { return pool_.take()->active_fingerprints(); }
+    std::vector<AdmittedCertificate> admitted_certificates() override { return pool_.take()->admitted_certificates(); }
+    std::int64_t revision() override { return pool_.take()->revision(); }
+
+    std::pair<EnrollmentTicket, std::string> create_ticket(const std::string& facility, const std::string& device_name,
+                                                           std::int64_t ttl_seconds, const std::string& actor,
+                                                           int max_uses) override {
+        return pool_.take()->create_ticket(facility, device_name, ttl_seconds, actor, max_uses);
+    }
+    Redemption redeem_ticket(const std::string& ticket_id, const std::string& code, const std::string& source_address,
+                             UnixSeconds now) override {
+        return pool_.take()->redeem_ticket(ticket_id, code, source_address, now);
+    }
+    void attach_ticket_device(const std::string& ticket_id, const std::string& device_id,
+                              const std::string& actor) override {
+        pool_.take()->attach_ticket_device(ticket_id, device_id, actor);
+    }
+    std::optional<EnrollmentTicket> get_ticket(const std::string& id) override { return pool_.take()->get_ticket(id); }
+    std::vector<EnrollmentTicket> list_tickets(bool include_expired) override {
+        return pool_.take()->list_tickets(include_expired);
+    }
+    std::vector<LedgerEntry> ledger(std::int64_t since_seq, std::size_t limit) override {
+        return pool_.take()->ledger(since_seq, limit);
+    }
+
+private:
+    ConnectionPool<SqlDevices> pool_;
+};
+
+class PooledUsers final : public UserRegistry {
+public:
+    PooledUsers(const OpenConnection& open, const Clock& clock)
+        : pool_([open, clock] { return std::make_unique<SqlUsers>(open(), clock); }) {}
+
+    User create_user(const std::string& id, const std::string& display_name, const std::string& facility,
+                     const std::vector<std::string>& roles, const std::string& password_hash, bool must_change,
+                     const std::string& actor) override {
+        return pool_.take()->create_user(id, display_name, facility, roles, password_hash, must_change, actor);
+    }
+    std::optional<User> get_user(const std::string& id) override { return pool_.take()->get_user(id); }
+    std::vector<User> list_users(const std::optional<std::string>& facility) override {
+        return pool_.take()->list_users(facility);
+    }
+    void set_password(const std::string& id, const std::string& new_hash, bool must_change, const std::string& actor,
+                      const std::string& reason, PasswordChange kind) override {
+        pool_.take()->set_password(id, new_hash, must_change, actor, reason, kind);
+    }
+    bool rehash_password(const std::string& id, const std::string& current_hash,
+                         const std::string& new_hash) override {
+        return pool_.take()->rehash_password(id, current_hash, new_hash);
+    }
+    std::vector<std::string> password_history(const std::string& id) override {
+        return pool_.take()->password_history(id);
+    }
+    void set_status(const std::string& id, UserStatus status, const std::string& reason,
+                    const std::string& actor) override {
+        pool_.take()->set_status(id, status, reason, actor);
+    }
+    User record_login_success(const std::string& id, const std::string& source, UnixSeconds now) override {
+        return pool_.take()->record_login_success(id, source, now);
+    }
+    LoginFailure record_login_failure(const std::string& id, const std::string& source, UnixSeconds now,
+                                      const LockoutPolicy& policy) override {
+        return pool_.take()->record_login_failure(id, source, now, policy);
+    }
+    void unlock(const std::string& id, const std::string& actor) override { pool_.take()->unlock(id, actor); }
+    void set_break_glass_account(const std::string& id, bool emergency, const std::string& reason,
+                                 const std::string& actor) override {
+        pool_.take()->set_break_glass_account(id, emergency, reason, actor);
+    }
+    // Opening a period also raises the user's session epoch (break_glass.cpp).
+    void set_break_glass_period(const std::string& id, std::optional<UnixSeconds> until, const std::string& reason,
+                                const std::string& actor) override {
+        pool_.take()->set_break_glass_period(id, until, reason, actor);
+    }
+    std::int64_t revision() override { return pool_.take()->revision(); }
+
+private:
+    ConnectionPool<SqlUsers> pool_;
+};
+
+class PooledStore final : public Registry {
+public:
+    PooledStore(std::string location, const OpenConnection& open, const Clock& clock)
+        : location_(std::move(location)), devices_(open, clock), users_(open, clock) {}
+
+    DeviceRegistry& devices() override { return devices_; }
+    UserRegistry& users() override { return users_; }
+    const std::string& location() const override { return location_; }
+
+private:
+    std::string location_;
+    PooledDevices devices_;
+    PooledUsers users_;
+};
+
+} // namespace
+
+std::shared_ptr<Registry> open_pooled_registry(std::string location, OpenConnection open, Clock clock) {
+    if (!clock) throw RegistryError("registry " + location + ": open: no clock was given");
+    return std::make_shared<PooledStore>(std::move(location), open, clock);
+}
+
+} // namespace sekisho::store::sql

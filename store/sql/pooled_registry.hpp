@@ -1,0 +1,21 @@
+// The one Registry over SQL that every SQL backend hands out: a driver gives a way to open
+// connections, this gives the narrow registries over them. Only backends include it.
+#pragma once
+
+#include "store/registry.hpp"
+#include "store/sql/connection.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace sekisho::store::sql {
+
+// Opens one more connection to a registry whose schema is up to date; throws RegistryError.
+using OpenConnection = std::function<std::unique_ptr<Connection>()>;
+
+// Each narrow registry keeps a connection per concurrent caller (connection_pool.hpp),
+// opening its first at once so that a registry that cannot be used fails here.
+std::shared_ptr<Registry> open_pooled_registry(std::string location, OpenConnection open, Clock clock);
+
+} // namespace sekisho::store::sql
