@@ -157,10 +157,35 @@ struct EnrollmentConfig {
     Seconds renewal_min_interval{3600};
 };
 
+// A registry on PostgreSQL, shared by several gateways. The password is never in the config
+// file: url carries none (refused if it does), password_file holds it.
+struct PostgresqlConfig {
+    std::string url;           // postgresql://user@host:port/database[?...], no password
+    std::string password_file; // resolved, must exist; empty: the server needs none (e.g. cert auth)
+    // disable | require | verify-ca | verify-full (the default: the server's certificate is
+    // checked against sslrootcert and its name against the URL's host).
+    std::string sslmode = "verify-full";
+    std::string sslrootcert; // CA file for the server's certificate
+    std::string sslcert;     // optional client certificate to the server, with sslkey
+    std::string sslkey;
+    unsigned pool_size = 8;          // connections per narrow registry, at most
+    Seconds connect_timeout{5};      // a server that does not answer fails the call, closed
+    Seconds statement_timeout{10};   // likewise a statement (or a lock wait) that hangs
+};
+
 // The device registry: when set, a terminal is admitted only while its certificate belongs
 // to an active device there (the registry is authoritative, not just the CA signature).
+// Exactly one backend: sqlite (one instance) or postgresql (several sharing it).
 struct RegistryConfig {
     std::string sqlite; // database file; created on first use, its folder must exist
+    std::optional<PostgresqlConfig> postgresql;
+    // While the registry cannot be read, handshakes are admitted from the last complete view
+    // of the devices for at most this long, then refused; 0 refuses at once.
+    Seconds max_staleness{60};
+
+    bool configured() const { return !sqlite.empty() || postgresql.has_value(); }
+    // "registry.sqlite" or "registry.postgresql", for messages.
+    std::string key() const { return postgresql ? "registry.postgresql" : "registry.sqlite"; }
 };
 
 enum class SessionLimitAction { refuse, evict_oldest };
