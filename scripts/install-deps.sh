@@ -16,6 +16,11 @@ packages=(
   libengine-pkcs11-openssl softhsm2 opensc
   # real clients and servers the tests, demo and benchmarks talk to
   openssl curl python3 nginx-light procps
+  # the PostgreSQL registry tests start throw-away servers of their own
+  # (tests/integration/postgres_server.py). On a systemd machine the package also starts a
+  # system cluster; the tests never use it. citext ships in postgresql-15 itself, so no
+  # postgresql-contrib.
+  postgresql
   # the dashboard test renders the admin pages in a real browser
   chromium
 )
