@@ -1,14 +1,36 @@
-// The one place that chooses a backend: nothing else includes store/sqlite/ to open it.
+// The one place that chooses a backend: nothing else includes store/sqlite/ or
+// store/postgresql/ to open one.
 #include "store/registry.hpp"
 
 #include "config/config.hpp"
+#include "store/postgresql/pg_open.hpp"
 #include "store/sqlite/sqlite_open.hpp"
 
 namespace sekisho::store {
 
+namespace {
+
+void require_one(const config::RegistryConfig& config) {
+    if (!config.configured()) throw RegistryError("registry: none is configured (registry.sqlite or registry.postgresql)");
+    if (!config.sqlite.empty() && config.postgresql)
+        throw RegistryError("registry: both registry.sqlite and registry.postgresql are set; choose one");
+}
+
+} // namespace
+
 std::shared_ptr<Registry> open_registry(const config::RegistryConfig& config, Clock clock) {
-    if (config.sqlite.empty()) throw RegistryError("registry: none is configured (registry.sqlite)");
+    require_one(config);
+    if (config.postgresql) return postgresql::open_registry(*config.postgresql, std::move(clock));
     return sqlite::open_registry(config.sqlite, std::move(clock));
+}
+
+MigrationReport migrate_registry(const config::RegistryConfig& config, const std::string& grant_to) {
+    require_one(config);
+    if (config.postgresql) return postgresql::migrate_registry(*config.postgresql, grant_to);
+    if (!grant_to.empty())
+        throw RegistryError("registry " + config.sqlite + ": --grant applies to a PostgreSQL registry only "
+                            "(a SQLite file's access is its file mode)");
+    return sqlite::migrate_registry(config.sqlite);
 }
 
 } // namespace sekisho::store

@@ -1,6 +1,6 @@
 // The registry as one handle: the narrow interfaces over one store, opened once — by the
 // gateway at start, by sekishoctl once per command — through open_registry(), the only code
-// that names a backend (SQLite today, store/sqlite/; PostgreSQL next, store/postgresql/).
+// that names a backend (SQLite in store/sqlite/, PostgreSQL in store/postgresql/).
 #pragma once
 
 #include "store/clock.hpp"
@@ -30,8 +30,20 @@ public:
     virtual const std::string& location() const = 0;
 };
 
-// Opens (creating and migrating as needed) the registry config names. Throws RegistryError
-// naming it when it cannot be used, or when config names none.
+// Opens the registry config names: a SQLite file is created and migrated as needed; a
+// PostgreSQL database must have been migrated (migrate_registry). Throws RegistryError naming
+// it when it cannot be used, or when config names none.
 std::shared_ptr<Registry> open_registry(const config::RegistryConfig& config, Clock clock = system_clock_now);
+
+struct MigrationReport {
+    std::string location;
+    int from = 0; // schema version before; 0 = an empty registry
+    int to = 0;
+};
+
+// `sekishoctl store migrate`: brings the registry's schema up to this build's version. For
+// PostgreSQL, grant_to (optional) names the role the gateways connect as, which then gets
+// what they need and no more (no UPDATE or DELETE on the ledger); SQLite refuses it.
+MigrationReport migrate_registry(const config::RegistryConfig& config, const std::string& grant_to = {});
 
 } // namespace sekisho::store

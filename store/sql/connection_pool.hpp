@@ -9,7 +9,7 @@
 // a connection per concurrent caller it still does not, and WAL lets the readers run beside
 // the one writer. Each thread holds at most one connection at a time, so the pool grows to
 // the number of threads that use the registry at once (the gateway: its two blocking
-// threads, the hashing threads and the control thread) and keeps at most kMaxIdle of them.
+// threads, the hashing threads and the control thread) and keeps at most max_idle of them.
 #pragma once
 
 #include <cstddef>
@@ -27,7 +27,9 @@ public:
     using Open = std::function<std::unique_ptr<Connection>()>;
 
     // Opens the first connection at once, so that a file that cannot be used fails here.
-    explicit ConnectionPool(Open open) : open_(std::move(open)) { idle_.push_back(open_()); }
+    ConnectionPool(Open open, std::size_t max_idle) : open_(std::move(open)), max_idle_(max_idle) {
+        idle_.push_back(open_());
+    }
 
     // One connection, the caller's alone until the lease ends.
     class Lease {
@@ -45,26 +47,28 @@ public:
         std::unique_ptr<Connection> connection_;
     };
 
+    // An idle connection the server closed meanwhile (restart, failover, idle timeout) is
+    // dropped here, before a caller's statement can fail on it.
     Lease take() {
-        {
-            std::lock_guard lock(mutex_);
-            if (!idle_.empty()) {
-                std::unique_ptr<Connection> connection = std::move(idle_.back());
+        for (;;) {
+            std::unique_ptr<Connection> connection;
+            {
+                std::lock_guard lock(mutex_);
+                if (idle_.empty()) break;
+                connection = std::move(idle_.back());
                 idle_.pop_back();
-                return Lease(*this, std::move(connection));
             }
+            if (connection->usable()) return Lease(*this, std::move(connection));
         }
-        return Lease(*this, open_()); // outside the lock: opening reads the file
+        return Lease(*this, open_()); // outside the lock: opening reads the file or connects
     }
 
 private:
-    static constexpr std::size_t kMaxIdle = 8;
-
     void give_back(std::unique_ptr<Connection> connection) noexcept {
         if (!connection->usable()) return; // broken (server gone): the next caller opens a fresh one
         {
             std::lock_guard lock(mutex_);
-            if (idle_.size() < kMaxIdle) {
+            if (idle_.size() < max_idle_) {
                 try {
                     idle_.push_back(std::move(connection));
                     return;
@@ -76,6 +80,7 @@ private:
     }
 
     Open open_;
+    std::size_t max_idle_;
     std::mutex mutex_;
     std::vector<std::unique_ptr<Connection>> idle_;
 };

@@ -107,8 +107,8 @@ std::vector<Device> SqlDevices::list_devices(const std::optional<std::string>& f
     Transaction tx(db_, Transaction::Kind::read, kOperation);
     Statement query(db_,
                     "SELECT " + std::string(kDeviceColumns) +
-                        " FROM devices WHERE (?1 IS NULL OR facility = ?1) AND "
-                        "(?2 IS NULL OR status = ?2) ORDER BY facility, name, id",
+                        " FROM devices WHERE (CAST(?1 AS TEXT) IS NULL OR facility = ?1) AND "
+                        "(CAST(?2 AS TEXT) IS NULL OR status = ?2) ORDER BY facility, name, id",
                     kOperation);
     query.bind_nullable(1, facility);
     query.bind_nullable(2, status ? std::optional<std::string>(to_string(*status)) : std::nullopt);

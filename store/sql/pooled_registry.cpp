@@ -14,8 +14,8 @@ namespace {
 
 class PooledDevices final : public DeviceRegistry {
 public:
-    PooledDevices(const OpenConnection& open, const Clock& clock)
-        : pool_([open, clock] { return std::make_unique<SqlDevices>(open(), clock); }) {}
+    PooledDevices(const OpenConnection& open, const Clock& clock, std::size_t max_idle)
+        : pool_([open, clock] { return std::make_unique<SqlDevices>(open(), clock); }, max_idle) {}
 
     Device create_device(const std::string& facility, const std::string& name, const std::string& actor) override {
         return pool_.take()->create_device(facility, name, actor);
@@ -77,8 +77,8 @@ private:
 
 class PooledUsers final : public UserRegistry {
 public:
-    PooledUsers(const OpenConnection& open, const Clock& clock)
-        : pool_([open, clock] { return std::make_unique<SqlUsers>(open(), clock); }) {}
+    PooledUsers(const OpenConnection& open, const Clock& clock, std::size_t max_idle)
+        : pool_([open, clock] { return std::make_unique<SqlUsers>(open(), clock); }, max_idle) {}
 
     User create_user(const std::string& id, const std::string& display_name, const std::string& facility,
                      const std::vector<std::string>& roles, const std::string& password_hash, bool must_change,
@@ -129,8 +129,8 @@ private:
 
 class PooledStore final : public Registry {
 public:
-    PooledStore(std::string location, const OpenConnection& open, const Clock& clock)
-        : location_(std::move(location)), devices_(open, clock), users_(open, clock) {}
+    PooledStore(std::string location, const OpenConnection& open, const Clock& clock, std::size_t max_idle)
+        : location_(std::move(location)), devices_(open, clock, max_idle), users_(open, clock, max_idle) {}
 
     DeviceRegistry& devices() override { return devices_; }
     UserRegistry& users() override { return users_; }
@@ -144,9 +144,10 @@ private:
 
 } // namespace
 
-std::shared_ptr<Registry> open_pooled_registry(std::string location, OpenConnection open, Clock clock) {
+std::shared_ptr<Registry> open_pooled_registry(std::string location, OpenConnection open, Clock clock,
+                                               std::size_t max_idle) {
     if (!clock) throw RegistryError("registry " + location + ": open: no clock was given");
-    return std::make_shared<PooledStore>(std::move(location), open, clock);
+    return std::make_shared<PooledStore>(std::move(location), open, clock, max_idle);
 }
 
 } // namespace sekisho::store::sql

@@ -14,8 +14,10 @@ namespace sekisho::store::sql {
 // Opens one more connection to a registry whose schema is up to date; throws RegistryError.
 using OpenConnection = std::function<std::unique_ptr<Connection>()>;
 
-// Each narrow registry keeps a connection per concurrent caller (connection_pool.hpp),
-// opening its first at once so that a registry that cannot be used fails here.
-std::shared_ptr<Registry> open_pooled_registry(std::string location, OpenConnection open, Clock clock);
+// Each narrow registry keeps a connection per concurrent caller (connection_pool.hpp), at
+// most max_idle of them while idle, opening its first at once so that a registry that cannot
+// be used fails here.
+std::shared_ptr<Registry> open_pooled_registry(std::string location, OpenConnection open, Clock clock,
+                                               std::size_t max_idle = 8);
 
 } // namespace sekisho::store::sql

@@ -177,7 +177,7 @@ std::vector<User> SqlUsers::list_users(const std::optional<std::string>& facilit
     constexpr std::string_view kOperation = "list users";
     Statement query(db_,
                     "SELECT " + std::string(kUserColumns) +
-                        " FROM users WHERE (?1 IS NULL OR facility = ?1) ORDER BY id",
+                        " FROM users WHERE (CAST(?1 AS TEXT) IS NULL OR facility = ?1) ORDER BY id",
                     kOperation);
     query.bind_nullable(1, facility);
     std::vector<User> users;

@@ -138,6 +138,10 @@ int user_version(Database& db) {
 
 } // namespace
 
+int schema_version(Database& db) {
+    return user_version(db);
+}
+
 int current_schema_version() {
     return static_cast<int>(kMigrations.size());
 }

@@ -9,6 +9,9 @@ namespace sekisho::store::sqlite {
 // transaction. Refuses a file written by a newer Sekisho (user_version beyond ours).
 void migrate(Database& db);
 
+// The file's PRAGMA user_version (0 for a new file).
+int schema_version(Database& db);
+
 // The schema version this build writes.
 int current_schema_version();
 

@@ -76,4 +76,12 @@ std::shared_ptr<Registry> open_registry(const std::string& path, Clock clock) {
         path, [path, file] { return file->open([&] { return std::make_unique<Database>(path); }); }, std::move(clock));
 }
 
+MigrationReport migrate_registry(const std::string& path) {
+    Database db(path);
+    MigrationReport report{path, schema_version(db), 0};
+    migrate(db);
+    report.to = schema_version(db);
+    return report;
+}
+
 } // namespace sekisho::store::sqlite

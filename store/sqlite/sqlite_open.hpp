@@ -15,4 +15,7 @@ namespace sekisho::store::sqlite {
 // cannot be used.
 std::shared_ptr<Registry> open_registry(const std::string& path, Clock clock);
 
+// Creates and migrates the file, reporting the versions before and after.
+MigrationReport migrate_registry(const std::string& path);
+
 } // namespace sekisho::store::sqlite

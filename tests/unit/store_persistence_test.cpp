@@ -91,7 +91,7 @@ TEST_CASE("two registries on one file see each other's writes", "[store]") {
     CHECK(writer->active_fingerprints().empty());
 }
 
-TEST_CASE("the database file is private to its owner", "[store]") {
+TEST_CASE("the database file is private to its owner", "[store][sqlite]") {
     TempRegistry temp;
     auto registry = temp.open();
     registry->create_device("north", "pc", "admin:alice");
@@ -102,7 +102,7 @@ TEST_CASE("the database file is private to its owner", "[store]") {
     }
 }
 
-TEST_CASE("a file from a newer schema or an unusable path is refused with its name", "[store]") {
+TEST_CASE("a file from a newer schema or an unusable path is refused with its name", "[store][sqlite]") {
     TempRegistry temp;
     temp.open();
     {
@@ -110,7 +110,9 @@ TEST_CASE("a file from a newer schema or an unusable path is refused with its na
         raw.exec("PRAGMA user_version = " + std::to_string(sqlite::current_schema_version() + 1), "test");
     }
     CHECK_THROWS_WITH(temp.open(), Catch::Contains(temp.path()) && Catch::Contains("newer"));
-    CHECK_THROWS_WITH(open_registry(sekisho::config::RegistryConfig{"/nonexistent-dir/registry.db"}),
+    sekisho::config::RegistryConfig unusable;
+    unusable.sqlite = "/nonexistent-dir/registry.db";
+    CHECK_THROWS_WITH(open_registry(unusable),
                       Catch::Contains("/nonexistent-dir/registry.db"));
 }
 

@@ -20,7 +20,7 @@ using sekisho::store::test::TempRegistry;
 TEST_CASE("the factory refuses a configuration that names no registry", "[store][registry]") {
     CHECK_THROWS_AS(open_registry(sekisho::config::RegistryConfig{}), RegistryError);
     TempRegistry temp;
-    CHECK(temp.open_registry()->location() == temp.path());
+    CHECK(temp.open_registry()->location() == temp.location());
 }
 
 TEST_CASE("one registry serves writers on several threads at once", "[store][registry]") {
@@ -43,7 +43,7 @@ TEST_CASE("one registry serves writers on several threads at once", "[store][reg
     CHECK(registry->devices().revision() == before + 40);
 }
 
-TEST_CASE("reads through the registry go on while one of its writes waits for the lock", "[store][registry]") {
+TEST_CASE("reads through the registry go on while one of its writes waits for the lock", "[store][registry][sqlite]") {
     TempRegistry temp;
     const auto registry = temp.open_registry();
     const std::int64_t before = registry->devices().revision();
@@ -64,7 +64,7 @@ TEST_CASE("reads through the registry go on while one of its writes waits for th
 }
 
 TEST_CASE("a registry file moved away while in use fails the next connection instead of starting a new file",
-          "[store][registry]") {
+          "[store][registry][sqlite]") {
     TempRegistry temp;
     const auto registry = temp.open_registry();
     // Keep the pool's only connection busy: a write waits for another process's lock.

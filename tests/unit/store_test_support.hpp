@@ -1,15 +1,22 @@
-// Helpers shared by the store unit tests: a temporary registry file and a settable clock.
+// Helpers shared by the store unit tests: a temporary registry on either backend and a settable clock.
 #pragma once
 
 #include "credentials/password_hash.hpp"
 #include "config/config.hpp"
+#include "store/postgresql/pg_connection.hpp"
 #include "store/registry.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -19,27 +26,48 @@ namespace sekisho::store::test {
 
 inline constexpr UnixSeconds kStart = 1'700'000'000; // 2023-11-14
 
-// A fresh folder holding registry.db, removed with everything in it; its clock starts at
-// kStart and moves only when a test sets it.
+// The backend every store test runs on: SQLite, or PostgreSQL when SEKISHO_TEST_POSTGRES_URL
+// names a server (tests/integration/with_postgres.py starts one; CTest runs the same suite
+// both ways). Tests of what only one backend has carry the tag [sqlite] or [postgresql].
+inline bool testing_postgresql() {
+    const char* url = std::getenv("SEKISHO_TEST_POSTGRES_URL");
+    return url != nullptr && *url != '\0';
+}
+
+// A fresh registry, removed with everything in it: a file registry.db in a temporary folder,
+// or a database of its own on the test server, migrated. Its clock starts at kStart and
+// moves only when a test sets it.
 class TempRegistry {
 public:
     TempRegistry() {
         std::string pattern = (std::filesystem::temp_directory_path() / "sekisho-store-XXXXXX").string();
         if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
         dir_ = pattern;
+        if (testing_postgresql()) server_.emplace(dir_);
     }
     ~TempRegistry() {
+        server_.reset();
         std::error_code ignored;
         std::filesystem::remove_all(dir_, ignored);
     }
     TempRegistry(const TempRegistry&) = delete;
     TempRegistry& operator=(const TempRegistry&) = delete;
 
-    std::string path() const { return (dir_ / "registry.db").string(); }
+    bool postgresql() const { return server_.has_value(); }
+    std::string path() const { return (dir_ / "registry.db").string(); } // the SQLite file
+    config::RegistryConfig config() const {
+        config::RegistryConfig c;
+        if (server_) c.postgresql = server_->config();
+        else c.sqlite = path();
+        return c;
+    }
+    // What messages name: the file, or postgresql://user@host:port/database.
+    std::string location() const { return server_ ? server_->location() : path(); }
+
     // The registry through the factory, as the gateway and sekishoctl open it.
     std::shared_ptr<Registry> open_registry() const {
         auto now = now_;
-        return store::open_registry(config::RegistryConfig{path()}, [now] { return *now; });
+        return store::open_registry(config(), [now] { return *now; });
     }
     // One narrow registry of a freshly opened Registry, keeping that Registry alive.
     std::shared_ptr<DeviceRegistry> open() const {
@@ -53,8 +81,16 @@ public:
     void set_now(UnixSeconds t) { *now_ = t; }
     UnixSeconds now() const { return *now_; }
 
-    // Every byte of the database and its WAL, to look for secrets that must not be there.
+    // SQL straight to the database, past the registry (as a tampering insider would).
+    void raw_exec(const std::string& sql) const {
+        if (server_) return server_->exec(sql);
+        sqlite::Database(path()).exec(sql, "raw");
+    }
+
+    // Every stored byte, to look for secrets that must not be there: the file and its WAL, or
+    // every row of every table as PostgreSQL prints it.
     std::string all_bytes() const {
+        if (server_) return server_->all_rows();
         std::string bytes;
         for (const char* suffix : {"", "-wal"}) {
             std::ifstream in(path() + suffix, std::ios::binary);
@@ -64,8 +100,69 @@ public:
     }
 
 private:
+    // A database of its own on the test server, created and migrated by its owner, dropped at
+    // the end. The superuser's password goes to a password_file: a URL never carries one.
+    class Database {
+    public:
+        explicit Database(const std::filesystem::path& dir) {
+            static std::atomic<int> counter{0};
+            name_ = "sekisho_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+            const std::string url = std::getenv("SEKISHO_TEST_POSTGRES_URL"); // postgresql://u:p@host:port/db
+            const auto scheme = url.find("://") + 3, at = url.rfind('@'), colon = url.find(':', scheme);
+            const auto slash = url.find('/', at);
+            user_ = url.substr(scheme, colon - scheme);
+            password_ = url.substr(colon + 1, at - colon - 1);
+            host_port_ = url.substr(at + 1, slash - at - 1);
+            password_file_ = (dir / "pgpass").string();
+            std::ofstream(password_file_) << password_ << "\n";
+            admin("CREATE DATABASE " + name_);
+            config::RegistryConfig registry;
+            registry.postgresql = config();
+            store::migrate_registry(registry);
+        }
+        ~Database() {
+            try {
+                admin("DROP DATABASE " + name_ + " WITH (FORCE)");
+            } catch (...) {
+            }
+        }
+        config::PostgresqlConfig config() const {
+            config::PostgresqlConfig c;
+            c.url = "postgresql://" + user_ + "@" + host_port_ + "/" + name_;
+            c.password_file = password_file_;
+            c.sslmode = "disable";
+            return c;
+        }
+        std::string location() const { return "postgresql://" + user_ + "@" + host_port_ + "/" + name_; }
+        void exec(const std::string& sql) const { connect(name_).exec(sql, "raw"); }
+        std::string all_rows() const {
+            auto db = connect(name_);
+            std::string rows;
+            sql::Statement tables(db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'", "list tables");
+            std::vector<std::string> names;
+            while (tables.step()) names.push_back(tables.text(0));
+            for (const auto& table : names) {
+                sql::Statement all(db, "SELECT t::text FROM " + table + " t", "read " + table);
+                while (all.step()) rows += all.text(0) + "\n";
+            }
+            return rows;
+        }
+
+    private:
+        postgresql::PgConnection connect(const std::string& database) const {
+            postgresql::ConnectionSettings s;
+            s.location = "postgresql://" + user_ + "@" + host_port_ + "/" + database;
+            s.parameters = {{"dbname", s.location}, {"password", password_}, {"sslmode", "disable"}};
+            return postgresql::PgConnection(s);
+        }
+        void admin(const std::string& sql) const { connect("postgres").exec(sql, "administer the test server"); }
+
+        std::string name_, user_, password_, host_port_, password_file_;
+    };
+
     std::filesystem::path dir_;
     std::shared_ptr<UnixSeconds> now_ = std::make_shared<UnixSeconds>(kStart);
+    std::optional<Database> server_;
 };
 
 // A certificate record as the CA would report it; serial and fingerprint derive from n.
