@@ -8,7 +8,10 @@
 #include "store/user_registry.hpp"
 
 #include <memory>
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace sekisho::config {
 struct RegistryConfig;
@@ -45,5 +48,18 @@ struct MigrationReport {
 // PostgreSQL, grant_to (optional) names the role the gateways connect as, which then gets
 // what they need and no more (no UPDATE or DELETE on the ledger); SQLite refuses it.
 MigrationReport migrate_registry(const config::RegistryConfig& config, const std::string& grant_to = {});
+
+struct CopyReport {
+    std::string from, to;                                   // locations
+    std::vector<std::pair<std::string, std::int64_t>> rows; // table, rows copied
+    std::int64_t last_ledger_seq = 0;
+    std::int64_t revision = 0;
+};
+
+// `sekishoctl store copy`: every row of the registry `from` (users with their hashes and
+// histories, devices, certificates, tickets, the ledger with its sequence) into `to`, which
+// is migrated first and must hold no row; then the copy is verified (row counts, every ledger
+// entry). All or nothing: a failure leaves `to` as it was.
+CopyReport copy_registry(const config::RegistryConfig& from, const config::RegistryConfig& to);
 
 } // namespace sekisho::store

@@ -176,6 +176,16 @@ void PgConnection::rollback() noexcept {
     PQclear(PQexec(conn_, "ROLLBACK"));
 }
 
+void PgConnection::sequences_follow_rows(std::string_view operation) {
+    for (const char* column : {"ledger.seq", "password_history.seq", "certificates.rowid"}) {
+        const std::string c = column;
+        const std::string table = c.substr(0, c.find('.')), name = c.substr(c.find('.') + 1);
+        exec("SELECT setval(pg_get_serial_sequence('" + table + "', '" + name + "'), COALESCE(MAX(" + name +
+                 "), 1), MAX(" + name + ") IS NOT NULL) FROM " + table,
+             operation);
+    }
+}
+
 bool PgConnection::usable() const {
     if (PQstatus(conn_) != CONNECTION_OK || PQtransactionStatus(conn_) != PQTRANS_IDLE) return false;
     // An idle connection has nothing to read unless the server is closing it (it sends the

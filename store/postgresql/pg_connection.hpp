@@ -43,6 +43,7 @@ public:
     void commit(std::string_view operation) override;
     void rollback() noexcept override;
     bool usable() const override;
+    void sequences_follow_rows(std::string_view operation) override;
 
     // Throws a RegistryError for a result that is not ok (and frees it); returns it otherwise.
     pg_result* check_result(pg_result* result, std::string_view operation) const;

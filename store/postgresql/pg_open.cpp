@@ -83,6 +83,12 @@ std::shared_ptr<Registry> open_registry(const config::PostgresqlConfig& config, 
         config.pool_size);
 }
 
+std::unique_ptr<sql::Connection> open_connection(const config::PostgresqlConfig& config) {
+    auto db = std::make_unique<PgConnection>(settings_of(config));
+    require_current_schema(*db);
+    return db;
+}
+
 MigrationReport migrate_registry(const config::PostgresqlConfig& config, const std::string& grant_to) {
     const ConnectionSettings settings = settings_of(config);
     PgConnection db(settings);

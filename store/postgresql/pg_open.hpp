@@ -2,6 +2,7 @@
 #pragma once
 
 #include "store/registry.hpp"
+#include "store/sql/connection.hpp"
 
 #include <memory>
 #include <string>
@@ -21,5 +22,8 @@ std::shared_ptr<Registry> open_registry(const config::PostgresqlConfig& config, 
 // `sekishoctl store migrate`: brings the schema up to date and optionally grants grant_to
 // what a gateway needs.
 MigrationReport migrate_registry(const config::PostgresqlConfig& config, const std::string& grant_to);
+
+// One connection to a database whose schema is current (for a copy).
+std::unique_ptr<sql::Connection> open_connection(const config::PostgresqlConfig& config);
 
 } // namespace sekisho::store::postgresql

@@ -54,6 +54,10 @@ public:
     virtual void commit(std::string_view operation) = 0;
     virtual void rollback() noexcept = 0;
 
+    // After rows were inserted with their identity values (a copy): later inserts continue
+    // after them. SQLite's AUTOINCREMENT does so by itself.
+    virtual void sequences_follow_rows(std::string_view) {}
+
     // False once the connection is broken (server gone): the pool then drops it instead of
     // handing it to the next caller, who opens a fresh one.
     virtual bool usable() const { return true; }

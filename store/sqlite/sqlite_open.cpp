@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -74,6 +75,13 @@ std::shared_ptr<Registry> open_registry(const std::string& path, Clock clock) {
     auto file = std::make_shared<SameFile>(path);
     return sql::open_pooled_registry(
         path, [path, file] { return file->open([&] { return std::make_unique<Database>(path); }); }, std::move(clock));
+}
+
+std::unique_ptr<sql::Connection> open_connection(const std::string& path) {
+    if (!std::filesystem::exists(path)) throw RegistryError("registry " + path + ": no such file");
+    auto db = std::make_unique<Database>(path);
+    migrate(*db); // refuses a newer file; an older one is brought up to date, as any open does
+    return db;
 }
 
 MigrationReport migrate_registry(const std::string& path) {

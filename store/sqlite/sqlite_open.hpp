@@ -2,6 +2,7 @@
 #pragma once
 
 #include "store/registry.hpp"
+#include "store/sql/connection.hpp"
 
 #include <memory>
 #include <string>
@@ -17,5 +18,8 @@ std::shared_ptr<Registry> open_registry(const std::string& path, Clock clock);
 
 // Creates and migrates the file, reporting the versions before and after.
 MigrationReport migrate_registry(const std::string& path);
+
+// One connection to the file, which must exist and be current (for a copy).
+std::unique_ptr<sql::Connection> open_connection(const std::string& path);
 
 } // namespace sekisho::store::sqlite

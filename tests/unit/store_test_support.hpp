@@ -39,11 +39,12 @@ inline bool testing_postgresql() {
 // moves only when a test sets it.
 class TempRegistry {
 public:
-    TempRegistry() {
+    enum class Backend { under_test, sqlite };
+    explicit TempRegistry(Backend backend = Backend::under_test) {
         std::string pattern = (std::filesystem::temp_directory_path() / "sekisho-store-XXXXXX").string();
         if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
         dir_ = pattern;
-        if (testing_postgresql()) server_.emplace(dir_);
+        if (backend == Backend::under_test && testing_postgresql()) server_.emplace(dir_);
     }
     ~TempRegistry() {
         server_.reset();
