@@ -25,7 +25,9 @@ TEST_CASE("registry problems name the key and the missing folder", "[config]") {
 
     problems = problems_of(minimal_config + "registry:\n  path: x.db\n", dir);
     REQUIRE(problems.size() == 2);
-    CHECK(problems[0].key == "registry.sqlite");
+    CHECK(problems[0].key == "registry");
+    CHECK(problems[0].line == 12);
+    CHECK_THAT(problems[0].reason, Catch::Contains("sqlite") && Catch::Contains("postgresql"));
     CHECK(problems[1].key == "registry.path");
 }
 
