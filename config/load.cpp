@@ -49,17 +49,19 @@ Config read_config(detail::MapReader& root) {
     if (root.has("registry")) detail::read_registry(root, config.registry);
     if (root.has("enrollment")) {
         detail::read_enrollment(root, have_pkcs11_module, config.enrollment);
-        if (config.registry.sqlite.empty())
-            root.problem("enrollment", "needs registry.sqlite: enrolled terminals are recorded in the registry");
+        if (!config.registry.configured())
+            root.problem("enrollment", "needs a registry (registry.sqlite or registry.postgresql): enrolled "
+                                       "terminals are recorded in the registry");
     }
     if (root.has("auth")) {
         detail::read_auth(root, config.auth);
-        if (config.registry.sqlite.empty())
-            root.problem("auth", "needs registry.sqlite: the users who log in are kept in the registry");
+        if (!config.registry.configured())
+            root.problem("auth", "needs a registry (registry.sqlite or registry.postgresql): the users who "
+                                 "log in are kept in the registry");
     }
     if (root.has("audit")) detail::read_audit(root, have_pkcs11_module, config.audit);
     if (root.has("alerts")) detail::read_alerts(root, config.alerts);
-    detail::read_routes(root, have_pkcs11_module, !config.registry.sqlite.empty(), config.routes);
+    detail::read_routes(root, have_pkcs11_module, config.registry.configured(), config.routes);
     root.finish();
     return config;
 }

@@ -116,7 +116,8 @@ void read_roles(MapReader& route, std::string_view key, std::vector<std::string>
 void read_access(MapReader& route, bool have_registry, Route& result) {
     result.login = have_registry;
     if (route.read_bool("login", result.login) && result.login && !have_registry)
-        route.problem("login", "needs registry.sqlite: the users who log in are kept in the registry");
+        route.problem("login", "needs a registry (registry.sqlite or registry.postgresql): the users who "
+                              "log in are kept in the registry");
     route.read_bool("api", result.api);
     read_roles(route, "roles", result.roles);
     read_roles(route, "cross_facility_roles", result.cross_facility_roles);

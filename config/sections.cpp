@@ -173,14 +173,6 @@ void read_admin(MapReader& root, bool have_pkcs11_module, AdminConfig& out) {
     section->finish();
 }
 
-void read_registry(MapReader& root, RegistryConfig& out) {
-    auto section = root.mapping("registry");
-    if (!section) return;
-    section->require("sqlite", "the device registry database file, e.g. /var/lib/sekisho/registry.db");
-    section->read_data_file("sqlite", out.sqlite);
-    section->finish();
-}
-
 namespace {
 
 // "33%": the last part of a certificate's validity in which it may renew.

@@ -16,8 +16,10 @@ void read_limits(MapReader& root, LimitsConfig& out);
 void read_timeouts(MapReader& root, TimeoutsConfig& out);
 void read_assertion(MapReader& root, AssertionConfig& out);
 void read_admin(MapReader& root, bool have_pkcs11_module, AdminConfig& out);
-void read_registry(MapReader& root, RegistryConfig& out);
 void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig& out);
+
+// registry_section.cpp
+void read_registry(MapReader& root, RegistryConfig& out);
 
 // auth.cpp
 void read_auth(MapReader& root, AuthConfig& out);

@@ -36,7 +36,6 @@ struct Context {
     CliArgs args;
     std::string actor;
     std::string config_path;   // for messages
-    std::string registry_path; // for messages
     std::string enrollment_public_url; // "" when the configuration has no enrollment section
     std::shared_ptr<store::Registry> opened; // once per command
     store::DeviceRegistry* registry = nullptr; // opened's
@@ -46,7 +45,6 @@ struct Context {
 void open_registry(Context& context, const std::string& config_path) {
     const config::Config config = load_registry_config(config_path, "device");
     context.config_path = config_path;
-    context.registry_path = config.registry.sqlite;
     context.enrollment_public_url = config.enrollment.public_url;
     context.opened = store::open_registry(config.registry);
     context.registry = &context.opened->devices();
@@ -76,7 +74,7 @@ store::Device find_device(const Context& context, const std::string& id_or_finge
     }
     if (!device) {
         throw std::runtime_error("no device with id or certificate fingerprint '" + id_or_fingerprint +
-                                 "' in the registry " + context.registry_path + " (see 'sekishoctl device list')");
+                                 "' in the registry " + context.opened->location() + " (see 'sekishoctl device list')");
     }
     return *device;
 }
@@ -198,7 +196,7 @@ int do_ticket_show(Context& context) {
     const std::string& id = context.args.positionals.at(0);
     const auto ticket = context.registry->get_ticket(id);
     if (!ticket) {
-        throw std::runtime_error("no enrollment ticket '" + id + "' in the registry " + context.registry_path +
+        throw std::runtime_error("no enrollment ticket '" + id + "' in the registry " + context.opened->location() +
                                  " (see 'sekishoctl device ticket list --all')");
     }
     std::cout << (context.json ? json_line(ticket_json(*ticket, now())) : ticket_text(*ticket, now()));

@@ -9,7 +9,8 @@ namespace {
 const std::string kCommon =
     "\n"
     "common options:\n"
-    "  --config FILE  gateway configuration naming the registry (registry.sqlite); default\n"
+    "  --config FILE  gateway configuration naming the registry (registry.sqlite or\n"
+    "                 registry.postgresql); default\n"
     "                 $SEKISHO_CONFIG, else /etc/sekisho/sekisho.yaml\n"
     "  --actor NAME   who is acting, for the ledger; default admin:$SUDO_USER (or $USER)\n"
     "  --json         print one JSON document instead of text\n";

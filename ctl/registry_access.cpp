@@ -8,9 +8,9 @@ namespace sekisho::ctl {
 
 config::Config load_registry_config(const std::string& config_path, std::string_view group) {
     config::Config config = config::load_file(config_path);
-    if (config.registry.sqlite.empty()) {
-        throw std::runtime_error(config_path + ": registry.sqlite is not set: the " + std::string(group) +
-                                 " commands need the registry");
+    if (!config.registry.configured()) {
+        throw std::runtime_error(config_path + ": no registry is configured (registry.sqlite or " +
+                                 "registry.postgresql): the " + std::string(group) + " commands need the registry");
     }
     return config;
 }

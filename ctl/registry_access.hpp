@@ -1,5 +1,6 @@
 // Where the registry command groups (device, user) find the registry: the gateway
-// configuration's registry.sqlite, so that sekishoctl and the gateway share one file.
+// configuration's registry (registry.sqlite or registry.postgresql), so that sekishoctl and
+// the gateway share one registry.
 #pragma once
 
 #include "config/config.hpp"
@@ -9,7 +10,7 @@
 
 namespace sekisho::ctl {
 
-// Loads the configuration at config_path and checks that registry.sqlite is set; throws
+// Loads the configuration at config_path and checks that it names a registry; throws
 // std::runtime_error naming the file and the key otherwise. group ("device", "user") names
 // the commands in the message.
 config::Config load_registry_config(const std::string& config_path, std::string_view group);

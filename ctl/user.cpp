@@ -29,7 +29,6 @@ using store::UserStatus;
 struct Context {
     CliArgs args;
     std::string actor;
-    std::string registry_path; // for messages
     std::shared_ptr<store::Registry> registry; // opened once per command
     store::UserRegistry* users = nullptr;      // registry's
     config::Config config; // the gateway's: break-glass needs auth.break_glass
@@ -48,7 +47,7 @@ const std::string& id_of(const Context& context) { return context.args.positiona
 store::User find_user(const Context& context, const std::string& id) {
     auto user = context.users->get_user(id);
     if (!user) {
-        throw std::runtime_error("no user '" + id + "' in the registry " + context.registry_path +
+        throw std::runtime_error("no user '" + id + "' in the registry " + context.registry->location() +
                                  " (see 'sekishoctl user list')");
     }
     return *user;
@@ -258,7 +257,6 @@ int run_user(const std::vector<std::string>& args) {
     context.json = context.args.has("--json");
     context.actor = actor_of(context.args);
     context.config = load_registry_config(config_path_of(context.args), "user");
-    context.registry_path = context.config.registry.sqlite;
     context.registry = store::open_registry(context.config.registry);
     context.users = &context.registry->users();
     return sub.run(context);

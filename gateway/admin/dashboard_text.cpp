@@ -57,7 +57,7 @@ constexpr DashboardText kJapanese{
     .none = "該当なし",
     .unknown = "不明",
     .other_keys = "(その他)",
-    .no_registry = "レジストリが設定されていません (registry.sqlite)。",
+    .no_registry = "レジストリが設定されていません (registry.sqlite または registry.postgresql)。",
     .registry_error = "レジストリを読み取れません",
     .registry_as_of = "レジストリ読み取り時刻",
 };
@@ -111,7 +111,7 @@ constexpr DashboardText kEnglish{
     .none = "none",
     .unknown = "unknown",
     .other_keys = "(other)",
-    .no_registry = "No registry is configured (registry.sqlite).",
+    .no_registry = "No registry is configured (registry.sqlite or registry.postgresql).",
     .registry_error = "The registry cannot be read",
     .registry_as_of = "Registry read at",
 };

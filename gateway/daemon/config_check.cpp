@@ -15,6 +15,7 @@ std::string check_configuration(const std::string& config_path) {
         auto cfg = config::load_file(config_path);
         TicketKeys keys;
         DeviceAdmission admission;
+        // A SQLite file is created on first use; a PostgreSQL registry is not contacted here.
         if (!cfg.registry.sqlite.empty() && !std::filesystem::exists(cfg.registry.sqlite))
             return config_path + ": registry.sqlite: " + cfg.registry.sqlite +
                    " does not exist yet (sekishoctl creates it)";

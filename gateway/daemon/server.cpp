@@ -35,7 +35,7 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         impl_->history = std::make_unique<EventHistory>();
         attach_history_sink(impl_->history.get());
     }
-    if (!initial.registry.sqlite.empty()) {
+    if (initial.registry.configured()) {
         impl_->admission = std::make_unique<DeviceAdmission>();
         try {
             impl_->registry = store::open_registry(initial.registry);
@@ -43,7 +43,7 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
             if (initial.admin.listen)
                 impl_->dashboard_registry = std::make_unique<RegistrySnapshotSource>(*impl_->registry);
         } catch (const std::exception& e) {
-            throw std::runtime_error("registry.sqlite: " + std::string(e.what()));
+            throw std::runtime_error(initial.registry.key() + ": " + std::string(e.what()));
         }
         impl_->auth = std::make_unique<auth::AuthService>(impl_->registry->users(), impl_->blocking, impl_->hashing,
                                                           std::make_unique<session::MemorySessionStore>(),

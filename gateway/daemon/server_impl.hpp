@@ -53,8 +53,9 @@ struct Worker {
 };
 
 struct Server::Impl {
-    // Opened once (registry.sqlite, or enrollment.listen) and lent to everything below that
-    // reads or writes it, so it is declared first and goes last. Safe from any thread.
+    // Opened once (registry.sqlite or registry.postgresql, or enrollment.listen) and lent to
+    // everything below that reads or writes it, so it is declared first and goes last. Safe
+    // from any thread.
     std::shared_ptr<store::Registry> registry;
     // First in, last out: the audit trail, the alerts and the dashboard's history outlive
     // everything that logs. The attachments are dropped before them (also when the
@@ -77,7 +78,7 @@ struct Server::Impl {
     std::uint64_t generation = 1;
     Metrics metrics;
     std::atomic<bool> draining{false};
-    // Present when registry.sqlite is set (a restart is needed to add or move it).
+    // Present when a registry is configured (a restart is needed to add or move it).
     std::unique_ptr<DeviceAdmission> admission;
     std::unique_ptr<RegistryWatch> registry_watch;
     std::unique_ptr<RegistrySnapshotSource> dashboard_registry; // and admin.listen: control thread refreshes
@@ -89,7 +90,7 @@ struct Server::Impl {
     BlockingPool blocking{2}; // SQLite, the CA key: never on an I/O thread
     // Argon2id of logins, queued: one thread per two cores, at idle priority.
     BlockingPool hashing{std::max(1u, std::thread::hardware_concurrency() / 2), BlockingPool::Priority::idle};
-    // Present when registry.sqlite is set: logins and the session store.
+    // Present when a registry is configured: logins and the session store.
     std::unique_ptr<auth::AuthService> auth;
     asio::io_context control{1};
     std::vector<std::unique_ptr<Worker>> workers;

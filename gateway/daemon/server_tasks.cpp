@@ -7,6 +7,17 @@
 
 namespace sekisho::gateway {
 
+namespace {
+
+// The registry is opened once, at start: a move to another file, database or backend waits
+// for a restart.
+bool same_registry(const config::RegistryConfig& a, const config::RegistryConfig& b) {
+    return a.sqlite == b.sqlite && a.postgresql.has_value() == b.postgresql.has_value() &&
+           (!a.postgresql || a.postgresql->url == b.postgresql->url);
+}
+
+} // namespace
+
 // The main listener: its sockets go round the workers, each served on its worker's thread.
 Task<void> Server::Impl::accept_loop() {
     std::size_t next = 0;
@@ -40,9 +51,9 @@ void Server::Impl::reload() {
             cfg.workers != old->config.workers)
             log_event(spdlog::level::warn, "config.restart_needed",
                       {{"detail", "listen and workers changes take effect after a restart"}});
-        if (cfg.registry.sqlite != old->config.registry.sqlite)
+        if (!same_registry(cfg.registry, old->config.registry))
             log_event(spdlog::level::warn, "config.restart_needed",
-                      {{"detail", "registry.sqlite changes take effect after a restart"}});
+                      {{"detail", "registry.sqlite and registry.postgresql changes take effect after a restart"}});
         auto next = build_runtime(std::move(cfg), ticket_keys, ++generation, admission.get());
         configure_logging(next->config.log);
         if (auth) auth->configure(next->config.auth);
