@@ -3,6 +3,7 @@
 #include "ctl/demo.hpp"
 #include "ctl/device.hpp"
 #include "ctl/pki.hpp"
+#include "ctl/store.hpp"
 #include "ctl/usage_error.hpp"
 #include "ctl/user.hpp"
 #include "pki/printable.hpp"
@@ -28,6 +29,8 @@ constexpr CommandGroup kGroups[] = {
      sekisho::ctl::run_device},
     {"pki", "the certificate authorities: root and device-issuing CA, offline root, show",
      sekisho::ctl::run_pki},
+    {"store", "the registry's storage: migrate a PostgreSQL schema, copy a SQLite file into it",
+     sekisho::ctl::run_store},
     {"user", "people in the user registry (add, reset-password, disable, enable, unlock, list, show)",
      sekisho::ctl::run_user},
 };
