@@ -7,6 +7,7 @@
 #include "store/device_registry.hpp"
 #include "store/user_registry.hpp"
 
+#include <functional>
 #include <memory>
 #include <cstdint>
 #include <string>
@@ -19,6 +20,12 @@ struct RegistryConfig;
 
 namespace sekisho::store {
 
+// A subscription to other processes' changes of the registry; they stop when it is destroyed.
+class ChangeSignal {
+public:
+    virtual ~ChangeSignal() = default;
+};
+
 // What it hands out lives as long as the Registry and may be called from several threads at
 // once: concurrency is the backend's business, not the caller's.
 class Registry {
@@ -29,8 +36,15 @@ public:
     virtual DeviceRegistry& devices() = 0;
     // Users, logins and lockout, break-glass accounts; the same ledger and revision.
     virtual UserRegistry& users() = 0;
-    // Where the registry is (the SQLite file's path), for operators' messages and log fields.
+    // Where the registry is (the SQLite file's path, or postgresql://user@host:port/db: never
+    // a password), for operators' messages and log fields.
     virtual const std::string& location() const = 0;
+
+    // Calls wake, on a thread of its own, soon after any instance or sekishoctl commits a
+    // change (PostgreSQL: LISTEN/NOTIFY; wake also comes after each reconnection, for what a
+    // broken connection missed). Only a hint to poll revision() now: a lost one costs latency,
+    // nothing else. nullptr where the backend has no such signal (SQLite: polling finds it).
+    virtual std::unique_ptr<ChangeSignal> signal_changes(std::function<void()> wake) = 0;
 };
 
 // Opens the registry config names: a SQLite file is created and migrated as needed; a

@@ -39,7 +39,8 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         impl_->admission = std::make_unique<DeviceAdmission>();
         try {
             impl_->registry = store::open_registry(initial.registry);
-            impl_->registry_watch = std::make_unique<RegistryWatch>(*impl_->registry, *impl_->admission);
+            impl_->registry_watch =
+                std::make_unique<RegistryWatch>(*impl_->registry, *impl_->admission, initial.registry.max_staleness);
             if (initial.admin.listen)
                 impl_->dashboard_registry = std::make_unique<RegistrySnapshotSource>(*impl_->registry);
         } catch (const std::exception& e) {

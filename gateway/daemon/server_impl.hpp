@@ -101,6 +101,11 @@ struct Server::Impl {
     AdminTls admin_tls;                                 // admin.tls (restart to change); empty if none
 
     std::vector<std::unique_ptr<WorkerContext>> contexts;
+    // Another instance's change of the registry wakes watch_registry() at once (PostgreSQL's
+    // NOTIFY). Declared after control: stopped (its thread joined) before control goes.
+    std::unique_ptr<store::ChangeSignal> registry_signal;
+    asio::steady_timer* registry_timer = nullptr; // watch_registry()'s, control thread only
+    bool registry_wake_pending = false;           // control thread only
     // Per listener (limits.*): created at start, re-configured at reload.
     ConnectionLimits main_limits{"main", 0, 0}, enrollment_limits{"enrollment", 0, 0}, admin_limits{"admin", 0, 0};
     void configure_limits(const config::LimitsConfig& l);

@@ -57,6 +57,7 @@ void Server::Impl::reload() {
         auto next = build_runtime(std::move(cfg), ticket_keys, ++generation, admission.get());
         configure_logging(next->config.log);
         if (auth) auth->configure(next->config.auth);
+        if (registry_watch) registry_watch->set_max_staleness(next->config.registry.max_staleness);
         if (alerts) alerts->configure(next->config.alerts);
         configure_limits(next->config.limits);
         runtime.replace(std::move(next));
@@ -84,13 +85,32 @@ void Server::Impl::reload() {
 
 // Suspensions and revocations in the registry reach the gateway within one poll: new and
 // resumed handshakes are refused at once, and live connections of the device are closed.
+// With a shared registry, another instance's write also wakes the poll at once (NOTIFY); the
+// half-second poll stays, for a lost notification and for SQLite. The periodic work below
+// counts timer ticks only, not wake-ups.
 Task<void> Server::Impl::watch_registry() {
     asio::steady_timer timer(control);
-    for (unsigned tick = 1;; ++tick) {
-        timer.expires_after(std::chrono::milliseconds(500));
+    registry_timer = &timer;
+    struct Forget { // a wake-up posted after this loop ended must not reach the timer
+        asio::steady_timer*& timer;
+        ~Forget() { timer = nullptr; }
+    } forget{registry_timer};
+    registry_signal = registry->signal_changes([this] {
+        asio::post(control, [this] {
+            registry_wake_pending = true;
+            if (registry_timer) registry_timer->cancel();
+        });
+    });
+    for (unsigned tick = 0;;) {
         boost::system::error_code ec;
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        if (ec || draining.load()) co_return;
+        if (!registry_wake_pending) {
+            timer.expires_after(std::chrono::milliseconds(500));
+            co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+        if (draining.load() || (ec && ec != asio::error::operation_aborted)) co_return;
+        const bool on_time = !ec && !registry_wake_pending;
+        registry_wake_pending = false;
+        if (on_time) ++tick;
         // Nothing may stop this loop: it is what makes revocations bite.
         try {
             const bool changed = registry_watch->poll();
@@ -105,10 +125,10 @@ Task<void> Server::Impl::watch_registry() {
                 // make it happen by chance).
                 if (!co_await std::move(enforce)) enforce_pending = true;
             }
-            if (tick % 10 == 0) revoke_superseded(); // a revocation shows as a change at the next poll
-            if (changed || tick % 120 == 0) refresh_crl(); // and once a minute, for nextUpdate
-            if (dashboard_registry && (changed || tick % 10 == 0)) dashboard_registry->refresh(); // lock expiry
-            if (auth && tick % 10 == 0) {
+            if (on_time && tick % 10 == 0) revoke_superseded(); // a revocation shows as a change at the next poll
+            if (changed || (on_time && tick % 120 == 0)) refresh_crl(); // and once a minute, for nextUpdate
+            if (dashboard_registry && (changed || (on_time && tick % 10 == 0))) dashboard_registry->refresh(); // lock expiry
+            if (auth && on_time && tick % 10 == 0) {
                 auto count = auth->sweep_sessions(runtime.current()->config.auth);
                 metrics.sessions_active(static_cast<std::int64_t>(co_await std::move(count)));
             }
@@ -191,7 +211,10 @@ void Server::Impl::disconnect_unadmitted() {
 std::vector<std::string> Server::Impl::not_ready() const {
     std::vector<std::string> reasons;
     if (draining.load()) reasons.emplace_back("draining for shutdown");
-    if (registry_watch && !registry_watch->healthy()) reasons.emplace_back("the registry cannot be read");
+    if (registry_watch && !registry_watch->healthy())
+        reasons.emplace_back(registry_watch->stale()
+                                 ? "the registry cannot be read (longer than registry.max_staleness: no terminal is admitted)"
+                                 : "the registry cannot be read (terminals admitted from the last view, logins refused)");
     if (audit && audit->stats().failing) reasons.emplace_back("the audit log cannot be written");
     return reasons;
 }

@@ -13,6 +13,7 @@ std::string_view to_string(HandshakeRefusal r) {
     case HandshakeRefusal::wrong_key_usage: return "wrong_key_usage";
     case HandshakeRefusal::not_registered: return "not_registered";
     case HandshakeRefusal::crl_unavailable: return "crl_unavailable";
+    case HandshakeRefusal::registry_unavailable: return "registry_unavailable";
     case HandshakeRefusal::protocol: return "protocol";
     case HandshakeRefusal::cipher: return "cipher";
     case HandshakeRefusal::no_extended_master_secret: return "no_extended_master_secret";

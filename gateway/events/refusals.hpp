@@ -17,6 +17,7 @@ enum class HandshakeRefusal {
     wrong_key_usage,
     not_registered,  // chains to the device CA but is no active device of the registry
     crl_unavailable, // no usable CRL for a CA in the chain (missing, expired, bad signature)
+    registry_unavailable, // the registry unreadable for longer than registry.max_staleness
     protocol,
     cipher,
     no_extended_master_secret, // TLS 1.2 without RFC 7627 (tls12-high-security profile)

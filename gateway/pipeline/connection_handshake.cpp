@@ -39,7 +39,7 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
         c_.worker.metrics.handshake_refused(reason);
         std::string detail = ec.message();
         if (int verr = ClientCertVerifier::recorded_verify_error(ssl); verr != 0)
-            detail = X509_verify_cert_error_string(verr);
+            detail = ClientCertVerifier::describe_verify_error(verr);
         X509* cert = SSL_get0_peer_certificate(ssl);
         if (!cert) cert = ClientCertVerifier::refused_certificate(ssl);
         const auto seen = cert ? identity_of(cert) : ClientIdentity{"-", "-", "-", "-"};
@@ -79,9 +79,12 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
     if (c_.worker.admission) {
         auto facility = c_.worker.admission->facility_of(c_.identity.device);
         if (!facility) {
-            c_.worker.metrics.handshake_refused(HandshakeRefusal::not_registered);
+            const bool available = c_.worker.admission->available();
+            const auto reason = available ? HandshakeRefusal::not_registered : HandshakeRefusal::registry_unavailable;
+            c_.worker.metrics.handshake_refused(reason);
             log_event(spdlog::level::warn, "handshake.refused",
-                      {{"reason", "not_registered"}, {"peer", c_.peer}, {"detail", "device no longer active in the registry"},
+                      {{"reason", std::string(to_string(reason))}, {"peer", c_.peer},
+                       {"detail", available ? "device no longer active in the registry" : "the registry is unavailable"},
                        {"subject", c_.identity.subject}, {"device", c_.identity.device}, {"serial", c_.identity.serial}});
             return false;
         }

@@ -66,6 +66,8 @@ HandshakeRefusal from_verify_error(int err) {
         return HandshakeRefusal::wrong_key_usage;
     case X509_V_ERR_APPLICATION_VERIFICATION: // used only for "not in the registry"
         return HandshakeRefusal::not_registered;
+    case ClientCertVerifier::kRegistryUnavailable:
+        return HandshakeRefusal::registry_unavailable;
     case X509_V_ERR_UNABLE_TO_GET_CRL:
     case X509_V_ERR_CRL_HAS_EXPIRED:
     case X509_V_ERR_CRL_NOT_YET_VALID:
@@ -121,7 +123,8 @@ int ClientCertVerifier::check_leaf(X509* leaf) const {
 
 int ClientCertVerifier::check_leaf(X509* leaf, const std::string& fingerprint) const {
     if (!pki::has_client_auth_eku(leaf)) return X509_V_ERR_INVALID_PURPOSE;
-    if (admission_ && !admission_->admits(fingerprint)) return X509_V_ERR_APPLICATION_VERIFICATION;
+    if (admission_ && !admission_->admits(fingerprint))
+        return admission_->available() ? X509_V_ERR_APPLICATION_VERIFICATION : kRegistryUnavailable;
     return X509_V_OK;
 }
 
@@ -146,6 +149,11 @@ int ClientCertVerifier::verify_callback(int preverify_ok, X509_STORE_CTX* sctx) 
     record_verify_error(ssl, self ? X509_STORE_CTX_get_error(sctx) : X509_V_ERR_UNSPECIFIED);
     record_refused_leaf(ssl, sctx);
     return 0;
+}
+
+const char* ClientCertVerifier::describe_verify_error(int err) {
+    if (err == kRegistryUnavailable) return "the registry is unavailable (longer than registry.max_staleness)";
+    return X509_verify_cert_error_string(err);
 }
 
 X509* ClientCertVerifier::refused_certificate(SSL* ssl) {
@@ -221,7 +229,7 @@ SSL_TICKET_RETURN ClientCertVerifier::on_ticket_decrypted(SSL* ssl, SSL_SESSION*
         record_verify_error(ssl, err);
         log_event(spdlog::level::warn, "tls.resumption_refused",
                   {{"reason", to_string(from_verify_error(err))},
-                   {"detail", X509_verify_cert_error_string(err)},
+                   {"detail", describe_verify_error(err)},
                    {"subject", peer ? pki::subject_of(peer) : std::string()}});
         return SSL_TICKET_RETURN_IGNORE;
     }

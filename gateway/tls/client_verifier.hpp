@@ -36,6 +36,11 @@ public:
 
     // The X509 verification error the callback recorded for ssl (0 when none).
     static int recorded_verify_error(SSL* ssl);
+    // Our own verification error, beyond OpenSSL's codes: the registry has been unreadable
+    // for longer than registry.max_staleness, so no terminal can be checked against it.
+    static constexpr int kRegistryUnavailable = 0x5E0001;
+    // X509_verify_cert_error_string(), which knows our own code too.
+    static const char* describe_verify_error(int err);
     // The client certificate a refused handshake presented (owned by ssl), or nullptr.
     static X509* refused_certificate(SSL* ssl);
 

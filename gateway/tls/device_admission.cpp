@@ -23,6 +23,13 @@ std::optional<std::string> DeviceAdmission::facility_of(std::string_view fingerp
 void DeviceAdmission::replace(Facilities admitted) {
     std::lock_guard lock(writers_);
     active_.store(std::make_shared<const Facilities>(std::move(admitted)));
+    available_.store(true);
+}
+
+void DeviceAdmission::refuse_all_unavailable() {
+    std::lock_guard lock(writers_);
+    available_.store(false); // first: a handshake that finds nobody admitted names the reason
+    active_.store(std::make_shared<const Facilities>());
 }
 
 void DeviceAdmission::admit(std::string fingerprint, std::string facility) {
@@ -32,8 +39,9 @@ void DeviceAdmission::admit(std::string fingerprint, std::string facility) {
     active_.store(std::move(next));
 }
 
-RegistryWatch::RegistryWatch(store::Registry& registry, DeviceAdmission& admission)
-    : registry_(registry), admission_(admission) {
+RegistryWatch::RegistryWatch(store::Registry& registry, DeviceAdmission& admission,
+                             std::chrono::seconds max_staleness)
+    : registry_(registry), admission_(admission), max_staleness_(max_staleness) {
     load();
 }
 
@@ -45,21 +53,34 @@ void RegistryWatch::load() {
     revision_ = revision;
 }
 
-bool RegistryWatch::poll() {
+bool RegistryWatch::poll(Clock::time_point now) {
     try {
         if (!failed_ && registry_.devices().revision() == revision_) return false;
         load();
-        if (failed_) log_event(spdlog::level::warn, "registry.available", {{"database", registry_.location()}});
+        if (failed_)
+            log_event(spdlog::level::warn, "registry.available",
+                      {{"database", registry_.location()},
+                       {"unavailable_seconds", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - failed_since_).count())}});
         failed_ = false;
+        stale_ = false;
         log_event(spdlog::level::info, "registry.updated",
                   {{"revision", std::to_string(revision_)}, {"active_certificates", std::to_string(admission_.size())}});
         return true;
     } catch (const std::exception& e) {
-        if (!failed_)
+        if (!failed_) {
+            failed_since_ = now;
+            failed_ = true;
             log_event(spdlog::level::critical, "registry.unavailable",
-                      {{"database", registry_.location()}, {"reason", e.what()}, {"detail", "no terminal is admitted until it reads again"}});
-        failed_ = true;
-        admission_.replace({});
+                      {{"database", registry_.location()}, {"reason", e.what()},
+                       {"detail", "terminals are admitted from the last view for " + std::to_string(max_staleness_.load().count()) +
+                                      " s (registry.max_staleness), then none until it reads again"}});
+        }
+        if (stale_ || now - failed_since_ < max_staleness_.load()) return false;
+        stale_ = true;
+        admission_.refuse_all_unavailable();
+        log_event(spdlog::level::critical, "registry.stale",
+                  {{"database", registry_.location()}, {"reason", e.what()},
+                   {"detail", "unreadable for longer than registry.max_staleness: no terminal is admitted until it reads again"}});
         return true;
     }
 }

@@ -6,6 +6,7 @@
 #include "store/registry.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -26,6 +27,11 @@ public:
     std::optional<std::string> facility_of(std::string_view fingerprint) const;
     std::size_t size() const { return active_.load()->size(); }
     void replace(Facilities admitted);
+    // The registry has been unreadable for longer than registry.max_staleness: nobody is
+    // admitted, and refusals say registry_unavailable rather than not_registered. Lifted by
+    // the next replace().
+    void refuse_all_unavailable();
+    bool available() const { return available_.load(); }
     // A certificate this instance has just issued and recorded in the registry: admitted at
     // the terminal's very next handshake, not one registry poll later (a copy of the set:
     // enrollments are rare, handshakes are not).
@@ -33,30 +39,41 @@ public:
 
 private:
     std::atomic<std::shared_ptr<const Facilities>> active_;
+    std::atomic<bool> available_{true};
     std::mutex writers_; // replace and admit: neither may lose the other's change
 };
 
 // Keeps a DeviceAdmission in step with the registry by polling its revision counter.
-// Runs on the control thread only: SQLite is never touched by an I/O thread.
+// Runs on the control thread only: the registry is never read by an I/O thread.
 class RegistryWatch {
 public:
+    using Clock = std::chrono::steady_clock;
+
     // Loads the admitted set from registry (which must outlive the watch); throws naming
     // the database on failure.
-    RegistryWatch(store::Registry& registry, DeviceAdmission& admission);
+    RegistryWatch(store::Registry& registry, DeviceAdmission& admission, std::chrono::seconds max_staleness);
 
-    // Reloads when the registry changed since the last call. Returns true when it did.
-    // A registry that cannot be read fails closed: nobody is admitted until it reads again.
-    bool poll();
-    // False while the registry cannot be read (nobody is admitted meanwhile).
+    // Reloads when the registry changed since the last call. Returns true when the admitted
+    // set changed. A registry that cannot be read keeps the last complete view for
+    // max_staleness (a database failover must not lock every terminal out), then fails
+    // closed: nobody is admitted until it reads again.
+    bool poll(Clock::time_point now = Clock::now());
+    // False while the registry cannot be read.
     bool healthy() const { return !failed_.load(); } // any thread
+    // True once it has been unreadable for longer than max_staleness (nobody admitted).
+    bool stale() const { return stale_.load(); } // any thread
+    void set_max_staleness(std::chrono::seconds max_staleness) { max_staleness_.store(max_staleness); } // a reload
 
 private:
     void load();
 
     store::Registry& registry_;
     DeviceAdmission& admission_;
+    std::atomic<std::chrono::seconds> max_staleness_;
     std::int64_t revision_ = -1;
+    Clock::time_point failed_since_{};
     std::atomic<bool> failed_{false};
+    std::atomic<bool> stale_{false};
 };
 
 } // namespace sekisho::gateway

@@ -2,6 +2,7 @@
 
 #include "config/config.hpp"
 #include "store/postgresql/pg_connection.hpp"
+#include "store/postgresql/pg_listener.hpp"
 #include "store/postgresql/pg_schema.hpp"
 #include "store/sql/pooled_registry.hpp"
 
@@ -80,7 +81,9 @@ std::shared_ptr<Registry> open_registry(const config::PostgresqlConfig& config, 
     }
     return sql::open_pooled_registry(
         first.location, [config] { return std::make_unique<PgConnection>(settings_of(config)); }, std::move(clock),
-        config.pool_size);
+        config.pool_size, [config](std::function<void()> wake) -> std::unique_ptr<ChangeSignal> {
+            return std::make_unique<ChangeListener>([config] { return settings_of(config); }, std::move(wake));
+        });
 }
 
 std::unique_ptr<sql::Connection> open_connection(const config::PostgresqlConfig& config) {

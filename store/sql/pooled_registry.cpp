@@ -129,25 +129,31 @@ private:
 
 class PooledStore final : public Registry {
 public:
-    PooledStore(std::string location, const OpenConnection& open, const Clock& clock, std::size_t max_idle)
-        : location_(std::move(location)), devices_(open, clock, max_idle), users_(open, clock, max_idle) {}
+    PooledStore(std::string location, const OpenConnection& open, const Clock& clock, std::size_t max_idle,
+                SignalChanges signal)
+        : location_(std::move(location)), devices_(open, clock, max_idle), users_(open, clock, max_idle),
+          signal_(std::move(signal)) {}
 
     DeviceRegistry& devices() override { return devices_; }
     UserRegistry& users() override { return users_; }
     const std::string& location() const override { return location_; }
+    std::unique_ptr<ChangeSignal> signal_changes(std::function<void()> wake) override {
+        return signal_ ? signal_(std::move(wake)) : nullptr;
+    }
 
 private:
     std::string location_;
     PooledDevices devices_;
     PooledUsers users_;
+    SignalChanges signal_;
 };
 
 } // namespace
 
 std::shared_ptr<Registry> open_pooled_registry(std::string location, OpenConnection open, Clock clock,
-                                               std::size_t max_idle) {
+                                               std::size_t max_idle, SignalChanges signal) {
     if (!clock) throw RegistryError("registry " + location + ": open: no clock was given");
-    return std::make_shared<PooledStore>(std::move(location), open, clock, max_idle);
+    return std::make_shared<PooledStore>(std::move(location), open, clock, max_idle, std::move(signal));
 }
 
 } // namespace sekisho::store::sql

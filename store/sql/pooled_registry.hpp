@@ -17,7 +17,9 @@ using OpenConnection = std::function<std::unique_ptr<Connection>()>;
 // Each narrow registry keeps a connection per concurrent caller (connection_pool.hpp), at
 // most max_idle of them while idle, opening its first at once so that a registry that cannot
 // be used fails here.
+// signal (optional) is what Registry::signal_changes() gives.
+using SignalChanges = std::function<std::unique_ptr<ChangeSignal>(std::function<void()>)>;
 std::shared_ptr<Registry> open_pooled_registry(std::string location, OpenConnection open, Clock clock,
-                                               std::size_t max_idle = 8);
+                                               std::size_t max_idle = 8, SignalChanges signal = {});
 
 } // namespace sekisho::store::sql

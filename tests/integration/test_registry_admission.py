@@ -1,7 +1,8 @@
 """The registry is authoritative: a certificate that chains to the device CA gets in only
 while it belongs to an active device, and a suspension or revocation bites at once —
 new and resumed handshakes are refused and the device's live connections are closed —
-without a restart. A registry that cannot be read admits nobody (fail closed)."""
+without a restart. A registry that cannot be read admits nobody once registry.max_staleness
+has passed (fail closed)."""
 import json
 import os
 import subprocess
@@ -28,7 +29,7 @@ class RegistryAdmissionTest(GatewayTestCase):
         cls.stray = device_ca.issue("stray", "/O=demo-clinic/CN=unregistered-01", san=DEVICE_SAN)
         cls.config_path = os.path.join(demo.dir, "registry-test.yaml")
         cls.start_gateway(demo.config(cls.listen_port, cls.admin_port, [route("demo", upstream, login=False)],
-                                      registry={"sqlite": cls.registry}),
+                                      registry={"sqlite": cls.registry, "max_staleness": "0s"}),
                           name="registry-test.yaml")
 
     # --- helpers -------------------------------------------------------------------------
@@ -145,9 +146,12 @@ class RegistryAdmissionTest(GatewayTestCase):
             if os.path.exists(self.registry + suffix):
                 with open(self.registry + suffix, "r+b") as f:
                     f.write(b"\0garbage" * 100)
+        # max_staleness 0s: no grace on the last view (test_registry_postgresql tests the grace).
         self.gateway.wait_for_log(r"registry\.unavailable")
+        self.gateway.wait_for_log(r"registry\.stale")
         self.assertIsNone(self.request_with(self.demo.device_cert, self.demo.device_key),
                           "a terminal got in while the registry could not be read")
+        self.gateway.wait_for_log(r"handshake\.refused.*registry_unavailable")
 
     def demo_fingerprint(self):
         return fingerprint_sha256(self.demo.device_cert)

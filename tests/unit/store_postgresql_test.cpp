@@ -5,6 +5,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
 using namespace sekisho::store;
 using sekisho::store::test::TempRegistry;
 
@@ -76,4 +80,28 @@ TEST_CASE("a wrong password fails with the server's name and never the password"
     }
     config.postgresql->url = "postgresql://someone:secret@127.0.0.1:1/x";
     CHECK_THROWS_WITH(open_registry(config), Catch::Contains("password_file") && !Catch::Contains("secret@"));
+}
+
+TEST_CASE("a change committed through one instance wakes the others at once", "[store][postgresql]") {
+    TempRegistry temp;
+    auto watcher = temp.open_registry();
+    auto writer = temp.open_registry();
+    std::mutex mutex;
+    std::condition_variable woken;
+    int wakes = 0;
+    auto signal = watcher->signal_changes([&] {
+        std::lock_guard lock(mutex);
+        ++wakes;
+        woken.notify_all();
+    });
+    REQUIRE(signal);
+    std::unique_lock lock(mutex);
+    REQUIRE(woken.wait_for(lock, std::chrono::seconds(10), [&] { return wakes >= 1; })); // after LISTEN
+    const int before = wakes;
+    lock.unlock();
+    writer->devices().create_device("north", "pc", "admin:alice");
+    lock.lock();
+    CHECK(woken.wait_for(lock, std::chrono::seconds(10), [&] { return wakes > before; }));
+    lock.unlock();
+    signal.reset(); // stops and joins the listener
 }
