@@ -12,10 +12,12 @@ import ssl
 import subprocess
 import sys
 import time
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 from pki_tools import CaDb  # noqa: E402  (the integration tests' openssl CA helper)
+from postgres_server import PostgresServer  # noqa: E402  (a throw-away PostgreSQL 15)
 
 TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -166,8 +168,9 @@ PROXY = """
 class Environment:
     """Everything one benchmark run needs; stop() tears it down."""
 
-    def __init__(self, build, work):
+    def __init__(self, build, work, registry="sqlite"):
         self.build, self.work = build, work
+        self.registry, self.pg = registry, None
         self.sekishoctl = os.path.join(build, "ctl", "sekishoctl")
         self.loadgen_bin = os.path.join(build, "tests", "sekisho-loadgen")
         self.ports = {k: free_port() for k in ("backend", "sekisho", "admin", "nginx", "nginx_logged", "nginx_auth")}
@@ -187,6 +190,8 @@ class Environment:
                 with open(os.path.join(self.pki, name)) as f:
                     out.write(f.read())
         self._write_sekisho_config()
+        if registry == "postgresql":
+            self._move_registry_to_postgresql()
         self.ca_db = CaDb(os.path.join(work, "device-ca-db"), os.path.join(self.pki, "device-ca.crt"),
                           os.path.join(self.pki, "device-ca.key"))
 
@@ -199,6 +204,56 @@ class Environment:
         text = re.sub(r"(?m)^(admin:\n  listen: ).*$", r"\g<1>127.0.0.1:%d" % self.ports["admin"], text)
         with open(self.config, "w") as f:
             f.write(text)
+
+    def _move_registry_to_postgresql(self):
+        """The demo's registry copied into a throw-away PostgreSQL the way an operator would:
+        the owner migrates (granting the gateways' role) and copies; the gateways connect as
+        the granted role."""
+        self.pg = PostgresServer().start()
+        owner_url = urllib.parse.urlsplit(self.pg.create_database("sekisho_bench", "sekisho_owner", "owner-Pw-1"))
+        self.pg.psql("CREATE ROLE sekisho_gw LOGIN PASSWORD 'gateway-Pw-2'")
+        with open(self.config) as f:
+            text = f.read()
+
+        def registry_as(role, password):
+            secret = os.path.join(self.demo, role + ".password")
+            with open(secret, "w") as out:
+                out.write(password + "\n")
+            os.chmod(secret, 0o600)
+            block = ("registry:\n  postgresql:\n    url: postgresql://%s@127.0.0.1:%d/sekisho_bench\n"
+                     "    password_file: %s\n    sslmode: disable\n" % (role, owner_url.port, secret))
+            return re.sub(r"(?m)^registry:.*\n  sqlite: .*\n", block, text)
+
+        owner_config = os.path.join(self.demo, "owner.yaml")
+        with open(owner_config, "w") as f:
+            f.write(registry_as("sekisho_owner", "owner-Pw-1"))
+        for args in (("store", "migrate", "--grant", "sekisho_gw"),
+                     ("store", "copy", "--from", os.path.join(self.demo, "registry.db"))):
+            subprocess.run([self.sekishoctl] + list(args) + ["--config", owner_config], check=True,
+                           capture_output=True, timeout=120)
+        with open(self.config, "w") as f:
+            f.write(registry_as("sekisho_gw", "gateway-Pw-2"))
+
+    def start_second_gateway(self):
+        """Gateway B: the same configuration on other ports with an audit trail of its own,
+        sharing the PostgreSQL registry. Its port."""
+        with open(self.config) as f:
+            text = f.read()
+        for key in ("sekisho_b", "admin_b", "enrollment_b"):
+            self.ports[key] = free_port()
+        text = re.sub(r"(?m)^listen: .*$", "listen: 127.0.0.1:%d" % self.ports["sekisho_b"], text)
+        text = re.sub(r"(?m)^(admin:\n  listen: ).*$", r"\g<1>127.0.0.1:%d" % self.ports["admin_b"], text)
+        text = re.sub(r"(?m)^(enrollment:.*\n  listen: ).*$", r"\g<1>127.0.0.1:%d" % self.ports["enrollment_b"], text)
+        text = re.sub(r"(?m)^(  public_url: https://localhost:)\d+", r"\g<1>%d" % self.ports["enrollment_b"], text)
+        text = re.sub(r"(?m)^(  file: )audit/", r"\g<1>audit-b/", text)
+        os.makedirs(os.path.join(self.demo, "audit-b"), exist_ok=True)
+        config_b = os.path.join(self.demo, "sekisho-b.yaml")
+        with open(config_b, "w") as f:
+            f.write(text)
+        self.sekisho_b = self._start("sekisho-b", pinned(SERVER_CPU, [os.path.join(self.build, "gateway", "sekisho"),
+                                                                       "--config", config_b]))
+        wait_port(self.ports["sekisho_b"])
+        return self.ports["sekisho_b"]
 
     def start(self):
         backend_conf = os.path.join(self.work, "backend.conf")
@@ -225,6 +280,8 @@ class Environment:
     def stop(self):
         for p in reversed(self.processes):
             p.stop()
+        if self.pg:
+            self.pg.stop()
 
     # --- clients ---------------------------------------------------------------------------
 
