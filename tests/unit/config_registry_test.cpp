@@ -103,6 +103,8 @@ std::string postgresql_config(const std::string& settings) {
 void write_postgresql_files(const TempDir& dir) {
     write_minimal_files(dir);
     for (const char* name : {"pg.password", "pg-ca.pem", "pg-client.crt", "pg-client.key"}) dir.write(name);
+    std::filesystem::permissions(dir.path() / "pg.password", std::filesystem::perms::owner_read |
+                                                                 std::filesystem::perms::owner_write);
 }
 
 const std::string pg_url = "    url: postgresql://sekisho@db.example.jp:5432/sekisho\n";
@@ -127,6 +129,18 @@ void require_postgresql_problem(const std::string& text, const std::string& key,
 }
 
 } // namespace
+
+TEST_CASE("registry.postgresql: a password file others may read is refused, as libpq does ~/.pgpass", "[config]") {
+    TempDir dir;
+    write_postgresql_files(dir);
+    std::filesystem::permissions(dir.path() / "pg.password", std::filesystem::perms::group_read,
+                                 std::filesystem::perm_options::add);
+    const auto problems =
+        problems_of(postgresql_config(pg_url + "    password_file: pg.password\n" + pg_ca), dir);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].key == "registry.postgresql.password_file");
+    CHECK_THAT(problems[0].reason, Catch::Contains("0640") && Catch::Contains("chmod 600"));
+}
 
 TEST_CASE("registry.postgresql: a minimal block parses with the defaults", "[config]") {
     TempDir dir;
