@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -54,6 +55,24 @@ bool carries_password(std::string_view rest) {
     return false;
 }
 
+// Whether the hosts' ports are numbers: a password with '/' in it ("user:pa/ss@host") ends
+// the authority early and libpq would take "user" for the host and "pa" for its port.
+bool ports_are_numbers(std::string_view rest) {
+    std::string_view authority = rest.substr(0, rest.find_first_of("/?"));
+    if (const auto at = authority.rfind('@'); at != std::string_view::npos) authority = authority.substr(at + 1);
+    while (!authority.empty()) {
+        const auto comma = authority.find(',');
+        std::string_view host = authority.substr(0, comma);
+        if (host.starts_with('[')) host = host.substr(std::min(host.size(), host.find(']') + 1));
+        if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
+            const auto port = host.substr(colon + 1);
+            if (port.empty() || port.find_first_not_of("0123456789") != std::string_view::npos) return false;
+        }
+        authority = comma == std::string_view::npos ? std::string_view() : authority.substr(comma + 1);
+    }
+    return true;
+}
+
 // The URL is never quoted back: a mistyped one may still hold a password.
 void read_url(MapReader& section, std::string& out) {
     section.require("url", "where the registry database is, e.g. postgresql://sekisho@db.example.jp:5432/sekisho");
@@ -67,6 +86,15 @@ void read_url(MapReader& section, std::string& out) {
     } else if (carries_password(*rest)) {
         section.problem("url", "must not contain a password (user:password@ or password=): put the password "
                                "alone in a file readable only by the gateway and name it in password_file");
+    } else if (!ports_are_numbers(*rest) ||
+               rest->substr(0, rest->find('?')).find('@', rest->find('/')) != std::string_view::npos) {
+        section.problem("url", "does not read as postgresql://user@host:port/database (a password in it? put the "
+                               "password alone in a file and name it in password_file)");
+    } else if (rest->find('?') != std::string_view::npos) {
+        // sslmode=disable or ssl_min_protocol_version=TLSv1 there would undo what the keys
+        // of this section say: each setting has its key, and the URL only says where.
+        section.problem("url", "takes no ?parameters: use this section's keys (sslmode, sslrootcert, "
+                               "connect_timeout, ...)");
     } else {
         out = std::move(url);
     }

@@ -3,7 +3,9 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <optional>
 
 namespace sekisho::store::postgresql {
@@ -17,7 +19,7 @@ std::string trimmed(std::string text) {
 
 class PgCursor final : public sql::Cursor {
 public:
-    PgCursor(const PgConnection& db, std::string name, int parameters, std::string_view operation)
+    PgCursor(PgConnection& db, std::string name, int parameters, std::string_view operation)
         : db_(db), name_(std::move(name)), operation_(operation), values_(static_cast<std::size_t>(parameters)) {}
     ~PgCursor() override { PQclear(result_); }
 
@@ -60,12 +62,10 @@ private:
         std::vector<const char*> values;
         values.reserve(values_.size());
         for (const auto& v : values_) values.push_back(v ? v->c_str() : nullptr);
-        result_ = db_.check_result(PQexecPrepared(db_.handle(), name_.c_str(), static_cast<int>(values.size()),
-                                                  values.data(), nullptr, nullptr, 0),
-                                   operation_);
+        result_ = db_.run_prepared(name_, values, operation_);
     }
 
-    const PgConnection& db_;
+    PgConnection& db_;
     std::string name_;
     std::string operation_;
     std::vector<std::optional<std::string>> values_;
@@ -99,7 +99,8 @@ std::string to_postgresql_placeholders(std::string_view sql, int* parameters) {
     return out;
 }
 
-PgConnection::PgConnection(const ConnectionSettings& settings) : sql::Connection(settings.location) {
+PgConnection::PgConnection(const ConnectionSettings& settings)
+    : sql::Connection(settings.location), call_timeout_(settings.call_timeout) {
     std::vector<const char*> keywords;
     std::vector<const char*> values;
     for (const auto& [k, v] : settings.parameters) {
@@ -108,13 +109,24 @@ PgConnection::PgConnection(const ConnectionSettings& settings) : sql::Connection
     }
     keywords.push_back(nullptr);
     values.push_back(nullptr);
-    conn_ = PQconnectdbParams(keywords.data(), values.data(), 1);
+    // Started and polled by us, so that the whole set-up (TCP, TLS, authentication, every
+    // host of a multi-host URL) has one deadline. (A host name is still resolved by libpq
+    // without one: give addresses or a resolver that answers.)
+    conn_ = PQconnectStartParams(keywords.data(), values.data(), 1);
     if (conn_ == nullptr) fail("connect", "out of memory");
-    if (PQstatus(conn_) != CONNECTION_OK) {
-        const std::string detail = trimmed(PQerrorMessage(conn_));
+    const auto deadline = std::chrono::steady_clock::now() + settings.connect_timeout;
+    try {
+        for (PostgresPollingStatusType state = PGRES_POLLING_WRITING; state != PGRES_POLLING_OK;
+             state = PQconnectPoll(conn_)) {
+            if (state == PGRES_POLLING_FAILED || PQstatus(conn_) == CONNECTION_BAD)
+                fail("connect", trimmed(PQerrorMessage(conn_)));
+            wait_socket(state == PGRES_POLLING_READING ? POLLIN : POLLOUT, deadline, "connect");
+        }
+        if (PQsetnonblocking(conn_, 1) != 0) fail("connect", trimmed(PQerrorMessage(conn_)));
+    } catch (...) {
         PQfinish(conn_);
         conn_ = nullptr;
-        fail("connect", detail);
+        throw;
     }
     // The server's notices (a FATAL before it drops us) would go to stderr; errors reach the
     // caller through results, and the log through them.
@@ -123,6 +135,78 @@ PgConnection::PgConnection(const ConnectionSettings& settings) : sql::Connection
 
 PgConnection::~PgConnection() {
     PQfinish(conn_);
+}
+
+void PgConnection::wait_socket(short events, std::chrono::steady_clock::time_point deadline,
+                               std::string_view operation) {
+    const bool bounded = call_timeout_.count() > 0 || conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK;
+    for (;;) {
+        int timeout_ms = -1;
+        if (bounded) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) {
+                abandoned_ = true;
+                fail(operation, "PostgreSQL did not answer in time; the connection is abandoned");
+            }
+            timeout_ms = static_cast<int>(left.count()) + 1;
+        }
+        pollfd p{PQsocket(conn_), events, 0};
+        if (p.fd < 0) fail(operation, "the connection has no socket");
+        const int n = ::poll(&p, 1, timeout_ms);
+        if (n > 0) return;
+        if (n < 0 && errno != EINTR) fail(operation, std::string("poll: ") + std::strerror(errno));
+    }
+}
+
+template <class Send>
+PGresult* PgConnection::call(std::string_view operation, Send&& send) {
+    if (abandoned_) fail(operation, "the connection was abandoned after a call ran out of time");
+    const auto deadline = std::chrono::steady_clock::now() + call_timeout_;
+    if (send() == 0) fail(operation, trimmed(PQerrorMessage(conn_)));
+    for (;;) { // the request out, whatever the socket buffer takes at a time
+        const int flushed = PQflush(conn_);
+        if (flushed == 0) break;
+        if (flushed < 0) fail(operation, trimmed(PQerrorMessage(conn_)));
+        wait_socket(POLLIN | POLLOUT, deadline, operation);
+        if (PQconsumeInput(conn_) == 0) fail(operation, trimmed(PQerrorMessage(conn_)));
+    }
+    PGresult* last = nullptr;
+    PGresult* error = nullptr;
+    for (;;) {
+        while (PQisBusy(conn_) != 0) {
+            try {
+                wait_socket(POLLIN, deadline, operation);
+            } catch (...) {
+                PQclear(last);
+                PQclear(error);
+                throw;
+            }
+            if (PQconsumeInput(conn_) == 0) break; // the connection broke: PQgetResult says so
+        }
+        PGresult* result = PQgetResult(conn_);
+        if (result == nullptr) break;
+        const ExecStatusType status = PQresultStatus(result);
+        if (error == nullptr && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+            error = result; // the first error says why; later results are consequences
+            continue;
+        }
+        PQclear(last);
+        last = result;
+        if (PQstatus(conn_) == CONNECTION_BAD) break;
+    }
+    if (error != nullptr || last == nullptr) {
+        PQclear(last);
+        check_result(error, operation); // throws
+    }
+    return last;
+}
+
+PGresult* PgConnection::run_prepared(const std::string& name, const std::vector<const char*>& values,
+                                     std::string_view operation) {
+    return call(operation, [&] {
+        return PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                                   nullptr, 0);
+    });
 }
 
 PGresult* PgConnection::check_result(PGresult* result, std::string_view operation) const {
@@ -147,33 +231,46 @@ std::unique_ptr<sql::Cursor> PgConnection::prepare(std::string_view sql, std::st
         int parameters = 0;
         const std::string text = to_postgresql_placeholders(sql, &parameters);
         std::string name = "s" + std::to_string(prepared_.size() + 1);
-        PQclear(check_result(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr), operation));
+        PQclear(call(operation, [&] { return PQsendPrepare(conn_, name.c_str(), text.c_str(), 0, nullptr); }));
         it = prepared_.emplace(std::string(sql), std::make_pair(std::move(name), parameters)).first;
     }
     return std::make_unique<PgCursor>(*this, it->second.first, it->second.second, operation);
 }
 
 void PgConnection::exec(const std::string& sql, std::string_view operation) {
-    PQclear(check_result(PQexec(conn_, sql.c_str()), operation));
+    PQclear(call(operation, [&] { return PQsendQuery(conn_, sql.c_str()); }));
 }
 
 void PgConnection::begin(sql::TransactionKind kind, std::string_view operation) {
+    notify_after_commit_ = false;
     if (kind == sql::TransactionKind::read) {
         // One snapshot for the several statements of a read (a device and its certificates).
         exec("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", operation);
         return;
     }
     // READ COMMITTED: each statement after the lock sees every write committed before it.
-    exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLockKey) + ")", operation);
+    exec("BEGIN; SELECT revision FROM registry_revision WHERE id = 1 FOR UPDATE", operation);
 }
 
 void PgConnection::commit(std::string_view operation) {
     exec("COMMIT", operation);
+    if (!notify_after_commit_) return;
+    notify_after_commit_ = false;
+    // After the commit, not in it: a full notification queue (any LISTENer that never reads
+    // can fill it) then costs the other instances half a second of latency, not this write.
+    try {
+        exec("NOTIFY sekisho_registry", "wake the other instances");
+    } catch (const RegistryError&) {
+    }
 }
 
 void PgConnection::rollback() noexcept {
-    if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return;
-    PQclear(PQexec(conn_, "ROLLBACK"));
+    notify_after_commit_ = false;
+    if (abandoned_ || PQstatus(conn_) != CONNECTION_OK || PQtransactionStatus(conn_) == PQTRANS_IDLE) return;
+    try {
+        exec("ROLLBACK", "roll back");
+    } catch (...) { // the connection is then unusable, and the server rolls back as it closes
+    }
 }
 
 void PgConnection::sequences_follow_rows(std::string_view operation) {
@@ -187,7 +284,7 @@ void PgConnection::sequences_follow_rows(std::string_view operation) {
 }
 
 bool PgConnection::usable() const {
-    if (PQstatus(conn_) != CONNECTION_OK || PQtransactionStatus(conn_) != PQTRANS_IDLE) return false;
+    if (abandoned_ || PQstatus(conn_) != CONNECTION_OK || PQtransactionStatus(conn_) != PQTRANS_IDLE) return false;
     // An idle connection has nothing to read unless the server is closing it (it sends the
     // reason, then EOF, perhaps not yet both): anything there condemns it.
     pollfd p{PQsocket(conn_), POLLIN, 0};

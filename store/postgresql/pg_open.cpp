@@ -19,10 +19,9 @@ namespace {
 std::string location_of(const std::string& url) {
     char* error = nullptr;
     PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
-    if (options == nullptr) {
-        const std::string detail = error != nullptr ? error : "out of memory";
+    if (options == nullptr) { // libpq's reason may quote the URL, and with it a password
         PQfreemem(error);
-        throw RegistryError("registry: postgresql.url is not a connection URL: " + detail);
+        throw RegistryError("registry: postgresql.url is not a connection URL");
     }
     std::string user, host, port, database;
     bool password = false;
@@ -37,6 +36,10 @@ std::string location_of(const std::string& url) {
     }
     PQconninfoFree(options);
     if (password) throw RegistryError("registry: postgresql.url carries a password: put it in password_file");
+    for (char c : port)
+        if ((c < '0' || c > '9') && c != ',') // a password with '/' in it makes libpq read its start as the port
+            throw RegistryError("registry: postgresql.url does not parse as user@host:port/database (is there a "
+                                "password in it? put it in password_file)");
     return "postgresql://" + (user.empty() ? "" : user + "@") + host + (port.empty() ? "" : ":" + port) + "/" + database;
 }
 
@@ -59,15 +62,29 @@ ConnectionSettings settings_of(const config::PostgresqlConfig& config) {
     if (!config.sslrootcert.empty()) p.emplace_back("sslrootcert", config.sslrootcert);
     if (!config.sslcert.empty()) p.emplace_back("sslcert", config.sslcert);
     if (!config.sslkey.empty()) p.emplace_back("sslkey", config.sslkey);
+    // A server that does not prove itself gets no password in the clear through TLS: with a
+    // password and a server not verified by name, the SCRAM exchange must be bound to the
+    // TLS channel (a man in the middle then cannot relay it).
+    if (!config.password_file.empty() && (config.sslmode == "require" || config.sslmode == "verify-ca"))
+        p.emplace_back("channel_binding", "require");
+    p.emplace_back("ssl_min_protocol_version", "TLSv1.2");
     p.emplace_back("connect_timeout", std::to_string(config.connect_timeout.count()));
     const auto statement_ms = std::to_string(config.statement_timeout.count() * 1000);
-    // A statement or a lock wait that hangs fails; so does a server that vanished mid-call.
-    p.emplace_back("options", "-c statement_timeout=" + statement_ms);
+    // A statement or a lock wait that hangs fails, and so does a writer that stopped in the
+    // middle of its transaction (a paused VM, a stopped sekishoctl): it would hold every
+    // other writer off.
+    p.emplace_back("options", "-c statement_timeout=" + statement_ms + " -c idle_in_transaction_session_timeout=" +
+                                  statement_ms);
     p.emplace_back("tcp_user_timeout", statement_ms);
     p.emplace_back("keepalives", "1");
     p.emplace_back("keepalives_idle", "10");
     p.emplace_back("application_name", "sekisho");
     p.emplace_back("target_session_attrs", "read-write"); // with several hosts: the primary
+    // Our own deadlines, for a server that is stuck rather than gone (statement_timeout is
+    // the server's, and a stuck server enforces nothing).
+    s.connect_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config.connect_timeout);
+    s.call_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(config.statement_timeout) +
+                     std::chrono::seconds(1);
     return s;
 }
 

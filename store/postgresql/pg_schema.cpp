@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <array>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -18,20 +19,14 @@ constexpr std::array<const char*, 1> kMigrations = {
 -- User ids are unique regardless of case, as in SQLite's COLLATE NOCASE.
 CREATE EXTENSION IF NOT EXISTS citext;
 
--- Incremented by every write transaction; each gateway polls it to know when to reload, and
--- is woken by the notification its update sends (channel sekisho_registry, at commit).
+-- Incremented by every write transaction that changes what gateways hold; each gateway polls
+-- it, and is woken by the NOTIFY sekisho_registry a writer sends after its commit. Its one row
+-- is also the write lock (SELECT ... FOR UPDATE at the start of every write transaction).
 CREATE TABLE registry_revision (
     id       integer PRIMARY KEY CHECK (id = 1),
     revision bigint NOT NULL
 );
 INSERT INTO registry_revision (id, revision) VALUES (1, 0);
-CREATE FUNCTION registry_revision_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('sekisho_registry', NEW.revision::text);
-    RETURN NULL;
-END $$;
-CREATE TRIGGER registry_revision_notify AFTER UPDATE ON registry_revision
-    FOR EACH ROW EXECUTE FUNCTION registry_revision_notify();
 
 CREATE TABLE devices (
     id           text COLLATE "C" PRIMARY KEY,
@@ -139,9 +134,21 @@ CREATE INDEX login_failures_by_user ON login_failures (user_id, at);
 )sql",
 };
 
-// The tables a gateway writes, and the one it may only append to.
-constexpr const char* kWritableTables =
-    "registry_revision, devices, certificates, tickets, users, password_history, login_failures";
+// What a gateway (and sekishoctl as that role) needs, and no more: no DELETE but where the
+// code trims (password history, the lockout window), and INSERT only into the columns it
+// writes, so that the role can neither choose a ledger sequence number (and block the next
+// writers with it) nor change or remove an entry.
+constexpr const char* kGatewayGrants[] = {
+    "GRANT SELECT, UPDATE ON registry_revision TO ",
+    "GRANT SELECT, INSERT, UPDATE ON devices, tickets, users TO ",
+    "GRANT SELECT, UPDATE, INSERT (serial_hex, fingerprint_sha256, device_id, not_before, not_after, issued_at, "
+    "issuer, status_reason, revoked_at) ON certificates TO ",
+    "GRANT SELECT, DELETE, UPDATE (password_hash), INSERT (user_id, password_hash, set_at) ON password_history TO ",
+    "GRANT SELECT, INSERT, DELETE ON login_failures TO ",
+    "GRANT SELECT, INSERT (at, actor, action, subject, reason, details) ON ledger TO ",
+    "GRANT SELECT ON sekisho_schema TO ",
+    "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ",
+};
 
 // Serialises migrations of one database (two operators, or two hosts' packages at once).
 constexpr long long kMigrateLockKey = 0x53454B4953484FLL + 1;
@@ -186,11 +193,17 @@ void require_current_schema(PgConnection& db) {
 
 MigrationResult migrate(PgConnection& db, const std::string& grant_to) {
     constexpr std::string_view kOperation = "migrate the schema";
-    db.exec("SET statement_timeout = 0", kOperation); // a large registry's step may take long
+    db.set_call_timeout(std::chrono::milliseconds(0)); // a large registry's step may take long
+    db.exec("SET statement_timeout = 0", kOperation);
     db.exec("SELECT pg_advisory_lock(" + std::to_string(kMigrateLockKey) + ")", kOperation);
     struct Unlock {
         PgConnection& db;
-        ~Unlock() { PQclear(PQexec(db.handle(), ("SELECT pg_advisory_unlock(" + std::to_string(kMigrateLockKey) + ")").c_str())); }
+        ~Unlock() {
+            try {
+                db.exec("SELECT pg_advisory_unlock(" + std::to_string(kMigrateLockKey) + ")", "unlock");
+            } catch (const RegistryError&) { // the session's end releases it
+            }
+        }
     } unlock{db};
     MigrationResult result;
     result.from = schema_version(db);
@@ -199,24 +212,29 @@ MigrationResult migrate(PgConnection& db, const std::string& grant_to) {
                                 std::to_string(current_schema_version()) + "); use a newer Sekisho");
     for (int version = result.from; version < current_schema_version(); ++version) {
         const std::string step = "migrate the schema to version " + std::to_string(version + 1);
-        sql::Transaction tx(db, sql::TransactionKind::write, step);
+        // Not a registry write transaction: its lock row may not exist yet. Migrators wait
+        // for each other on the migration lock instead.
+        db.exec("BEGIN", step);
         if (version == 0)
             db.exec("CREATE TABLE sekisho_schema (id integer PRIMARY KEY CHECK (id = 1), version integer NOT NULL);"
                     "INSERT INTO sekisho_schema (id, version) VALUES (1, 0)",
                     step);
         db.exec(kMigrations[static_cast<std::size_t>(version)], step);
-        db.exec("UPDATE sekisho_schema SET version = " + std::to_string(version + 1), step);
-        tx.commit();
+        db.exec("UPDATE sekisho_schema SET version = " + std::to_string(version + 1) + "; COMMIT", step);
     }
     result.to = current_schema_version();
     if (!grant_to.empty()) {
         const std::string role = quoted_identifier(db, grant_to, "grant the gateway's role");
-        sql::Transaction tx(db, sql::TransactionKind::write, "grant the gateway's role");
-        db.exec(std::string("GRANT SELECT, INSERT, UPDATE, DELETE ON ") + kWritableTables + " TO " + role +
-                    ";GRANT SELECT, INSERT ON ledger TO " + role + ";GRANT SELECT ON sekisho_schema TO " + role +
-                    ";GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role,
-                "grant the gateway's role " + grant_to);
-        tx.commit();
+        const std::string operation = "grant the gateway's role " + grant_to;
+        db.exec("BEGIN", operation);
+        for (const char* grant : kGatewayGrants) db.exec(grant + role, operation);
+        // Only the owner and this role may even connect: any other role could otherwise LISTEN,
+        // NOTIFY and take the locks every writer waits for.
+        sql::Statement database(db, "SELECT current_database()", operation);
+        database.step();
+        const std::string name = quoted_identifier(db, database.text(0), operation);
+        db.exec("REVOKE ALL ON DATABASE " + name + " FROM PUBLIC", operation);
+        db.exec("GRANT CONNECT ON DATABASE " + name + " TO " + role + "; COMMIT", operation);
     }
     return result;
 }

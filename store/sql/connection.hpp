@@ -54,6 +54,10 @@ public:
     virtual void commit(std::string_view operation) = 0;
     virtual void rollback() noexcept = 0;
 
+    // Within a write transaction that changes what gateways hold (the revision bump): other
+    // instances are to be woken once it commits (PostgreSQL: NOTIFY after COMMIT).
+    virtual void changed() {}
+
     // After rows were inserted with their identity values (a copy): later inserts continue
     // after them. SQLite's AUTOINCREMENT does so by itself.
     virtual void sequences_follow_rows(std::string_view) {}

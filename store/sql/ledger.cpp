@@ -19,6 +19,7 @@ void bump_revision(Connection& db, std::string_view operation) {
     Statement update(db, "UPDATE registry_revision SET revision = revision + 1 WHERE id = 1", operation);
     update.run();
     if (update.changes() != 1) db.fail(operation, "the registry_revision row is missing");
+    db.changed();
 }
 
 std::int64_t read_revision(Connection& db) {

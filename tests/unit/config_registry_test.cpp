@@ -171,14 +171,14 @@ TEST_CASE("registry.postgresql: every setting given", "[config]") {
     TempDir dir;
     write_postgresql_files(dir);
     const Config config = load_text(minimal_config + "registry:\n  max_staleness: 0s\n  postgresql:\n"
-                                                     "    url: postgres://gw@[::1]:5433/reg?application_name=sekisho\n"
+                                                     "    url: postgres://gw@[::1]:5433,db2/reg\n"
                                                      "    sslmode: verify-ca\n" + pg_ca +
                                          "    sslcert: pg-client.crt\n    sslkey: pg-client.key\n"
                                          "    pool_size: 64\n    connect_timeout: 1m\n    statement_timeout: 5m\n",
                                      "test.yaml", dir.str());
     REQUIRE(config.registry.postgresql.has_value());
     const PostgresqlConfig& pg = *config.registry.postgresql;
-    CHECK(pg.url == "postgres://gw@[::1]:5433/reg?application_name=sekisho");
+    CHECK(pg.url == "postgres://gw@[::1]:5433,db2/reg");
     CHECK(pg.password_file.empty());
     CHECK(pg.sslmode == "verify-ca");
     CHECK(pg.sslcert == (dir.path() / "pg-client.crt").string());
@@ -223,7 +223,10 @@ TEST_CASE("registry.postgresql.url: a password in it is refused and never repeat
          {"postgresql://sekisho:" + secret + "@db.example.jp/sekisho", "postgres://:" + secret + "@db",
           "postgresql://sekisho:" + secret + "@db1:5432,db2:5432/sekisho?target_session_attrs=read-write",
           "postgresql://db/sekisho?password=" + secret, "postgresql://db/sekisho?sslmode=require&password=" + secret,
-          "postgresql://db/sekisho?PassWord=" + secret, "postgresql://db/sekisho?pass%77ord=" + secret}) {
+          "postgresql://db/sekisho?PassWord=" + secret, "postgresql://db/sekisho?pass%77ord=" + secret,
+          // A '/' in the password ends the authority early: libpq would read "sekisho" as the
+          // host and the password's start as its port, and quote them back in its errors.
+          "postgresql://sekisho:Zq7/" + secret + "@db.example.jp:5432/sekisho"}) {
         const auto problems = postgresql_problems(postgresql_config("    url: '" + url + "'\n" + pg_ca));
         INFO(url);
         REQUIRE(problems.size() == 1);
@@ -232,13 +235,25 @@ TEST_CASE("registry.postgresql.url: a password in it is refused and never repeat
         CHECK_THAT(problems[0].reason, Catch::Contains("password_file"));
         CHECK_THAT(problems[0].to_string(), !Catch::Contains(secret));
     }
-    // Neither is a password: a user alone, an IPv6 host's colons, other parameters.
+    // Neither is a password: a user alone, an IPv6 host's colons, several hosts.
     TempDir dir;
     write_postgresql_files(dir);
     for (const std::string url : {"postgresql://sekisho@[::1]:5432/sekisho", "postgresql://[::1]:5432",
-                                  "postgresql://db/sekisho?passfile=/etc/sekisho/pgpass&connect_timeout=3"}) {
+                                  "postgresql://sekisho@db1:5432,db2:5433/sekisho"}) {
         INFO(url);
         CHECK_NOTHROW(load_text(postgresql_config("    url: '" + url + "'\n" + pg_ca), "test.yaml", dir.str()));
+    }
+}
+
+TEST_CASE("registry.postgresql.url: no ?parameters, which could undo the section's keys", "[config]") {
+    for (const std::string url : {"postgresql://db/sekisho?sslmode=disable",
+                                  "postgresql://db/sekisho?ssl_min_protocol_version=TLSv1",
+                                  "postgresql://db/sekisho?passfile=/tmp/pgpass&connect_timeout=3"}) {
+        const auto problems = postgresql_problems(postgresql_config("    url: '" + url + "'\n" + pg_ca));
+        INFO(url);
+        REQUIRE(problems.size() == 1);
+        CHECK(problems[0].key == "registry.postgresql.url");
+        CHECK_THAT(problems[0].reason, Catch::Contains("no ?parameters"));
     }
 }
 

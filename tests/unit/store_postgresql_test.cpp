@@ -5,6 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <csignal>
+#include <fstream>
+
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -49,6 +52,17 @@ TEST_CASE("the gateway's role may append to the ledger but not change it", "[sto
     CHECK_THROWS_WITH(as_gateway.exec("ALTER TABLE ledger DISABLE TRIGGER ledger_no_change", "tamper"),
                       Catch::Contains("owner"));
     CHECK_THROWS_WITH(as_gateway.exec("DELETE FROM ledger", "tamper"), Catch::Contains("permission denied"));
+    // Nor choose a sequence number, which would make the next writers fail on a duplicate.
+    CHECK_THROWS_WITH(as_gateway.exec("INSERT INTO ledger (seq, at, actor, action, subject, reason, details) "
+                                      "VALUES (1000, 0, 'admin:alice', 'device.resume', 'x', 'forged', '{}')",
+                                      "forge"),
+                      Catch::Contains("permission denied"));
+    // Other roles may not even connect: they could LISTEN, NOTIFY or hold locks.
+    temp.raw_exec("CREATE ROLE " + role + "_x LOGIN PASSWORD 'outsider'");
+    s.parameters = {{"dbname", config.postgresql->url}, {"user", role + "_x"}, {"password", "outsider"},
+                    {"sslmode", "disable"}};
+    CHECK_THROWS_WITH(sekisho::store::postgresql::PgConnection(s), Catch::Contains("permission denied"));
+    temp.raw_exec("DROP ROLE " + role + "_x");
     temp.raw_exec("DROP OWNED BY " + role + "; DROP ROLE " + role);
 }
 
@@ -104,4 +118,54 @@ TEST_CASE("a change committed through one instance wakes the others at once", "[
     CHECK(woken.wait_for(lock, std::chrono::seconds(10), [&] { return wakes > before; }));
     lock.unlock();
     signal.reset(); // stops and joins the listener
+}
+
+TEST_CASE("an advisory lock someone holds does not stop the registry's writers", "[store][postgresql]") {
+    TempRegistry temp;
+    auto registry = temp.open_registry();
+    sekisho::store::postgresql::ConnectionSettings s;
+    s.location = temp.location();
+    auto config = temp.config();
+    std::ifstream in(config.postgresql->password_file);
+    std::string password;
+    std::getline(in, password);
+    s.parameters = {{"dbname", config.postgresql->url}, {"password", password}, {"sslmode", "disable"}};
+    sekisho::store::postgresql::PgConnection other(s);
+    other.exec("SELECT pg_advisory_lock(x'53454B4953484F'::bigint)", "hold an advisory lock");
+    const auto started = std::chrono::steady_clock::now();
+    registry->devices().create_device("north", "pc", "admin:alice");
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+}
+
+TEST_CASE("a server that stops answering fails the call at its deadline instead of hanging", "[store][postgresql]") {
+    TempRegistry temp;
+    auto config = temp.config();
+    config.postgresql->statement_timeout = std::chrono::seconds(1);
+    auto registry = open_registry(config);
+    registry->devices().create_device("north", "pc", "admin:alice");
+    // Freeze the server processes serving this registry (as a storage stall would): they
+    // keep their sockets, and the kernel keeps acknowledging.
+    sekisho::store::postgresql::ConnectionSettings s;
+    s.location = temp.location();
+    std::ifstream in(config.postgresql->password_file);
+    std::string password;
+    std::getline(in, password);
+    s.parameters = {{"dbname", config.postgresql->url}, {"password", password}, {"sslmode", "disable"}};
+    std::vector<int> frozen;
+    {
+        sekisho::store::postgresql::PgConnection probe(s);
+        sekisho::store::sql::Statement backends(
+            probe, "SELECT pid FROM pg_stat_activity WHERE application_name = 'sekisho' AND pid <> pg_backend_pid()",
+            "find the registry's backends");
+        while (backends.step()) frozen.push_back(static_cast<int>(backends.integer(0)));
+    }
+    REQUIRE_FALSE(frozen.empty());
+    for (int pid : frozen) ::kill(pid, SIGSTOP);
+    const auto started = std::chrono::steady_clock::now();
+    CHECK_THROWS_WITH(registry->devices().revision(), Catch::Contains("did not answer in time"));
+    const auto waited = std::chrono::steady_clock::now() - started;
+    for (int pid : frozen) ::kill(pid, SIGCONT);
+    CHECK(waited < std::chrono::seconds(30)); // the deadline is 2 s; without one it never returns
+    // The abandoned connection is not handed out again: the next call connects afresh.
+    CHECK(registry->devices().list_devices().size() == 1);
 }
