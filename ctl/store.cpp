@@ -33,8 +33,9 @@ const std::string kUsage =
     "--config FILE  the gateway configuration naming the registry (registry.sqlite or\n"
     "               registry.postgresql); default $SEKISHO_CONFIG or /etc/sekisho/sekisho.yaml\n"
     "--to URL       a PostgreSQL registry not in a configuration; its password in\n"
-    "               --password-file, never in the URL. --sslmode defaults to verify-full with\n"
-    "               --sslrootcert, else require.\n";
+    "               --password-file, never in the URL; --sslrootcert CA verifies the server\n"
+    "               (verify-full), else --sslmode must be given (require: encrypted, the\n"
+    "               password bound to the channel; disable: plain).\n";
 
 int migrate(const CliArgs& args) {
     const auto config = load_registry_config(config_path_of(args), "store");
@@ -63,7 +64,15 @@ config::RegistryConfig target_of(const CliArgs& args) {
         throw UsageError("store copy: --to must be a postgresql:// URL (a SQLite target: name it in --config)", kUsage);
     pg.password_file = args.get("--password-file").value_or("");
     pg.sslrootcert = args.get("--sslrootcert").value_or("");
-    pg.sslmode = args.get("--sslmode").value_or(pg.sslrootcert.empty() ? "require" : "verify-full");
+    // As the configuration: the server proves who it is unless the operator says otherwise,
+    // since the owner's password goes to whatever answers.
+    if (!args.has("--sslmode") && pg.sslrootcert.empty())
+        throw UsageError("store copy: --to needs --sslrootcert CA (the server verified by name) or an explicit "
+                         "--sslmode (require, or disable on a trusted network)",
+                         kUsage);
+    pg.sslmode = args.get("--sslmode").value_or("verify-full");
+    if (pg.sslmode != "disable" && pg.sslmode != "require" && pg.sslmode != "verify-ca" && pg.sslmode != "verify-full")
+        throw UsageError("store copy: --sslmode must be disable, require, verify-ca or verify-full", kUsage);
     target.postgresql = pg;
     return target;
 }

@@ -23,6 +23,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The registry could not be reached or did not answer in time (server down or stuck, the
+// connection lost, the file locked by another writer for longer than the busy timeout):
+// worth trying again, and answered 503 rather than 500.
+class RegistryUnavailable : public RegistryError {
+public:
+    using RegistryError::RegistryError;
+};
+
 // active ↔ suspended may alternate; revoked is final.
 enum class DeviceStatus { active, suspended, revoked };
 

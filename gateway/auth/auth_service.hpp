@@ -167,6 +167,7 @@ private:
     session::ConcurrentAttempts in_flight_;
     CsrfKeys csrf_;
     std::atomic<std::shared_ptr<const Standings>> standings_;
+    bool standings_stale_ = false; // control thread: the last read failed (logged once per outage)
     std::function<void(const session::Session&)> ended_callback_;
     const DeviceAdmission* admission_ = nullptr;
     const RegistryWatch* registry_ = nullptr;

@@ -46,12 +46,16 @@ Task<bool> AuthService::enforce_registry(const DeviceAdmission& admission, bool 
             st.roles = std::move(u.roles);
         }
         standings_.store(std::move(standings));
+        standings_stale_ = false;
     } catch (const std::exception& e) {
-        // The last list stays in force; the watch tries again at its next tick.
+        // The last list stays in force; the watch tries again at its next tick, every half
+        // second: said once per outage, not at each try.
         refreshed = false;
-        log_event(spdlog::level::critical, "registry.unavailable",
-                  {{"reason", e.what()}, {"detail", "user status not refreshed; sessions of users disabled "
-                                                    "since the last read go on until it reads again"}});
+        if (!standings_stale_)
+            log_event(spdlog::level::critical, "registry.unavailable",
+                      {{"reason", e.what()}, {"detail", "user status not refreshed; sessions of users disabled "
+                                                        "since the last read go on until it reads again"}});
+        standings_stale_ = true;
     }
     const auto standings = standings_.load();
     auto list = store_->list(session_limits(cfg), now);

@@ -86,31 +86,41 @@ void Server::Impl::reload() {
 // Suspensions and revocations in the registry reach the gateway within one poll: new and
 // resumed handshakes are refused at once, and live connections of the device are closed.
 // With a shared registry, another instance's write also wakes the poll at once (NOTIFY); the
-// half-second poll stays, for a lost notification and for SQLite. The periodic work below
-// counts timer ticks only, not wake-ups.
+// half-second poll stays, for a lost notification and for SQLite. Wake-ups poll at most 20
+// times a second (any role allowed to connect could send NOTIFYs), and the periodic work
+// below keeps its own clock, so no flood of them can hold it off.
 Task<void> Server::Impl::watch_registry() {
+    using std::chrono::steady_clock;
+    using namespace std::chrono_literals;
     asio::steady_timer timer(control);
     registry_timer = &timer;
     struct Forget { // a wake-up posted after this loop ended must not reach the timer
         asio::steady_timer*& timer;
         ~Forget() { timer = nullptr; }
     } forget{registry_timer};
-    registry_signal = registry->signal_changes([this] {
-        asio::post(control, [this] {
-            registry_wake_pending = true;
-            if (registry_timer) registry_timer->cancel();
+    try {
+        registry_signal = registry->signal_changes([this] {
+            asio::post(control, [this] {
+                registry_wake_pending = true;
+                if (registry_timer) registry_timer->cancel();
+            });
         });
-    });
-    for (unsigned tick = 0;;) {
+    } catch (const std::exception& e) { // the half-second poll still finds every change
+        log_event(spdlog::level::err, "registry.signal_failed",
+                  {{"reason", e.what()}, {"detail", "changes are found by the 0.5 s poll alone"}});
+    }
+    auto next_superseded = steady_clock::now() + 5s, next_crl = steady_clock::now() + 60s;
+    auto next_dashboard = steady_clock::now() + 5s, next_sweep = steady_clock::now() + 5s;
+    for (;;) {
         boost::system::error_code ec;
         if (!registry_wake_pending) {
-            timer.expires_after(std::chrono::milliseconds(500));
+            timer.expires_after(500ms);
             co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         }
         if (draining.load() || (ec && ec != asio::error::operation_aborted)) co_return;
-        const bool on_time = !ec && !registry_wake_pending;
+        const bool woken = registry_wake_pending || ec;
         registry_wake_pending = false;
-        if (on_time) ++tick;
+        const auto now = steady_clock::now();
         // Nothing may stop this loop: it is what makes revocations bite.
         try {
             const bool changed = registry_watch->poll();
@@ -125,16 +135,32 @@ Task<void> Server::Impl::watch_registry() {
                 // make it happen by chance).
                 if (!co_await std::move(enforce)) enforce_pending = true;
             }
-            if (on_time && tick % 10 == 0) revoke_superseded(); // a revocation shows as a change at the next poll
-            if (changed || (on_time && tick % 120 == 0)) refresh_crl(); // and once a minute, for nextUpdate
-            if (dashboard_registry && (changed || (on_time && tick % 10 == 0))) dashboard_registry->refresh(); // lock expiry
-            if (auth && on_time && tick % 10 == 0) {
+            if (now >= next_superseded) { // a revocation shows as a change at the next poll
+                next_superseded = now + 5s;
+                revoke_superseded();
+            }
+            if (changed || now >= next_crl) { // and once a minute, for nextUpdate
+                next_crl = now + 60s;
+                refresh_crl();
+            }
+            if (dashboard_registry && (changed || now >= next_dashboard)) { // lock expiry
+                next_dashboard = now + 5s;
+                dashboard_registry->refresh();
+            }
+            if (auth && now >= next_sweep) {
+                next_sweep = now + 5s;
                 auto count = auth->sweep_sessions(runtime.current()->config.auth);
                 metrics.sessions_active(static_cast<std::int64_t>(co_await std::move(count)));
             }
         } catch (const std::exception& e) {
             enforce_pending = true;
             log_event(spdlog::level::critical, "registry.watch_failed", {{"reason", e.what()}});
+        }
+        if (woken) { // a quiet 50 ms that wake-ups cannot cut short
+            asio::steady_timer quiet(control);
+            quiet.expires_after(50ms);
+            co_await quiet.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (draining.load()) co_return;
         }
     }
 }

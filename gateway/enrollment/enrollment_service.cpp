@@ -142,6 +142,12 @@ EnrollmentReply EnrollmentService::handle(const EnrollmentRequest& req) {
             return serverkeygen(req);
         }
         return text(404, "unsupported EST operation");
+    } catch (const store::RegistryUnavailable& e) { // nothing was used up: the ticket still works later
+        log_event(spdlog::level::err, "enrollment.failed",
+                  {{"path", req.path}, {"peer", req.peer}, {"reason", e.what()}, {"detail", "the registry is unavailable"}});
+        auto reply = text(503, "the registry is unavailable; try again in a minute");
+        reply.headers.emplace_back("Retry-After", "60");
+        return reply;
     } catch (const std::exception& e) {
         log_event(spdlog::level::err, "enrollment.failed", {{"path", req.path}, {"peer", req.peer}, {"reason", e.what()}});
         return text(500, "enrollment failed; the administrator can see why in the gateway log");

@@ -113,16 +113,16 @@ PgConnection::PgConnection(const ConnectionSettings& settings)
     // host of a multi-host URL) has one deadline. (A host name is still resolved by libpq
     // without one: give addresses or a resolver that answers.)
     conn_ = PQconnectStartParams(keywords.data(), values.data(), 1);
-    if (conn_ == nullptr) fail("connect", "out of memory");
+    if (conn_ == nullptr) unavailable("connect", "out of memory");
     const auto deadline = std::chrono::steady_clock::now() + settings.connect_timeout;
     try {
         for (PostgresPollingStatusType state = PGRES_POLLING_WRITING; state != PGRES_POLLING_OK;
              state = PQconnectPoll(conn_)) {
             if (state == PGRES_POLLING_FAILED || PQstatus(conn_) == CONNECTION_BAD)
-                fail("connect", trimmed(PQerrorMessage(conn_)));
+                unavailable("connect", trimmed(PQerrorMessage(conn_)));
             wait_socket(state == PGRES_POLLING_READING ? POLLIN : POLLOUT, deadline, "connect");
         }
-        if (PQsetnonblocking(conn_, 1) != 0) fail("connect", trimmed(PQerrorMessage(conn_)));
+        if (PQsetnonblocking(conn_, 1) != 0) unavailable("connect", trimmed(PQerrorMessage(conn_)));
     } catch (...) {
         PQfinish(conn_);
         conn_ = nullptr;
@@ -146,29 +146,29 @@ void PgConnection::wait_socket(short events, std::chrono::steady_clock::time_poi
             const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             if (left.count() <= 0) {
                 abandoned_ = true;
-                fail(operation, "PostgreSQL did not answer in time; the connection is abandoned");
+                unavailable(operation, "PostgreSQL did not answer in time; the connection is abandoned");
             }
             timeout_ms = static_cast<int>(left.count()) + 1;
         }
         pollfd p{PQsocket(conn_), events, 0};
-        if (p.fd < 0) fail(operation, "the connection has no socket");
+        if (p.fd < 0) unavailable(operation, "the connection has no socket");
         const int n = ::poll(&p, 1, timeout_ms);
         if (n > 0) return;
-        if (n < 0 && errno != EINTR) fail(operation, std::string("poll: ") + std::strerror(errno));
+        if (n < 0 && errno != EINTR) unavailable(operation, std::string("poll: ") + std::strerror(errno));
     }
 }
 
 template <class Send>
 PGresult* PgConnection::call(std::string_view operation, Send&& send) {
-    if (abandoned_) fail(operation, "the connection was abandoned after a call ran out of time");
+    if (abandoned_) unavailable(operation, "the connection was abandoned after a call ran out of time");
     const auto deadline = std::chrono::steady_clock::now() + call_timeout_;
-    if (send() == 0) fail(operation, trimmed(PQerrorMessage(conn_)));
+    if (send() == 0) unavailable(operation, trimmed(PQerrorMessage(conn_)));
     for (;;) { // the request out, whatever the socket buffer takes at a time
         const int flushed = PQflush(conn_);
         if (flushed == 0) break;
-        if (flushed < 0) fail(operation, trimmed(PQerrorMessage(conn_)));
+        if (flushed < 0) unavailable(operation, trimmed(PQerrorMessage(conn_)));
         wait_socket(POLLIN | POLLOUT, deadline, operation);
-        if (PQconsumeInput(conn_) == 0) fail(operation, trimmed(PQerrorMessage(conn_)));
+        if (PQconsumeInput(conn_) == 0) unavailable(operation, trimmed(PQerrorMessage(conn_)));
     }
     PGresult* last = nullptr;
     PGresult* error = nullptr;
@@ -221,7 +221,14 @@ PGresult* PgConnection::check_result(PGresult* result, std::string_view operatio
     }
     if (detail.empty()) detail = trimmed(PQerrorMessage(conn_));
     if (detail.empty()) detail = "the server did not answer";
+    const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    const std::string_view code = state != nullptr ? state : "";
+    // Connection lost (08), out of resources (53), cancelled, timed out or shut down (57),
+    // a lock or an idle transaction timed out (55P03, 25P03), a conflict to retry (40).
+    const bool transient = PQstatus(conn_) != CONNECTION_OK || code.starts_with("08") || code.starts_with("53") ||
+                           code.starts_with("57") || code.starts_with("40") || code == "55P03" || code == "25P03";
     PQclear(result);
+    if (transient) unavailable(operation, detail);
     fail(operation, detail);
 }
 

@@ -13,7 +13,12 @@ namespace sekisho::store::postgresql {
 ChangeListener::ChangeListener(std::function<ConnectionSettings()> settings, std::function<void()> wake)
     : settings_(std::move(settings)), wake_(std::move(wake)), stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
     if (stop_fd_ < 0) throw RegistryError(std::string("registry: cannot listen for changes: eventfd: ") + std::strerror(errno));
-    thread_ = std::thread([this] { run(); });
+    try {
+        thread_ = std::thread([this] { run(); });
+    } catch (...) {
+        ::close(stop_fd_);
+        throw;
+    }
 }
 
 ChangeListener::~ChangeListener() {

@@ -6,6 +6,10 @@ void Connection::fail(std::string_view operation, const std::string& detail) con
     throw RegistryError("registry " + location_ + ": " + std::string(operation) + ": " + detail);
 }
 
+void Connection::unavailable(std::string_view operation, const std::string& detail) const {
+    throw RegistryUnavailable("registry " + location_ + ": " + std::string(operation) + ": " + detail);
+}
+
 Statement& Statement::bind_nullable(int index, const std::optional<std::string>& text) {
     if (text) return bind(index, std::string_view(*text));
     cursor_->bind_null(index);

@@ -68,6 +68,8 @@ public:
 
     // "registry <location>: <operation>: <detail>" as a RegistryError.
     [[noreturn]] void fail(std::string_view operation, const std::string& detail) const;
+    // The same as a RegistryUnavailable: the database cannot be reached or did not answer.
+    [[noreturn]] void unavailable(std::string_view operation, const std::string& detail) const;
     // As fail(), when a rule of store/registry_rules.hpp found a problem.
     void check(const std::optional<std::string>& problem, std::string_view operation) const {
         if (problem) fail(operation, *problem);

@@ -63,7 +63,16 @@ void Database::exec(const std::string& sql, std::string_view operation) {
 }
 
 void Database::fail_sqlite(std::string_view operation) const {
-    fail(operation, sqlite3_errmsg(db_));
+    switch (sqlite3_errcode(db_) & 0xff) { // the primary code of an extended one
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+        unavailable(operation, sqlite3_errmsg(db_));
+    default:
+        fail(operation, sqlite3_errmsg(db_));
+    }
 }
 
 namespace {
