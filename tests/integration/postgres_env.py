@@ -85,8 +85,10 @@ class PostgresGatewaysTestCase(EnrollmentTestCase):
         os.makedirs(cls.work)
         cls.device_ca = demo.device_ca(os.path.join(cls.tmp, "device-ca-db"))
         cls.create_gateway_role()
-        cls.db = cls.create_registry_database("registry")
         cls.gateways = {}
+        if not cls.GATEWAYS:
+            return  # the tests make their own databases and gateways
+        cls.db = cls.create_registry_database("registry")
         for i, name in enumerate(cls.GATEWAYS):
             ports = (cls.listen_port, cls.admin_port) if i == 0 else (free_port(), free_port())
             cls.gateways[name] = cls.start_pg_gateway(name, cls.db, *ports)
@@ -134,9 +136,10 @@ class PostgresGatewaysTestCase(EnrollmentTestCase):
         return write_yaml(path, config)
 
     @classmethod
-    def start_pg_gateway(cls, name, db, listen_port, admin_port, wait=True):
-        """Gateway NAME on db as the gateway role, with an enrollment listener; its own folder
-        (log, config, CRL file: each instance publishes the CRL it serves)."""
+    def pg_gateway(cls, name, db, listen_port=None, admin_port=None):
+        """Gateway NAME (not started) on db as the gateway role, with an enrollment listener;
+        its own folder (log, config, CRL file: each instance publishes the CRL it serves)."""
+        listen_port, admin_port = listen_port or free_port(), admin_port or free_port()
         folder = os.path.join(cls.tmp, "gateway-" + name)
         os.makedirs(folder)
         crl = shutil.copy(cls.demo.path("device-ca.crl"), os.path.join(folder, "device-ca.crl"))
@@ -149,8 +152,15 @@ class PostgresGatewaysTestCase(EnrollmentTestCase):
                                 tls={"crl": [crl, cls.demo.path("root-ca.crl")]})
         gateway = Gateway(path, listen_port, admin_port, folder)
         gateway.name, gateway.enroll_port = name, enroll_port
+        return gateway
+
+    @classmethod
+    def start_pg_gateway(cls, name, db, listen_port=None, admin_port=None):
+        """pg_gateway(), started and ready; stopped by a class cleanup."""
+        gateway = cls.pg_gateway(name, db, listen_port, admin_port)
         cls.addClassCleanup(gateway.stop)
-        gateway.start(wait=wait)
+        cls.gateways[name] = gateway
+        gateway.start()
         return gateway
 
     def log_tail(self):
