@@ -20,6 +20,29 @@ class TwoGatewaysOnePostgresqlTest(PostgresGatewaysTestCase):
         super().setUpClass()
         cls.a, cls.b = cls.gateways["a"], cls.gateways["b"]
 
+    def terminal_on_both(self, name):
+        """A terminal registered through A's config, once both gateways admit it."""
+        terminal = self.register_terminal(name)[:2]
+        for gateway in (self.a, self.b):
+            self.wait_until(lambda: self.status_on(gateway, terminal) == 200,
+                            "%s admits the terminal %s" % (gateway.name, name))
+        return terminal
+
+    def at_once(self, calls):
+        """Runs the calls on threads released together; their results in order."""
+        results = [None] * len(calls)
+        barrier = threading.Barrier(len(calls))
+
+        def run(i):
+            barrier.wait()
+            results[i] = calls[i]()
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(180)
+        return results
+
     # --- 1. one registry -----------------------------------------------------------------------
 
     def test_terminal_enrolled_on_a_gets_in_through_b(self):
@@ -112,10 +135,7 @@ class TwoGatewaysOnePostgresqlTest(PostgresGatewaysTestCase):
     # --- 3. one lockout over both instances ----------------------------------------------------
 
     def test_five_wrong_passwords_split_over_a_and_b_lock_the_user_on_both(self):
-        terminal = self.register_terminal("lockout-terminal")[:2]
-        for gateway in (self.a, self.b):
-            self.wait_until(lambda: self.status_on(gateway, terminal) == 200,
-                            "%s admits the terminal" % gateway.name)
+        terminal = self.terminal_on_both("lockout-terminal")
         self.add_user("split.lockout")
         for gateway, count in ((self.a, 3), (self.b, 2)):
             for _ in range(count):
@@ -135,10 +155,7 @@ class TwoGatewaysOnePostgresqlTest(PostgresGatewaysTestCase):
                                                                self.log_tail()))
 
     def test_four_wrong_passwords_split_over_a_and_b_do_not_lock(self):
-        terminal = self.register_terminal("no-lockout-terminal")[:2]
-        for gateway in (self.a, self.b):
-            self.wait_until(lambda: self.status_on(gateway, terminal) == 200,
-                            "%s admits the terminal" % gateway.name)
+        terminal = self.terminal_on_both("no-lockout-terminal")
         self.add_user("split.four")
         for gateway in (self.a, self.a, self.b, self.b):
             self.assertEqual(self.login(gateway, "split.four", "Wrong-pass-1", terminal)[0].status,
@@ -147,6 +164,40 @@ class TwoGatewaysOnePostgresqlTest(PostgresGatewaysTestCase):
         self.assertEqual(right.status, 200, right.describe() + "\n" + self.log_tail())
         self.assertEqual(right.json()["failures_since_previous_login"], 4,
                          "B did not see the failures made on A")
+
+    def test_wrong_passwords_sent_to_a_and_b_at_once_all_count(self):
+        terminal = self.terminal_on_both("raced-lockout-terminal")
+        self.add_user("raced.lockout")
+        # Four at once, two per gateway (a gateway serves at most two logins at a time from
+        # one terminal or address), then a fifth: the lock needs every one of them counted.
+        gateways = (self.a, self.a, self.b, self.b)
+        results = self.at_once([
+            (lambda g=g: self.login(g, "raced.lockout", "Wrong-pass-1", terminal)[0].status)
+            for g in gateways])
+        self.assertEqual(results, [401] * 4, self.log_tail())
+        self.assertEqual(self.login(self.b, "raced.lockout", "Wrong-pass-1", terminal)[0].status,
+                         401)
+        for gateway in (self.a, self.b):
+            right, _ = self.login(gateway, "raced.lockout", PASSWORD, terminal)
+            self.assertEqual(right.status, 401, "%s accepted the right password after five "
+                             "failures, four of them concurrent: a failure was lost\n%s"
+                             % (gateway.name, right.describe()))
+        shown = json.loads(self.ctl("user", "show", "raced.lockout", "--json").stdout)
+        self.assertEqual((shown["failed_since_success"], shown["locked"]), (5, True), shown)
+
+    def test_disabling_a_user_through_sekishoctl_ends_their_session_on_b(self):
+        terminal = self.terminal_on_both("disable-terminal")
+        self.add_user("disabled.on.b")
+        result, jar = self.login(self.b, "disabled.on.b", PASSWORD, terminal)
+        self.assertEqual(result.status, 200, result.describe() + "\n" + self.log_tail())
+
+        def status():
+            return self.request(self.b, "/ward/chart", terminal, cookie_jar=jar,
+                                headers=["Accept: application/json"]).status
+        self.assertEqual(status(), 200)
+        self.ctl("user", "disable", "disabled.on.b", "--reason", "left the hospital")
+        self.wait_until(lambda: status() == 401, "B ends the disabled user's session")
+        self.assertEqual(self.login(self.b, "disabled.on.b", PASSWORD, terminal)[0].status, 401)
 
     # --- 4. one-time tickets -------------------------------------------------------------------
 
@@ -165,19 +216,10 @@ class TwoGatewaysOnePostgresqlTest(PostgresGatewaysTestCase):
             name = "raced-ticket-%d" % round_
             creds, ticket = self.ticket(name)
             csrs = [self.make_csr("%s-%s" % (name, g.name))[1] for g in (self.a, self.b)]
-            results = [None, None]
-            barrier = threading.Barrier(2)
-
-            def redeem(i, gateway):
-                barrier.wait()
-                results[i] = self.curl_est("simpleenroll", csrs[i], user=creds,
-                                           port=gateway.enroll_port)
-            threads = [threading.Thread(target=redeem, args=(i, g))
-                       for i, g in enumerate((self.a, self.b))]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join(120)
+            results = self.at_once([
+                (lambda csr=csr, g=g: self.curl_est("simpleenroll", csr, user=creds,
+                                                    port=g.enroll_port))
+                for csr, g in zip(csrs, (self.a, self.b))])
             statuses = [r[0] for r in results]
             self.assertEqual(sorted(statuses), [200, 401],
                              "round %d: A and B answered %r to one single-use ticket\n%r\n%s"
@@ -186,6 +228,20 @@ class TwoGatewaysOnePostgresqlTest(PostgresGatewaysTestCase):
             shown = json.loads(self.ctl("device", "ticket", "show", ticket["ticket_id"],
                                         "--json").stdout)
             self.assertEqual(shown["state"], "used", shown)
+
+    def test_five_wrong_codes_split_over_a_and_b_lock_the_ticket(self):
+        creds, ticket = self.ticket("ticket-brute-forced")
+        _, csr = self.make_csr("ticket-brute-forced")
+        wrong = ticket["ticket_id"] + ":WRONG-CODE0-AAAAA-BBBBB"
+        for gateway in (self.a, self.a, self.a, self.b, self.b):
+            self.assertEqual(self.curl_est("simpleenroll", csr, user=wrong,
+                                           port=gateway.enroll_port)[0], 401)
+        for gateway in (self.a, self.b):
+            status, body = self.curl_est("simpleenroll", csr, user=creds,
+                                         port=gateway.enroll_port)
+            self.assertEqual(status, 401, "%s enrolled with a ticket locked by five wrong codes "
+                             "over A and B: %s" % (gateway.name, body))
+        self.assertEqual(self.devices_named("ticket-brute-forced"), [])
 
     def devices_named(self, name):
         listed = json.loads(self.ctl("device", "list", "--json").stdout)["devices"]
