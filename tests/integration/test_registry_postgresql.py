@@ -247,6 +247,19 @@ class TwoGatewaysOnePostgresqlTest(PostgresGatewaysTestCase):
         listed = json.loads(self.ctl("device", "list", "--json").stdout)["devices"]
         return [d for d in listed if d["name"] == name]
 
+    # --- secrets stay in their files --------------------------------------------------------
+
+    def test_the_database_passwords_are_in_no_config_and_no_log(self):
+        self.ctl("device", "list")  # something through sekishoctl too
+        for gateway in (self.a, self.b):
+            with open(gateway.config_path) as f:
+                config = f.read()
+            self.assertIn("password_file", config)
+            for secret in (self.gateway_password, self.db.owner_password):
+                self.assertNotIn(secret, config)
+                self.assertNotIn(secret, gateway.log_text(), "a password in %s's log"
+                                 % gateway.name)
+
     # --- 6b. the gateways' role cannot rewrite history -----------------------------------------
 
     def test_the_gateway_role_cannot_delete_or_change_the_ledger(self):

@@ -132,6 +132,9 @@ class RegistryOutageTest(PostgresGatewaysTestCase):
         revocations = [e for e in entries
                        if e["action"] == "device.revoke" and e["subject"] == self.spare[2]]
         self.assertEqual(len(revocations), 1, revocations)
+        # However many connection errors were logged, none of them carries the password.
+        for gateway in (a, b):
+            self.assertNotIn(self.gateway_password, gateway.log_text())
 
 
 if __name__ == "__main__":
