@@ -66,9 +66,10 @@ class TwoGatewaysOnePostgresqlTest(PostgresGatewaysTestCase):
         stray = self.device_ca.issue("stray-pg", "/O=demo-clinic/CN=stray-pg",
                                      san="URI:urn:sekisho:device:demo-clinic:stray-pg")
         for gateway in (self.a, self.b):
+            since = gateway.log_offset()
             self.assertIsNone(self.status_on(gateway, stray),
                               "an unregistered certificate got in through %s" % gateway.name)
-            gateway.wait_for_log(r"handshake\.refused reason=not_registered")
+            gateway.wait_for_log(r"handshake\.refused reason=not_registered", since=since)
 
     # --- 2. revocation reaches the other instance ----------------------------------------------
 
