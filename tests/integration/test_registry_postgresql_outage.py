@@ -1,9 +1,10 @@
 """PostgreSQL goes away under two running gateways, and comes back. Meanwhile known terminals
 are admitted from each gateway's last view of the registry for registry.max_staleness and
 refused after it (reason registry_unavailable); logins fail closed with 503 (not 401: a
-right password is not "wrong", and a guesser learns nothing); /readyz says the registry is
-unavailable. When the server is back, service returns by itself: logins, handshakes and
-revocations work again without restarting a gateway.
+right password is not "wrong", and a guesser learns nothing), and so does enrollment;
+/readyz says the registry is unavailable, and whether terminals are still admitted. When
+the server is back, service returns by itself: logins, handshakes, the ticket the outage
+refused and revocations work again without restarting a gateway.
 
 A keeps the default-sized window (60 s), so what happens inside it is checked there however
 slowly this machine runs; B's window is short (5 s), so that its end is seen in the test."""
@@ -56,6 +57,9 @@ class RegistryOutageTest(PostgresGatewaysTestCase):
             self.assertEqual(result.status, 200, result.describe() + "\n" + self.log_tail())
             self.assertEqual(self.readyz(gateway), (200, "ready\n"))
 
+        creds, _ = self.ticket("enrolled-after-outage")
+        _, csr = self.make_csr("enrolled-after-outage")
+
         offset_b = b.log_offset()
         self.pg.stop_server()
         stopped = time.monotonic()
@@ -77,6 +81,9 @@ class RegistryOutageTest(PostgresGatewaysTestCase):
         wrong = self.assert_login_unavailable(a, "Wrong-pass-1")
         self.assertEqual(right.body, wrong.body)
         print("login on A during the outage: %d %s" % (right.status, right.body.decode()))
+        status, body = self.curl_est("simpleenroll", csr, user=creds, port=a.enroll_port)
+        self.assertEqual(status, 503, "A answered an enrollment during the outage with %d %s"
+                         % (status, body))
         for gateway in (a, b):  # at its next read of the registry
             self.wait_until(lambda: self.readyz(gateway)[0] == 503,
                             "%s's /readyz reports the outage" % gateway.name)
@@ -89,6 +96,9 @@ class RegistryOutageTest(PostgresGatewaysTestCase):
         print("B refused the terminal %.1fs after the stop" % (time.monotonic() - stopped))
         b.wait_for_log(r"handshake\.refused reason=registry_unavailable", since=offset_b)
         self.assertEqual(self.readyz(b)[0], 503)
+        # /readyz tells the two states apart: B admits nobody, A still admits from its view.
+        self.assertIn("max_staleness", self.readyz(b)[1])
+        self.assertNotEqual(self.readyz(a)[1], self.readyz(b)[1])
         # A's window is still open, and its logins still fail closed.
         self.assertEqual(self.status_on(a, terminal), 200, self.log_tail())
         self.assert_login_unavailable(a, PASSWORD)
@@ -107,6 +117,11 @@ class RegistryOutageTest(PostgresGatewaysTestCase):
             self.assertTrue(gateway.running(), "%s exited" % gateway.name)
             print("%s serving again %.1fs after the server came back" % (
                 gateway.name, time.monotonic() - restarted))
+
+        # The ticket the outage refused was not used up.
+        status, body = self.curl_est("simpleenroll", csr, user=creds, port=a.enroll_port)
+        self.assertEqual(status, 200, "the ticket did not enroll after the outage: %d %s\n%s"
+                         % (status, body, self.log_tail()))
 
         # Changes reach the other instance as before: a revocation closes B's live connection.
         spare = self.spare[:2]
