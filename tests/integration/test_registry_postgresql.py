@@ -123,6 +123,27 @@ class TwoGatewaysOnePostgresqlTest(PostgresGatewaysTestCase):
                           "from B: %r" % (response,))
         self.assertIsNone(self.status_on(self.a, (cert, key)), "A still admits the revoked device")
 
+    def test_revocation_reaches_b_in_time_after_its_database_connections_were_cut(self):
+        # What a failover or a restarted connection pooler does: every gateway session ends.
+        cert, key, device = self.register_terminal("revoked-after-cut")
+        self.wait_until(lambda: self.status_on(self.b, (cert, key)) == 200, "B admits it")
+        live = open_tls(self.b.port, tls_context(self.demo.ca_bundle, cert=cert, key=key))
+        live.send(b"GET /open/live HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        self.assertEqual(live.read_response().status, 200)
+        cut = self.pg.psql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                           "WHERE usename = '%s';" % self.gateway_role)
+        self.assertGreater(int(cut), 0, "no gateway connection to cut")
+        started = time.monotonic()
+        self.ctl("device", "revoke", device, "--reason", "keyCompromise")
+        _, closed = live.read_until_closed(timeout=SETTLE)
+        took = time.monotonic() - started
+        live.close()
+        self.assertTrue(closed, "B kept the revoked device's connection\n" + self.log_tail())
+        print("with its connections cut, B closed a revoked device's connection %.2fs after "
+              "sekishoctl started" % took)
+        self.assertLess(took, REVOCATION_BOUND, self.log_tail())
+        self.assertIsNone(self.status_on(self.b, (cert, key)))
+
     def test_suspension_and_resumption_through_a_reach_b(self):
         cert, key, device = self.register_terminal("suspended-via-ctl")
         self.wait_until(lambda: self.status_on(self.b, (cert, key)) == 200, "B admits it")
