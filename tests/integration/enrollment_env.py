@@ -33,19 +33,21 @@ class EnrollmentTestCase(GatewayTestCase):
 
     # --- the terminal's side: openssl + curl only ---------------------------------------------
 
-    def est_url(self, op):
-        return "https://localhost:%d/.well-known/est/%s" % (self.enroll_port, op)
+    def est_url(self, op, port=None):
+        return "https://localhost:%d/.well-known/est/%s" % (port or self.enroll_port, op)
 
-    def curl_est(self, op, body_file=None, user=None, cert=None, key=None):
+    def curl_est(self, op, body_file=None, user=None, cert=None, key=None, port=None):
+        """port: another gateway's enrollment listener (default: the class's)."""
+        port = port or self.enroll_port
         cmd = ["curl", "-sS", "--noproxy", "*", "--max-time", "60", "--cacert", self.demo.ca_bundle,
-               "--resolve", "localhost:%d:127.0.0.1" % self.enroll_port, "-w", "\n%{http_code}"]
+               "--resolve", "localhost:%d:127.0.0.1" % port, "-w", "\n%{http_code}"]
         if body_file:
             cmd += ["-H", "Content-Type: application/pkcs10", "--data-binary", "@" + body_file]
         if user:
             cmd += ["-u", user]
         if cert:
             cmd += ["--cert", cert, "--key", key]
-        out = subprocess.run(cmd + [self.est_url(op)], capture_output=True, text=True, timeout=90)
+        out = subprocess.run(cmd + [self.est_url(op, port)], capture_output=True, text=True, timeout=90)
         body, _, status = out.stdout.rpartition("\n")
         return int(status or 0), body
 

@@ -253,18 +253,20 @@ class PostgresServer:
     def superuser_url(self, database="postgres"):
         return self.url("postgres", self.password, database)
 
-    def psql(self, sql, database="postgres"):
+    def psql(self, sql, database="postgres", role=None, password=None):
         """Runs SQL (several statements allowed, each on its own: CREATE DATABASE works) as the
-        superuser over TCP; returns stdout, unaligned and without headers ("1\\n" for
-        SELECT 1). Stops at the first error and raises with psql's stderr."""
+        superuser over TCP, or as role with its password; returns stdout, unaligned and
+        without headers ("1\\n" for SELECT 1). Stops at the first error and raises with
+        psql's stderr."""
+        url = self.url(role, password, database) if role else self.superuser_url(database)
         proc = subprocess.run(
             [self._bin("psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-             "-d", self.superuser_url(database), "-f", "-"],
+             "-d", url, "-f", "-"],
             input=sql, capture_output=True, text=True, timeout=120,
             env=_clean_env(PGCONNECT_TIMEOUT="10"))
         if proc.returncode != 0:
-            raise AssertionError("psql failed (exit %d) on database %s:\n%s\nSQL:\n%s" % (
-                proc.returncode, database, proc.stderr.strip(), sql))
+            raise AssertionError("psql failed (exit %d) on database %s as %s:\n%s\nSQL:\n%s" % (
+                proc.returncode, database, role or "postgres", proc.stderr.strip(), sql))
         return proc.stdout
 
     def create_database(self, name, owner_role, owner_password):
