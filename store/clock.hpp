@@ -1,7 +1,7 @@
 // The time a registry stamps on its changes, whatever the backend; tests substitute a fixed one.
 #pragma once
 
-#include "store/device_registry.hpp"
+#include "store/types.hpp"
 
 #include <functional>
 

@@ -7,7 +7,7 @@
 // the placeholders (PostgreSQL's $1) but nothing else.
 #pragma once
 
-#include "store/device_registry.hpp"
+#include "store/types.hpp"
 
 #include <cstdint>
 #include <memory>
