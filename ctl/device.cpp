@@ -154,7 +154,7 @@ int do_set_status(Context& context, DeviceStatus status) {
 
 int do_ledger(Context& context) {
     const auto [since, limit] = ledger_window(context.args);
-    const auto entries = context.registry->ledger(since, limit);
+    const auto entries = context.opened->ledger().ledger(since, limit);
     std::cout << listing(
         context.json, "entries", entries, [](const auto& entry) { return ledger_entry_json(entry); },
         [](const auto& all) { return ledger_table(all); });

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "store/device_registry.hpp"
+#include "store/ledger.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>

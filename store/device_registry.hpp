@@ -69,18 +69,6 @@ struct Redemption {
     std::optional<EnrollmentTicket> ticket; // the ticket after the attempt; empty if unknown
 };
 
-struct LedgerEntry {
-    std::int64_t seq = 0; // strictly increasing, never reused
-    UnixSeconds at = 0;
-    std::string actor; // e.g. "admin:alice", "est:ticket"
-    // device.create|suspend|resume|revoke, certificate.add|revoke (subject: the device, serial
-    // in details), ticket.create|use|failed|locked|attach
-    std::string action;
-    std::string subject; // device id or ticket id
-    std::string reason;
-    std::string details; // a JSON object
-};
-
 // The RFC 5280 CRLReason names a revocation may give: "unspecified", "keyCompromise",
 // "cACompromise", "affiliationChanged", "superseded", "cessationOfOperation",
 // "privilegeWithdrawn", "aACompromise" (as pki::to_string(RevocationReason) prints them;
@@ -170,10 +158,6 @@ public:
 
     virtual std::optional<EnrollmentTicket> get_ticket(const std::string& id) = 0;
     virtual std::vector<EnrollmentTicket> list_tickets(bool include_expired) = 0; // newest first
-
-    // --- ledger ----------------------------------------------------------------------------
-    // Entries with seq > since_seq, oldest first, at most limit of them.
-    virtual std::vector<LedgerEntry> ledger(std::int64_t since_seq = 0, std::size_t limit = 1000) = 0;
 };
 
 } // namespace sekisho::store

@@ -5,6 +5,7 @@
 
 #include "store/clock.hpp"
 #include "store/device_registry.hpp"
+#include "store/ledger.hpp"
 #include "store/user_registry.hpp"
 
 #include <functional>
@@ -32,9 +33,11 @@ class Registry {
 public:
     virtual ~Registry() = default;
 
-    // Devices, their certificates, enrollment tickets, the ledger and the revision counter.
+    // Devices, their certificates, enrollment tickets and the revision counter.
     virtual DeviceRegistry& devices() = 0;
-    // Users, logins and lockout, break-glass accounts; the same ledger and revision.
+    // Every change of the others, append-only.
+    virtual Ledger& ledger() = 0;
+    // Users, logins and lockout, break-glass accounts; the same revision.
     virtual UserRegistry& users() = 0;
     // Where the registry is (the SQLite file's path, or postgresql://user@host:port/db: never
     // a password), for operators' messages and log fields.

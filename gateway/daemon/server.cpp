@@ -51,7 +51,7 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
                                                           impl_->metrics);
         if (impl_->audit) {
             try {
-                impl_->ledger_copy = std::make_unique<LedgerCopy>(impl_->registry->devices(), initial.audit.file + ".ledger-seq");
+                impl_->ledger_copy = std::make_unique<LedgerCopy>(impl_->registry->ledger(), initial.audit.file + ".ledger-seq");
             } catch (const std::exception& e) {
                 throw std::runtime_error("audit.file: " + std::string(e.what()));
             }

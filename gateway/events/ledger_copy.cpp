@@ -20,8 +20,8 @@ bool reported_by_gateway(const std::string& action) {
 
 } // namespace
 
-LedgerCopy::LedgerCopy(store::DeviceRegistry& registry, std::string cursor_path)
-    : registry_(registry), cursor_path_(std::move(cursor_path)) {
+LedgerCopy::LedgerCopy(store::Ledger& ledger, std::string cursor_path)
+    : ledger_(ledger), cursor_path_(std::move(cursor_path)) {
     if (!std::filesystem::exists(cursor_path_)) return; // a new trail: the whole ledger is copied
     std::ifstream in(cursor_path_);
     if (!(in >> cursor_) || cursor_ < 0)
@@ -41,7 +41,7 @@ void LedgerCopy::save_cursor() const {
 std::size_t LedgerCopy::copy_new() {
     std::size_t copied = 0;
     for (;;) {
-        const auto rows = registry_.ledger(cursor_, kBatch);
+        const auto rows = ledger_.ledger(cursor_, kBatch);
         for (const auto& row : rows) {
             cursor_ = row.seq;
             if (reported_by_gateway(row.action)) continue;

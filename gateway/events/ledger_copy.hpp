@@ -9,7 +9,7 @@
 // copies a few rows again (at least once, never lost).
 #pragma once
 
-#include "store/device_registry.hpp"
+#include "store/ledger.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -19,8 +19,8 @@ namespace sekisho::gateway {
 
 class LedgerCopy {
 public:
-    // registry must outlive the copy. Throws naming the cursor file when it cannot be read.
-    LedgerCopy(store::DeviceRegistry& registry, std::string cursor_path);
+    // ledger must outlive the copy. Throws naming the cursor file when it cannot be read.
+    LedgerCopy(store::Ledger& ledger, std::string cursor_path);
 
     // Copies every row after the cursor (control thread). Returns how many were copied.
     std::size_t copy_new();
@@ -28,7 +28,7 @@ public:
 private:
     void save_cursor() const;
 
-    store::DeviceRegistry& registry_;
+    store::Ledger& ledger_;
     std::string cursor_path_;
     std::int64_t cursor_ = 0;
 };

@@ -1,10 +1,11 @@
-// Internal to the registry's SQL implementation: the DeviceRegistry, whose operations are
-// spread over devices_common.cpp (ledger, revision), devices.cpp and tickets.cpp.
+// Internal to the registry's SQL implementation: the DeviceRegistry and the Ledger, whose
+// operations are spread over devices_common.cpp (ledger, revision), devices.cpp and tickets.cpp.
 #pragma once
 
 #include "store/sql/connection.hpp"
 #include "store/clock.hpp"
 #include "store/device_registry.hpp"
+#include "store/ledger.hpp"
 #include "store/registry_rules.hpp"
 
 #include <memory>
@@ -17,7 +18,7 @@ inline void require_text(const Connection& db, const std::string& value, const c
     db.check(rules::required_text(value, what), operation);
 }
 
-class SqlDevices final : public DeviceRegistry {
+class SqlDevices final : public DeviceRegistry, public Ledger {
 public:
     // Takes a connection to a registry whose schema is up to date.
     SqlDevices(std::unique_ptr<Connection> connection, Clock clock);

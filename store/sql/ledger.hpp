@@ -3,7 +3,7 @@
 // bumps the revision once.
 #pragma once
 
-#include "store/device_registry.hpp"
+#include "store/ledger.hpp"
 #include "store/sql/connection.hpp"
 
 #include <cstddef>

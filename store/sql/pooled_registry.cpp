@@ -1,5 +1,5 @@
-// The Registry over SQL: each narrow interface forwards every call to a connection of its own
-// pool (connection_pool.hpp), so callers share one handle from any thread.
+// The Registry over SQL: each narrow interface forwards every call to a connection of a pool
+// (connection_pool.hpp), so callers share one handle from any thread.
 #include "store/sql/pooled_registry.hpp"
 
 #include "store/sql/connection_pool.hpp"
@@ -12,10 +12,21 @@ namespace sekisho::store::sql {
 
 namespace {
 
-class PooledDevices final : public DeviceRegistry {
+// Two pools serve the narrow interfaces: one of SqlDevices (devices, ledger), one of SqlUsers
+// (users), as before they were split. A connection serves every interface of its class, so a
+// pool per interface would only open more connections at start and keep more of them idle.
+template <class Sql>
+class Pooled {
 public:
-    PooledDevices(const OpenConnection& open, const Clock& clock, std::size_t max_idle)
-        : pool_([open, clock] { return std::make_unique<SqlDevices>(open(), clock); }, max_idle) {}
+    explicit Pooled(ConnectionPool<Sql>& pool) : pool_(pool) {}
+
+protected:
+    ConnectionPool<Sql>& pool_;
+};
+
+class PooledDevices final : public DeviceRegistry, Pooled<SqlDevices> {
+public:
+    using Pooled::Pooled;
 
     Device create_device(const std::string& facility, const std::string& name, const std::string& actor) override {
         return pool_.take()->create_device(facility, name, actor);
@@ -67,18 +78,20 @@ public:
     std::vector<EnrollmentTicket> list_tickets(bool include_expired) override {
         return pool_.take()->list_tickets(include_expired);
     }
+};
+
+class PooledLedger final : public Ledger, Pooled<SqlDevices> {
+public:
+    using Pooled::Pooled;
+
     std::vector<LedgerEntry> ledger(std::int64_t since_seq, std::size_t limit) override {
         return pool_.take()->ledger(since_seq, limit);
     }
-
-private:
-    ConnectionPool<SqlDevices> pool_;
 };
 
-class PooledUsers final : public UserRegistry {
+class PooledUsers final : public UserRegistry, Pooled<SqlUsers> {
 public:
-    PooledUsers(const OpenConnection& open, const Clock& clock, std::size_t max_idle)
-        : pool_([open, clock] { return std::make_unique<SqlUsers>(open(), clock); }, max_idle) {}
+    using Pooled::Pooled;
 
     User create_user(const std::string& id, const std::string& display_name, const std::string& facility,
                      const std::vector<std::string>& roles, const std::string& password_hash, bool must_change,
@@ -122,19 +135,19 @@ public:
         pool_.take()->set_break_glass_period(id, until, reason, actor);
     }
     std::int64_t revision() override { return pool_.take()->revision(); }
-
-private:
-    ConnectionPool<SqlUsers> pool_;
 };
 
 class PooledStore final : public Registry {
 public:
     PooledStore(std::string location, const OpenConnection& open, const Clock& clock, std::size_t max_idle,
                 SignalChanges signal)
-        : location_(std::move(location)), devices_(open, clock, max_idle), users_(open, clock, max_idle),
+        : location_(std::move(location)),
+          device_pool_([open, clock] { return std::make_unique<SqlDevices>(open(), clock); }, max_idle),
+          user_pool_([open, clock] { return std::make_unique<SqlUsers>(open(), clock); }, max_idle),
           signal_(std::move(signal)) {}
 
     DeviceRegistry& devices() override { return devices_; }
+    Ledger& ledger() override { return ledger_; }
     UserRegistry& users() override { return users_; }
     const std::string& location() const override { return location_; }
     std::unique_ptr<ChangeSignal> signal_changes(std::function<void()> wake) override {
@@ -143,8 +156,11 @@ public:
 
 private:
     std::string location_;
-    PooledDevices devices_;
-    PooledUsers users_;
+    ConnectionPool<SqlDevices> device_pool_; // before the interfaces that use them
+    ConnectionPool<SqlUsers> user_pool_;
+    PooledDevices devices_{device_pool_};
+    PooledLedger ledger_{device_pool_};
+    PooledUsers users_{user_pool_};
     SignalChanges signal_;
 };
 

@@ -83,8 +83,8 @@ TEST_CASE("a copied registry admits, logs in and continues its ledger as the ori
     CHECK(sato->break_glass_until == kStart + 3600);
     CHECK(sato->session_epoch == before->users().get_user("Sato.Kenji")->session_epoch);
 
-    const auto ledger_before = before->devices().ledger(0, 100000);
-    auto ledger_after = after->devices().ledger(0, 100000);
+    const auto ledger_before = before->ledger().ledger(0, 100000);
+    auto ledger_after = after->ledger().ledger(0, 100000);
     REQUIRE(ledger_after.size() == ledger_before.size());
     CHECK(ledger_after.back().seq == report.last_ledger_seq);
     for (std::size_t i = 0; i < ledger_before.size(); ++i) {
@@ -95,7 +95,7 @@ TEST_CASE("a copied registry admits, logs in and continues its ledger as the ori
     after->users().set_password("yamada.hanako", fast_hash("Third-Pass-3"), false, "user:yamada.hanako", "",
                                 PasswordChange::by_user);
     after->devices().create_device("east", "new-pc", "admin:alice");
-    ledger_after = after->devices().ledger(report.last_ledger_seq, 10);
+    ledger_after = after->ledger().ledger(report.last_ledger_seq, 10);
     REQUIRE(ledger_after.size() == 2);
     CHECK(ledger_after[0].seq == report.last_ledger_seq + 1);
     CHECK(after->users().password_history("yamada.hanako").size() == 3);
@@ -108,6 +108,6 @@ TEST_CASE("a copy into a registry that holds anything is refused and changes not
     target.open()->create_device("east", "already-here", "admin:bob");
     CHECK_THROWS_WITH(copy_registry(source.config(), target.config()), Catch::Contains("not empty"));
     CHECK(target.open()->list_devices().size() == 1);
-    CHECK(target.open()->ledger().size() == 1);
+    CHECK(target.open_ledger()->ledger().size() == 1);
     CHECK_THROWS_WITH(copy_registry(source.config(), source.config()), Catch::Contains("onto itself"));
 }

@@ -210,8 +210,8 @@ TEST_CASE("a renewed certificate is revoked as superseded once the overlap has p
     REQUIRE(revoked.size() == 1);
     CHECK(revoked[0].serial_hex == test_certificate(1).serial_hex);
     CHECK(revoked[0].reason == "superseded");
-    CHECK(registry->ledger().back().action == "certificate.revoke");
-    CHECK(registry->ledger().back().actor == "gateway:renewal");
+    CHECK(temp.open_ledger()->ledger().back().action == "certificate.revoke");
+    CHECK(temp.open_ledger()->ledger().back().actor == "gateway:renewal");
     CHECK(registry->revoke_superseded(7 * 86400, "gateway:renewal") == 0); // the newest is never superseded
 }
 

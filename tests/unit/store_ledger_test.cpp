@@ -11,19 +11,21 @@ using sekisho::store::test::test_certificate;
 
 TEST_CASE("every change leaves one ledger entry, in order", "[store]") {
     TempRegistry temp;
-    auto registry = temp.open();
-    Device d = registry->create_device("north", "pc", "admin:alice");
-    registry->add_certificate(d.id, test_certificate(1), "est:ticket");
-    registry->add_certificate(d.id, test_certificate(2), "est:renew");
-    registry->revoke_certificate(test_certificate(1).serial_hex, "superseded", "est:renew");
-    registry->set_status(d.id, DeviceStatus::suspended, "lost on ward 3", "admin:bob");
-    registry->set_status(d.id, DeviceStatus::active, "found", "admin:bob");
-    registry->set_status(d.id, DeviceStatus::revoked, "cessationOfOperation", "admin:bob");
-    auto [ticket, code] = registry->create_ticket("north", "pc2", 60, "admin:carol");
-    registry->redeem_ticket(ticket.id, code, "10.1.2.3", kStart + 1);
-    registry->attach_ticket_device(ticket.id, d.id, "est:ticket");
+    auto registry = temp.open_registry();
+    auto& devices = registry->devices();
+    auto& ledger = registry->ledger();
+    Device d = devices.create_device("north", "pc", "admin:alice");
+    devices.add_certificate(d.id, test_certificate(1), "est:ticket");
+    devices.add_certificate(d.id, test_certificate(2), "est:renew");
+    devices.revoke_certificate(test_certificate(1).serial_hex, "superseded", "est:renew");
+    devices.set_status(d.id, DeviceStatus::suspended, "lost on ward 3", "admin:bob");
+    devices.set_status(d.id, DeviceStatus::active, "found", "admin:bob");
+    devices.set_status(d.id, DeviceStatus::revoked, "cessationOfOperation", "admin:bob");
+    auto [ticket, code] = devices.create_ticket("north", "pc2", 60, "admin:carol");
+    devices.redeem_ticket(ticket.id, code, "10.1.2.3", kStart + 1);
+    devices.attach_ticket_device(ticket.id, d.id, "est:ticket");
 
-    auto entries = registry->ledger();
+    auto entries = ledger.ledger();
     std::vector<std::string> actions;
     for (const LedgerEntry& e : entries)
         actions.push_back(e.action);
@@ -45,33 +47,37 @@ TEST_CASE("every change leaves one ledger entry, in order", "[store]") {
     CHECK(entries[9].details.find("10.1.2.3") != std::string::npos);
 
     // Paging: since_seq and limit.
-    auto page = registry->ledger(entries[2].seq, 3);
+    auto page = ledger.ledger(entries[2].seq, 3);
     REQUIRE(page.size() == 3);
     CHECK(page[0].seq == entries[3].seq);
-    CHECK(registry->ledger(entries.back().seq).empty());
+    CHECK(ledger.ledger(entries.back().seq).empty());
 }
 
 TEST_CASE("refused operations leave no ledger entry", "[store]") {
     TempRegistry temp;
-    auto registry = temp.open();
-    Device d = registry->create_device("north", "pc", "admin:alice");
-    registry->set_status(d.id, DeviceStatus::revoked, "", "admin:alice");
-    std::size_t before = registry->ledger().size();
-    CHECK_THROWS(registry->set_status(d.id, DeviceStatus::active, "", "admin:alice"));
-    CHECK_THROWS(registry->add_certificate(d.id, test_certificate(1), "admin:alice"));
-    auto [ticket, code] = registry->create_ticket("north", "pc", 60, "admin:alice");
-    registry->redeem_ticket(ticket.id, code, "a", kStart + 60); // expired: nothing changes
-    CHECK(registry->ledger().size() == before + 1);             // only ticket.create
+    auto registry = temp.open_registry();
+    auto& devices = registry->devices();
+    auto& ledger = registry->ledger();
+    Device d = devices.create_device("north", "pc", "admin:alice");
+    devices.set_status(d.id, DeviceStatus::revoked, "", "admin:alice");
+    std::size_t before = ledger.ledger().size();
+    CHECK_THROWS(devices.set_status(d.id, DeviceStatus::active, "", "admin:alice"));
+    CHECK_THROWS(devices.add_certificate(d.id, test_certificate(1), "admin:alice"));
+    auto [ticket, code] = devices.create_ticket("north", "pc", 60, "admin:alice");
+    devices.redeem_ticket(ticket.id, code, "a", kStart + 60); // expired: nothing changes
+    CHECK(ledger.ledger().size() == before + 1);              // only ticket.create
 }
 
 TEST_CASE("the ledger refuses UPDATE and DELETE of its rows", "[store]") {
     TempRegistry temp;
-    auto registry = temp.open();
-    registry->create_device("north", "pc", "admin:alice");
+    auto registry = temp.open_registry();
+    auto& devices = registry->devices();
+    auto& ledger = registry->ledger();
+    devices.create_device("north", "pc", "admin:alice");
 
     CHECK_THROWS_WITH(temp.raw_exec("UPDATE ledger SET actor = 'nobody'"), Catch::Contains("append-only"));
     CHECK_THROWS_WITH(temp.raw_exec("DELETE FROM ledger"), Catch::Contains("append-only"));
-    auto entries = registry->ledger();
+    auto entries = ledger.ledger();
     REQUIRE(entries.size() == 1);
     CHECK(entries[0].actor == "admin:alice");
 }

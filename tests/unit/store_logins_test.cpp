@@ -90,7 +90,7 @@ TEST_CASE("unlock lifts the lock and forgets the failures in the window", "[stor
     CHECK_FALSE(is_locked(user, kStart + 10));
     CHECK(user.updated_by == "admin:bob");
     CHECK(users->record_login_failure("yamada.hanako", "10.0.0.9", kStart + 101, {}).failures_in_window == 1);
-    auto entries = temp.open()->ledger();
+    auto entries = temp.open_ledger()->ledger();
     auto unlock = std::find_if(entries.begin(), entries.end(),
                                [](const LedgerEntry& e) { return e.action == "user.unlock"; });
     REQUIRE(unlock != entries.end());
@@ -121,7 +121,7 @@ TEST_CASE("a successful login resets the failures and returns the previous login
     // The window restarted too.
     CHECK(users->record_login_failure("yamada.hanako", "10.6.6.6", kStart + 310, {}).failures_in_window == 1);
 
-    auto entries = temp.open()->ledger();
+    auto entries = temp.open_ledger()->ledger();
     auto login = std::find_if(entries.rbegin(), entries.rend(),
                               [](const LedgerEntry& e) { return e.action == "user.login"; });
     REQUIRE(login != entries.rend());

@@ -43,7 +43,7 @@ TEST_CASE("the gateway's role may append to the ledger but not change it", "[sto
     std::ofstream(config.postgresql->password_file) << "gateway-secret\n";
     auto registry = open_registry(config);
     registry->devices().create_device("north", "pc", "admin:alice"); // rows and ledger: allowed
-    CHECK(registry->devices().ledger().size() == 1);
+    CHECK(registry->ledger().ledger().size() == 1);
     // The same role, past the registry, cannot rewrite history even with the triggers gone.
     sekisho::store::postgresql::ConnectionSettings s;
     s.location = config.postgresql->url;

@@ -71,14 +71,9 @@ public:
         return store::open_registry(config(), [now] { return *now; });
     }
     // One narrow registry of a freshly opened Registry, keeping that Registry alive.
-    std::shared_ptr<DeviceRegistry> open() const {
-        auto registry = open_registry();
-        return std::shared_ptr<DeviceRegistry>(registry, &registry->devices());
-    }
-    std::shared_ptr<UserRegistry> open_users() const {
-        auto registry = open_registry();
-        return std::shared_ptr<UserRegistry>(registry, &registry->users());
-    }
+    std::shared_ptr<DeviceRegistry> open() const { return open_one(&Registry::devices); }
+    std::shared_ptr<Ledger> open_ledger() const { return open_one(&Registry::ledger); }
+    std::shared_ptr<UserRegistry> open_users() const { return open_one(&Registry::users); }
     void set_now(UnixSeconds t) { *now_ = t; }
     UnixSeconds now() const { return *now_; }
 
@@ -101,6 +96,12 @@ public:
     }
 
 private:
+    template <class Narrow>
+    std::shared_ptr<Narrow> open_one(Narrow& (Registry::*narrow)()) const {
+        auto registry = open_registry();
+        return std::shared_ptr<Narrow>(registry, &(registry.get()->*narrow)());
+    }
+
     // A database of its own on the test server, created and migrated by its owner, dropped at
     // the end. The superuser's password goes to a password_file: a URL never carries one.
     class Database {
@@ -199,7 +200,7 @@ inline User make_nurse(UserRegistry& users, const std::string& id = "yamada.hana
 
 inline std::vector<std::string> ledger_actions(const TempRegistry& temp) {
     std::vector<std::string> actions;
-    for (const LedgerEntry& e : temp.open()->ledger())
+    for (const LedgerEntry& e : temp.open_ledger()->ledger())
         actions.push_back(e.action);
     return actions;
 }

@@ -119,7 +119,7 @@ TEST_CASE("wrong codes count as failures and the fifth locks the ticket", "[stor
 
     int failed = 0;
     int locked = 0;
-    for (const LedgerEntry& e : registry->ledger()) {
+    for (const LedgerEntry& e : temp.open_ledger()->ledger()) {
         if (e.action == "ticket.failed") {
             ++failed;
             CHECK(e.subject == ticket.id);
