@@ -119,7 +119,8 @@ int run_demo_init(const DemoInitOptions& options) {
     const std::string config_text = render_demo_config(layout);
     const config::Config config = config::load_text(config_text, config_path.string(), layout.dir.string());
     const std::shared_ptr<store::Registry> registry = store::open_registry(config.registry);
-    const DemoTerminal terminal = enroll_demo_terminal(config, registry->devices(), pki.dir);
+    const DemoTerminal terminal =
+        enroll_demo_terminal(config, registry->devices(), registry->tickets(), pki.dir);
     const DemoUser user = add_demo_user(registry->users());
     pki::write_file(config_path.string(), config_text, 0644);
     // demo.json holds the PKCS#12 password: owner-only, like the keys.

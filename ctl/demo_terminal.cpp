@@ -24,10 +24,10 @@ constexpr std::size_t kP12PasswordLength = 20;
 
 } // namespace
 
-DemoTerminal enroll_demo_terminal(const config::Config& config, store::DeviceRegistry& registry,
-                                  const std::filesystem::path& pki_dir) {
+DemoTerminal enroll_demo_terminal(const config::Config& config, store::DeviceRegistry& devices,
+                                  store::TicketRegistry& tickets, const std::filesystem::path& pki_dir) {
     const CreatedTicket created =
-        create_ticket(registry, {kDemoFacility, kDemoDevice, kTicketSeconds, 1, kActor});
+        create_ticket(tickets, {kDemoFacility, kDemoDevice, kTicketSeconds, 1, kActor});
 
     // The terminal's side: its own key, and a CSR that passes the policy EST applies.
     const pki::EvpPkeyPtr key = pki::generate_key();
@@ -36,7 +36,7 @@ DemoTerminal enroll_demo_terminal(const config::Config& config, store::DeviceReg
     if (!check.ok) throw std::runtime_error("the demo terminal's CSR was refused: " + check.reason);
 
     enroll::IssuingCa ca(config.enrollment, config.tls.pkcs11_module);
-    enroll::Enrollment enrollment(ca, registry);
+    enroll::Enrollment enrollment(ca, devices, tickets);
     const store::Redemption redemption = enrollment.redeem(created.ticket.id, created.code, kSource);
     if (redemption.outcome != store::RedeemOutcome::ok || !redemption.ticket) {
         throw std::runtime_error("the demo terminal's ticket " + created.ticket.id +

@@ -5,6 +5,7 @@
 
 #include "config/config.hpp"
 #include "store/device_registry.hpp"
+#include "store/ticket_registry.hpp"
 
 #include <filesystem>
 #include <string>
@@ -18,9 +19,10 @@ struct DemoTerminal {
 };
 
 // Enrolls kDemoDevice of kDemoFacility with the enrollment CA that config (the demo's
-// sekisho.yaml) names into registry (the one it names); "demo-init" is the actor in the ledger. Writes device.key
-// (mode 0600), device.crt and device.p12 (with the CA chain, mode 0600) into pki_dir.
-DemoTerminal enroll_demo_terminal(const config::Config& config, store::DeviceRegistry& registry,
-                                  const std::filesystem::path& pki_dir);
+// sekisho.yaml) names into the registry it names (its devices and tickets); "demo-init" is
+// the actor in the ledger. Writes device.key (mode 0600), device.crt and device.p12 (with the
+// CA chain, mode 0600) into pki_dir.
+DemoTerminal enroll_demo_terminal(const config::Config& config, store::DeviceRegistry& devices,
+                                  store::TicketRegistry& tickets, const std::filesystem::path& pki_dir);
 
 } // namespace sekisho::ctl

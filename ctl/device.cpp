@@ -38,7 +38,8 @@ struct Context {
     std::string config_path;   // for messages
     std::string enrollment_public_url; // "" when the configuration has no enrollment section
     std::shared_ptr<store::Registry> opened; // once per command
-    store::DeviceRegistry* registry = nullptr; // opened's
+    store::DeviceRegistry& devices() const { return opened->devices(); }
+    store::TicketRegistry& tickets() const { return opened->tickets(); }
     bool json = false;
 };
 
@@ -47,7 +48,6 @@ void open_registry(Context& context, const std::string& config_path) {
     context.config_path = config_path;
     context.enrollment_public_url = config.enrollment.public_url;
     context.opened = store::open_registry(config.registry);
-    context.registry = &context.opened->devices();
 }
 
 store::UnixSeconds now() { return store::system_clock_now(); }
@@ -65,7 +65,7 @@ std::optional<std::string> as_fingerprint(const std::string& text) {
 }
 
 store::Device find_device(const Context& context, const std::string& id_or_fingerprint) {
-    store::DeviceRegistry& registry = *context.registry;
+    store::DeviceRegistry& registry = context.devices();
     std::optional<store::Device> device;
     if (auto fingerprint = as_fingerprint(id_or_fingerprint)) {
         device = registry.find_device_by_fingerprint(*fingerprint);
@@ -124,13 +124,13 @@ int do_register(Context& context) {
     request.cert_path = context.args.require("--cert");
     request.issuer = context.args.get("--issuer");
     request.actor = context.actor;
-    print_device(context, register_device(*context.registry, request));
+    print_device(context, register_device(context.devices(), request));
     return 0;
 }
 
 int do_list(Context& context) {
     const std::optional<DeviceStatus> status = status_option(context.args);
-    const auto devices = context.registry->list_devices(context.args.get("--facility"), status);
+    const auto devices = context.devices().list_devices(context.args.get("--facility"), status);
     std::cout << listing(
         context.json, "devices", devices, [](const auto& device) { return device_json(device, now()); },
         [](const auto& all) { return device_table(all, now()); });
@@ -147,7 +147,7 @@ int do_set_status(Context& context, DeviceStatus status) {
     const std::string reason = status == DeviceStatus::revoked ? revocation_reason_option(context.args)
                                                                 : context.args.require("--reason");
     const store::Device device = find_device(context, context.args.positionals.at(0));
-    context.registry->set_status(device.id, status, reason, context.actor);
+    context.devices().set_status(device.id, status, reason, context.actor);
     print_device(context, find_device(context, device.id));
     return 0;
 }
@@ -176,7 +176,7 @@ int do_ticket_create(Context& context) {
                                  "enrollment listener (add an enrollment section, see config/examples/sekisho.yaml)");
     }
     const CreatedTicket created =
-        create_ticket(*context.registry,
+        create_ticket(context.tickets(),
                       {context.args.require("--facility"), context.args.require("--name"),
                        ticket_ttl_option(context.args), ticket_uses_option(context.args), context.actor});
     // Always JSON: this is the one time the code is shown, and scripts hand it on.
@@ -185,7 +185,7 @@ int do_ticket_create(Context& context) {
 }
 
 int do_ticket_list(Context& context) {
-    const auto tickets = context.registry->list_tickets(context.args.has("--all"));
+    const auto tickets = context.tickets().list_tickets(context.args.has("--all"));
     std::cout << listing(
         context.json, "tickets", tickets, [](const auto& ticket) { return ticket_json(ticket, now()); },
         [](const auto& all) { return ticket_table(all, now()); });
@@ -194,7 +194,7 @@ int do_ticket_list(Context& context) {
 
 int do_ticket_show(Context& context) {
     const std::string& id = context.args.positionals.at(0);
-    const auto ticket = context.registry->get_ticket(id);
+    const auto ticket = context.tickets().get_ticket(id);
     if (!ticket) {
         throw std::runtime_error("no enrollment ticket '" + id + "' in the registry " + context.opened->location() +
                                  " (see 'sekishoctl device ticket list --all')");

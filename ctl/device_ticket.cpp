@@ -41,15 +41,15 @@ std::int64_t parse_ticket_ttl(const std::string& text) {
     return count * unit;
 }
 
-CreatedTicket create_ticket(store::DeviceRegistry& registry, const TicketRequest& request) {
+CreatedTicket create_ticket(store::TicketRegistry& tickets, const TicketRequest& request) {
     if (request.ttl_seconds < 1 || request.ttl_seconds > kMaxTicketTtlSeconds)
         throw std::invalid_argument("a ticket lives from 1 s to 30 d, not " +
                                     std::to_string(request.ttl_seconds) + " s");
     if (request.uses < 1 || request.uses > kMaxTicketUses)
         throw std::invalid_argument("a ticket has 1 to " + std::to_string(kMaxTicketUses) + " uses, not " +
                                     std::to_string(request.uses));
-    auto [ticket, code] = registry.create_ticket(request.facility, request.device_name, request.ttl_seconds,
-                                                 request.actor, request.uses);
+    auto [ticket, code] = tickets.create_ticket(request.facility, request.device_name, request.ttl_seconds,
+                                                request.actor, request.uses);
     return {std::move(ticket), std::move(code)};
 }
 

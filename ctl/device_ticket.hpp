@@ -3,7 +3,7 @@
 // or its hash.
 #pragma once
 
-#include "store/device_registry.hpp"
+#include "store/ticket_registry.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -31,7 +31,7 @@ struct CreatedTicket {
 
 // The one way sekishoctl makes a ticket (`device ticket create`, the demo terminal of
 // `demo init`). Throws std::invalid_argument when ttl or uses is out of range.
-CreatedTicket create_ticket(store::DeviceRegistry& registry, const TicketRequest& request);
+CreatedTicket create_ticket(store::TicketRegistry& tickets, const TicketRequest& request);
 
 // "90s", "15m", "24h", "7d" → seconds, from 1 s to 30 d. Throws std::invalid_argument
 // naming --ttl.

@@ -4,9 +4,10 @@
 
 namespace sekisho::enroll {
 
-Enrollment::Enrollment(IssuingCa& ca, store::DeviceRegistry& registry, EventSink events, store::Clock clock,
-                       RenewalPolicy renewal)
-    : ca_(ca), registry_(registry), events_(std::move(events)), clock_(std::move(clock)), renewal_(renewal) {}
+Enrollment::Enrollment(IssuingCa& ca, store::DeviceRegistry& devices, store::TicketRegistry& tickets,
+                       EventSink events, store::Clock clock, RenewalPolicy renewal)
+    : ca_(ca), devices_(devices), tickets_(tickets), events_(std::move(events)), clock_(std::move(clock)),
+      renewal_(renewal) {}
 
 void Enrollment::report(EventLevel level, std::string name,
                         std::vector<std::pair<std::string, std::string>> fields) {
@@ -15,7 +16,7 @@ void Enrollment::report(EventLevel level, std::string name,
 
 store::Redemption Enrollment::redeem(const std::string& ticket_id, const std::string& code,
                                      const std::string& source) {
-    store::Redemption redemption = registry_.redeem_ticket(ticket_id, code, source, clock_());
+    store::Redemption redemption = tickets_.redeem_ticket(ticket_id, code, source, clock_());
     if (redemption.outcome != store::RedeemOutcome::ok) {
         const bool locked = redemption.ticket && redemption.ticket->locked;
         report(locked ? EventLevel::alert : EventLevel::warning, "enrollment.ticket_refused",
@@ -29,11 +30,11 @@ store::Redemption Enrollment::redeem(const std::string& ticket_id, const std::st
 
 EnrolledDevice Enrollment::enroll_device(const store::EnrollmentTicket& ticket, EVP_PKEY* public_key,
                                          const std::string& actor, const std::string& source) {
-    store::Device device = registry_.create_device(ticket.facility, ticket.device_name, actor);
+    store::Device device = devices_.create_device(ticket.facility, ticket.device_name, actor);
     pki::X509Ptr cert = ca_.issue_device_certificate(public_key, device);
     const store::DeviceCertificate entry = ca_.registry_entry(cert.get());
-    registry_.add_certificate(device.id, entry, actor);
-    registry_.attach_ticket_device(ticket.id, device.id, actor);
+    devices_.add_certificate(device.id, entry, actor);
+    tickets_.attach_ticket_device(ticket.id, device.id, actor);
     device.certificates.push_back(entry);
     report(EventLevel::info, "enrollment.enrolled",
            {{"device", device.id},
@@ -47,7 +48,7 @@ EnrolledDevice Enrollment::enroll_device(const store::EnrollmentTicket& ticket, 
 
 std::optional<store::Device> Enrollment::device_for_renewal(X509* current, const std::string& source) {
     const std::string fingerprint = pki::sha256_fingerprint_hex(current);
-    std::optional<store::Device> device = registry_.find_device_by_fingerprint(fingerprint);
+    std::optional<store::Device> device = devices_.find_device_by_fingerprint(fingerprint);
     if (!device || device->status != store::DeviceStatus::active) {
         report(EventLevel::warning, "enrollment.renewal_refused",
                {{"fingerprint", fingerprint}, {"peer", source}, {"reason", "not an active device"}});
@@ -70,7 +71,7 @@ pki::X509Ptr Enrollment::renew(const store::Device& device, X509* current, EVP_P
                                const std::string& actor, const std::string& source) {
     pki::X509Ptr cert = ca_.issue_device_certificate(public_key, device);
     const store::DeviceCertificate entry = ca_.registry_entry(cert.get());
-    registry_.add_certificate(device.id, entry, actor);
+    devices_.add_certificate(device.id, entry, actor);
     report(EventLevel::info, "enrollment.renewed",
            {{"device", device.id},
             {"facility", device.facility},

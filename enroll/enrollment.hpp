@@ -9,6 +9,7 @@
 #include "pki/ossl.hpp"
 #include "store/clock.hpp"
 #include "store/device_registry.hpp"
+#include "store/ticket_registry.hpp"
 
 #include <functional>
 #include <optional>
@@ -37,10 +38,11 @@ struct EnrolledDevice {
 
 class Enrollment {
 public:
-    // Neither ca nor registry is owned; both must outlive this object. clock decides whether
-    // a ticket has expired, so it must be the registry's.
-    Enrollment(IssuingCa& ca, store::DeviceRegistry& registry, EventSink events = {},
-               store::Clock clock = store::system_clock_now, RenewalPolicy renewal = {});
+    // Neither ca nor the registries are owned; all must outlive this object. clock decides
+    // whether a ticket has expired, so it must be the registry's.
+    Enrollment(IssuingCa& ca, store::DeviceRegistry& devices, store::TicketRegistry& tickets,
+               EventSink events = {}, store::Clock clock = store::system_clock_now,
+               RenewalPolicy renewal = {});
 
     // Checks (ticket_id, code); source is where the attempt came from ("ip:port", "demo-init").
     // A refusal (outcome other than ok) is reported as enrollment.ticket_refused, at alert
@@ -72,7 +74,8 @@ private:
     void report(EventLevel level, std::string name, std::vector<std::pair<std::string, std::string>> fields);
 
     IssuingCa& ca_;
-    store::DeviceRegistry& registry_;
+    store::DeviceRegistry& devices_;
+    store::TicketRegistry& tickets_;
     EventSink events_;
     store::Clock clock_;
     RenewalPolicy renewal_;

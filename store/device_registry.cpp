@@ -25,24 +25,6 @@ DeviceStatus parse_device_status(const std::string& text) {
     throw RegistryError("unknown device status \"" + text + "\": expected active, suspended or revoked");
 }
 
-std::string to_string(RedeemOutcome outcome) {
-    switch (outcome) {
-    case RedeemOutcome::ok:
-        return "ok";
-    case RedeemOutcome::unknown:
-        return "unknown";
-    case RedeemOutcome::wrong_code:
-        return "wrong_code";
-    case RedeemOutcome::expired:
-        return "expired";
-    case RedeemOutcome::used_up:
-        return "used_up";
-    case RedeemOutcome::locked:
-        return "locked";
-    }
-    return "unknown";
-}
-
 bool is_revocation_reason(const std::string& name) {
     // The names pki/crl.cpp parses, without certificateHold and removeFromCRL, which only
     // the registry itself produces or which do not apply to a final revocation.

@@ -1,6 +1,6 @@
-// The device registry: terminals, their certificates, enrollment tickets and an append-only
-// ledger of every change. A narrow interface so that the embedded SQLite backend
-// (store/sqlite/) can later be joined by a PostgreSQL one.
+// The device registry: terminals and their certificates, what the gateway admits and what
+// the CA's CRL lists. Enrollment tickets (ticket_registry.hpp) and the ledger (ledger.hpp) are
+// interfaces of their own, handed out by the same store::Registry.
 #pragma once
 
 #include "store/types.hpp"
@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace sekisho::store {
@@ -41,32 +40,6 @@ struct Device {
     UnixSeconds updated_at = 0;
     std::string updated_by;
     std::vector<DeviceCertificate> certificates; // oldest first
-};
-
-// A one-time enrollment permit. Its code is never stored, only a salted SHA-256 of it.
-struct EnrollmentTicket {
-    std::string id; // "tkt-" + 16 lower-case hex characters; the EST Basic-auth user name
-    std::string facility;
-    std::string device_name;
-    std::string created_by;
-    UnixSeconds created_at = 0;
-    UnixSeconds expires_at = 0;
-    int max_uses = 1;
-    int uses = 0;
-    int failed_attempts = 0;
-    bool locked = false;                  // set after kMaxFailedAttempts wrong codes
-    std::optional<std::string> device_id; // the device enrolled with this ticket
-};
-
-// Wrong codes a ticket tolerates; the last of them locks it for good.
-inline constexpr int kMaxFailedAttempts = 5;
-
-enum class RedeemOutcome { ok, unknown, wrong_code, expired, used_up, locked };
-std::string to_string(RedeemOutcome outcome);
-
-struct Redemption {
-    RedeemOutcome outcome = RedeemOutcome::unknown;
-    std::optional<EnrollmentTicket> ticket; // the ticket after the attempt; empty if unknown
 };
 
 // The RFC 5280 CRLReason names a revocation may give: "unspecified", "keyCompromise",
@@ -135,29 +108,6 @@ public:
 
     // Grows with every write; cheap to poll, so the gateway reloads its view only on change.
     virtual std::int64_t revision() = 0;
-
-    // --- enrollment tickets ------------------------------------------------------------------
-    // Returns the ticket and its code, XXXXX-XXXXX-XXXXX-XXXXX from an alphabet without
-    // 0/O/1/I/L. The code is shown once: only its salted hash is kept.
-    virtual std::pair<EnrollmentTicket, std::string>
-    create_ticket(const std::string& facility, const std::string& device_name, std::int64_t ttl_seconds,
-                  const std::string& actor, int max_uses = 1) = 0;
-
-    // Checks code (dashes, spaces and case ignored) at time now. A wrong code counts a failure
-    // (ledger "ticket.failed" with source_address) and the kMaxFailedAttempts-th locks the
-    // ticket; ok counts a use. Expired, used-up and locked tickets refuse even the right
-    // code, and such refusals change nothing. The caller then creates the device and its
-    // certificate and calls attach_ticket_device().
-    virtual Redemption redeem_ticket(const std::string& ticket_id, const std::string& code,
-                                     const std::string& source_address, UnixSeconds now) = 0;
-
-    // Records which device a redeemed ticket enrolled (for a ticket of several uses, the
-    // latest; the ledger keeps each). Refused before the ticket has been redeemed.
-    virtual void attach_ticket_device(const std::string& ticket_id, const std::string& device_id,
-                                      const std::string& actor) = 0;
-
-    virtual std::optional<EnrollmentTicket> get_ticket(const std::string& id) = 0;
-    virtual std::vector<EnrollmentTicket> list_tickets(bool include_expired) = 0; // newest first
 };
 
 } // namespace sekisho::store

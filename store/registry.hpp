@@ -6,6 +6,7 @@
 #include "store/clock.hpp"
 #include "store/device_registry.hpp"
 #include "store/ledger.hpp"
+#include "store/ticket_registry.hpp"
 #include "store/user_registry.hpp"
 
 #include <functional>
@@ -33,8 +34,10 @@ class Registry {
 public:
     virtual ~Registry() = default;
 
-    // Devices, their certificates, enrollment tickets and the revision counter.
+    // Devices, their certificates and the revision counter.
     virtual DeviceRegistry& devices() = 0;
+    // Enrollment tickets.
+    virtual TicketRegistry& tickets() = 0;
     // Every change of the others, append-only.
     virtual Ledger& ledger() = 0;
     // Users, logins and lockout, break-glass accounts; the same revision.

@@ -73,7 +73,7 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
             if (!impl_->registry) impl_->registry = store::open_registry(initial.registry);
             const auto& e = initial.enrollment;
             impl_->enrollment = std::make_unique<EnrollmentService>(
-                *impl_->issuing_ca, impl_->registry->devices(), initial.tls.crl,
+                *impl_->issuing_ca, impl_->registry->devices(), impl_->registry->tickets(), initial.tls.crl,
                 impl_->admission.get(),
                 enroll::RenewalPolicy{e.renewal_overlap.count(), e.renewal_window_percent,
                                       e.renewal_min_interval.count()});

@@ -105,10 +105,10 @@ void log_enrollment_event(const enroll::Event& event) {
 
 } // namespace
 
-EnrollmentService::EnrollmentService(enroll::IssuingCa& ca, store::DeviceRegistry& registry,
-                                     std::vector<std::string> crl_files, DeviceAdmission* admission,
-                                     enroll::RenewalPolicy renewal)
-    : ca_(ca), enrollment_(ca_, registry, log_enrollment_event, store::system_clock_now, renewal),
+EnrollmentService::EnrollmentService(enroll::IssuingCa& ca, store::DeviceRegistry& devices,
+                                     store::TicketRegistry& tickets, std::vector<std::string> crl_files,
+                                     DeviceAdmission* admission, enroll::RenewalPolicy renewal)
+    : ca_(ca), enrollment_(ca_, devices, tickets, log_enrollment_event, store::system_clock_now, renewal),
       crl_files_(std::move(crl_files)), admission_(admission) {}
 
 void EnrollmentService::admit(X509* issued, const std::string& facility) {

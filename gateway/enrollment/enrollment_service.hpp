@@ -9,6 +9,7 @@
 #include "enroll/issuing_ca.hpp"
 #include "gateway/tls/device_admission.hpp"
 #include "store/device_registry.hpp"
+#include "store/ticket_registry.hpp"
 
 #include <memory>
 #include <mutex>
@@ -43,9 +44,9 @@ public:
     // files called <name>.crl (the root's, which an issuing CA certificate may point at).
     // admission (may be null) learns each certificate issued here at once, so the terminal
     // gets in at its next handshake rather than one registry poll later.
-    // renewal: enrollment.renewal_* (when simplereenroll is allowed). ca and registry must
-    // outlive the service.
-    EnrollmentService(enroll::IssuingCa& ca, store::DeviceRegistry& registry,
+    // renewal: enrollment.renewal_* (when simplereenroll is allowed). ca, devices and tickets
+    // must outlive the service.
+    EnrollmentService(enroll::IssuingCa& ca, store::DeviceRegistry& devices, store::TicketRegistry& tickets,
                       std::vector<std::string> crl_files = {}, DeviceAdmission* admission = nullptr,
                       enroll::RenewalPolicy renewal = {});
 

@@ -1,11 +1,14 @@
-// Internal to the registry's SQL implementation: the DeviceRegistry and the Ledger, whose
-// operations are spread over devices_common.cpp (ledger, revision), devices.cpp and tickets.cpp.
+// Internal to the registry's SQL implementation: the DeviceRegistry, TicketRegistry and Ledger,
+// whose operations are spread over devices_common.cpp (ledger, revision), devices.cpp and
+// tickets.cpp. One class for the three, as before they were split: they share its ledger and
+// revision helpers, and attaching a ticket checks its device in the same transaction.
 #pragma once
 
 #include "store/sql/connection.hpp"
 #include "store/clock.hpp"
 #include "store/device_registry.hpp"
 #include "store/ledger.hpp"
+#include "store/ticket_registry.hpp"
 #include "store/registry_rules.hpp"
 
 #include <memory>
@@ -18,7 +21,7 @@ inline void require_text(const Connection& db, const std::string& value, const c
     db.check(rules::required_text(value, what), operation);
 }
 
-class SqlDevices final : public DeviceRegistry, public Ledger {
+class SqlDevices final : public DeviceRegistry, public TicketRegistry, public Ledger {
 public:
     // Takes a connection to a registry whose schema is up to date.
     SqlDevices(std::unique_ptr<Connection> connection, Clock clock);

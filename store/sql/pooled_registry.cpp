@@ -12,7 +12,7 @@ namespace sekisho::store::sql {
 
 namespace {
 
-// Two pools serve the narrow interfaces: one of SqlDevices (devices, ledger), one of SqlUsers
+// Two pools serve the narrow interfaces: one of SqlDevices (devices, tickets, ledger), one of SqlUsers
 // (users), as before they were split. A connection serves every interface of its class, so a
 // pool per interface would only open more connections at start and keep more of them idle.
 template <class Sql>
@@ -60,6 +60,11 @@ public:
     std::vector<std::string> active_fingerprints() override { return pool_.take()->active_fingerprints(); }
     std::vector<AdmittedCertificate> admitted_certificates() override { return pool_.take()->admitted_certificates(); }
     std::int64_t revision() override { return pool_.take()->revision(); }
+};
+
+class PooledTickets final : public TicketRegistry, Pooled<SqlDevices> {
+public:
+    using Pooled::Pooled;
 
     std::pair<EnrollmentTicket, std::string> create_ticket(const std::string& facility, const std::string& device_name,
                                                            std::int64_t ttl_seconds, const std::string& actor,
@@ -147,6 +152,7 @@ public:
           signal_(std::move(signal)) {}
 
     DeviceRegistry& devices() override { return devices_; }
+    TicketRegistry& tickets() override { return tickets_; }
     Ledger& ledger() override { return ledger_; }
     UserRegistry& users() override { return users_; }
     const std::string& location() const override { return location_; }
@@ -159,6 +165,7 @@ private:
     ConnectionPool<SqlDevices> device_pool_; // before the interfaces that use them
     ConnectionPool<SqlUsers> user_pool_;
     PooledDevices devices_{device_pool_};
+    PooledTickets tickets_{device_pool_};
     PooledLedger ledger_{device_pool_};
     PooledUsers users_{user_pool_};
     SignalChanges signal_;

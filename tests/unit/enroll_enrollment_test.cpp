@@ -22,7 +22,9 @@ struct Fixture {
     pki::test::TempDir dir;
     pki::test::TestCa test_ca;
     TempRegistry temp;
-    std::shared_ptr<store::DeviceRegistry> registry = temp.open();
+    std::shared_ptr<store::Registry> registry = temp.open_registry();
+    store::DeviceRegistry& devices = registry->devices();
+    store::TicketRegistry& tickets = registry->tickets();
     std::vector<enroll::Event> events;
     std::unique_ptr<enroll::IssuingCa> ca;
     std::unique_ptr<enroll::Enrollment> enrollment;
@@ -40,7 +42,7 @@ struct Fixture {
         pki::write_certificates_pem(cfg.ca.chain, {test_ca.root.get()});
         ca = std::make_unique<enroll::IssuingCa>(cfg, "");
         enrollment = std::make_unique<enroll::Enrollment>(
-            *ca, *registry, [this](const enroll::Event& e) { events.push_back(e); },
+            *ca, devices, tickets, [this](const enroll::Event& e) { events.push_back(e); },
             [this] { return temp.now(); }, renewal);
     }
 
@@ -69,7 +71,7 @@ std::vector<std::string> san_uris(X509* cert) {
 
 TEST_CASE("a ticket enrolls one device, whose certificate the registry records", "[enroll]") {
     Fixture f;
-    auto [ticket, code] = f.registry->create_ticket("north", "ward3-pc1", 3600, "admin:alice");
+    auto [ticket, code] = f.tickets.create_ticket("north", "ward3-pc1", 3600, "admin:alice");
 
     auto redemption = f.enrollment->redeem(ticket.id, code, "192.0.2.7:5000");
     REQUIRE(redemption.outcome == store::RedeemOutcome::ok);
@@ -90,15 +92,15 @@ TEST_CASE("a ticket enrolls one device, whose certificate the registry records",
 
     // Recorded: the gateway will admit this certificate, and the ticket names its device.
     const auto fingerprint = pki::sha256_fingerprint_hex(cert);
-    auto stored = f.registry->find_device_by_fingerprint(fingerprint);
+    auto stored = f.devices.find_device_by_fingerprint(fingerprint);
     REQUIRE(stored);
     CHECK(stored->id == enrolled.device.id);
     REQUIRE(stored->certificates.size() == 1);
     CHECK(stored->certificates[0].serial_hex == pki::serial_hex_of(cert));
     CHECK(stored->certificates[0].issuer == "Test Device CA");
-    const auto active = f.registry->active_fingerprints();
+    const auto active = f.devices.active_fingerprints();
     CHECK(std::find(active.begin(), active.end(), fingerprint) != active.end());
-    CHECK(f.registry->get_ticket(ticket.id)->device_id == enrolled.device.id);
+    CHECK(f.tickets.get_ticket(ticket.id)->device_id == enrolled.device.id);
 
     REQUIRE(f.events.size() == 1);
     CHECK(f.events[0].name == "enrollment.enrolled");
@@ -111,16 +113,16 @@ TEST_CASE("a ticket enrolls one device, whose certificate the registry records",
     REQUIRE(f.events.size() == 2);
     CHECK(f.events[1].name == "enrollment.ticket_refused");
     CHECK(f.field(f.events[1], "outcome") == store::to_string(store::RedeemOutcome::used_up));
-    CHECK(f.registry->list_devices().size() == 1);
+    CHECK(f.devices.list_devices().size() == 1);
 }
 
 TEST_CASE("wrong codes are counted and the last one locks the ticket at alert level", "[enroll]") {
     Fixture f;
-    auto [ticket, code] = f.registry->create_ticket("north", "ward3-pc2", 3600, "admin:alice");
+    auto [ticket, code] = f.tickets.create_ticket("north", "ward3-pc2", 3600, "admin:alice");
 
     auto wrong = f.enrollment->redeem(ticket.id, "AAAAA-AAAAA-AAAAA-AAAAA", "192.0.2.8:1");
     CHECK(wrong.outcome == store::RedeemOutcome::wrong_code);
-    CHECK(f.registry->get_ticket(ticket.id)->failed_attempts == 1);
+    CHECK(f.tickets.get_ticket(ticket.id)->failed_attempts == 1);
     REQUIRE(f.events.size() == 1);
     CHECK(f.events[0].level == enroll::EventLevel::warning);
     CHECK(f.field(f.events[0], "peer") == "192.0.2.8:1");
@@ -128,7 +130,7 @@ TEST_CASE("wrong codes are counted and the last one locks the ticket at alert le
 
     for (int i = 1; i < store::kMaxFailedAttempts; ++i)
         f.enrollment->redeem(ticket.id, "AAAAA-AAAAA-AAAAA-AAAAA", "192.0.2.8:1");
-    CHECK(f.registry->get_ticket(ticket.id)->locked);
+    CHECK(f.tickets.get_ticket(ticket.id)->locked);
     CHECK(f.events.back().level == enroll::EventLevel::alert);
     CHECK(f.field(f.events.back(), "locked") == "true");
     // Locked for good: even the right code is refused now.
@@ -137,7 +139,7 @@ TEST_CASE("wrong codes are counted and the last one locks the ticket at alert le
 
 TEST_CASE("an expired or unknown ticket is refused", "[enroll]") {
     Fixture f;
-    auto [ticket, code] = f.registry->create_ticket("north", "ward3-pc3", 60, "admin:alice");
+    auto [ticket, code] = f.tickets.create_ticket("north", "ward3-pc3", 60, "admin:alice");
     f.temp.set_now(kStart + 61);
     CHECK(f.enrollment->redeem(ticket.id, code, "192.0.2.9:1").outcome == store::RedeemOutcome::expired);
     CHECK(f.enrollment->redeem("tkt-0000000000000000", code, "192.0.2.9:1").outcome ==
@@ -147,7 +149,7 @@ TEST_CASE("an expired or unknown ticket is refused", "[enroll]") {
 
 TEST_CASE("only an active device renews, and the new certificate is recorded too", "[enroll]") {
     Fixture f;
-    auto [ticket, code] = f.registry->create_ticket("south", "lab-pc", 3600, "admin:alice");
+    auto [ticket, code] = f.tickets.create_ticket("south", "lab-pc", 3600, "admin:alice");
     auto redemption = f.enrollment->redeem(ticket.id, code, "192.0.2.10:1");
     REQUIRE(redemption.ticket);
     auto first_key = pki::generate_key();
@@ -159,12 +161,12 @@ TEST_CASE("only an active device renews, and the new certificate is recorded too
     auto renewed = f.enrollment->renew(*device, enrolled.certificate.get(), second_key.get(), "est:renewal",
                                        "192.0.2.10:2");
     CHECK(san_uris(renewed.get()) == san_uris(enrolled.certificate.get()));
-    auto stored = f.registry->get_device(device->id);
+    auto stored = f.devices.get_device(device->id);
     REQUIRE(stored);
     CHECK(stored->certificates.size() == 2);
     CHECK(f.events.back().name == "enrollment.renewed");
 
-    f.registry->set_status(device->id, store::DeviceStatus::suspended, "lost", "admin:bob");
+    f.devices.set_status(device->id, store::DeviceStatus::suspended, "lost", "admin:bob");
     CHECK_FALSE(f.enrollment->device_for_renewal(renewed.get(), "192.0.2.10:3"));
     CHECK(f.events.back().name == "enrollment.renewal_refused");
 }
@@ -178,7 +180,7 @@ TEST_CASE("renewal is refused too early, too often and beyond two valid certific
         const auto real_now = std::chrono::duration_cast<std::chrono::seconds>(
                                   std::chrono::system_clock::now().time_since_epoch()).count();
         f.temp.set_now(real_now); // the certificates carry real times
-        auto [ticket, code] = f.registry->create_ticket("south", "lab-pc", 3600, "admin:alice");
+        auto [ticket, code] = f.tickets.create_ticket("south", "lab-pc", 3600, "admin:alice");
         auto redemption = f.enrollment->redeem(ticket.id, code, "192.0.2.10:1");
         REQUIRE(redemption.ticket);
         auto first_key = pki::generate_key();

@@ -14,12 +14,12 @@ using sekisho::store::test::TempRegistry;
 
 TEST_CASE("a ticket raced by two instances is redeemed once", "[store][race]") {
     TempRegistry temp;
-    auto a = temp.open();
-    auto b = temp.open();
+    auto a = temp.open_tickets();
+    auto b = temp.open_tickets();
     for (int round = 0; round < 5; ++round) {
         auto [ticket, code] = a->create_ticket("north", "pc", 3600, "admin:alice");
         std::atomic<int> ok{0}, used_up{0};
-        auto redeem = [&, id = ticket.id, code = code](DeviceRegistry& registry) {
+        auto redeem = [&, id = ticket.id, code = code](TicketRegistry& registry) {
             for (int i = 0; i < 4; ++i) {
                 const auto outcome = registry.redeem_ticket(id, code, "10.0.0.1", kStart).outcome;
                 if (outcome == RedeemOutcome::ok) ++ok;

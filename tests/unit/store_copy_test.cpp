@@ -20,6 +20,7 @@ namespace {
 void populate(TempRegistry& temp) {
     auto registry = temp.open_registry();
     auto& devices = registry->devices();
+    auto& tickets = registry->tickets();
     auto& users = registry->users();
     for (int i = 0; i < 4; ++i) {
         const Device d = devices.create_device(i % 2 ? "north" : "south", "pc" + std::to_string(i), "admin:alice");
@@ -29,11 +30,11 @@ void populate(TempRegistry& temp) {
         if (i == 2) devices.set_status(d.id, DeviceStatus::revoked, "keyCompromise", "admin:alice");
         if (i == 3) devices.revoke_certificate(test_certificate(2 * i).serial_hex, "superseded", "admin:alice");
     }
-    auto [used, code] = devices.create_ticket("north", "cart", 3600, "admin:alice");
-    devices.redeem_ticket(used.id, "WRONG-WRONG-WRONG-WRONG", "10.0.0.1", kStart);
-    devices.redeem_ticket(used.id, code, "10.0.0.1", kStart);
-    devices.attach_ticket_device(used.id, devices.list_devices()[0].id, "est:ticket");
-    devices.create_ticket("south", "tablet", 3600, "admin:alice", 3);
+    auto [used, code] = tickets.create_ticket("north", "cart", 3600, "admin:alice");
+    tickets.redeem_ticket(used.id, "WRONG-WRONG-WRONG-WRONG", "10.0.0.1", kStart);
+    tickets.redeem_ticket(used.id, code, "10.0.0.1", kStart);
+    tickets.attach_ticket_device(used.id, devices.list_devices()[0].id, "est:ticket");
+    tickets.create_ticket("south", "tablet", 3600, "admin:alice", 3);
     make_nurse(users);
     users.set_password("yamada.hanako", fast_hash("Second-Pass-2"), false, "user:yamada.hanako", "", PasswordChange::by_user);
     users.record_login_failure("yamada.hanako", "10.0.0.9", kStart, {});
@@ -67,9 +68,9 @@ TEST_CASE("a copied registry admits, logs in and continues its ledger as the ori
         CHECK(devices_after[i].status == devices_before[i].status);
         CHECK(devices_after[i].certificates.size() == devices_before[i].certificates.size());
     }
-    const auto tickets = after->devices().list_tickets(true);
+    const auto tickets = after->tickets().list_tickets(true);
     REQUIRE(tickets.size() == 2);
-    CHECK(before->devices().list_tickets(true)[1].failed_attempts == tickets[1].failed_attempts);
+    CHECK(before->tickets().list_tickets(true)[1].failed_attempts == tickets[1].failed_attempts);
 
     const auto user = after->users().get_user("YAMADA.hanako");
     REQUIRE(user);

@@ -13,6 +13,7 @@ TEST_CASE("every change leaves one ledger entry, in order", "[store]") {
     TempRegistry temp;
     auto registry = temp.open_registry();
     auto& devices = registry->devices();
+    auto& tickets = registry->tickets();
     auto& ledger = registry->ledger();
     Device d = devices.create_device("north", "pc", "admin:alice");
     devices.add_certificate(d.id, test_certificate(1), "est:ticket");
@@ -21,9 +22,9 @@ TEST_CASE("every change leaves one ledger entry, in order", "[store]") {
     devices.set_status(d.id, DeviceStatus::suspended, "lost on ward 3", "admin:bob");
     devices.set_status(d.id, DeviceStatus::active, "found", "admin:bob");
     devices.set_status(d.id, DeviceStatus::revoked, "cessationOfOperation", "admin:bob");
-    auto [ticket, code] = devices.create_ticket("north", "pc2", 60, "admin:carol");
-    devices.redeem_ticket(ticket.id, code, "10.1.2.3", kStart + 1);
-    devices.attach_ticket_device(ticket.id, d.id, "est:ticket");
+    auto [ticket, code] = tickets.create_ticket("north", "pc2", 60, "admin:carol");
+    tickets.redeem_ticket(ticket.id, code, "10.1.2.3", kStart + 1);
+    tickets.attach_ticket_device(ticket.id, d.id, "est:ticket");
 
     auto entries = ledger.ledger();
     std::vector<std::string> actions;
@@ -57,14 +58,15 @@ TEST_CASE("refused operations leave no ledger entry", "[store]") {
     TempRegistry temp;
     auto registry = temp.open_registry();
     auto& devices = registry->devices();
+    auto& tickets = registry->tickets();
     auto& ledger = registry->ledger();
     Device d = devices.create_device("north", "pc", "admin:alice");
     devices.set_status(d.id, DeviceStatus::revoked, "", "admin:alice");
     std::size_t before = ledger.ledger().size();
     CHECK_THROWS(devices.set_status(d.id, DeviceStatus::active, "", "admin:alice"));
     CHECK_THROWS(devices.add_certificate(d.id, test_certificate(1), "admin:alice"));
-    auto [ticket, code] = devices.create_ticket("north", "pc", 60, "admin:alice");
-    devices.redeem_ticket(ticket.id, code, "a", kStart + 60); // expired: nothing changes
+    auto [ticket, code] = tickets.create_ticket("north", "pc", 60, "admin:alice");
+    tickets.redeem_ticket(ticket.id, code, "a", kStart + 60); // expired: nothing changes
     CHECK(ledger.ledger().size() == before + 1);              // only ticket.create
 }
 

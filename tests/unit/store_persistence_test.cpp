@@ -17,37 +17,39 @@ using sekisho::store::test::test_certificate;
 
 TEST_CASE("the revision grows with every write and not with reads", "[store]") {
     TempRegistry temp;
-    auto registry = temp.open();
-    std::int64_t r = registry->revision();
+    auto registry = temp.open_registry();
+    auto& devices = registry->devices();
+    auto& tickets = registry->tickets();
+    std::int64_t r = devices.revision();
     auto wrote = [&] {
-        std::int64_t now = registry->revision();
+        std::int64_t now = devices.revision();
         bool grew = now > r;
         r = now;
         return grew;
     };
-    Device d = registry->create_device("north", "pc", "admin:alice");
+    Device d = devices.create_device("north", "pc", "admin:alice");
     CHECK(wrote());
-    registry->add_certificate(d.id, test_certificate(1), "admin:alice");
+    devices.add_certificate(d.id, test_certificate(1), "admin:alice");
     CHECK(wrote());
-    registry->set_status(d.id, DeviceStatus::suspended, "", "admin:alice");
+    devices.set_status(d.id, DeviceStatus::suspended, "", "admin:alice");
     CHECK(wrote());
-    auto [ticket, code] = registry->create_ticket("north", "pc", 60, "admin:alice");
+    auto [ticket, code] = tickets.create_ticket("north", "pc", 60, "admin:alice");
     CHECK(wrote());
-    registry->redeem_ticket(ticket.id, "WRONG", "a", kStart);
+    tickets.redeem_ticket(ticket.id, "WRONG", "a", kStart);
     CHECK(wrote());
-    registry->redeem_ticket(ticket.id, code, "a", kStart);
+    tickets.redeem_ticket(ticket.id, code, "a", kStart);
     CHECK(wrote());
 
-    registry->get_device(d.id);
-    registry->list_devices();
-    registry->find_device_by_fingerprint(test_certificate(1).fingerprint_sha256);
-    registry->active_fingerprints();
-    registry->revoked_serials("Device CA");
-    registry->get_ticket(ticket.id);
-    registry->list_tickets(true);
-    temp.open_ledger()->ledger();
-    registry->redeem_ticket(ticket.id, code, "a", kStart); // used up: a refusal, not a write
-    CHECK_THROWS(registry->set_status(d.id, DeviceStatus::suspended, "", "admin:alice"));
+    devices.get_device(d.id);
+    devices.list_devices();
+    devices.find_device_by_fingerprint(test_certificate(1).fingerprint_sha256);
+    devices.active_fingerprints();
+    devices.revoked_serials("Device CA");
+    tickets.get_ticket(ticket.id);
+    tickets.list_tickets(true);
+    registry->ledger().ledger();
+    tickets.redeem_ticket(ticket.id, code, "a", kStart); // used up: a refusal, not a write
+    CHECK_THROWS(devices.set_status(d.id, DeviceStatus::suspended, "", "admin:alice"));
     CHECK_FALSE(wrote());
 }
 
@@ -58,21 +60,21 @@ TEST_CASE("a reopened file keeps everything", "[store]") {
     std::int64_t revision = 0;
     std::size_t ledger_size = 0;
     {
-        auto registry = temp.open();
-        device_id = registry->create_device("north", "pc", "admin:alice").id;
-        registry->add_certificate(device_id, test_certificate(1), "admin:alice");
-        ticket_id = registry->create_ticket("north", "pc2", 60, "admin:alice").first.id;
-        revision = registry->revision();
-        ledger_size = temp.open_ledger()->ledger().size();
+        auto registry = temp.open_registry();
+        device_id = registry->devices().create_device("north", "pc", "admin:alice").id;
+        registry->devices().add_certificate(device_id, test_certificate(1), "admin:alice");
+        ticket_id = registry->tickets().create_ticket("north", "pc2", 60, "admin:alice").first.id;
+        revision = registry->devices().revision();
+        ledger_size = registry->ledger().ledger().size();
     }
-    auto registry = temp.open();
-    auto device = registry->get_device(device_id);
+    auto registry = temp.open_registry();
+    auto device = registry->devices().get_device(device_id);
     REQUIRE(device);
     CHECK(device->certificates.size() == 1);
-    CHECK(registry->get_ticket(ticket_id));
-    CHECK(registry->revision() == revision);
-    CHECK(temp.open_ledger()->ledger().size() == ledger_size);
-    CHECK(registry->active_fingerprints().size() == 1);
+    CHECK(registry->tickets().get_ticket(ticket_id));
+    CHECK(registry->devices().revision() == revision);
+    CHECK(registry->ledger().ledger().size() == ledger_size);
+    CHECK(registry->devices().active_fingerprints().size() == 1);
 }
 
 TEST_CASE("two registries on one file see each other's writes", "[store]") {

@@ -72,6 +72,7 @@ public:
     }
     // One narrow registry of a freshly opened Registry, keeping that Registry alive.
     std::shared_ptr<DeviceRegistry> open() const { return open_one(&Registry::devices); }
+    std::shared_ptr<TicketRegistry> open_tickets() const { return open_one(&Registry::tickets); }
     std::shared_ptr<Ledger> open_ledger() const { return open_one(&Registry::ledger); }
     std::shared_ptr<UserRegistry> open_users() const { return open_one(&Registry::users); }
     void set_now(UnixSeconds t) { *now_ = t; }

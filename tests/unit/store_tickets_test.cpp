@@ -24,7 +24,7 @@ std::string lower_without_dashes(std::string code) {
 
 TEST_CASE("a ticket is created with an id, expiry and a code shown once", "[store]") {
     TempRegistry temp;
-    auto registry = temp.open();
+    auto registry = temp.open_tickets();
     auto [ticket, code] = registry->create_ticket("north", "ward3-pc1", 3600, "admin:alice");
     CHECK(std::regex_match(ticket.id, std::regex("tkt-[0-9a-f]{16}")));
     CHECK(code.size() == 23);
@@ -49,7 +49,7 @@ TEST_CASE("the code is never stored, only its salted hash", "[store]") {
     TempRegistry temp;
     std::string code;
     {
-        auto registry = temp.open();
+        auto registry = temp.open_tickets();
         code = registry->create_ticket("north", "pc", 3600, "admin:alice").second;
         std::string bytes = temp.all_bytes();
         REQUIRE(bytes.find("ticket.create") != std::string::npos); // the scan sees the data
@@ -62,7 +62,7 @@ TEST_CASE("the code is never stored, only its salted hash", "[store]") {
 
 TEST_CASE("the right code redeems a ticket once, in any typed form", "[store]") {
     TempRegistry temp;
-    auto registry = temp.open();
+    auto registry = temp.open_tickets();
     auto [ticket, code] = registry->create_ticket("north", "pc", 3600, "admin:alice");
 
     Redemption ok = registry->redeem_ticket(ticket.id, lower_without_dashes(code), "10.0.0.7", kStart + 10);
@@ -82,7 +82,7 @@ TEST_CASE("the right code redeems a ticket once, in any typed form", "[store]") 
 
 TEST_CASE("a ticket with several uses counts them down", "[store]") {
     TempRegistry temp;
-    auto registry = temp.open();
+    auto registry = temp.open_tickets();
     auto [ticket, code] = registry->create_ticket("north", "pc", 3600, "admin:alice", 2);
     CHECK(registry->redeem_ticket(ticket.id, code, "a", kStart).outcome == RedeemOutcome::ok);
     CHECK(registry->redeem_ticket(ticket.id, code, "a", kStart).outcome == RedeemOutcome::ok);
@@ -91,7 +91,7 @@ TEST_CASE("a ticket with several uses counts them down", "[store]") {
 
 TEST_CASE("an expired ticket refuses even the right code", "[store]") {
     TempRegistry temp;
-    auto registry = temp.open();
+    auto registry = temp.open_tickets();
     auto [ticket, code] = registry->create_ticket("north", "pc", 3600, "admin:alice");
     Redemption late = registry->redeem_ticket(ticket.id, code, "10.0.0.7", kStart + 3600);
     CHECK(late.outcome == RedeemOutcome::expired);
@@ -101,7 +101,7 @@ TEST_CASE("an expired ticket refuses even the right code", "[store]") {
 
 TEST_CASE("wrong codes count as failures and the fifth locks the ticket", "[store]") {
     TempRegistry temp;
-    auto registry = temp.open();
+    auto registry = temp.open_tickets();
     auto [ticket, code] = registry->create_ticket("north", "pc", 3600, "admin:alice");
 
     for (int i = 1; i <= kMaxFailedAttempts; ++i) {
@@ -133,21 +133,22 @@ TEST_CASE("wrong codes count as failures and the fifth locks the ticket", "[stor
 
 TEST_CASE("a redeemed ticket records the device it enrolled", "[store]") {
     TempRegistry temp;
-    auto registry = temp.open();
-    auto [ticket, code] = registry->create_ticket("north", "pc", 3600, "admin:alice");
-    Device device = registry->create_device("north", "pc", "est:ticket");
-    CHECK_THROWS_WITH(registry->attach_ticket_device(ticket.id, device.id, "est:ticket"),
+    auto registry = temp.open_registry();
+    auto& tickets = registry->tickets();
+    auto [ticket, code] = tickets.create_ticket("north", "pc", 3600, "admin:alice");
+    Device device = registry->devices().create_device("north", "pc", "est:ticket");
+    CHECK_THROWS_WITH(tickets.attach_ticket_device(ticket.id, device.id, "est:ticket"),
                       Catch::Contains("not been redeemed"));
-    REQUIRE(registry->redeem_ticket(ticket.id, code, "a", kStart).outcome == RedeemOutcome::ok);
-    CHECK_THROWS_WITH(registry->attach_ticket_device(ticket.id, "dev-nope", "est:ticket"),
+    REQUIRE(tickets.redeem_ticket(ticket.id, code, "a", kStart).outcome == RedeemOutcome::ok);
+    CHECK_THROWS_WITH(tickets.attach_ticket_device(ticket.id, "dev-nope", "est:ticket"),
                       Catch::Contains("no such device"));
-    registry->attach_ticket_device(ticket.id, device.id, "est:ticket");
-    CHECK(registry->get_ticket(ticket.id)->device_id == device.id);
+    tickets.attach_ticket_device(ticket.id, device.id, "est:ticket");
+    CHECK(tickets.get_ticket(ticket.id)->device_id == device.id);
 }
 
 TEST_CASE("listing tickets hides expired ones unless asked", "[store]") {
     TempRegistry temp;
-    auto registry = temp.open();
+    auto registry = temp.open_tickets();
     auto short_lived = registry->create_ticket("north", "a", 60, "admin:alice").first;
     temp.set_now(kStart + 1);
     auto long_lived = registry->create_ticket("north", "b", 3600, "admin:alice").first;
