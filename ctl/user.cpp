@@ -30,7 +30,8 @@ struct Context {
     CliArgs args;
     std::string actor;
     std::shared_ptr<store::Registry> registry; // opened once per command
-    store::UserRegistry* users = nullptr;      // registry's
+    store::UserRegistry& users() const { return registry->users(); }
+    store::LoginRecords& logins() const { return registry->logins(); }
     config::Config config; // the gateway's: break-glass needs auth.break_glass
     bool json = false;
 };
@@ -45,7 +46,7 @@ credentials::Argon2Params argon2_of(const config::Config& config) {
 const std::string& id_of(const Context& context) { return context.args.positionals.at(0); }
 
 store::User find_user(const Context& context, const std::string& id) {
-    auto user = context.users->get_user(id);
+    auto user = context.users().get_user(id);
     if (!user) {
         throw std::runtime_error("no user '" + id + "' in the registry " + context.registry->location() +
                                  " (see 'sekishoctl user list')");
@@ -100,13 +101,13 @@ int do_add(Context& context) {
     } else {
         request.must_change = true;
     }
-    if (context.users->get_user(request.id)) {
+    if (context.users().get_user(request.id)) {
         // Before the Argon2id work; the registry refuses a duplicate too.
         throw std::runtime_error("user '" + request.id + "' already exists (ids are unique regardless of case)");
     }
-    const AddedUser added = add_user(*context.users, request);
+    const AddedUser added = add_user(context.users(), request);
     if (context.args.has("--break-glass")) {
-        context.users->set_break_glass_account(added.user.id, true, "created as an emergency account", context.actor);
+        context.users().set_break_glass_account(added.user.id, true, "created as an emergency account", context.actor);
         print_user(context, find_user(context, added.user.id), added.password);
         return 0;
     }
@@ -134,7 +135,7 @@ int do_break_glass_open(Context& context) {
         duration = *parsed;
     }
     const store::User user = find_user(context, id_of(context));
-    context.users->set_break_glass_period(user.id, now() + duration.count(), context.args.require("--reason"),
+    context.users().set_break_glass_period(user.id, now() + duration.count(), context.args.require("--reason"),
                                           context.actor);
     print_user(context, find_user(context, user.id));
     return 0;
@@ -142,7 +143,7 @@ int do_break_glass_open(Context& context) {
 
 int do_break_glass_close(Context& context) {
     const store::User user = find_user(context, id_of(context));
-    context.users->set_break_glass_period(user.id, std::nullopt, context.args.require("--reason"), context.actor);
+    context.users().set_break_glass_period(user.id, std::nullopt, context.args.require("--reason"), context.actor);
     print_user(context, find_user(context, user.id));
     return 0;
 }
@@ -155,7 +156,7 @@ int do_reset_password(Context& context) {
     if (context.args.has("--password-stdin")) {
         password = read_password_line(std::cin);
         require_acceptable(password, password_policy_of(context.config.auth), user.id, user.display_name);
-        if (credentials::password_reused(password, context.users->password_history(user.id))) {
+        if (credentials::password_reused(password, context.users().password_history(user.id))) {
             throw PasswordRefused("password for user '" + user.id +
                                   "' refused: " + credentials::reused_password_reason(store::kPasswordHistoryDepth));
         }
@@ -164,27 +165,28 @@ int do_reset_password(Context& context) {
         temporary = password;
     }
     const std::string hash = credentials::hash_password(password, argon2_of(context.config));
-    context.users->set_password(user.id, hash, true, context.actor, note, store::PasswordChange::admin_reset);
+    context.users().set_password(user.id, hash, true, context.actor, note,
+                                 store::PasswordChange::admin_reset);
     print_user(context, find_user(context, user.id), temporary);
     return 0;
 }
 
 int do_set_status(Context& context, UserStatus status) {
     const store::User user = find_user(context, id_of(context));
-    context.users->set_status(user.id, status, context.args.require("--reason"), context.actor);
+    context.users().set_status(user.id, status, context.args.require("--reason"), context.actor);
     print_user(context, find_user(context, user.id));
     return 0;
 }
 
 int do_unlock(Context& context) {
     const store::User user = find_user(context, id_of(context));
-    context.users->unlock(user.id, context.actor);
+    context.logins().unlock(user.id, context.actor);
     print_user(context, find_user(context, user.id));
     return 0;
 }
 
 int do_list(Context& context) {
-    const auto users = context.users->list_users(context.args.get("--facility"));
+    const auto users = context.users().list_users(context.args.get("--facility"));
     std::cout << listing(
         context.json, "users", users, [](const auto& user) { return user_json(user, now()); },
         [](const auto& all) { return user_table(all, now()); });
@@ -258,7 +260,6 @@ int run_user(const std::vector<std::string>& args) {
     context.actor = actor_of(context.args);
     context.config = load_registry_config(config_path_of(context.args), "user");
     context.registry = store::open_registry(context.config.registry);
-    context.users = &context.registry->users();
     return sub.run(context);
 }
 

@@ -1,6 +1,7 @@
 #include "ctl/user_output.hpp"
 
 #include "ctl/device_output.hpp"
+#include "store/login_records.hpp"
 
 #include <boost/json.hpp>
 

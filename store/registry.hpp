@@ -6,6 +6,7 @@
 #include "store/clock.hpp"
 #include "store/device_registry.hpp"
 #include "store/ledger.hpp"
+#include "store/login_records.hpp"
 #include "store/ticket_registry.hpp"
 #include "store/user_registry.hpp"
 
@@ -40,8 +41,10 @@ public:
     virtual TicketRegistry& tickets() = 0;
     // Every change of the others, append-only.
     virtual Ledger& ledger() = 0;
-    // Users, logins and lockout, break-glass accounts; the same revision.
+    // Users, their passwords and status, break-glass accounts; the same revision.
     virtual UserRegistry& users() = 0;
+    // Login outcomes and lockout.
+    virtual LoginRecords& logins() = 0;
     // Where the registry is (the SQLite file's path, or postgresql://user@host:port/db: never
     // a password), for operators' messages and log fields.
     virtual const std::string& location() const = 0;

@@ -1,5 +1,7 @@
 #include "store/registry_rules.hpp"
 
+#include "store/device_registry.hpp"
+
 #include <algorithm>
 #include <cctype>
 

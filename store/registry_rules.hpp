@@ -5,7 +5,7 @@
 // is_revocation_reason) are declared with the interfaces, for callers that check early.
 #pragma once
 
-#include "store/user_registry.hpp"
+#include "store/login_records.hpp"
 
 #include <optional>
 #include <string>

@@ -36,8 +36,4 @@ bool is_valid_role(std::string_view role) {
     return !role.empty() && std::all_of(role.begin(), role.end(), allowed);
 }
 
-bool is_locked(const User& user, UnixSeconds now) {
-    return user.locked_until && now < *user.locked_until;
-}
-
 } // namespace sekisho::store

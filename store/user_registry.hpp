@@ -1,12 +1,14 @@
 // The user registry: people who log in with ID and password as the second factor after the
-// terminal certificate (issue 4). A narrow interface like DeviceRegistry; the SQLite backend
-// (store/sqlite/) keeps users in the same database file, ledger and revision
-// counter as the devices. Passwords reach the registry only as Argon2id hashes
-// (credentials/password_hash.hpp); checking them is the caller's job, on the blocking pool.
+// terminal certificate (issue 4) — their accounts, passwords and status. A narrow interface
+// like DeviceRegistry; login outcomes and lockout (login_records.hpp) are another, and the
+// registry keeps them all in the same store, ledger and revision counter as the devices.
+// Passwords reach the registry only as Argon2id hashes (credentials/password_hash.hpp);
+// checking them is the caller's job, on the blocking pool.
 #pragma once
 
-#include "store/device_registry.hpp"
+#include "store/types.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -45,18 +47,6 @@ struct User {
     std::int64_t session_epoch = 0;
 };
 
-// REQUIREMENTS §3 (our default): 5 failures within 15 min lock the account for 30 min.
-struct LockoutPolicy {
-    int max_failures = 5;
-    std::int64_t window_seconds = 15 * 60;
-    std::int64_t lock_seconds = 30 * 60;
-};
-
-struct LoginFailure {
-    int failures_in_window = 0;              // this failure included, unless already locked
-    std::optional<UnixSeconds> locked_until; // set while the account is locked
-};
-
 // Which ledger action a password change writes.
 enum class PasswordChange {
     by_user,     // "user.password_set": the user's own change, or the first password
@@ -68,12 +58,9 @@ inline constexpr std::size_t kPasswordHistoryDepth = 5;
 
 bool is_valid_user_id(std::string_view id);        // [A-Za-z0-9._@-]{1,64}
 bool is_valid_role(std::string_view role);         // [a-z0-9_-]+
-bool is_locked(const User& user, UnixSeconds now); // locked_until is still ahead
 
 // Every write runs in one transaction that also appends to the ledger and increments the
-// registry revision — except the login outcomes (record_login_success/_failure), which
-// change nothing a gateway holds in memory and would otherwise make every gateway reload
-// its views at every login. Unknown users, duplicate or malformed ids and roles, empty actors and
+// registry revision. Unknown users, duplicate or malformed ids and roles, empty actors and
 // hashes that are not Argon2id are refused with a RegistryError naming the user and the
 // operation. Implementations are safe to call from several threads.
 class UserRegistry {
@@ -109,23 +96,6 @@ public:
     // Ledger "user.disable" / "user.enable"; setting the current status is refused.
     virtual void set_status(const std::string& id, UserStatus status, const std::string& reason,
                             const std::string& actor) = 0;
-
-    // After a correct password: clears the failure count and the lockout window, records
-    // when and from where (ledger "user.login"). Returns the user as it was before, so that
-    // the login page can show the previous login and the failures since. Refused for a
-    // disabled or locked user, so that a race with disable/lock cannot let a login through.
-    virtual User record_login_success(const std::string& id, const std::string& source, UnixSeconds now) = 0;
-
-    // After a wrong password (ledger "user.login_failed"): counts the failures within
-    // policy.window_seconds before now; the max_failures-th locks the account for
-    // policy.lock_seconds (ledger "user.locked") and starts a fresh window. Failures while
-    // locked are recorded (ledger, failed_since_success) but neither count towards nor
-    // extend a lock; the result then carries the current lock.
-    virtual LoginFailure record_login_failure(const std::string& id, const std::string& source,
-                                              UnixSeconds now, const LockoutPolicy& policy) = 0;
-
-    // Lifts a lock and forgets the failures in the window (ledger "user.unlock").
-    virtual void unlock(const std::string& id, const std::string& actor) = 0;
 
     // Break-glass (issue 4 item 8). An emergency account logs in only inside a period an
     // administrator opened with a reason. Marking (ledger "user.break_glass_account") needs a

@@ -1,6 +1,6 @@
 #include "gateway/admin/dashboard_registry.hpp"
 
-#include "store/user_registry.hpp"
+#include "store/login_records.hpp"
 
 #include <algorithm>
 

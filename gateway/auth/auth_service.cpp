@@ -50,10 +50,11 @@ struct AuthService::Attempt {
     }
 };
 
-AuthService::AuthService(store::UserRegistry& users, boost::asio::thread_pool& blocking,
-                         boost::asio::thread_pool& hashing, std::unique_ptr<session::SessionStore> store,
-                         Metrics& metrics)
-    : blocking_(blocking), hashing_(hashing), metrics_(metrics), users_(users), store_(std::move(store)),
+AuthService::AuthService(store::UserRegistry& users, store::LoginRecords& logins,
+                         boost::asio::thread_pool& blocking, boost::asio::thread_pool& hashing,
+                         std::unique_ptr<session::SessionStore> store, Metrics& metrics)
+    : blocking_(blocking), hashing_(hashing), metrics_(metrics), users_(users), logins_(logins),
+      store_(std::move(store)),
       per_terminal_(session::FailureWindowLimits{}), per_source_(session::FailureWindowLimits{}),
       in_flight_(kAttemptsPerKey, kAttemptsTotal) {
     standings_.store(std::make_shared<const Standings>());
@@ -169,7 +170,7 @@ AuthService::Attempt AuthService::judge(Account account, bool password_ok, const
 store::LoginFailure AuthService::record_failure(const std::string& user, const std::string& source,
                                                store::UnixSeconds now, const config::AuthConfig& auth) {
     try {
-        return users_.record_login_failure(user, source, now, lockout_policy(auth.lockout));
+        return logins_.record_login_failure(user, source, now, lockout_policy(auth.lockout));
     } catch (const std::exception& e) {
         log_event(spdlog::level::err, "login.failure_not_recorded", {{"user", user}, {"peer", source}, {"reason", e.what()}});
         return {};
@@ -244,7 +245,7 @@ Task<LoginResult> AuthService::login(std::string username, std::string password,
             auto record = boost::asio::co_spawn(
                 blocking_,
                 [this, &user, &source]() -> Task<bool> {
-                    users_.record_login_success(user.id, source, unix_now());
+                    logins_.record_login_success(user.id, source, unix_now());
                     co_return true;
                 },
                 boost::asio::use_awaitable);

@@ -14,6 +14,7 @@
 #include "session/failure_window.hpp"
 #include "session/session_store.hpp"
 #include "credentials/password_hash.hpp"
+#include "store/login_records.hpp"
 #include "store/user_registry.hpp"
 
 #include <boost/asio/thread_pool.hpp>
@@ -53,11 +54,12 @@ std::int64_t unix_now();
 
 class AuthService {
 public:
-    // users (the gateway's one registry) must outlive the service. Registry work runs on
-    // `blocking`, the Argon2id hash of a login on `hashing` (a pool of its own
+    // users and logins (of the gateway's one registry) must outlive the service. Registry
+    // work runs on `blocking`, the Argon2id hash of a login on `hashing` (a pool of its own
     // at idle priority that holds no lock: daemon/blocking_pool.hpp).
-    AuthService(store::UserRegistry& users, boost::asio::thread_pool& blocking, boost::asio::thread_pool& hashing,
-                std::unique_ptr<session::SessionStore> store, Metrics& metrics);
+    AuthService(store::UserRegistry& users, store::LoginRecords& logins, boost::asio::thread_pool& blocking,
+                boost::asio::thread_pool& hashing, std::unique_ptr<session::SessionStore> store,
+                Metrics& metrics);
     ~AuthService();
 
     // Limits that live across requests (spraying windows); at start and on every reload.
@@ -161,6 +163,7 @@ private:
     boost::asio::thread_pool& hashing_;
     Metrics& metrics_;
     store::UserRegistry& users_;
+    store::LoginRecords& logins_;
     std::unique_ptr<session::SessionStore> store_;
     session::FailureWindow per_terminal_;
     session::FailureWindow per_source_;

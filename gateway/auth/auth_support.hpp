@@ -8,7 +8,7 @@
 #include "session/session.hpp"
 #include "credentials/password_hash.hpp"
 #include "credentials/password_policy.hpp"
-#include "store/user_registry.hpp"
+#include "store/login_records.hpp"
 
 #include <string>
 #include <string_view>

@@ -46,7 +46,8 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         } catch (const std::exception& e) {
             throw std::runtime_error(initial.registry.key() + ": " + std::string(e.what()));
         }
-        impl_->auth = std::make_unique<auth::AuthService>(impl_->registry->users(), impl_->blocking, impl_->hashing,
+        impl_->auth = std::make_unique<auth::AuthService>(impl_->registry->users(), impl_->registry->logins(),
+                                                          impl_->blocking, impl_->hashing,
                                                           std::make_unique<session::MemorySessionStore>(),
                                                           impl_->metrics);
         if (impl_->audit) {

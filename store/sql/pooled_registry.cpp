@@ -13,7 +13,7 @@ namespace sekisho::store::sql {
 namespace {
 
 // Two pools serve the narrow interfaces: one of SqlDevices (devices, tickets, ledger), one of SqlUsers
-// (users), as before they were split. A connection serves every interface of its class, so a
+// (users, logins), as before they were split. A connection serves every interface of its class, so a
 // pool per interface would only open more connections at start and keep more of them idle.
 template <class Sql>
 class Pooled {
@@ -122,14 +122,6 @@ public:
                     const std::string& actor) override {
         pool_.take()->set_status(id, status, reason, actor);
     }
-    User record_login_success(const std::string& id, const std::string& source, UnixSeconds now) override {
-        return pool_.take()->record_login_success(id, source, now);
-    }
-    LoginFailure record_login_failure(const std::string& id, const std::string& source, UnixSeconds now,
-                                      const LockoutPolicy& policy) override {
-        return pool_.take()->record_login_failure(id, source, now, policy);
-    }
-    void unlock(const std::string& id, const std::string& actor) override { pool_.take()->unlock(id, actor); }
     void set_break_glass_account(const std::string& id, bool emergency, const std::string& reason,
                                  const std::string& actor) override {
         pool_.take()->set_break_glass_account(id, emergency, reason, actor);
@@ -140,6 +132,20 @@ public:
         pool_.take()->set_break_glass_period(id, until, reason, actor);
     }
     std::int64_t revision() override { return pool_.take()->revision(); }
+};
+
+class PooledLogins final : public LoginRecords, Pooled<SqlUsers> {
+public:
+    using Pooled::Pooled;
+
+    User record_login_success(const std::string& id, const std::string& source, UnixSeconds now) override {
+        return pool_.take()->record_login_success(id, source, now);
+    }
+    LoginFailure record_login_failure(const std::string& id, const std::string& source, UnixSeconds now,
+                                      const LockoutPolicy& policy) override {
+        return pool_.take()->record_login_failure(id, source, now, policy);
+    }
+    void unlock(const std::string& id, const std::string& actor) override { pool_.take()->unlock(id, actor); }
 };
 
 class PooledStore final : public Registry {
@@ -155,6 +161,7 @@ public:
     TicketRegistry& tickets() override { return tickets_; }
     Ledger& ledger() override { return ledger_; }
     UserRegistry& users() override { return users_; }
+    LoginRecords& logins() override { return logins_; }
     const std::string& location() const override { return location_; }
     std::unique_ptr<ChangeSignal> signal_changes(std::function<void()> wake) override {
         return signal_ ? signal_(std::move(wake)) : nullptr;
@@ -168,6 +175,7 @@ private:
     PooledTickets tickets_{device_pool_};
     PooledLedger ledger_{device_pool_};
     PooledUsers users_{user_pool_};
+    PooledLogins logins_{user_pool_};
     SignalChanges signal_;
 };
 

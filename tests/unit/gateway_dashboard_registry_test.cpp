@@ -51,9 +51,11 @@ TEST_CASE("the snapshot source reads locks and expiring certificates from a real
     const auto now = system_clock_now(); // the source judges locks and expiry by the real clock
     temp.set_now(now);
     auto users = temp.open_users();
+    auto logins = temp.open_logins();
     test::make_nurse(*users, "locked.nurse");
     test::make_nurse(*users, "free.nurse");
-    for (int i = 0; i < 5; ++i) users->record_login_failure("locked.nurse", "10.0.0.9", now, LockoutPolicy{});
+    for (int i = 0; i < 5; ++i)
+        logins->record_login_failure("locked.nurse", "10.0.0.9", now, LockoutPolicy{});
     auto devices = temp.open();
     const auto soon = devices->create_device("north", "ward-3 cart", "admin:alice");
     devices->add_certificate(soon.id, test::test_certificate(1, now + 5 * 86400), "admin:alice");
@@ -74,7 +76,7 @@ TEST_CASE("the snapshot source reads locks and expiring certificates from a real
     CHECK(snap->expiring[0].name == "ward-3 cart");
     CHECK(snap->expiring[0].not_after == now + 5 * 86400);
 
-    users->unlock("locked.nurse", "admin:alice");
+    logins->unlock("locked.nurse", "admin:alice");
     source.refresh();
     CHECK(source.current()->locked.empty());
 }

@@ -38,24 +38,24 @@ TEST_CASE("a ticket raced by two instances is redeemed once", "[store][race]") {
 
 TEST_CASE("wrong passwords split over two instances lock the account at the fifth", "[store][race]") {
     TempRegistry temp;
-    auto a = temp.open_users();
-    auto b = temp.open_users();
-    sekisho::store::test::make_nurse(*a);
+    auto a = temp.open_registry();
+    auto b = temp.open_registry();
+    sekisho::store::test::make_nurse(a->users());
     std::atomic<int> locked_by{0};
     std::vector<int> counts(10);
-    auto fail = [&](UserRegistry& users, int first) {
+    auto fail = [&](LoginRecords& logins, int first) {
         for (int i = first; i < 10; i += 2) {
-            const auto result = users.record_login_failure("yamada.hanako", "10.0.0.2", kStart, {});
+            const auto result = logins.record_login_failure("yamada.hanako", "10.0.0.2", kStart, {});
             counts[static_cast<std::size_t>(i)] = result.failures_in_window;
             if (result.locked_until && result.failures_in_window == 5) ++locked_by;
         }
     };
-    std::thread first(fail, std::ref(*a), 0);
-    std::thread second(fail, std::ref(*b), 1);
+    std::thread first(fail, std::ref(a->logins()), 0);
+    std::thread second(fail, std::ref(b->logins()), 1);
     first.join();
     second.join();
     CHECK(locked_by == 1); // exactly one failure was the fifth
-    const auto user = b->get_user("yamada.hanako");
+    const auto user = b->users().get_user("yamada.hanako");
     REQUIRE(user);
     CHECK(user->locked_until == kStart + LockoutPolicy{}.lock_seconds);
     CHECK(user->failed_since_success == 10);

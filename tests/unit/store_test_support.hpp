@@ -75,6 +75,7 @@ public:
     std::shared_ptr<TicketRegistry> open_tickets() const { return open_one(&Registry::tickets); }
     std::shared_ptr<Ledger> open_ledger() const { return open_one(&Registry::ledger); }
     std::shared_ptr<UserRegistry> open_users() const { return open_one(&Registry::users); }
+    std::shared_ptr<LoginRecords> open_logins() const { return open_one(&Registry::logins); }
     void set_now(UnixSeconds t) { *now_ = t; }
     UnixSeconds now() const { return *now_; }
 

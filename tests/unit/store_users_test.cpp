@@ -75,40 +75,42 @@ TEST_CASE("users are created, read back and listed by facility", "[store][users]
 
 TEST_CASE("bad ids, roles, hashes and duplicates are refused with a clear message", "[store][users]") {
     TempRegistry temp;
-    auto users = temp.open_users();
-    make_nurse(*users);
+    auto registry = temp.open_registry();
+    auto& users = registry->users();
+    auto& logins = registry->logins();
+    make_nurse(users);
     std::string hash = fast_hash("Some-Pass-1");
-    CHECK_THROWS_WITH(users->create_user("Yamada.HANAKO", "Other", "north", {}, hash, false, "admin:alice"),
+    CHECK_THROWS_WITH(users.create_user("Yamada.HANAKO", "Other", "north", {}, hash, false, "admin:alice"),
                       Catch::Contains("already exists") && Catch::Contains("yamada.hanako") &&
                           Catch::Contains("create user Yamada.HANAKO") && Catch::Contains(temp.location()));
-    CHECK_THROWS_WITH(users->create_user("bad id", "X", "north", {}, hash, false, "admin:alice"),
+    CHECK_THROWS_WITH(users.create_user("bad id", "X", "north", {}, hash, false, "admin:alice"),
                       Catch::Contains("not valid") && Catch::Contains("A-Z a-z 0-9 . _ @ -"));
-    CHECK_THROWS_AS(users->create_user("", "X", "north", {}, hash, false, "admin:alice"), RegistryError);
-    CHECK_THROWS_AS(users->create_user(std::string(65, 'a'), "X", "north", {}, hash, false, "admin:alice"),
+    CHECK_THROWS_AS(users.create_user("", "X", "north", {}, hash, false, "admin:alice"), RegistryError);
+    CHECK_THROWS_AS(users.create_user(std::string(65, 'a'), "X", "north", {}, hash, false, "admin:alice"),
                     RegistryError);
-    CHECK_NOTHROW(users->create_user(std::string(64, 'a'), "X", "north", {}, hash, false, "admin:alice"));
-    CHECK_THROWS_WITH(users->create_user("ok", "X", "north", {"Nurse"}, hash, false, "admin:alice"),
+    CHECK_NOTHROW(users.create_user(std::string(64, 'a'), "X", "north", {}, hash, false, "admin:alice"));
+    CHECK_THROWS_WITH(users.create_user("ok", "X", "north", {"Nurse"}, hash, false, "admin:alice"),
                       Catch::Contains("role \"Nurse\" is not valid"));
-    CHECK_THROWS_WITH(users->create_user("ok", "X", "north", {"a b"}, hash, false, "admin:alice"),
+    CHECK_THROWS_WITH(users.create_user("ok", "X", "north", {"a b"}, hash, false, "admin:alice"),
                       Catch::Contains("role"));
-    CHECK_THROWS_WITH(users->create_user("ok", "X", "north", {}, "Plain-Text-1", false, "admin:alice"),
+    CHECK_THROWS_WITH(users.create_user("ok", "X", "north", {}, "Plain-Text-1", false, "admin:alice"),
                       Catch::Contains("Argon2id"));
-    CHECK_THROWS_WITH(users->create_user("ok", "", "north", {}, hash, false, "admin:alice"),
+    CHECK_THROWS_WITH(users.create_user("ok", "", "north", {}, hash, false, "admin:alice"),
                       Catch::Contains("display name"));
-    CHECK_THROWS_WITH(users->create_user("ok", "X", "", {}, hash, false, "admin:alice"),
+    CHECK_THROWS_WITH(users.create_user("ok", "X", "", {}, hash, false, "admin:alice"),
                       Catch::Contains("facility"));
-    CHECK_THROWS_WITH(users->create_user("ok", "X", "north", {}, hash, false, ""), Catch::Contains("actor"));
-    CHECK_FALSE(users->get_user("ok"));
+    CHECK_THROWS_WITH(users.create_user("ok", "X", "north", {}, hash, false, ""), Catch::Contains("actor"));
+    CHECK_FALSE(users.get_user("ok"));
 
-    CHECK_THROWS_WITH(users->set_password("nobody", hash, false, "admin:alice", "", PasswordChange::by_user),
+    CHECK_THROWS_WITH(users.set_password("nobody", hash, false, "admin:alice", "", PasswordChange::by_user),
                       Catch::Contains("nobody") && Catch::Contains("no such user"));
-    CHECK_THROWS_WITH(users->set_status("nobody", UserStatus::disabled, "", "admin:alice"),
+    CHECK_THROWS_WITH(users.set_status("nobody", UserStatus::disabled, "", "admin:alice"),
                       Catch::Contains("no such user"));
-    CHECK_THROWS_WITH(users->unlock("nobody", "admin:alice"), Catch::Contains("no such user"));
-    CHECK_THROWS_WITH(users->record_login_failure("nobody", "10.0.0.1", kStart, {}),
+    CHECK_THROWS_WITH(logins.unlock("nobody", "admin:alice"), Catch::Contains("no such user"));
+    CHECK_THROWS_WITH(logins.record_login_failure("nobody", "10.0.0.1", kStart, {}),
                       Catch::Contains("no such user"));
-    CHECK_THROWS_WITH(users->password_history("nobody"), Catch::Contains("no such user"));
-    CHECK_THROWS_WITH(users->password_history("bad id"), Catch::Contains("not valid"));
+    CHECK_THROWS_WITH(users.password_history("nobody"), Catch::Contains("no such user"));
+    CHECK_THROWS_WITH(users.password_history("bad id"), Catch::Contains("not valid"));
 }
 
 TEST_CASE("password changes keep the last 5 hashes and reuse is detected", "[store][users]") {
@@ -202,38 +204,42 @@ TEST_CASE("a rehash replaces the current hash without a history entry, unless it
 
 TEST_CASE("disable and enable, each once, and a disabled user cannot log in", "[store][users]") {
     TempRegistry temp;
-    auto users = temp.open_users();
-    make_nurse(*users);
+    auto registry = temp.open_registry();
+    auto& users = registry->users();
+    auto& logins = registry->logins();
+    make_nurse(users);
     temp.set_now(kStart + 5);
-    users->set_status("yamada.hanako", UserStatus::disabled, "left the hospital", "admin:bob");
-    User user = *users->get_user("yamada.hanako");
+    users.set_status("yamada.hanako", UserStatus::disabled, "left the hospital", "admin:bob");
+    User user = *users.get_user("yamada.hanako");
     CHECK(user.status == UserStatus::disabled);
     CHECK(user.updated_at == kStart + 5);
-    CHECK_THROWS_WITH(users->set_status("yamada.hanako", UserStatus::disabled, "", "admin:bob"),
+    CHECK_THROWS_WITH(users.set_status("yamada.hanako", UserStatus::disabled, "", "admin:bob"),
                       Catch::Contains("already disabled"));
-    CHECK_THROWS_WITH(users->record_login_success("yamada.hanako", "10.0.0.1", kStart + 6),
+    CHECK_THROWS_WITH(logins.record_login_success("yamada.hanako", "10.0.0.1", kStart + 6),
                       Catch::Contains("disabled"));
-    users->set_status("yamada.hanako", UserStatus::active, "rehired", "admin:bob");
-    CHECK(users->get_user("yamada.hanako")->status == UserStatus::active);
-    CHECK_NOTHROW(users->record_login_success("yamada.hanako", "10.0.0.1", kStart + 7));
+    users.set_status("yamada.hanako", UserStatus::active, "rehired", "admin:bob");
+    CHECK(users.get_user("yamada.hanako")->status == UserStatus::active);
+    CHECK_NOTHROW(logins.record_login_success("yamada.hanako", "10.0.0.1", kStart + 7));
     CHECK(parse_user_status("disabled") == UserStatus::disabled);
     CHECK_THROWS_AS(parse_user_status("locked"), RegistryError);
 }
 
 TEST_CASE("every user change leaves a ledger entry and never a password", "[store][users]") {
     TempRegistry temp;
-    auto users = temp.open_users();
-    make_nurse(*users);
-    users->set_password("yamada.hanako", fast_hash("Second-Pass-2"), false, "user:yamada.hanako", "",
-                        PasswordChange::by_user);
-    users->set_password("yamada.hanako", fast_hash("Temp-Pass-3"), true, "admin:bob",
-                        "called back on extension 1234", PasswordChange::admin_reset);
-    users->set_status("yamada.hanako", UserStatus::disabled, "on leave", "admin:bob");
-    users->set_status("yamada.hanako", UserStatus::active, "back", "admin:bob");
+    auto registry = temp.open_registry();
+    auto& users = registry->users();
+    auto& logins = registry->logins();
+    make_nurse(users);
+    users.set_password("yamada.hanako", fast_hash("Second-Pass-2"), false, "user:yamada.hanako", "",
+                       PasswordChange::by_user);
+    users.set_password("yamada.hanako", fast_hash("Temp-Pass-3"), true, "admin:bob",
+                       "called back on extension 1234", PasswordChange::admin_reset);
+    users.set_status("yamada.hanako", UserStatus::disabled, "on leave", "admin:bob");
+    users.set_status("yamada.hanako", UserStatus::active, "back", "admin:bob");
     for (int i = 0; i < 5; ++i)
-        users->record_login_failure("yamada.hanako", "10.0.0.9", kStart + i, {});
-    users->unlock("yamada.hanako", "admin:bob");
-    users->record_login_success("yamada.hanako", "10.0.0.1", kStart + 10);
+        logins.record_login_failure("yamada.hanako", "10.0.0.9", kStart + i, {});
+    logins.unlock("yamada.hanako", "admin:bob");
+    logins.record_login_success("yamada.hanako", "10.0.0.1", kStart + 10);
 
     CHECK(ledger_actions(temp) ==
           std::vector<std::string>{"user.create", "user.password_set", "user.password_reset", "user.disable",
@@ -253,8 +259,8 @@ TEST_CASE("every user change leaves a ledger entry and never a password", "[stor
     }
     // Refused operations write nothing.
     std::size_t before = entries.size();
-    CHECK_THROWS(users->set_status("yamada.hanako", UserStatus::active, "", "admin:bob"));
-    CHECK_THROWS(make_nurse(*users));
+    CHECK_THROWS(users.set_status("yamada.hanako", UserStatus::active, "", "admin:bob"));
+    CHECK_THROWS(make_nurse(users));
     CHECK(temp.open_ledger()->ledger().size() == before);
     // Passwords themselves are nowhere in the file.
     for (const char* password : {"First-Pass-1", "Second-Pass-2", "Temp-Pass-3"})
@@ -265,6 +271,7 @@ TEST_CASE("devices and users share one store, its ledger and its revision", "[st
     TempRegistry temp;
     auto devices = temp.open();
     auto users = temp.open_users();
+    auto logins = temp.open_logins();
     std::int64_t start = devices->revision();
     CHECK(users->revision() == start);
     Device d = devices->create_device("north", "pc", "admin:alice");
@@ -273,7 +280,7 @@ TEST_CASE("devices and users share one store, its ledger and its revision", "[st
     CHECK(devices->revision() == start + 2);
     // A login outcome is in the ledger but changes no view a gateway holds: no new revision
     // (a login storm must not make every gateway reload its admission and standings).
-    users->record_login_failure("yamada.hanako", "10.0.0.9", kStart, {});
+    logins->record_login_failure("yamada.hanako", "10.0.0.9", kStart, {});
     CHECK(devices->revision() == start + 2);
     devices->add_certificate(d.id, test_certificate(1), "est:ticket");
     CHECK(users->revision() == start + 3);
