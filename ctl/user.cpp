@@ -32,6 +32,7 @@ struct Context {
     std::shared_ptr<store::Registry> registry; // opened once per command
     store::UserRegistry& users() const { return registry->users(); }
     store::LoginRecords& logins() const { return registry->logins(); }
+    store::BreakGlass& break_glass() const { return registry->break_glass(); }
     config::Config config; // the gateway's: break-glass needs auth.break_glass
     bool json = false;
 };
@@ -107,7 +108,8 @@ int do_add(Context& context) {
     }
     const AddedUser added = add_user(context.users(), request);
     if (context.args.has("--break-glass")) {
-        context.users().set_break_glass_account(added.user.id, true, "created as an emergency account", context.actor);
+        context.break_glass().set_break_glass_account(added.user.id, true, "created as an emergency account",
+                                                      context.actor);
         print_user(context, find_user(context, added.user.id), added.password);
         return 0;
     }
@@ -135,15 +137,16 @@ int do_break_glass_open(Context& context) {
         duration = *parsed;
     }
     const store::User user = find_user(context, id_of(context));
-    context.users().set_break_glass_period(user.id, now() + duration.count(), context.args.require("--reason"),
-                                          context.actor);
+    context.break_glass().set_break_glass_period(user.id, now() + duration.count(),
+                                                 context.args.require("--reason"), context.actor);
     print_user(context, find_user(context, user.id));
     return 0;
 }
 
 int do_break_glass_close(Context& context) {
     const store::User user = find_user(context, id_of(context));
-    context.users().set_break_glass_period(user.id, std::nullopt, context.args.require("--reason"), context.actor);
+    context.break_glass().set_break_glass_period(user.id, std::nullopt, context.args.require("--reason"),
+                                                 context.actor);
     print_user(context, find_user(context, user.id));
     return 0;
 }

@@ -3,6 +3,7 @@
 // that names a backend (SQLite in store/sqlite/, PostgreSQL in store/postgresql/).
 #pragma once
 
+#include "store/break_glass.hpp"
 #include "store/clock.hpp"
 #include "store/device_registry.hpp"
 #include "store/ledger.hpp"
@@ -41,10 +42,12 @@ public:
     virtual TicketRegistry& tickets() = 0;
     // Every change of the others, append-only.
     virtual Ledger& ledger() = 0;
-    // Users, their passwords and status, break-glass accounts; the same revision.
+    // Users, their passwords and status; the same revision.
     virtual UserRegistry& users() = 0;
     // Login outcomes and lockout.
     virtual LoginRecords& logins() = 0;
+    // Emergency accounts and their periods.
+    virtual BreakGlass& break_glass() = 0;
     // Where the registry is (the SQLite file's path, or postgresql://user@host:port/db: never
     // a password), for operators' messages and log fields.
     virtual const std::string& location() const = 0;

@@ -1,7 +1,8 @@
 // The user registry: people who log in with ID and password as the second factor after the
 // terminal certificate (issue 4) — their accounts, passwords and status. A narrow interface
-// like DeviceRegistry; login outcomes and lockout (login_records.hpp) are another, and the
-// registry keeps them all in the same store, ledger and revision counter as the devices.
+// like DeviceRegistry; login outcomes and lockout (login_records.hpp) and break-glass periods
+// (break_glass.hpp) are others, and the registry keeps them all in the same store, ledger and
+// revision counter as the devices.
 // Passwords reach the registry only as Argon2id hashes (credentials/password_hash.hpp);
 // checking them is the caller's job, on the blocking pool.
 #pragma once
@@ -96,15 +97,6 @@ public:
     // Ledger "user.disable" / "user.enable"; setting the current status is refused.
     virtual void set_status(const std::string& id, UserStatus status, const std::string& reason,
                             const std::string& actor) = 0;
-
-    // Break-glass (issue 4 item 8). An emergency account logs in only inside a period an
-    // administrator opened with a reason. Marking (ledger "user.break_glass_account") needs a
-    // reason; so does opening (until = a time, "user.break_glass_open", refused for an
-    // account that is not an emergency one) and closing (nullopt, "user.break_glass_close").
-    virtual void set_break_glass_account(const std::string& id, bool emergency, const std::string& reason,
-                                         const std::string& actor) = 0;
-    virtual void set_break_glass_period(const std::string& id, std::optional<UnixSeconds> until,
-                                        const std::string& reason, const std::string& actor) = 0;
 
     // The revision shared with DeviceRegistry::revision() on the same file.
     virtual std::int64_t revision() = 0;

@@ -12,9 +12,10 @@ namespace sekisho::store::sql {
 
 namespace {
 
-// Two pools serve the narrow interfaces: one of SqlDevices (devices, tickets, ledger), one of SqlUsers
-// (users, logins), as before they were split. A connection serves every interface of its class, so a
-// pool per interface would only open more connections at start and keep more of them idle.
+// Two pools serve the six narrow interfaces: one of SqlDevices (devices, tickets, ledger) and
+// one of SqlUsers (users, logins, break-glass), the two pools there were before the split. A
+// connection serves every interface of its class, so a pool per interface would only open more
+// connections at start (six, not two: PostgreSQL counts them) and keep more of them idle.
 template <class Sql>
 class Pooled {
 public:
@@ -122,15 +123,6 @@ public:
                     const std::string& actor) override {
         pool_.take()->set_status(id, status, reason, actor);
     }
-    void set_break_glass_account(const std::string& id, bool emergency, const std::string& reason,
-                                 const std::string& actor) override {
-        pool_.take()->set_break_glass_account(id, emergency, reason, actor);
-    }
-    // Opening a period also raises the user's session epoch (break_glass.cpp).
-    void set_break_glass_period(const std::string& id, std::optional<UnixSeconds> until, const std::string& reason,
-                                const std::string& actor) override {
-        pool_.take()->set_break_glass_period(id, until, reason, actor);
-    }
     std::int64_t revision() override { return pool_.take()->revision(); }
 };
 
@@ -148,6 +140,21 @@ public:
     void unlock(const std::string& id, const std::string& actor) override { pool_.take()->unlock(id, actor); }
 };
 
+class PooledBreakGlass final : public BreakGlass, Pooled<SqlUsers> {
+public:
+    using Pooled::Pooled;
+
+    void set_break_glass_account(const std::string& id, bool emergency, const std::string& reason,
+                                 const std::string& actor) override {
+        pool_.take()->set_break_glass_account(id, emergency, reason, actor);
+    }
+    // Opening a period also raises the user's session epoch (break_glass.cpp).
+    void set_break_glass_period(const std::string& id, std::optional<UnixSeconds> until, const std::string& reason,
+                                const std::string& actor) override {
+        pool_.take()->set_break_glass_period(id, until, reason, actor);
+    }
+};
+
 class PooledStore final : public Registry {
 public:
     PooledStore(std::string location, const OpenConnection& open, const Clock& clock, std::size_t max_idle,
@@ -162,6 +169,7 @@ public:
     Ledger& ledger() override { return ledger_; }
     UserRegistry& users() override { return users_; }
     LoginRecords& logins() override { return logins_; }
+    BreakGlass& break_glass() override { return break_glass_; }
     const std::string& location() const override { return location_; }
     std::unique_ptr<ChangeSignal> signal_changes(std::function<void()> wake) override {
         return signal_ ? signal_(std::move(wake)) : nullptr;
@@ -176,6 +184,7 @@ private:
     PooledLedger ledger_{device_pool_};
     PooledUsers users_{user_pool_};
     PooledLogins logins_{user_pool_};
+    PooledBreakGlass break_glass_{user_pool_};
     SignalChanges signal_;
 };
 

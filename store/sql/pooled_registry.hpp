@@ -14,9 +14,10 @@ namespace sekisho::store::sql {
 // Opens one more connection to a registry whose schema is up to date; throws RegistryError.
 using OpenConnection = std::function<std::unique_ptr<Connection>()>;
 
-// Each narrow registry keeps a connection per concurrent caller (connection_pool.hpp), at
-// most max_idle of them while idle, opening its first at once so that a registry that cannot
-// be used fails here.
+// The narrow registries keep a connection per concurrent caller (connection_pool.hpp) in two
+// pools — devices, tickets and the ledger; users, logins and break-glass — at most max_idle
+// of them idle in each, each opening its first at once so that a registry that cannot be
+// used fails here.
 // signal (optional) is what Registry::signal_changes() gives.
 using SignalChanges = std::function<std::unique_ptr<ChangeSignal>(std::function<void()>)>;
 std::shared_ptr<Registry> open_pooled_registry(std::string location, OpenConnection open, Clock clock,

@@ -1,11 +1,12 @@
-// Internal to the registry's SQL implementation: the UserRegistry and LoginRecords, whose
-// operations are spread over users.cpp (accounts, passwords, status), logins.cpp (login
-// outcomes and lockout) and break_glass.cpp. One class for them, as before they were split:
-// they share its user loading and failure bookkeeping.
+// Internal to the registry's SQL implementation: the UserRegistry, LoginRecords and
+// BreakGlass, whose operations are spread over users.cpp (accounts, passwords, status),
+// logins.cpp (login outcomes and lockout) and break_glass.cpp. One class for the three, as
+// before they were split: they share its user loading and failure bookkeeping.
 #pragma once
 
 #include "store/sql/connection.hpp"
 #include "store/clock.hpp"
+#include "store/break_glass.hpp"
 #include "store/login_records.hpp"
 #include "store/user_registry.hpp"
 
@@ -13,7 +14,7 @@
 
 namespace sekisho::store::sql {
 
-class SqlUsers final : public UserRegistry, public LoginRecords {
+class SqlUsers final : public UserRegistry, public LoginRecords, public BreakGlass {
 public:
     // Takes a connection to a registry whose schema is up to date.
     SqlUsers(std::unique_ptr<Connection> connection, Clock clock);

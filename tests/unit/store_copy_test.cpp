@@ -23,6 +23,7 @@ void populate(TempRegistry& temp) {
     auto& tickets = registry->tickets();
     auto& users = registry->users();
     auto& logins = registry->logins();
+    auto& break_glass = registry->break_glass();
     for (int i = 0; i < 4; ++i) {
         const Device d = devices.create_device(i % 2 ? "north" : "south", "pc" + std::to_string(i), "admin:alice");
         devices.add_certificate(d.id, test_certificate(2 * i), "est:ticket");
@@ -40,8 +41,8 @@ void populate(TempRegistry& temp) {
     users.set_password("yamada.hanako", fast_hash("Second-Pass-2"), false, "user:yamada.hanako", "", PasswordChange::by_user);
     logins.record_login_failure("yamada.hanako", "10.0.0.9", kStart, {});
     make_nurse(users, "Sato.Kenji", "south");
-    users.set_break_glass_account("Sato.Kenji", true, "on-call doctor", "admin:alice");
-    users.set_break_glass_period("Sato.Kenji", kStart + 3600, "ward outage", "admin:alice");
+    break_glass.set_break_glass_account("Sato.Kenji", true, "on-call doctor", "admin:alice");
+    break_glass.set_break_glass_period("Sato.Kenji", kStart + 3600, "ward outage", "admin:alice");
     users.set_status("Sato.Kenji", UserStatus::disabled, "left", "admin:alice");
 }
 

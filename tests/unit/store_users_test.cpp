@@ -313,30 +313,35 @@ TEST_CASE("a registry file from before the users tables gains them and keeps its
 
 TEST_CASE("break-glass accounts log in only inside an opened period, with reasons in the ledger", "[store]") {
     TempRegistry temp;
-    auto users = temp.open_users();
+    auto registry = temp.open_registry();
+    auto& users = registry->users();
+    auto& break_glass = registry->break_glass();
     const UnixSeconds now = kStart;
-    users->create_user("er.emergency", "ER Emergency", "ward-3", {"doctor"}, fast_hash("x"), false, "admin:root");
-    users->create_user("plain", "Plain User", "ward-3", {"nurse"}, fast_hash("y"), false, "admin:root");
+    users.create_user("er.emergency", "ER Emergency", "ward-3", {"doctor"}, fast_hash("x"), false,
+                      "admin:root");
+    users.create_user("plain", "Plain User", "ward-3", {"nurse"}, fast_hash("y"), false, "admin:root");
 
-    REQUIRE_THROWS_WITH(users->set_break_glass_period("er.emergency", now + 3600, "ER", "admin:root"),
+    REQUIRE_THROWS_WITH(break_glass.set_break_glass_period("er.emergency", now + 3600, "ER", "admin:root"),
                         Catch::Contains("no break-glass account"));
-    REQUIRE_THROWS_WITH(users->set_break_glass_account("er.emergency", true, "", "admin:root"),
+    REQUIRE_THROWS_WITH(break_glass.set_break_glass_account("er.emergency", true, "", "admin:root"),
                         Catch::Contains("reason"));
-    users->set_break_glass_account("er.emergency", true, "emergency account for the ER", "admin:root");
-    CHECK(users->get_user("er.emergency")->break_glass);
-    CHECK_FALSE(users->get_user("er.emergency")->break_glass_until);
+    break_glass.set_break_glass_account("er.emergency", true, "emergency account for the ER", "admin:root");
+    CHECK(users.get_user("er.emergency")->break_glass);
+    CHECK_FALSE(users.get_user("er.emergency")->break_glass_until);
 
-    REQUIRE_THROWS_WITH(users->set_break_glass_period("er.emergency", now - 1, "ER", "admin:root"),
+    REQUIRE_THROWS_WITH(break_glass.set_break_glass_period("er.emergency", now - 1, "ER", "admin:root"),
                         Catch::Contains("future"));
-    const auto epoch = users->get_user("er.emergency")->session_epoch;
-    users->set_break_glass_period("er.emergency", now + 4 * 3600, "system outage, patient in ER", "admin:root");
-    CHECK(users->get_user("er.emergency")->break_glass_until == now + 4 * 3600);
+    const auto epoch = users.get_user("er.emergency")->session_epoch;
+    break_glass.set_break_glass_period("er.emergency", now + 4 * 3600, "system outage, patient in ER",
+                                       "admin:root");
+    CHECK(users.get_user("er.emergency")->break_glass_until == now + 4 * 3600);
     // A new epoch: the gateway tells a login inside the period from its read of the users
     // before the opening (which still had the account barred).
-    CHECK(users->get_user("er.emergency")->session_epoch == epoch + 1);
-    users->set_break_glass_period("er.emergency", std::nullopt, "outage over", "admin:root");
-    CHECK_FALSE(users->get_user("er.emergency")->break_glass_until);
-    REQUIRE_THROWS_WITH(users->set_break_glass_period("er.emergency", std::nullopt, "again", "admin:root"),
-                        Catch::Contains("no break-glass period is open"));
-    REQUIRE_THROWS(users->set_break_glass_period("plain", now + 60, "x", "admin:root"));
+    CHECK(users.get_user("er.emergency")->session_epoch == epoch + 1);
+    break_glass.set_break_glass_period("er.emergency", std::nullopt, "outage over", "admin:root");
+    CHECK_FALSE(users.get_user("er.emergency")->break_glass_until);
+    REQUIRE_THROWS_WITH(
+        break_glass.set_break_glass_period("er.emergency", std::nullopt, "again", "admin:root"),
+        Catch::Contains("no break-glass period is open"));
+    REQUIRE_THROWS(break_glass.set_break_glass_period("plain", now + 60, "x", "admin:root"));
 }
