@@ -1,5 +1,6 @@
 #include "gateway/admin/dashboard_registry.hpp"
 
+#include "store/clock.hpp"
 #include "store/login_records.hpp"
 
 #include <algorithm>
@@ -28,7 +29,8 @@ RegistrySnapshot make_registry_snapshot(const std::vector<store::User>& users,
     return s;
 }
 
-RegistrySnapshotSource::RegistrySnapshotSource(store::Registry& registry) : registry_(registry) {
+RegistrySnapshotSource::RegistrySnapshotSource(store::UserRegistry& users, store::DeviceRegistry& devices)
+    : users_(users), devices_(devices) {
     refresh();
 }
 
@@ -38,7 +40,7 @@ void RegistrySnapshotSource::refresh() {
     std::shared_ptr<const RegistrySnapshot> next;
     try {
         next = std::make_shared<const RegistrySnapshot>(make_registry_snapshot(
-            registry_.users().list_users(), registry_.devices().list_devices(std::nullopt, store::DeviceStatus::active),
+            users_.list_users(), devices_.list_devices(std::nullopt, store::DeviceStatus::active),
             store::system_clock_now()));
     } catch (const std::exception& e) {
         auto kept = current() ? std::make_shared<RegistrySnapshot>(*current()) : std::make_shared<RegistrySnapshot>();

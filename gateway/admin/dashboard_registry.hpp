@@ -3,7 +3,8 @@
 // thread (SQLite never runs on an I/O thread) and read by the admin listener.
 #pragma once
 
-#include "store/registry.hpp"
+#include "store/device_registry.hpp"
+#include "store/user_registry.hpp"
 
 #include <chrono>
 #include <memory>
@@ -41,8 +42,8 @@ RegistrySnapshot make_registry_snapshot(const std::vector<store::User>& users,
 
 class RegistrySnapshotSource {
 public:
-    // Takes the first snapshot of registry, which must outlive the source.
-    explicit RegistrySnapshotSource(store::Registry& registry);
+    // Takes the first snapshot of users and devices, which must outlive the source.
+    RegistrySnapshotSource(store::UserRegistry& users, store::DeviceRegistry& devices);
     ~RegistrySnapshotSource();
 
     // Control thread. A failing read keeps the previous lists and records the error.
@@ -51,7 +52,8 @@ public:
     std::shared_ptr<const RegistrySnapshot> current() const;
 
 private:
-    store::Registry& registry_;
+    store::UserRegistry& users_;
+    store::DeviceRegistry& devices_;
     mutable std::mutex mutex_;
     std::shared_ptr<const RegistrySnapshot> current_;
 };

@@ -42,7 +42,8 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
             impl_->registry_watch =
                 std::make_unique<RegistryWatch>(*impl_->registry, *impl_->admission, initial.registry.max_staleness);
             if (initial.admin.listen)
-                impl_->dashboard_registry = std::make_unique<RegistrySnapshotSource>(*impl_->registry);
+                impl_->dashboard_registry = std::make_unique<RegistrySnapshotSource>(
+                    impl_->registry->users(), impl_->registry->devices());
         } catch (const std::exception& e) {
             throw std::runtime_error(initial.registry.key() + ": " + std::string(e.what()));
         }

@@ -63,7 +63,7 @@ TEST_CASE("the snapshot source reads locks and expiring certificates from a real
     devices->add_certificate(later.id, test::test_certificate(2, now + 300 * 86400), "admin:alice");
 
     const auto registry = temp.open_registry();
-    RegistrySnapshotSource source(*registry);
+    RegistrySnapshotSource source(registry->users(), registry->devices());
     auto snap = source.current();
     REQUIRE(snap);
     CHECK(snap->error.empty());
