@@ -31,7 +31,9 @@ public:
 };
 
 // What it hands out lives as long as the Registry and may be called from several threads at
-// once: concurrency is the backend's business, not the caller's.
+// once: concurrency is the backend's business, not the caller's. A caller keeps only the
+// narrow interfaces it uses (the ledger copy a Ledger&, logins a UserRegistry& and a
+// LoginRecords&), so what each part of the gateway may change shows in its constructor.
 class Registry {
 public:
     virtual ~Registry() = default;
@@ -40,7 +42,7 @@ public:
     virtual DeviceRegistry& devices() = 0;
     // Enrollment tickets.
     virtual TicketRegistry& tickets() = 0;
-    // Every change of the others, append-only.
+    // The append-only record of every change made through the others.
     virtual Ledger& ledger() = 0;
     // Users, their passwords and status; the same revision.
     virtual UserRegistry& users() = 0;

@@ -1,10 +1,9 @@
 // The user registry: people who log in with ID and password as the second factor after the
 // terminal certificate (issue 4) — their accounts, passwords and status. A narrow interface
 // like DeviceRegistry; login outcomes and lockout (login_records.hpp) and break-glass periods
-// (break_glass.hpp) are others, and the registry keeps them all in the same store, ledger and
-// revision counter as the devices.
-// Passwords reach the registry only as Argon2id hashes (credentials/password_hash.hpp);
-// checking them is the caller's job, on the blocking pool.
+// (break_glass.hpp) are others, all in the same store, ledger and revision counter as the
+// devices. Passwords reach the registry only as Argon2id hashes
+// (credentials/password_hash.hpp); checking them is the caller's job, on the blocking pool.
 #pragma once
 
 #include "store/types.hpp"
@@ -98,7 +97,7 @@ public:
     virtual void set_status(const std::string& id, UserStatus status, const std::string& reason,
                             const std::string& actor) = 0;
 
-    // The revision shared with DeviceRegistry::revision() on the same file.
+    // The revision shared with DeviceRegistry::revision() of the same registry.
     virtual std::int64_t revision() = 0;
 };
 
