@@ -12,6 +12,7 @@
 #include <exception>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -66,7 +67,14 @@ int main(int argc, char** argv) {
             return 2;
         } catch (const std::exception& e) {
             // Errors name what they are about, which may be a value a terminal sent.
-            std::cerr << "sekishoctl " << group.name << ": " << sekisho::pki::printable(e.what()) << "\n";
+            // A configuration error lists one problem per line: each line escaped on its own.
+            std::string_view text = e.what();
+            std::cerr << "sekishoctl " << group.name << ": ";
+            for (bool first = true; first || !text.empty(); first = false) {
+                const auto end = text.find('\n');
+                std::cerr << (first ? "" : "  ") << sekisho::pki::printable(std::string(text.substr(0, end))) << "\n";
+                text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+            }
             return 1;
         }
     }

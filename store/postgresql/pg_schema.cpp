@@ -181,7 +181,15 @@ int schema_version(PgConnection& db) {
 }
 
 void require_current_schema(PgConnection& db) {
-    const int version = schema_version(db);
+    int version = 0;
+    try {
+        version = schema_version(db);
+    } catch (const RegistryUnavailable&) {
+        throw;
+    } catch (const RegistryError& e) { // most often: a role the owner never granted
+        db.fail("open", std::string(e.what()) + "; if the gateway connects as a role of its own, the database's "
+                                                "owner runs `sekishoctl store migrate --config FILE --grant ROLE`");
+    }
     const int known = current_schema_version();
     if (version == known) return;
     if (version > known)

@@ -222,5 +222,17 @@ class DeviceCliTest(unittest.TestCase):
         self.assertIn("dev-0000000000000000", stderr)
 
 
+    def test_a_broken_configuration_names_each_problem_on_its_own_line(self):
+        broken = os.path.join(os.path.dirname(self.demo.config_path), "broken.yaml")
+        with open(self.demo.config_path) as f:
+            text = f.read()
+        with open(broken, "w") as f:  # two problems: an unknown key and a bad registry block
+            f.write(text.replace("registry:", "frobnicate: 1\nregistry:\n  path: x.db\nold_registry:", 1))
+        _, stderr = self.ctl("list", config=broken, expect=1)
+        self.assertNotIn("\\x0a", stderr)
+        problems = [line for line in stderr.splitlines() if "broken.yaml:" in line]
+        self.assertGreaterEqual(len(problems), 2, stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

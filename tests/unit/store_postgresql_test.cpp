@@ -169,3 +169,15 @@ TEST_CASE("a server that stops answering fails the call at its deadline instead 
     // The abandoned connection is not handed out again: the next call connects afresh.
     CHECK(registry->devices().list_devices().size() == 1);
 }
+
+TEST_CASE("a gateway role the owner never granted is told the command that grants it", "[store][postgresql]") {
+    TempRegistry temp;
+    const std::string role = "ungranted_" + std::to_string(::getpid());
+    temp.raw_exec("CREATE ROLE " + role + " LOGIN PASSWORD 'not-granted'");
+    auto config = temp.config();
+    auto& url = config.postgresql->url;
+    url.replace(url.find("://") + 3, url.find('@') - url.find("://") - 3, role);
+    std::ofstream(config.postgresql->password_file) << "not-granted\n";
+    CHECK_THROWS_WITH(open_registry(config), Catch::Contains("permission denied") && Catch::Contains("--grant ROLE"));
+    temp.raw_exec("DROP ROLE " + role);
+}
