@@ -223,6 +223,18 @@ class PostgresGatewaysTestCase(EnrollmentTestCase):
                               cookie_jar=jar)
         return result, jar
 
+    def assert_revocation_closes(self, live, device, when):
+        """Revokes device through sekishoctl and checks that live (B's keep-alive connection
+        of that device) is closed within REVOCATION_BOUND of sekishoctl's start."""
+        started = time.monotonic()
+        self.ctl("device", "revoke", device, "--reason", "keyCompromise")
+        _, closed = live.read_until_closed(timeout=SETTLE)
+        took = time.monotonic() - started
+        live.close()
+        self.assertTrue(closed, "B kept the revoked device's connection\n" + self.log_tail())
+        print("%s, B closed a revoked device's connection %.2fs after sekishoctl started" % (when, took))
+        self.assertLess(took, REVOCATION_BOUND, self.log_tail())
+
     def wait_until(self, predicate, what, timeout=SETTLE):
         """Polls predicate; returns the seconds it took, or fails with both gateways' logs."""
         started = time.monotonic()

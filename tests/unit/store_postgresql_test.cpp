@@ -123,14 +123,7 @@ TEST_CASE("a change committed through one instance wakes the others at once", "[
 TEST_CASE("an advisory lock someone holds does not stop the registry's writers", "[store][postgresql]") {
     TempRegistry temp;
     auto registry = temp.open_registry();
-    sekisho::store::postgresql::ConnectionSettings s;
-    s.location = temp.location();
-    auto config = temp.config();
-    std::ifstream in(config.postgresql->password_file);
-    std::string password;
-    std::getline(in, password);
-    s.parameters = {{"dbname", config.postgresql->url}, {"password", password}, {"sslmode", "disable"}};
-    sekisho::store::postgresql::PgConnection other(s);
+    auto other = temp.raw_connection();
     other.exec("SELECT pg_advisory_lock(x'53454B4953484F'::bigint)", "hold an advisory lock");
     const auto started = std::chrono::steady_clock::now();
     registry->devices().create_device("north", "pc", "admin:alice");
@@ -145,15 +138,9 @@ TEST_CASE("a server that stops answering fails the call at its deadline instead 
     registry->devices().create_device("north", "pc", "admin:alice");
     // Freeze the server processes serving this registry (as a storage stall would): they
     // keep their sockets, and the kernel keeps acknowledging.
-    sekisho::store::postgresql::ConnectionSettings s;
-    s.location = temp.location();
-    std::ifstream in(config.postgresql->password_file);
-    std::string password;
-    std::getline(in, password);
-    s.parameters = {{"dbname", config.postgresql->url}, {"password", password}, {"sslmode", "disable"}};
     std::vector<int> frozen;
     {
-        sekisho::store::postgresql::PgConnection probe(s);
+        auto probe = temp.raw_connection();
         sekisho::store::sql::Statement backends(
             probe, "SELECT pid FROM pg_stat_activity WHERE application_name = 'sekisho' AND pid <> pg_backend_pid()",
             "find the registry's backends");

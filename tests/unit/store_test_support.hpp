@@ -79,6 +79,9 @@ public:
     void set_now(UnixSeconds t) { *now_ = t; }
     UnixSeconds now() const { return *now_; }
 
+    // A connection of its own to the test database, past the registry (PostgreSQL only).
+    postgresql::PgConnection raw_connection() const { return server_->connect_to_own(); }
+
     // SQL straight to the database, past the registry (as a tampering insider would).
     void raw_exec(const std::string& sql) const {
         if (server_) return server_->exec(sql);
@@ -139,6 +142,7 @@ private:
         }
         std::string location() const { return "postgresql://" + user_ + "@" + host_port_ + "/" + name_; }
         void exec(const std::string& sql) const { connect(name_).exec(sql, "raw"); }
+        postgresql::PgConnection connect_to_own() const { return connect(name_); }
         std::string all_rows() const {
             auto db = connect(name_);
             std::string rows;
