@@ -25,6 +25,7 @@ void read_sessions(MapReader& auth, SessionConfig& out) {
                          {{"refuse", SessionLimitAction::refuse}, {"evict_oldest", SessionLimitAction::evict_oldest}});
     if (out.idle_timeout > out.absolute_timeout)
         section->problem("idle_timeout", "is longer than absolute_timeout; the absolute limit would never apply");
+    read_session_store(*section, out);
     section->finish();
 }
 

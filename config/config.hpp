@@ -190,12 +190,34 @@ struct RegistryConfig {
 
 enum class SessionLimitAction { refuse, evict_oldest };
 
+// Sessions in a Redis that several instances share (session/redis/). A URL says where,
+// never a password; TLS (rediss://) checks the server's certificate against tls.ca.
+struct RedisConfig {
+    std::string url;           // redis://host:port/db or rediss://host:port/db
+    std::string username;      // an ACL user; empty: the default user
+    std::string password_file; // resolved, mode 0600-like; empty: no AUTH
+    std::string tls_ca;        // required with rediss://
+    std::string tls_certificate, tls_key; // a client certificate, when Redis asks for one
+    std::string tls_server_name;          // the name in the server's certificate; default: the URL's host
+    std::string key_prefix = "sekisho:";
+    unsigned pool_size = 16;
+    Seconds connect_timeout{2};
+    Seconds command_timeout{1};
+    // How long an instance may use its local copy of a session before asking Redis again:
+    // the longest a logout elsewhere can go unnoticed when its announcement is lost.
+    Seconds local_cache{1};
+};
+
+enum class SessionStoreKind { memory, redis };
+
 // Server-side login sessions (REQUIREMENTS §3: idle 15 min, absolute 10 h, 3 per user).
 struct SessionConfig {
     Seconds idle_timeout{15 * 60};
     Seconds absolute_timeout{10 * 3600};
     unsigned max_per_user = 3;
     SessionLimitAction on_limit = SessionLimitAction::refuse; // the strict choice
+    SessionStoreKind store = SessionStoreKind::memory;         // redis: shared by instances
+    RedisConfig redis;
 };
 
 // Argon2id cost for new password hashes (old hashes keep their own parameters).
@@ -310,6 +332,12 @@ struct AdminConfig {
 // 127.0.0.0/8, ::1 and "localhost".
 bool is_loopback_host(const std::string& host);
 
+// What instances that serve as one share: a secret from which the keys they must agree on
+// are derived (the session index in Redis, CSRF tokens). Absent: each process makes its own.
+struct ClusterConfig {
+    std::string secret_file; // resolved; at least 32 random bytes, mode 0600-like
+};
+
 struct Config {
     std::string source_file; // where this snapshot was loaded from
     unsigned workers = 0;    // 0 = number of cores
@@ -326,6 +354,7 @@ struct Config {
     AuthConfig auth;
     AuditConfig audit;
     AlertsConfig alerts;
+    ClusterConfig cluster;
     std::vector<Route> routes;
 
     bool login_required_somewhere() const; // a route needs a login session

@@ -61,6 +61,11 @@ Config read_config(detail::MapReader& root) {
     }
     if (root.has("audit")) detail::read_audit(root, have_pkcs11_module, config.audit);
     if (root.has("alerts")) detail::read_alerts(root, config.alerts);
+    if (root.has("cluster")) detail::read_cluster(root, config.cluster);
+    if (config.auth.sessions.store == SessionStoreKind::redis && config.cluster.secret_file.empty())
+        root.problem("cluster", "needs secret_file when auth.sessions.store is redis: the instances sharing the "
+                                "sessions must share the key that seals their index (a file of 32 random bytes, "
+                                "e.g. openssl rand -out /etc/sekisho/cluster.key 32; chmod 600)");
     detail::read_routes(root, have_pkcs11_module, config.registry.configured(), config.routes);
     root.finish();
     return config;

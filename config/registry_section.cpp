@@ -2,7 +2,6 @@
 // and how long a gateway may admit from its last view while the registry cannot be read.
 #include "config/sections.hpp"
 
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -103,15 +102,8 @@ void read_url(MapReader& section, std::string& out) {
 void read_postgresql(MapReader& section, PostgresqlConfig& out) {
     read_url(section, out.url);
     // As libpq treats ~/.pgpass: a password others can read is refused, not used.
-    if (section.read_file("password_file", out.password_file) && !out.password_file.empty()) {
-        struct stat st {};
-        if (::stat(out.password_file.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
-            char mode[8];
-            std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 0777));
-            section.problem("password_file", out.password_file + " may be read by others (mode " + mode +
-                                                 "): make it readable by the gateway's user only (chmod 600)");
-        }
-    }
+    if (section.read_file("password_file", out.password_file))
+        check_private_file(section, "password_file", out.password_file);
     const bool sslmode_valid = !section.has("sslmode") ||
                                section.read_choice<std::string>("sslmode", out.sslmode,
                                                                 {{"disable", "disable"},

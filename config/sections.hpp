@@ -21,6 +21,12 @@ void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig&
 // registry_section.cpp
 void read_registry(MapReader& root, RegistryConfig& out);
 
+// session_store_section.cpp: auth.sessions.store / .redis, and cluster:
+void read_session_store(MapReader& sessions, SessionConfig& out);
+void read_cluster(MapReader& root, ClusterConfig& out);
+// A secret file must not be readable by others: a problem at key when it is.
+void check_private_file(MapReader& section, std::string_view key, const std::string& path);
+
 // auth.cpp
 void read_auth(MapReader& root, AuthConfig& out);
 

@@ -21,6 +21,9 @@ packages=(
   # system cluster; the tests never use it. citext ships in postgresql-15 itself, so no
   # postgresql-contrib.
   postgresql
+  # the shared session store's tests start throw-away redis-servers of their own
+  # (tests/integration/redis_server.py)
+  redis-server
   # the dashboard test renders the admin pages in a real browser
   chromium
 )

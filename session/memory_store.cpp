@@ -1,5 +1,7 @@
 #include "session/memory_store.hpp"
 
+#include "session/session_id.hpp"
+
 #include <algorithm>
 
 namespace sekisho::session {
@@ -31,7 +33,7 @@ std::vector<Session> MemorySessionStore::erase_where_locked(Pred pred) {
     return ended;
 }
 
-Task<CreateResult> MemorySessionStore::create(Session s, SessionLimits limits, UnixSeconds now) {
+Task<CreateResult> MemorySessionStore::create(Session s, std::string, SessionLimits limits, UnixSeconds now) {
     CreateResult result;
     std::lock_guard lock(mutex_);
     std::vector<Session> held;
@@ -57,7 +59,8 @@ Task<CreateResult> MemorySessionStore::create(Session s, SessionLimits limits, U
     co_return result;
 }
 
-Task<std::optional<Session>> MemorySessionStore::touch(std::string id_hash, SessionLimits limits, UnixSeconds now) {
+Task<std::optional<Session>> MemorySessionStore::touch(std::string session_id, SessionLimits limits, UnixSeconds now) {
+    const std::string id_hash = hash_session_id(session_id);
     std::lock_guard lock(mutex_);
     auto it = sessions_.find(id_hash);
     if (it == sessions_.end()) co_return std::nullopt;
@@ -103,6 +106,13 @@ Task<std::vector<Session>> MemorySessionStore::list(SessionLimits limits, UnixSe
     }
     std::sort(out.begin(), out.end(), [](const Session& a, const Session& b) { return a.created_at < b.created_at; });
     co_return out;
+}
+
+Task<std::size_t> MemorySessionStore::count(SessionLimits limits, UnixSeconds now) {
+    std::lock_guard lock(mutex_);
+    co_return static_cast<std::size_t>(std::count_if(sessions_.begin(), sessions_.end(), [&](const auto& e) {
+        return is_live(e.second, limits, now);
+    }));
 }
 
 Task<std::vector<Session>> MemorySessionStore::expire(SessionLimits limits, UnixSeconds now) {

@@ -12,14 +12,16 @@ namespace sekisho::session {
 
 class MemorySessionStore final : public SessionStore {
 public:
-    Task<CreateResult> create(Session s, SessionLimits limits, UnixSeconds now) override;
-    Task<std::optional<Session>> touch(std::string id_hash, SessionLimits limits, UnixSeconds now) override;
+    Task<CreateResult> create(Session s, std::string session_id, SessionLimits limits, UnixSeconds now) override;
+    Task<std::optional<Session>> touch(std::string session_id, SessionLimits limits, UnixSeconds now) override;
     Task<bool> erase(std::string id_hash) override;
     Task<std::vector<Session>> erase_user(std::string user, std::string keep) override;
     Task<std::vector<Session>> erase_device(std::string device) override;
     Task<bool> clear_must_change(std::string id_hash) override;
     Task<std::vector<Session>> list(SessionLimits limits, UnixSeconds now) override;
+    Task<std::size_t> count(SessionLimits limits, UnixSeconds now) override;
     Task<std::vector<Session>> expire(SessionLimits limits, UnixSeconds now) override;
+    std::string describe() const override { return "memory"; }
 
 private:
     // Caller holds mutex_.

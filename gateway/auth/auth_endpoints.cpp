@@ -1,5 +1,7 @@
 #include "gateway/auth/auth_endpoints.hpp"
 
+#include "gateway/auth/session_gate.hpp"
+
 #include "gateway/auth/cookies.hpp"
 #include "gateway/auth/login_pages.hpp"
 #include "gateway/auth/login_policy.hpp"
@@ -114,6 +116,7 @@ Task<std::optional<session::Session>> Handler::current_session() {
     auto find = auth_.find_bound(*id, r_.terminal, std::string(r_.peer_ip), std::string(target_path(r_.req.target())),
                                  r_.cfg->auth);
     auto bound = co_await std::move(find);
+    if (bound.unavailable) throw session::StoreUnavailable("the session store cannot be reached");
     co_return std::move(bound.session);
 }
 
@@ -363,7 +366,16 @@ bool is_auth_path(std::string_view path) {
 
 Task<Response> answer_auth(AuthService& auth, AuthRequest r) {
     Handler handler(auth, r);
-    co_return co_await handler.dispatch();
+    std::optional<Response> answer;
+    try {
+        auto dispatch = handler.dispatch();
+        answer = co_await std::move(dispatch);
+    } catch (const session::StoreUnavailable&) {
+        // A logout, password change or session read the store could not do: nothing was
+        // changed, and the page says so rather than "logged out" (AuthService logged it).
+    }
+    if (!answer) co_return *store_unavailable(r.req, nullptr, r.keep_alive).response;
+    co_return std::move(*answer);
 }
 
 } // namespace sekisho::gateway::auth

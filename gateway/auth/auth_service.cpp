@@ -68,8 +68,21 @@ void AuthService::configure(const config::AuthConfig& cfg) {
     per_source_.set_limits({s.per_source, s.window.count(), s.block.count()});
 }
 
-void AuthService::on_session_ended(std::function<void(const session::Session&)> callback) {
-    ended_callback_ = std::move(callback);
+void AuthService::on_session_ended(std::function<void(const std::string&)> callback) {
+    ended_callback_ = callback;
+    store_->on_ended_elsewhere(std::move(callback));
+}
+
+void AuthService::store_failed(const std::exception& e, std::string_view where) {
+    if (!store_down_.exchange(true))
+        log_event(spdlog::level::critical, "session.store_unavailable",
+                  {{"store", store_->describe()}, {"reason", e.what()}, {"where", where},
+                   {"detail", "requests that need a session are answered 503 and logins refused until it answers"}});
+}
+
+void AuthService::store_answered() {
+    if (store_down_.exchange(false))
+        log_event(spdlog::level::warn, "session.store_available", {{"store", store_->describe()}});
 }
 
 void AuthService::admit_devices_by(const DeviceAdmission& admission, const RegistryWatch& registry) {
@@ -232,9 +245,20 @@ Task<LoginResult> AuthService::login(std::string username, std::string password,
         session::Session s = new_session_for(user, attempt.roles, terminal, source, unix_now());
         result.session_id = session::new_session_id();
         s.id_hash = session::hash_session_id(result.session_id);
-        auto create = store_->create(s, session_limits(auth), s.created_at);
-        auto created = co_await std::move(create);
-        if (!created.created) {
+        session::CreateResult created;
+        std::string store_failure;
+        try {
+            auto create = store_->create(s, result.session_id, session_limits(auth), s.created_at);
+            created = co_await std::move(create);
+            store_answered();
+        } catch (const session::StoreUnavailable& e) {
+            store_failed(e, "login");
+            store_failure = e.what();
+        }
+        if (!store_failure.empty()) {
+            attempt.refusal = LoginRefusal::unavailable;
+            attempt.detail = "the session store cannot be reached: " + store_failure;
+        } else if (!created.created) {
             attempt.refusal = LoginRefusal::session_limit;
             attempt.detail = "the user already holds " + std::to_string(auth.sessions.max_per_user) + " sessions";
         } else {
@@ -298,17 +322,39 @@ Task<BoundSession> AuthService::find_bound(std::string session_id, ClientIdentit
                                            std::string where, config::AuthConfig cfg) {
     BoundSession bound;
     if (!session::is_well_formed_session_id(session_id)) co_return bound;
-    auto touch = store_->touch(session::hash_session_id(session_id), session_limits(cfg), unix_now());
-    auto found = co_await std::move(touch);
+    std::optional<session::Session> found;
+    try {
+        auto touch = store_->touch(session_id, session_limits(cfg), unix_now());
+        found = co_await std::move(touch);
+        store_answered();
+    } catch (const session::StoreUnavailable& e) {
+        store_failed(e, where);
+        bound.unavailable = true;
+        co_return bound;
+    }
     if (!found) co_return bound;
-    if (found->device != terminal.device) {
+    try {
+        auto hold = hold_to_terminal(std::move(*found), terminal, peer, where);
+        bound = co_await std::move(hold);
+    } catch (const session::StoreUnavailable& e) { // a session to end, and the store went away
+        store_failed(e, where);
+        bound = BoundSession{};
+        bound.unavailable = true;
+    }
+    co_return bound;
+}
+
+Task<BoundSession> AuthService::hold_to_terminal(session::Session found, ClientIdentity terminal, std::string peer,
+                                                 std::string where) {
+    BoundSession bound;
+    if (found.device != terminal.device) {
         // Session cross-over: the cookie left the terminal it was issued to. It must be
         // considered stolen, so the session ends for its owner too.
         log_event(spdlog::level::critical, "session.crossover",
-                  {{"user", found->user}, {"session", found->id_hash.substr(0, 16)}, {"bound_device", found->device},
+                  {{"user", found.user}, {"session", found.id_hash.substr(0, 16)}, {"bound_device", found.device},
                    {"presented_by", terminal.device}, {"facility", terminal.facility}, {"peer", peer},
                    {"where", where}});
-        auto ending = end(*found, "crossover");
+        auto ending = end(found, "crossover");
         co_await std::move(ending);
         bound.crossover = true;
         co_return bound;
@@ -316,17 +362,17 @@ Task<BoundSession> AuthService::find_bound(std::string session_id, ClientIdentit
     // The device must be admitted now, not only at the handshake: a session that outlived a
     // suspension (a racing login) would otherwise work again once the device is resumed.
     // An unreadable registry admits nobody: refuse then, but end nothing for a passing lock.
-    if (admission_ && !admission_->admits(found->device)) {
+    if (admission_ && !admission_->admits(found.device)) {
         if (registry_->healthy()) {
-            auto ending = end(*found, "device_inactive");
+            auto ending = end(found, "device_inactive");
             co_await std::move(ending);
         }
         co_return bound;
     }
     // A disable, reset or closed break-glass period that raced the login which made this
     // session: the registry view of the last poll decides, on every request.
-    if (auto reason = why_session_ends(*found, *standings_.load()); !reason.empty()) {
-        auto ending = end(*found, reason);
+    if (auto reason = why_session_ends(found, *standings_.load()); !reason.empty()) {
+        auto ending = end(found, reason);
         co_await std::move(ending);
         co_return bound;
     }
@@ -336,17 +382,18 @@ Task<BoundSession> AuthService::find_bound(std::string session_id, ClientIdentit
 
 Task<void> AuthService::end(session::Session s, std::string reason) {
     auto erase = store_->erase(s.id_hash);
-    co_await std::move(erase);
+    // Another instance (or request) ended it first, and said so.
+    if (!co_await std::move(erase)) co_return;
     log_event(reason == "logout" || reason == "replaced" ? spdlog::level::info : spdlog::level::warn, "session.ended",
               {{"reason", reason}, {"user", s.user}, {"session", s.id_hash.substr(0, 16)}, {"device", s.device}});
-    if (ended_callback_) ended_callback_(s);
+    if (ended_callback_) ended_callback_(s.id_hash);
 }
 
 Task<void> AuthService::report_ended(std::vector<session::Session> sessions, std::string reason) {
     for (auto& s : sessions) {
         log_event(spdlog::level::info, "session.ended",
                   {{"reason", reason}, {"user", s.user}, {"session", s.id_hash.substr(0, 16)}, {"device", s.device}});
-        if (ended_callback_) ended_callback_(s);
+        if (ended_callback_) ended_callback_(s.id_hash);
     }
     co_return;
 }

@@ -47,6 +47,7 @@ struct PasswordChangeResult {
 struct BoundSession {
     std::optional<session::Session> session; // live, bound to this terminal, user not barred
     bool crossover = false;                  // the cookie belonged to another terminal (now ended)
+    bool unavailable = false;                // the session store could not answer: 503, not "logged out"
 };
 
 session::SessionLimits session_limits(const config::AuthConfig& cfg);
@@ -65,9 +66,14 @@ public:
     // Limits that live across requests (spraying windows); at start and on every reload.
     void configure(const config::AuthConfig& cfg);
 
-    // Called with every session that ends (logout, cross-over, registry): the server closes
-    // the connections that carry it, WebSocket tunnels included. Set once, before serving.
-    void on_session_ended(std::function<void(const session::Session&)> callback);
+    // Called with the id hash of every session that ends (logout, cross-over, registry, and
+    // with a shared store those ended by another instance): the server closes the
+    // connections that carry it, WebSocket tunnels included. Set once, before serving.
+    void on_session_ended(std::function<void(const std::string& id_hash)> callback);
+
+    // Why the session store cannot answer (for /readyz), or nullopt; and where it is.
+    std::optional<std::string> store_unavailable() const { return store_->unavailable(); }
+    std::string store_description() const { return store_->describe(); }
 
     // The in-memory view of admitted devices: every session is checked against it on every
     // request and once more at its login. Both outlive the service. Set once, before serving.
@@ -100,8 +106,9 @@ public:
     Task<bool> enforce_registry(const DeviceAdmission& admission, bool registry_healthy, config::AuthConfig cfg);
 
     // Ends the sessions past their idle, absolute or hard limit (session.expired, and their
-    // connections close) and counts the live ones (for the sessions gauge).
-    Task<std::size_t> sweep_sessions(config::AuthConfig cfg);
+    // connections close) and counts the live ones (for the sessions gauge); nullopt when the
+    // session store could not answer.
+    Task<std::optional<std::size_t>> sweep_sessions(config::AuthConfig cfg);
 
     const CsrfKeys& csrf() const { return csrf_; }
 
@@ -145,8 +152,16 @@ private:
                    const store::LoginFailure& failure);
     // A wrong password (login or password change): spraying windows, alerts.
     void count_failure(const ClientIdentity& terminal, const std::string& source, const config::AuthConfig& cfg);
+    // find_bound's checks of a live session: its terminal, the device's admission now, the
+    // user's standing. Throws StoreUnavailable when a session to end cannot be ended.
+    Task<BoundSession> hold_to_terminal(session::Session found, ClientIdentity terminal, std::string peer,
+                                        std::string where);
     // Logs and announces sessions the store already removed (evicted, ended in bulk).
     Task<void> report_ended(std::vector<session::Session> sessions, std::string reason);
+    // The session store's outages, logged once each (session.store_unavailable, critical)
+    // and their end (session.store_available).
+    void store_failed(const std::exception& e, std::string_view where);
+    void store_answered();
 
     // Each user as the last registry read saw them; every session is held against it.
     struct Standing {
@@ -171,7 +186,8 @@ private:
     CsrfKeys csrf_;
     std::atomic<std::shared_ptr<const Standings>> standings_;
     bool standings_stale_ = false; // control thread: the last read failed (logged once per outage)
-    std::function<void(const session::Session&)> ended_callback_;
+    std::function<void(const std::string&)> ended_callback_;
+    std::atomic<bool> store_down_{false};
     const DeviceAdmission* admission_ = nullptr;
     const RegistryWatch* registry_ = nullptr;
 };

@@ -58,39 +58,55 @@ Task<bool> AuthService::enforce_registry(const DeviceAdmission& admission, bool 
         standings_stale_ = true;
     }
     const auto standings = standings_.load();
-    auto list = store_->list(session_limits(cfg), now);
-    const auto sessions = co_await std::move(list);
-    for (const auto& s : sessions) {
-        std::string reason;
-        // An unreadable registry admits no device; ending every session on top of that
-        // would log the whole hospital out for a passing lock: handshakes already fail closed.
-        if (registry_healthy && !admission.admits(s.device))
-            reason = "device_inactive";
-        else
-            reason = why_session_ends(s, *standings);
-        if (reason.empty()) continue;
-        auto ending = end(s, reason);
-        co_await std::move(ending);
+    try {
+        auto list = store_->list(session_limits(cfg), now);
+        const auto sessions = co_await std::move(list);
+        for (const auto& s : sessions) {
+            std::string reason;
+            // An unreadable registry admits no device; ending every session on top of that
+            // would log the whole hospital out for a passing lock: handshakes already fail closed.
+            if (registry_healthy && !admission.admits(s.device))
+                reason = "device_inactive";
+            else
+                reason = why_session_ends(s, *standings);
+            if (reason.empty()) continue;
+            auto ending = end(s, reason);
+            co_await std::move(ending);
+        }
+        store_answered();
+    } catch (const session::StoreUnavailable& e) {
+        // Every request is still held against the standings (find_bound); the ends that
+        // close connections come when the store answers again.
+        store_failed(e, "registry enforcement");
+        refreshed = false;
     }
     co_return refreshed;
 }
 
-Task<std::size_t> AuthService::sweep_sessions(config::AuthConfig cfg) {
+Task<std::optional<std::size_t>> AuthService::sweep_sessions(config::AuthConfig cfg) {
     const auto limits = session_limits(cfg);
     const auto now = unix_now();
-    auto expire = store_->expire(limits, now);
-    const auto expired = co_await std::move(expire);
+    std::vector<session::Session> expired;
+    std::size_t live = 0;
+    try {
+        auto expire = store_->expire(limits, now);
+        expired = co_await std::move(expire);
+        auto count = store_->count(limits, now);
+        live = co_await std::move(count);
+        store_answered();
+    } catch (const session::StoreUnavailable& e) {
+        store_failed(e, "session sweep");
+        co_return std::nullopt;
+    }
     for (const auto& s : expired) {
         const auto reason = session::expiry_reason(s, limits, now);
         log_event(spdlog::level::info, "session.expired",
                   {{"reason", reason.empty() ? "expired" : reason}, {"user", s.user},
                    {"session", s.id_hash.substr(0, 16)}, {"device", s.device}, {"facility", s.terminal_facility},
                    {"idle_s", std::to_string(now - s.last_seen)}});
-        if (ended_callback_) ended_callback_(s);
+        if (ended_callback_) ended_callback_(s.id_hash);
     }
-    auto list = store_->list(limits, now);
-    const auto sessions = co_await std::move(list);
-    co_return sessions.size();
+    co_return live;
 }
 
 } // namespace sekisho::gateway::auth

@@ -40,11 +40,29 @@ GateOutcome refused(const GateRequest& r, RequestRejection why, std::string_view
 
 } // namespace
 
+GateOutcome store_unavailable(const Request& req, const config::Route* route, bool keep_alive) {
+    GateOutcome out;
+    out.rejection = RequestRejection::store_unavailable;
+    const unsigned version = req.version();
+    // Not "logged out": the session may well be alive. No redirect to the login page (which
+    // could not log anyone in now either) and the cookie stays, so service resumes as it was.
+    out.response = wants_json(req, route)
+                       ? json_error(http::status::service_unavailable, "session_store_unavailable", keep_alive, version)
+                       : html_page(http::status::service_unavailable,
+                                   refused_html("ログイン状態を確認できません。しばらくしてから再度お試しください。 / "
+                                                "Your login cannot be checked right now. Please try again shortly."),
+                                   keep_alive, version);
+    out.response->set(http::field::retry_after, "5");
+    out.response->set(http::field::cache_control, "no-store");
+    return out;
+}
+
 Task<GateOutcome> check_session(AuthService& auth, GateRequest r) {
     const auto id = session_cookie(r.req);
     if (!id) co_return not_logged_in(r, false);
     auto find = auth.find_bound(*id, r.terminal, std::string(r.peer), "route " + r.route.name, r.cfg.auth);
     auto bound = co_await std::move(find);
+    if (bound.unavailable) co_return store_unavailable(r.req, &r.route, r.keep_alive);
     if (bound.crossover) {
         auto out = refused(r, RequestRejection::session_crossover, "session_not_valid_here",
                            "このセッションはこの端末では使用できません。 / This session is not valid on this terminal.");

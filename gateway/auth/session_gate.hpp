@@ -30,4 +30,8 @@ struct GateRequest {
 
 Task<GateOutcome> check_session(AuthService& auth, GateRequest r);
 
+// The answer while the session store cannot be reached: 503 with Retry-After, a page or
+// JSON ("session_store_unavailable"), the cookie untouched. route: null for gateway pages.
+GateOutcome store_unavailable(const Request& req, const config::Route* route, bool keep_alive);
+
 } // namespace sekisho::gateway::auth

@@ -49,7 +49,7 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         }
         impl_->auth = std::make_unique<auth::AuthService>(impl_->registry->users(), impl_->registry->logins(),
                                                           impl_->blocking, impl_->hashing,
-                                                          std::make_unique<session::MemorySessionStore>(),
+                                                          session::make_session_store(initial, impl_->session_io.io.get_executor()),
                                                           impl_->metrics);
         if (impl_->audit) {
             try {
@@ -59,7 +59,7 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
             }
         }
         impl_->auth->configure(initial.auth);
-        impl_->auth->on_session_ended([impl = impl_.get()](const session::Session& s) { impl->close_session(s.id_hash); });
+        impl_->auth->on_session_ended([impl = impl_.get()](const std::string& id_hash) { impl->close_session(id_hash); });
         impl_->auth->admit_devices_by(*impl_->admission, *impl_->registry_watch);
         // The first dummy hash costs one Argon2id run: pay it now, not in a first login.
         const auto& a = initial.auth.argon2;

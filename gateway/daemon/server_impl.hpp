@@ -19,7 +19,7 @@
 #include "gateway/events/health_watch.hpp"
 #include "gateway/events/ledger_copy.hpp"
 #include "gateway/events/log.hpp"
-#include "session/memory_store.hpp"
+#include "session/store_factory.hpp"
 #include "credentials/password_hash.hpp"
 #include "store/registry.hpp"
 
@@ -90,6 +90,18 @@ struct Server::Impl {
     BlockingPool blocking{2}; // SQLite, the CA key: never on an I/O thread
     // Argon2id of logins, queued: one thread per two cores, at idle priority.
     BlockingPool hashing{std::max(1u, std::thread::hardware_concurrency() / 2), BlockingPool::Priority::idle};
+    // The session store's network I/O (Redis) on a thread of its own, never queued behind a
+    // registry call on the control thread. Declared before auth, which it outlives.
+    struct SessionIo {
+        asio::io_context io{1};
+        asio::executor_work_guard<asio::io_context::executor_type> guard{io.get_executor()};
+        std::thread thread{[this] { io.run(); }};
+        ~SessionIo() {
+            guard.reset();
+            io.stop();
+            thread.join();
+        }
+    } session_io;
     // Present when a registry is configured: logins and the session store.
     std::unique_ptr<auth::AuthService> auth;
     asio::io_context control{1};

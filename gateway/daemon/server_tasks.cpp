@@ -149,8 +149,9 @@ Task<void> Server::Impl::watch_registry() {
             }
             if (auth && now >= next_sweep) {
                 next_sweep = now + 5s;
-                auto count = auth->sweep_sessions(runtime.current()->config.auth);
-                metrics.sessions_active(static_cast<std::int64_t>(co_await std::move(count)));
+                auto sweep = auth->sweep_sessions(runtime.current()->config.auth);
+                if (const auto live = co_await std::move(sweep))
+                    metrics.sessions_active(static_cast<std::int64_t>(*live));
             }
         } catch (const std::exception& e) {
             enforce_pending = true;
@@ -242,6 +243,10 @@ std::vector<std::string> Server::Impl::not_ready() const {
                                  ? "the registry cannot be read (longer than registry.max_staleness: no terminal is admitted)"
                                  : "the registry cannot be read (terminals admitted from the last view, logins refused)");
     if (audit && audit->stats().failing) reasons.emplace_back("the audit log cannot be written");
+    if (auth)
+        if (const auto why = auth->store_unavailable())
+            reasons.emplace_back("the session store (" + auth->store_description() + ") cannot be reached: " + *why +
+                                 " (requests that need a session are answered 503, logins refused)");
     return reasons;
 }
 

@@ -39,6 +39,7 @@ std::string_view to_string(RequestRejection r) {
     case RequestRejection::login_required: return "login_required";
     case RequestRejection::session_crossover: return "session_crossover";
     case RequestRejection::forbidden: return "forbidden";
+    case RequestRejection::store_unavailable: return "session_store_unavailable";
     case RequestRejection::count_: break;
     }
     return "bad_request";

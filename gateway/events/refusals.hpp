@@ -42,6 +42,7 @@ enum class RequestRejection {
     login_required,   // a login route without a live session (401 or a redirect to the login page)
     session_crossover, // a session cookie on a terminal it was not issued to
     forbidden,        // a session without the route's roles or facility
+    store_unavailable, // the session store cannot answer: 503, the cookie kept
     count_
 };
 std::string_view to_string(RequestRejection r);

@@ -1,49 +1,22 @@
-// The in-memory session store and the failure windows: what a user would notice as
-// "logged out", "refused a fourth login" or "this terminal may not try again".
+// The session stores and the failure windows: what a user would notice as "logged out",
+// "refused a fourth login" or "this terminal may not try again". The store cases run on the
+// in-memory store, and once more on a real Redis when SEKISHO_TEST_REDIS_PORT is set (CTest:
+// "unit session on Redis", integration/with_redis.py).
+#include "session_test_support.hpp"
+
 #include "session/concurrent_attempts.hpp"
 #include "session/failure_window.hpp"
-#include "session/memory_store.hpp"
-#include "session/session_id.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
 
 #include <map>
 #include <set>
 
 using namespace sekisho::session;
-
-namespace {
-
-template <typename T>
-T run(Task<T> task) {
-    boost::asio::io_context io;
-    auto future = boost::asio::co_spawn(io, std::move(task), boost::asio::use_future);
-    io.run();
-    return future.get();
-}
-
-Session make_session(const std::string& user, const std::string& device, UnixSeconds now) {
-    Session s;
-    s.id_hash = hash_session_id(new_session_id());
-    s.user = user;
-    s.device = device;
-    s.created_at = s.last_seen = now;
-    return s;
-}
-
-SessionLimits limits(bool evict = false) {
-    SessionLimits l;
-    l.idle_seconds = 100;
-    l.absolute_seconds = 1000;
-    l.max_per_user = 3;
-    l.evict_oldest = evict;
-    return l;
-}
-
-} // namespace
+using sekisho::test::Made;
+using sekisho::test::StoreUnderTest;
+using sekisho::test::make_session;
+using sekisho::test::limits;
 
 TEST_CASE("session ids are 256-bit, base64url, and stored only as a hash", "[session]") {
     std::set<std::string> seen;
@@ -62,61 +35,70 @@ TEST_CASE("session ids are 256-bit, base64url, and stored only as a hash", "[ses
 }
 
 TEST_CASE("a session is found while used and lost after the idle or absolute limit", "[session]") {
-    MemorySessionStore store;
-    auto s = make_session("alice", "dev-a", 1000);
-    const auto hash = s.id_hash;
-    REQUIRE(run(store.create(s, limits(), 1000)).created);
-    REQUIRE(run(store.touch(hash, limits(), 1050)));
-    REQUIRE(run(store.touch(hash, limits(), 1149)));  // idle counted from the last touch
-    REQUIRE_FALSE(run(store.touch(hash, limits(), 1249)));
-    REQUIRE_FALSE(run(store.touch(hash, limits(), 1000))); // gone for good
+    StoreUnderTest store;
+    auto m = make_session("alice", "dev-a", 1000);
+    REQUIRE(store.run(store->create(m.s, m.id, limits(), 1000)).created);
+    REQUIRE(store.run(store->touch(m.id, limits(), 1050)));
+    REQUIRE(store.run(store->touch(m.id, limits(), 1149)));  // idle counted from the last touch
+    REQUIRE_FALSE(store.run(store->touch(m.id, limits(), 1249)));
 
     auto busy = make_session("bob", "dev-b", 0);
-    REQUIRE(run(store.create(busy, limits(), 0)).created);
-    for (UnixSeconds t = 90; t < 1000; t += 90) REQUIRE(run(store.touch(busy.id_hash, limits(), t)));
-    REQUIRE_FALSE(run(store.touch(busy.id_hash, limits(), 1000))); // absolute limit, however busy
+    REQUIRE(store.run(store->create(busy.s, busy.id, limits(), 0)).created);
+    for (UnixSeconds t = 90; t < 1000; t += 90) REQUIRE(store.run(store->touch(busy.id, limits(), t)));
+    REQUIRE_FALSE(store.run(store->touch(busy.id, limits(), 1000))); // absolute limit, however busy
+
+    const auto found = store.run(store->touch(make_session("x", "y", 0).id, limits(), 1)); // never made
+    REQUIRE_FALSE(found);
 }
 
 TEST_CASE("the per-user cap refuses the next login or ends the oldest session", "[session]") {
-    MemorySessionStore store;
-    std::vector<Session> sessions;
+    StoreUnderTest store;
+    std::vector<Made> sessions;
     for (int i = 0; i < 3; ++i) {
         sessions.push_back(make_session("alice", "dev", 10 + i));
-        REQUIRE(run(store.create(sessions.back(), limits(), 10 + i)).created);
+        REQUIRE(store.run(store->create(sessions.back().s, sessions.back().id, limits(), 10 + i)).created);
     }
     auto fourth = make_session("alice", "dev", 20);
-    REQUIRE_FALSE(run(store.create(fourth, limits(), 20)).created);
-    REQUIRE(run(store.create(make_session("bob", "dev", 20), limits(), 20)).created); // others unaffected
+    REQUIRE_FALSE(store.run(store->create(fourth.s, fourth.id, limits(), 20)).created);
+    auto bob = make_session("bob", "dev", 20);
+    REQUIRE(store.run(store->create(bob.s, bob.id, limits(), 20)).created); // others unaffected
 
-    auto result = run(store.create(fourth, limits(true), 21));
+    auto result = store.run(store->create(fourth.s, fourth.id, limits(true), 21));
     REQUIRE(result.created);
     REQUIRE(result.evicted.size() == 1);
-    REQUIRE(result.evicted.front().id_hash == sessions.front().id_hash);
-    REQUIRE_FALSE(run(store.touch(sessions.front().id_hash, limits(), 22)));
-    REQUIRE(run(store.touch(fourth.id_hash, limits(), 22)));
+    REQUIRE(result.evicted.front().id_hash == sessions.front().s.id_hash);
+    REQUIRE(result.evicted.front().user == "alice");
+    REQUIRE_FALSE(store.run(store->touch(sessions.front().id, limits(), 22)));
+    REQUIRE(store.run(store->touch(fourth.id, limits(), 22)));
 
     // Expired sessions do not count towards the cap.
     auto later = make_session("alice", "dev", 500);
-    REQUIRE(run(store.create(later, limits(), 500)).created);
+    REQUIRE(store.run(store->create(later.s, later.id, limits(), 500)).created);
 }
 
 TEST_CASE("sessions end by user and by terminal, and must-change can be cleared", "[session]") {
-    MemorySessionStore store;
+    StoreUnderTest store;
     auto a1 = make_session("alice", "dev-1", 0);
-    a1.must_change = true;
+    a1.s.must_change = true;
     auto a2 = make_session("alice", "dev-2", 0);
     auto b1 = make_session("bob", "dev-1", 0);
-    for (const auto& s : {a1, a2, b1}) REQUIRE(run(store.create(s, limits(), 0)).created);
+    for (const auto& m : {a1, a2, b1}) REQUIRE(store.run(store->create(m.s, m.id, limits(), 0)).created);
 
-    REQUIRE(run(store.clear_must_change(a1.id_hash)));
-    REQUIRE_FALSE(run(store.touch(a1.id_hash, limits(), 1))->must_change);
+    REQUIRE(store.run(store->touch(a1.id, limits(), 1))->must_change);
+    REQUIRE(store.run(store->clear_must_change(a1.s.id_hash)));
+    REQUIRE_FALSE(store.run(store->touch(a1.id, limits(), 1))->must_change);
 
-    REQUIRE(run(store.erase_device("dev-1")).size() == 2);
-    REQUIRE_FALSE(run(store.touch(b1.id_hash, limits(), 2)));
-    REQUIRE(run(store.touch(a2.id_hash, limits(), 2)));
-    REQUIRE(run(store.erase_user("alice", "")).size() == 1);
-    REQUIRE(run(store.list(limits(), 3)).empty());
-    REQUIRE_FALSE(run(store.erase(a2.id_hash)));
+    const auto by_device = store.run(store->erase_device("dev-1"));
+    REQUIRE(by_device.size() == 2);
+    std::set<std::string> users;
+    for (const auto& s : by_device) users.insert(s.user);
+    REQUIRE(users == std::set<std::string>{"alice", "bob"});
+    REQUIRE_FALSE(store.run(store->touch(b1.id, limits(), 2)));
+    REQUIRE(store.run(store->touch(a2.id, limits(), 2)));
+    REQUIRE(store.run(store->erase_user("alice", "")).size() == 1);
+    REQUIRE(store.run(store->list(limits(), 3)).empty());
+    REQUIRE(store.run(store->count(limits(), 3)) == 0);
+    REQUIRE_FALSE(store.run(store->erase(a2.s.id_hash)));
 }
 
 TEST_CASE("a failure window blocks a key after max failures and forgets it later", "[session]") {
@@ -152,36 +134,40 @@ TEST_CASE("concurrent login attempts are bounded per key and in total", "[sessio
 }
 
 TEST_CASE("erase_user can keep the session that asked for it", "[session]") {
-    MemorySessionStore store;
+    StoreUnderTest store;
     auto current = make_session("alice", "dev", 0);
     auto other = make_session("alice", "dev", 0);
-    REQUIRE(run(store.create(current, limits(), 0)).created);
-    REQUIRE(run(store.create(other, limits(), 0)).created);
-    REQUIRE(run(store.erase_user("alice", current.id_hash)).size() == 1);
-    REQUIRE(run(store.touch(current.id_hash, limits(), 1)));
-    REQUIRE_FALSE(run(store.touch(other.id_hash, limits(), 1)));
+    REQUIRE(store.run(store->create(current.s, current.id, limits(), 0)).created);
+    REQUIRE(store.run(store->create(other.s, other.id, limits(), 0)).created);
+    REQUIRE(store.run(store->erase_user("alice", current.s.id_hash)).size() == 1);
+    REQUIRE(store.run(store->touch(current.id, limits(), 1)));
+    REQUIRE_FALSE(store.run(store->touch(other.id, limits(), 1)));
+    REQUIRE(store.run(store->erase(current.s.id_hash)));
+    REQUIRE_FALSE(store.run(store->erase(current.s.id_hash))); // ended once
 }
 
 TEST_CASE("expire() hands over every expired session once, with why it ended", "[session]") {
-    MemorySessionStore store;
+    StoreUnderTest store;
     auto idle = make_session("alice", "dev-a", 1000);
     auto old = make_session("bob", "dev-b", 0);
     auto touched = make_session("carol", "dev-c", 1000);
     auto live = make_session("dave", "dev-d", 1000);
-    for (const auto& s : {idle, old, touched, live}) REQUIRE(run(store.create(s, limits(), s.created_at)).created);
-    for (UnixSeconds t = 90; t < 1050; t += 90) REQUIRE(run(store.touch(old.id_hash, limits(), t)));
-    REQUIRE(run(store.touch(live.id_hash, limits(), 1090)));
-    REQUIRE_FALSE(run(store.touch(touched.id_hash, limits(), 1150))); // found expired by a request
-    const auto ended = run(store.expire(limits(), 1150));
+    for (const auto& m : {idle, old, touched, live})
+        REQUIRE(store.run(store->create(m.s, m.id, limits(), m.s.created_at)).created);
+    for (UnixSeconds t = 90; t < 1050; t += 90) REQUIRE(store.run(store->touch(old.id, limits(), t)));
+    REQUIRE(store.run(store->touch(live.id, limits(), 1090)));
+    REQUIRE_FALSE(store.run(store->touch(touched.id, limits(), 1150))); // found expired by a request
+    const auto ended = store.run(store->expire(limits(), 1150));
     REQUIRE(ended.size() == 3);
     std::map<std::string, std::string> why;
     for (const auto& s : ended) why[s.user] = expiry_reason(s, limits(), 1150);
     CHECK(why["alice"] == "idle");
     CHECK(why["bob"] == "absolute");
     CHECK(why["carol"] == "idle");
-    CHECK(run(store.expire(limits(), 1150)).empty()); // reported once
-    CHECK(run(store.list(limits(), 1150)).size() == 1);
-    Session hard = make_session("erin", "dev-e", 1000);
+    CHECK(store.run(store->expire(limits(), 1150)).empty()); // reported once
+    CHECK(store.run(store->list(limits(), 1150)).size() == 1);
+    CHECK(store.run(store->count(limits(), 1150)) == 1);
+    Session hard = make_session("erin", "dev-e", 1000).s;
     hard.ends_at = 1010;
     CHECK(expiry_reason(hard, limits(), 1010) == "hard_end");
     CHECK(expiry_reason(hard, limits(), 1005).empty());

@@ -1,0 +1,154 @@
+// What only the Redis session store does: several instances sharing sessions, ends seen
+// everywhere, nothing readable in a dump of Redis, each expiry reported once, and failing
+// closed when Redis is away. Runs only against a real redis-server ("unit session on Redis").
+#include "session_test_support.hpp"
+
+#include "session/redis/redis_client.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <set>
+
+using namespace sekisho::session;
+using sekisho::test::StoreUnderTest;
+using sekisho::test::TestIo;
+using sekisho::test::make_session;
+using sekisho::test::limits;
+
+namespace {
+
+// Everything stored under prefix, as text: every key name and every value.
+std::string dump_of(const std::string& prefix) {
+    TestIo io;
+    redis::Client client(io.executor(), sekisho::test::redis_test_settings(prefix).endpoint, 1);
+    std::string all;
+    const auto keys = io.run(client.command({"KEYS", prefix + "*"}));
+    for (const auto& k : keys.elements) {
+        all += k.text + "\n";
+        const auto type = io.run(client.command({"TYPE", k.text})).text;
+        std::vector<std::string> read = type == "hash"   ? std::vector<std::string>{"HGETALL", k.text}
+                                        : type == "zset" ? std::vector<std::string>{"ZRANGE", k.text, "0", "-1"}
+                                                         : std::vector<std::string>{"SMEMBERS", k.text};
+        for (const auto& v : io.run(client.command(read)).elements) all += v.text + "\n";
+    }
+    return all;
+}
+
+template <typename Pred>
+bool within(std::chrono::milliseconds limit, Pred pred) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < until) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return pred();
+}
+
+} // namespace
+
+TEST_CASE("a session made on one instance is used on another, and an end on either is seen on both",
+          "[session][redis]") {
+    StoreUnderTest a;
+    StoreUnderTest b(a.prefix());
+    std::atomic<int> closed_on_a{0};
+    a->on_ended_elsewhere([&](const std::string&) { ++closed_on_a; });
+    auto m = make_session("alice", "dev-a", 1000);
+    m.s.display_name = "Alice";
+    m.s.roles = {"doctor"};
+    REQUIRE(a.run(a->create(m.s, m.id, limits(), 1000)).created);
+    const auto on_b = b.run(b->touch(m.id, limits(), 1001));
+    REQUIRE(on_b);
+    CHECK(on_b->user == "alice");
+    CHECK(on_b->display_name == "Alice");
+    CHECK(on_b->roles == std::vector<std::string>{"doctor"});
+    REQUIRE(a.run(a->touch(m.id, limits(), 1002))); // A now holds a local copy
+
+    REQUIRE(b.run(b->erase(m.s.id_hash)));
+    REQUIRE_FALSE(a.run(a->erase(m.s.id_hash))); // ended once, by B
+    // The announcement reaches A at once; its copy would age out within a second anyway.
+    CHECK(within(std::chrono::milliseconds(1000), [&] { return !a.run(a->touch(m.id, limits(), 1003)); }));
+    CHECK(within(std::chrono::milliseconds(1000), [&] { return closed_on_a.load() >= 1; }));
+}
+
+TEST_CASE("what Redis holds names no user or terminal and opens no session", "[session][redis]") {
+    StoreUnderTest store;
+    auto m = make_session("yamada.taro", "0f1e2d3c4b5a69788796a5b4c3d2e1f0", 1000);
+    m.s.display_name = "山田太郎";
+    m.s.source = "192.0.2.77";
+    m.s.user_facility = "east-clinic";
+    REQUIRE(store.run(store->create(m.s, m.id, limits(), 1000)).created);
+    const std::string dump = dump_of(store.prefix());
+    REQUIRE_FALSE(dump.empty());
+    for (const std::string& secret : {m.id, m.s.user, m.s.device, m.s.display_name, m.s.source, m.s.user_facility})
+        CHECK(dump.find(secret) == std::string::npos);
+
+    // The hash of the id alone (what a dump shows) does not open the session.
+    auto wrong = make_session("x", "y", 1000);
+    CHECK_FALSE(store.run(store->touch(wrong.id, limits(), 1001)));
+    // Another cluster secret cannot read the index: its list is empty, nothing misread.
+    TestIo io;
+    auto settings = sekisho::test::redis_test_settings(store.prefix());
+    settings.index_secret = std::string(32, 'z');
+    redis::RedisSessionStore other(io.executor(), settings);
+    CHECK(io.run(other.list(limits(), 1001)).empty());
+    CHECK(io.run(other.count(limits(), 1001)) == 1);
+}
+
+TEST_CASE("the per-user cap counts the sessions held on every instance", "[session][redis]") {
+    StoreUnderTest a;
+    StoreUnderTest b(a.prefix());
+    auto first = make_session("alice", "dev-1", 10);
+    auto second = make_session("alice", "dev-2", 11);
+    auto third = make_session("alice", "dev-3", 12);
+    REQUIRE(a.run(a->create(first.s, first.id, limits(), 10)).created);
+    REQUIRE(b.run(b->create(second.s, second.id, limits(), 11)).created);
+    REQUIRE(a.run(a->create(third.s, third.id, limits(), 12)).created);
+    auto fourth = make_session("alice", "dev-4", 13);
+    REQUIRE_FALSE(b.run(b->create(fourth.s, fourth.id, limits(), 13)).created);
+    const auto evicting = b.run(b->create(fourth.s, fourth.id, limits(true), 14));
+    REQUIRE(evicting.created);
+    REQUIRE(evicting.evicted.size() == 1);
+    CHECK(evicting.evicted.front().id_hash == first.s.id_hash);
+    CHECK(within(std::chrono::milliseconds(1000), [&] { return !a.run(a->touch(first.id, limits(), 15)); }));
+}
+
+TEST_CASE("each expiry is handed to exactly one instance", "[session][redis]") {
+    StoreUnderTest a;
+    StoreUnderTest b(a.prefix());
+    std::set<std::string> made;
+    for (int i = 0; i < 40; ++i) {
+        auto m = make_session("user" + std::to_string(i), "dev", 1000);
+        made.insert(m.s.id_hash);
+        REQUIRE(a.run(a->create(m.s, m.id, limits(), 1000)).created);
+    }
+    auto on_a = boost::asio::co_spawn(a.executor(), a->expire(limits(), 2000), boost::asio::use_future);
+    auto on_b = boost::asio::co_spawn(b.executor(), b->expire(limits(), 2000), boost::asio::use_future);
+    std::multiset<std::string> reported;
+    for (auto* f : {&on_a, &on_b})
+        for (const auto& s : f->get()) reported.insert(s.id_hash);
+    CHECK(reported.size() == made.size());
+    CHECK(std::set<std::string>(reported.begin(), reported.end()) == made);
+}
+
+TEST_CASE("no Redis: every call fails fast as unavailable, never as an absent session", "[session][redis]") {
+    // A port nobody listens on: bound, never listening.
+    TestIo io;
+    boost::asio::io_context scratch;
+    boost::asio::ip::tcp::socket holder(scratch);
+    holder.open(boost::asio::ip::tcp::v4());
+    holder.bind({boost::asio::ip::make_address("127.0.0.1"), 0});
+    auto settings = sekisho::test::redis_test_settings("absent:");
+    settings.endpoint.port = holder.local_endpoint().port();
+    redis::RedisSessionStore store(io.executor(), settings);
+    auto m = make_session("alice", "dev", 1000);
+    const auto started = std::chrono::steady_clock::now();
+    CHECK_THROWS_AS(io.run(store.touch(m.id, limits(), 1000)), StoreUnavailable);
+    CHECK_THROWS_AS(io.run(store.create(m.s, m.id, limits(), 1000)), StoreUnavailable);
+    CHECK_THROWS_AS(io.run(store.erase(m.s.id_hash)), StoreUnavailable);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+    REQUIRE(store.unavailable());
+    CHECK(store.unavailable()->find("127.0.0.1") != std::string::npos);
+}
