@@ -52,11 +52,12 @@ struct AuthService::Attempt {
 
 AuthService::AuthService(store::UserRegistry& users, store::LoginRecords& logins,
                          boost::asio::thread_pool& blocking, boost::asio::thread_pool& hashing,
-                         std::unique_ptr<session::SessionStore> store, Metrics& metrics)
+                         std::unique_ptr<session::SessionStore> store, Metrics& metrics,
+                         std::string_view cluster_secret)
     : blocking_(blocking), hashing_(hashing), metrics_(metrics), users_(users), logins_(logins),
       store_(std::move(store)),
       per_terminal_(session::FailureWindowLimits{}), per_source_(session::FailureWindowLimits{}),
-      in_flight_(kAttemptsPerKey, kAttemptsTotal) {
+      in_flight_(kAttemptsPerKey, kAttemptsTotal), csrf_(cluster_secret) {
     standings_.store(std::make_shared<const Standings>());
 }
 

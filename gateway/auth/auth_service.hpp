@@ -57,10 +57,11 @@ class AuthService {
 public:
     // users and logins (of the gateway's one registry) must outlive the service. Registry
     // work runs on `blocking`, the Argon2id hash of a login on `hashing` (a pool of its own
-    // at idle priority that holds no lock: daemon/blocking_pool.hpp).
+    // at idle priority that holds no lock: daemon/blocking_pool.hpp). cluster_secret (when
+    // instances share sessions) makes the CSRF key theirs in common.
     AuthService(store::UserRegistry& users, store::LoginRecords& logins, boost::asio::thread_pool& blocking,
                 boost::asio::thread_pool& hashing, std::unique_ptr<session::SessionStore> store,
-                Metrics& metrics);
+                Metrics& metrics, std::string_view cluster_secret = {});
     ~AuthService();
 
     // Limits that live across requests (spraying windows); at start and on every reload.

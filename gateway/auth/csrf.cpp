@@ -1,6 +1,7 @@
 #include "gateway/auth/csrf.hpp"
 
 #include "codec/hex.hpp"
+#include "codec/sealed.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/hmac.h>
@@ -27,6 +28,10 @@ bool equal_tokens(std::string_view a, std::string_view b) {
 CsrfKeys::CsrfKeys() {
     if (RAND_bytes(key_.data(), static_cast<int>(key_.size())) != 1)
         throw std::runtime_error("the random generator failed; no CSRF key");
+}
+
+CsrfKeys::CsrfKeys(std::string_view cluster_secret) : CsrfKeys() {
+    if (!cluster_secret.empty()) key_ = codec::derive_key(cluster_secret, "sekisho-csrf", "csrf tokens v1");
 }
 
 std::string CsrfKeys::mac(std::string_view message) const {
