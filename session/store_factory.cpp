@@ -1,6 +1,7 @@
 #include "session/store_factory.hpp"
 
 #include "session/memory_store.hpp"
+#include "session/redis/redis_failure_counters.hpp"
 #include "session/redis/redis_session_store.hpp"
 
 #include <charconv>
@@ -85,10 +86,24 @@ std::string read_cluster_secret(const config::ClusterConfig& cluster) {
     return read_whole("cluster.secret_file", cluster.secret_file);
 }
 
-std::unique_ptr<SessionStore> make_session_store(const config::Config& config, boost::asio::any_io_executor executor) {
-    if (config.auth.sessions.store == config::SessionStoreKind::memory) return std::make_unique<MemorySessionStore>();
+Stores make_stores(const config::Config& config, boost::asio::any_io_executor executor) {
+    Stores stores;
+    if (config.auth.sessions.store == config::SessionStoreKind::memory) {
+        stores.sessions = std::make_unique<MemorySessionStore>();
+        stores.per_terminal = std::make_unique<MemoryFailureCounters>();
+        stores.per_source = std::make_unique<MemoryFailureCounters>();
+        return stores;
+    }
     try {
-        return std::make_unique<redis::RedisSessionStore>(executor, redis_settings(config));
+        auto settings = redis_settings(config);
+        const auto counters = [&](const char* scope) {
+            return std::make_unique<redis::RedisFailureCounters>(executor, settings.endpoint, settings.max_connections,
+                                                                 settings.key_prefix, scope, settings.index_secret);
+        };
+        stores.per_terminal = counters("terminal");
+        stores.per_source = counters("source");
+        stores.sessions = std::make_unique<redis::RedisSessionStore>(executor, std::move(settings));
+        return stores;
     } catch (const std::exception& e) {
         const std::string what = e.what();
         if (what.starts_with("auth.") || what.starts_with("cluster.")) throw;

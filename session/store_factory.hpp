@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "session/failure_counters.hpp"
 #include "session/session_store.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -13,8 +14,15 @@
 
 namespace sekisho::session {
 
-// The store's I/O runs on executor (the gateway's I/O threads); nothing blocks there.
-std::unique_ptr<SessionStore> make_session_store(const config::Config& config, boost::asio::any_io_executor executor);
+// What the logins of several instances must share: the sessions and the spraying windows.
+struct Stores {
+    std::unique_ptr<SessionStore> sessions;
+    std::unique_ptr<FailureCounters> per_terminal; // failures by terminal certificate
+    std::unique_ptr<FailureCounters> per_source;   // failures by client address
+};
+
+// Their network I/O runs on executor; nothing blocks there.
+Stores make_stores(const config::Config& config, boost::asio::any_io_executor executor);
 
 // The cluster secret's bytes (cluster.secret_file), or empty when none is configured.
 std::string read_cluster_secret(const config::ClusterConfig& cluster);

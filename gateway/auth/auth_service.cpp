@@ -52,11 +52,10 @@ struct AuthService::Attempt {
 
 AuthService::AuthService(store::UserRegistry& users, store::LoginRecords& logins,
                          boost::asio::thread_pool& blocking, boost::asio::thread_pool& hashing,
-                         std::unique_ptr<session::SessionStore> store, Metrics& metrics,
-                         std::string_view cluster_secret)
+                         session::Stores stores, Metrics& metrics, std::string_view cluster_secret)
     : blocking_(blocking), hashing_(hashing), metrics_(metrics), users_(users), logins_(logins),
-      store_(std::move(store)),
-      per_terminal_(session::FailureWindowLimits{}), per_source_(session::FailureWindowLimits{}),
+      store_(std::move(stores.sessions)),
+      per_terminal_(std::move(stores.per_terminal)), per_source_(std::move(stores.per_source)),
       in_flight_(kAttemptsPerKey, kAttemptsTotal), csrf_(cluster_secret) {
     standings_.store(std::make_shared<const Standings>());
 }
@@ -65,8 +64,8 @@ AuthService::~AuthService() = default;
 
 void AuthService::configure(const config::AuthConfig& cfg) {
     const auto& s = cfg.spraying;
-    per_terminal_.set_limits({s.per_terminal, s.window.count(), s.block.count()});
-    per_source_.set_limits({s.per_source, s.window.count(), s.block.count()});
+    per_terminal_->set_limits({s.per_terminal, s.window.count(), s.block.count()});
+    per_source_->set_limits({s.per_source, s.window.count(), s.block.count()});
 }
 
 void AuthService::on_session_ended(std::function<void(const std::string&)> callback) {
@@ -210,16 +209,36 @@ void AuthService::on_locked(const std::string& user, const ClientIdentity& termi
     log_locked(user, terminal, source, failure);
 }
 
-void AuthService::count_failure(const ClientIdentity& terminal, const std::string& source,
-                                const config::AuthConfig& cfg) {
+Task<void> AuthService::count_failure(ClientIdentity terminal, std::string source, config::AuthConfig cfg) {
     const auto now = unix_now();
     const auto block = std::to_string(cfg.spraying.block.count());
-    if (per_terminal_.record_failure(terminal.device, now))
-        log_event(spdlog::level::critical, "login.spraying_blocked",
-                  {{"scope", "terminal"}, {"device", terminal.device}, {"peer", source}, {"block_s", block}});
-    if (per_source_.record_failure(source, now))
-        log_event(spdlog::level::critical, "login.spraying_blocked",
-                  {{"scope", "source"}, {"peer", source}, {"block_s", block}});
+    try {
+        auto by_terminal = per_terminal_->record_failure(terminal.device, now);
+        if (co_await std::move(by_terminal))
+            log_event(spdlog::level::critical, "login.spraying_blocked",
+                      {{"scope", "terminal"}, {"device", terminal.device}, {"peer", source}, {"block_s", block}});
+        auto by_source = per_source_->record_failure(source, now);
+        if (co_await std::move(by_source))
+            log_event(spdlog::level::critical, "login.spraying_blocked",
+                      {{"scope", "source"}, {"peer", source}, {"block_s", block}});
+    } catch (const session::StoreUnavailable& e) {
+        // Uncounted, and the next attempt is refused anyway: blocked() cannot answer either.
+        store_failed(e, "spraying window");
+    }
+}
+
+Task<std::optional<std::string>> AuthService::spraying_blocked(const ClientIdentity& terminal,
+                                                               const std::string& source, session::UnixSeconds now) {
+    try {
+        auto by_terminal = per_terminal_->blocked(terminal.device, now);
+        if (co_await std::move(by_terminal)) co_return "this terminal or address is blocked after repeated failures";
+        auto by_source = per_source_->blocked(source, now);
+        if (co_await std::move(by_source)) co_return "this terminal or address is blocked after repeated failures";
+        co_return std::nullopt;
+    } catch (const session::StoreUnavailable& e) {
+        store_failed(e, "spraying window");
+        co_return "the failure counters cannot be read (session store unavailable)";
+    }
 }
 
 Task<LoginResult> AuthService::login(std::string username, std::string password, ClientIdentity terminal,
@@ -228,13 +247,19 @@ Task<LoginResult> AuthService::login(std::string username, std::string password,
     const auto& auth = cfg->auth;
     const auto started = unix_now();
     auto slot = in_flight_.acquire({"terminal:" + terminal.device, "source:" + source});
-    if (slot.empty() || per_terminal_.blocked(terminal.device, started) || per_source_.blocked(source, started)) {
-        log_event(spdlog::level::warn, "login.refused",
-                  {{"reason", "too_many_attempts"}, {"user", loggable_user(username)}, {"device", terminal.device},
-                   {"peer", source},
-                   {"detail", slot.empty() ? "too many logins in flight from this terminal or address"
-                                           : "this terminal or address is blocked after repeated failures"}});
-        result.refusal = LoginRefusal::too_many_attempts;
+    std::optional<std::string> blocked;
+    if (slot.empty()) {
+        blocked = "too many logins in flight from this terminal or address";
+    } else {
+        auto asking = spraying_blocked(terminal, source, started);
+        blocked = co_await std::move(asking);
+    }
+    if (blocked) {
+        const bool unavailable = blocked->find("unavailable") != std::string::npos;
+        log_event(unavailable ? spdlog::level::err : spdlog::level::warn, "login.refused",
+                  {{"reason", unavailable ? "unavailable" : "too_many_attempts"}, {"user", loggable_user(username)},
+                   {"device", terminal.device}, {"peer", source}, {"detail", *blocked}});
+        result.refusal = unavailable ? LoginRefusal::unavailable : LoginRefusal::too_many_attempts;
         co_return result;
     }
 
@@ -306,7 +331,10 @@ Task<LoginResult> AuthService::login(std::string username, std::string password,
                    {"user", attempt.user ? attempt.user->id : loggable_user(username)},
                    {"device", terminal.device}, {"serial", terminal.serial}, {"facility", terminal.facility},
                    {"peer", source}, {"break_glass", attempt.break_glass ? "true" : "false"}});
-        if (attempt.password_wrong) count_failure(terminal, source, auth);
+        if (attempt.password_wrong) {
+            auto counting = count_failure(terminal, source, auth);
+            co_await std::move(counting);
+        }
         co_return result;
     }
     const auto& s = result.session;

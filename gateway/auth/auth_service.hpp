@@ -11,8 +11,7 @@
 #include "gateway/events/metrics.hpp"
 #include "gateway/events/refusals.hpp"
 #include "session/concurrent_attempts.hpp"
-#include "session/failure_window.hpp"
-#include "session/session_store.hpp"
+#include "session/store_factory.hpp"
 #include "credentials/password_hash.hpp"
 #include "store/login_records.hpp"
 #include "store/user_registry.hpp"
@@ -60,8 +59,8 @@ public:
     // at idle priority that holds no lock: daemon/blocking_pool.hpp). cluster_secret (when
     // instances share sessions) makes the CSRF key theirs in common.
     AuthService(store::UserRegistry& users, store::LoginRecords& logins, boost::asio::thread_pool& blocking,
-                boost::asio::thread_pool& hashing, std::unique_ptr<session::SessionStore> store,
-                Metrics& metrics, std::string_view cluster_secret = {});
+                boost::asio::thread_pool& hashing, session::Stores stores, Metrics& metrics,
+                std::string_view cluster_secret = {});
     ~AuthService();
 
     // Limits that live across requests (spraying windows); at start and on every reload.
@@ -152,7 +151,10 @@ private:
     void on_locked(const std::string& user, const ClientIdentity& terminal, const std::string& source,
                    const store::LoginFailure& failure);
     // A wrong password (login or password change): spraying windows, alerts.
-    void count_failure(const ClientIdentity& terminal, const std::string& source, const config::AuthConfig& cfg);
+    Task<void> count_failure(ClientIdentity terminal, std::string source, config::AuthConfig cfg);
+    // Why this terminal or address may not try now (blocked, or the windows unreadable).
+    Task<std::optional<std::string>> spraying_blocked(const ClientIdentity& terminal, const std::string& source,
+                                                      session::UnixSeconds now);
     // find_bound's checks of a live session: its terminal, the device's admission now, the
     // user's standing. Throws StoreUnavailable when a session to end cannot be ended.
     Task<BoundSession> hold_to_terminal(session::Session found, ClientIdentity terminal, std::string peer,
@@ -181,8 +183,8 @@ private:
     store::UserRegistry& users_;
     store::LoginRecords& logins_;
     std::unique_ptr<session::SessionStore> store_;
-    session::FailureWindow per_terminal_;
-    session::FailureWindow per_source_;
+    std::unique_ptr<session::FailureCounters> per_terminal_;
+    std::unique_ptr<session::FailureCounters> per_source_;
     session::ConcurrentAttempts in_flight_;
     CsrfKeys csrf_;
     std::atomic<std::shared_ptr<const Standings>> standings_;

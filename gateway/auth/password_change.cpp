@@ -76,8 +76,14 @@ Task<PasswordChangeResult> AuthService::change_password(session::Session s, std:
     // At most two changes in flight per user, terminal or address, and none while they are
     // blocked: each makes up to 2 + store::kPasswordHistoryDepth Argon2id runs.
     auto slot = in_flight_.acquire({"user:" + s.user, "terminal:" + terminal.device, "source:" + source});
-    if (const auto now = unix_now();
-        slot.empty() || per_terminal_.blocked(terminal.device, now) || per_source_.blocked(source, now)) {
+    std::optional<std::string> blocked;
+    if (slot.empty()) {
+        blocked = "too many changes in flight";
+    } else {
+        auto asking = spraying_blocked(terminal, source, unix_now());
+        blocked = co_await std::move(asking);
+    }
+    if (blocked) {
         log_event(spdlog::level::warn, "password.change_refused",
                   {{"user", s.user}, {"device", terminal.device}, {"peer", source}, {"reason", "too_many_attempts"}});
         co_return PasswordChangeResult{kTooMany};
@@ -108,7 +114,10 @@ Task<PasswordChangeResult> AuthService::change_password(session::Session s, std:
         log_event(spdlog::level::warn, "password.change_refused",
                   {{"user", s.user}, {"device", terminal.device}, {"peer", source},
                    {"wrong_current", outcome.wrong_current ? "true" : "false"}});
-        if (outcome.wrong_current) count_failure(terminal, source, auth);
+        if (outcome.wrong_current) {
+            auto counting = count_failure(terminal, source, auth);
+            co_await std::move(counting);
+        }
         if (outcome.locked_now) {
             auto ending = end(s, "locked");
             co_await std::move(ending);

@@ -49,7 +49,7 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         }
         impl_->auth = std::make_unique<auth::AuthService>(impl_->registry->users(), impl_->registry->logins(),
                                                           impl_->blocking, impl_->hashing,
-                                                          session::make_session_store(initial, impl_->session_io.io.get_executor()),
+                                                          session::make_stores(initial, impl_->session_io.io.get_executor()),
                                                           impl_->metrics, session::read_cluster_secret(initial.cluster));
         if (impl_->audit) {
             try {

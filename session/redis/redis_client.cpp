@@ -54,10 +54,11 @@ void Client::close_idle() {
 
 asio::awaitable<std::shared_ptr<Connection>> Client::take() {
     for (;;) {
-        if (!idle_.empty()) {
+        while (!idle_.empty()) {
             auto conn = std::move(idle_.back());
             idle_.pop_back();
-            co_return conn;
+            if (conn->sound()) co_return conn;
+            --open_; // closed by the server while idle (a restart): never handed out
         }
         if (open_ < max_connections_) {
             if (std::chrono::steady_clock::now() < down_until_) throw StoreUnavailable(last_failure_);

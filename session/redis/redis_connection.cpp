@@ -8,6 +8,9 @@
 #include <boost/asio/write.hpp>
 
 #include <array>
+#include <cerrno>
+
+#include <sys/socket.h>
 
 namespace sekisho::session::redis {
 
@@ -83,6 +86,15 @@ void Connection::arm(Milliseconds timeout) {
 void Connection::disarm() {
     armed_ = 0;
     deadline_.cancel();
+}
+
+bool Connection::sound() {
+    if (broken_) return false;
+    char byte = 0;
+    const ssize_t n = ::recv(stream_.next_layer().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+    close();
+    return false;
 }
 
 void Connection::close() {

@@ -63,6 +63,10 @@ public:
     boost::asio::awaitable<Reply> receive(Milliseconds timeout);
 
     bool broken() const { return broken_; }
+    // For an idle connection: false when the server closed it or sent something unasked
+    // (a restarted Redis), found without a round trip, so that a pooled connection that
+    // died while idle is never handed to a request.
+    bool sound();
     void close();
 
     Connection(Executor strand, const Endpoint& endpoint, std::shared_ptr<boost::asio::ssl::context> tls);

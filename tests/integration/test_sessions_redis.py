@@ -104,6 +104,31 @@ class SessionsSharedInRedisTest(RedisGatewaysTestCase):
         self.b.wait_for_log("session.crossover")
 
 
+class SprayingAcrossInstancesTest(RedisGatewaysTestCase):
+    """The per-terminal spraying window is one window for the cluster."""
+    PER_TERMINAL = 4
+    AUTH = dict(PostgresGatewaysTestCase.AUTH,
+                spraying={"per_terminal": PER_TERMINAL, "per_source": 1000, "window": "10m",
+                          "block": "15m"})
+
+    def test_wrong_passwords_for_many_users_spread_over_a_and_b_block_the_terminal_on_both(self):
+        a, b = self.gateways["a"], self.gateways["b"]
+        terminal = self.register_terminal("spraying-terminal")[:2]
+        for g in (a, b):
+            self.wait_until(lambda: self.status_on(g, terminal) == 200, "%s admits" % g.name)
+        for i in range(self.PER_TERMINAL):
+            self.add_user("sprayed.%d" % i)
+            result, _ = self.login((a, b)[i % 2], "sprayed.%d" % i, "wrong-" + PASSWORD, terminal)
+            self.assertEqual(result.status, 401, result.describe())
+        self.add_user("sprayed.right")
+        for g in (a, b):
+            result, _ = self.login(g, "sprayed.right", PASSWORD, terminal)
+            self.assertEqual(result.status, 429, "%s let a blocked terminal try again: each instance "
+                             "counted alone\n%s" % (g.name, result.describe()))
+        blocked = sum(g.log_text().count("login.spraying_blocked") for g in (a, b))
+        self.assertEqual(blocked, 1, "one block, announced once\n" + self.log_tail())
+
+
 class RedisOutageTest(RedisGatewaysTestCase):
     """Redis stops and comes back under the gateways' feet."""
     GATEWAYS = ("a",)

@@ -4,12 +4,14 @@
 #include "session_test_support.hpp"
 
 #include "session/redis/redis_client.hpp"
+#include "session/redis/redis_failure_counters.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <catch2/catch.hpp>
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <set>
 
 using namespace sekisho::session;
@@ -31,8 +33,11 @@ std::string dump_of(const std::string& prefix) {
         const auto type = io.run(client.command({"TYPE", k.text})).text;
         std::vector<std::string> read = type == "hash"   ? std::vector<std::string>{"HGETALL", k.text}
                                         : type == "zset" ? std::vector<std::string>{"ZRANGE", k.text, "0", "-1"}
-                                                         : std::vector<std::string>{"SMEMBERS", k.text};
-        for (const auto& v : io.run(client.command(read)).elements) all += v.text + "\n";
+                                        : type == "set"  ? std::vector<std::string>{"SMEMBERS", k.text}
+                                                         : std::vector<std::string>{"GET", k.text};
+        const auto value = io.run(client.command(read));
+        all += value.text + "\n";
+        for (const auto& v : value.elements) all += v.text + "\n";
     }
     return all;
 }
@@ -151,4 +156,36 @@ TEST_CASE("no Redis: every call fails fast as unavailable, never as an absent se
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
     REQUIRE(store.unavailable());
     CHECK(store.unavailable()->find("127.0.0.1") != std::string::npos);
+}
+
+TEST_CASE("failures spread over two instances add up to one block, started by exactly one of them",
+          "[session][redis]") {
+    TestIo io;
+    const auto settings = sekisho::test::redis_test_settings("test-" + sekisho::codec::to_lower_hex(
+                                                                         sekisho::codec::random_bytes(8)) + ":");
+    const auto counters = [&] {
+        auto c = std::make_unique<redis::RedisFailureCounters>(io.executor(), settings.endpoint, 4,
+                                                               settings.key_prefix, "terminal", settings.index_secret);
+        c->set_limits({6, 60, 300});
+        return c;
+    };
+    auto a = counters();
+    auto b = counters();
+    // Six failures at once, three through each instance: one of the six starts the block.
+    std::vector<std::future<bool>> racing;
+    for (int i = 0; i < 6; ++i)
+        racing.push_back(boost::asio::co_spawn(io.executor(), (i % 2 ? a : b)->record_failure("dev-x", 100),
+                                               boost::asio::use_future));
+    int started = 0;
+    for (auto& f : racing) started += f.get() ? 1 : 0;
+    CHECK(started == 1);
+    CHECK(io.run(a->blocked("dev-x", 101)));
+    CHECK(io.run(b->blocked("dev-x", 101)));
+    CHECK_FALSE(io.run(b->blocked("dev-y", 101)));
+    CHECK_FALSE(io.run(a->record_failure("dev-x", 102))); // blocked: neither counted nor extended
+    CHECK_FALSE(io.run(b->blocked("dev-x", 400)));
+    // Failures wider apart than the window never block.
+    for (UnixSeconds t = 1000; t < 1400; t += 61) CHECK_FALSE(io.run(a->record_failure("slow", t)));
+    // The key names are HMACs: the terminal's name is not in Redis.
+    CHECK(dump_of(settings.key_prefix).find("dev-x") == std::string::npos);
 }
