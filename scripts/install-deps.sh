@@ -26,6 +26,9 @@ packages=(
   redis-server
   # the dashboard test renders the admin pages in a real browser
   chromium
+  # tests/deploy: systemd-analyze checks the units, strace watches the gateway's system
+  # calls against the unit's filter
+  systemd strace
 )
 
 missing=()
