@@ -19,6 +19,7 @@ UNITS_DIR = deploy_file("systemd")
 INSTALLED = {
     "/usr/local/bin/sekisho": SEKISHO_BIN,
     "/usr/local/bin/sekishoctl": SEKISHOCTL_BIN,
+    "/usr/local/libexec/sekisho-audit-verify": deploy_file("systemd", "sekisho-audit-verify"),
 }
 
 # Exposure (systemd-analyze's scale, 0 to 10) each service may reach, and the checks it
@@ -38,6 +39,10 @@ THRESHOLDS = {
         "SystemCallFilter=~@resources": "setrlimit (RLIMIT_NOFILE), setpriority and SCHED_IDLE for its pools",
         "UMask=": "0027: the sekisho group (auditors) may read the audit trail",
         "RootDirectory=/RootImage=": "a package on the host's own root, not an image",
+    }),
+    "sekisho-audit-verify.service": (0.5, {
+        "RootDirectory=/RootImage=": "runs the host's sekishoctl",
+        "DeviceAllow=": "ProtectClock= itself adds char-rtc:r",
     }),
 }
 
@@ -70,7 +75,8 @@ class SystemdUnitsTest(unittest.TestCase):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
 
     def test_the_expected_units_are_there(self):
-        self.assertEqual(self.units, ["sekisho.service"])
+        self.assertEqual(self.units, ["sekisho-audit-verify.service", "sekisho-audit-verify.timer",
+                                      "sekisho.service"])
 
     def test_every_unit_verifies_without_a_word(self):
         into = os.path.join(self.tmp, "installed")
@@ -99,6 +105,15 @@ class SystemdUnitsTest(unittest.TestCase):
                            if not c["set"] and c["exposure"] not in (None, "0.0")}
                 unexplained = {n: d for n, d in failing.items() if n not in accepted}
                 self.assertEqual(unexplained, {}, "%s: new exposures (harden, or argue them in THRESHOLDS)" % unit)
+
+    def test_the_timer_runs_its_service_daily_in_japan_time(self):
+        timer = os.path.join(UNITS_DIR, "sekisho-audit-verify.timer")
+        calendar = unit_files.values(timer, "OnCalendar", section="Timer")
+        self.assertEqual(len(calendar), 1)
+        self.assertTrue(calendar[0].endswith("Asia/Tokyo"), "the audit log rotates at midnight JST")
+        self.assertEqual(unit_files.values(timer, "Persistent", section="Timer"), ["true"])
+        proc = self.analyze("calendar", calendar[0])
+        self.assertEqual(proc.returncode, 0, proc.stderr)
 
 
 if __name__ == "__main__":
