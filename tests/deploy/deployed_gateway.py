@@ -11,9 +11,13 @@ from harness import Demo, EchoServer, curl, enrollment_section, free_port, route
 
 
 class DeployedLayout:
-    def __init__(self, workdir):
+    """backend: the upstream (an echo server by default), started here and stopped by
+    stop(); login: whether the route needs a login; sections: top-level config sections
+    merged over the defaults (e.g. admin= with tls)."""
+
+    def __init__(self, workdir, backend=None, login=True, **sections):
         self.workdir = workdir
-        self.backend = EchoServer(name="echo").start()
+        self.backend = (backend or EchoServer(name="echo")).start()
         self.listen_port, self.admin_port, self.enroll_port = free_port(), free_port(), free_port()
         upstream = "http://127.0.0.1:%d" % self.backend.port
         self.demo = Demo(os.path.join(workdir, "etc"), self.listen_port, upstream)
@@ -30,12 +34,16 @@ class DeployedLayout:
         self.seal_public_key = demo.path("audit-seal.pub")
         enrollment = enrollment_section(demo, self.enroll_port)
         enrollment["ca"]["crl"] = self.device_crl
-        config = demo.config(
-            self.listen_port, self.admin_port, [route("ward", upstream)],
-            tls={"crl": [self.device_crl, demo.path("root-ca.crl")]},
-            registry={"sqlite": self.registry},
-            enrollment=enrollment,
-            audit={"file": self.audit_log, "seal_key": demo.path("audit-seal.key"), "seal_interval": "1s"})
+        defaults = {
+            "tls": {"crl": [self.device_crl, demo.path("root-ca.crl")]},
+            "registry": {"sqlite": self.registry},
+            "enrollment": enrollment,
+            "audit": {"file": self.audit_log, "seal_key": demo.path("audit-seal.key"), "seal_interval": "1s"},
+        }
+        for key, value in sections.items():
+            defaults[key] = dict(defaults.get(key, {}), **value) if isinstance(value, dict) else value
+        routes = [route("ward", upstream, login=login)]
+        config = demo.config(self.listen_port, self.admin_port, routes, **defaults)
         self.config_path = write_yaml(os.path.join(demo.dir, "deployed.yaml"), config)
 
     def stop(self):
