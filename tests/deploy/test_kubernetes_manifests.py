@@ -34,6 +34,7 @@ STAND_INS = {
     ("sekisho-pki", "operators-ca.pem"): "pki/root-ca.crt",
     ("sekisho-pki", "admin-ca.pem"): "pki/root-ca.crt",
     ("sekisho-pki", "db-ca.pem"): "pki/root-ca.crt",
+    ("sekisho-pki", "redis-ca.pem"): "pki/root-ca.crt",
     ("sekisho-pki", "upstream-ca.pem"): "pki/root-ca.crt",
     ("sekisho-server-tls", "tls.crt"): "pki/server.crt",
     ("sekisho-server-tls", "tls.key"): "pki/server.key",
@@ -45,6 +46,8 @@ STAND_INS = {
     ("sekisho-signing-keys", "audit-seal.key"): "pki/audit-seal.key",
     ("sekisho-issuing-ca", "device-ca.key"): "pki/device-ca.key",
     ("sekisho-registry-db", "password"): None,  # any text
+    ("sekisho-redis", "password"): None,
+    ("sekisho-cluster", "cluster.key"): None,    # any text of 32 bytes or more
 }
 POD_ROOTS = ("/etc/sekisho", "/var/lib/sekisho", "/var/log/sekisho", "/secrets")
 
@@ -231,8 +234,11 @@ class KubernetesManifestsTest(unittest.TestCase):
         crl_mount, crl_volume = manifests.mount_of(self.gateway, self.volumes, self.config["enrollment"]["ca"]["crl"])
         self.assertFalse(crl_mount.get("readOnly", False))
         self.assertIn(self.config["enrollment"]["ca"]["crl"], self.config["tls"]["crl"])
-        # Several gateways share one registry: PostgreSQL, never a SQLite file per pod.
+        # Several gateways share one registry (PostgreSQL, never a SQLite file per pod) and,
+        # for logins valid on every pod, one session store with one cluster secret.
         self.assertIn("postgresql", self.config["registry"])
+        self.assertEqual(self.config["auth"]["sessions"]["store"], "redis")
+        self.assertIn("secret_file", self.config["cluster"])
 
     def test_the_configuration_passes_sekisho_check_in_the_pods_file_tree(self):
         require_binaries()
@@ -274,7 +280,7 @@ class KubernetesManifestsTest(unittest.TestCase):
                 stand_in = STAND_INS[(name, key)]
                 if stand_in is None:
                     with open(path, "w") as f:
-                        f.write("a-test-password\n")
+                        f.write("a test secret of more than thirty-two bytes\n")
                 else:
                     shutil.copy(os.path.join(demo.dir, stand_in), path)
             elif name == "sekisho-config":
@@ -298,9 +304,10 @@ class KubernetesManifestsTest(unittest.TestCase):
         self.assertEqual({p["port"]: manifests.port_number(self.gateway, p["targetPort"]) for p in main["ports"]},
                          {443: port_of(self.config["listen"]), 8444: port_of(self.config["enrollment"]["listen"])})
         self.assertEqual(main["externalTrafficPolicy"], "Local", "the gateway must see terminal addresses")
-        # In-memory sessions: a terminal stays on its pod for the longest session (10 h).
-        self.assertEqual(main["sessionAffinity"], "ClientIP")
-        self.assertGreaterEqual(main["sessionAffinityConfig"]["clientIP"]["timeoutSeconds"], 10 * 3600)
+        if self.config["auth"]["sessions"].get("store", "memory") == "memory":
+            # Sessions in one pod's memory: a terminal stays on it for the longest session.
+            self.assertEqual(main.get("sessionAffinity"), "ClientIP")
+            self.assertGreaterEqual(main["sessionAffinityConfig"]["clientIP"]["timeoutSeconds"], 10 * 3600)
         admin = services["sekisho-admin"]["spec"]
         self.assertEqual(admin["clusterIP"], "None")
         self.assertEqual(self.workload["spec"].get("serviceName"), "sekisho-admin")
