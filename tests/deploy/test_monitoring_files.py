@@ -158,7 +158,7 @@ class MonitoringFilesTest(unittest.TestCase):
         for needle in ('outcome="bad_credentials"', "sekisho_lockouts_total", 'reason=~"revoked|not_registered"',
                        "sekisho_certificate_expiry_seconds", "sekisho_crl_next_update_seconds",
                        "sekisho_time_synchronized", 'reason="registry_unavailable"', "probe_success",
-                       'reason="session_crossover"'):
+                       'reason="session_crossover"', 'reason="session_store_unavailable"'):
             self.assertIn(needle, watched)
 
     def test_the_dashboard_is_importable(self):
