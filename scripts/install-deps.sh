@@ -26,6 +26,10 @@ packages=(
   redis-server
   # the dashboard test renders the admin pages in a real browser
   chromium
+  # tests/deploy: systemd-analyze checks the units, strace watches the gateway's system
+  # calls against the unit's filter, haproxy runs the example configuration's health checks,
+  # python3-yaml reads the Kubernetes manifests and the Prometheus rules
+  systemd strace haproxy python3-yaml
 )
 
 missing=()
