@@ -47,6 +47,9 @@ struct TlsConfig {
     bool allow_expired_crl = false; // operator opt-out: accept a CRL past nextUpdate
     bool session_tickets = true;
     Seconds session_lifetime{3600};
+    // A new ticket key each period; the previous one still opens tickets for one period.
+    // Instances that share sessions in Redis share these keys too.
+    Seconds session_ticket_rotation{3600};
 };
 
 struct LimitsConfig {

@@ -91,6 +91,7 @@ void read_tls(MapReader& root, TlsConfig& out) {
     section->read_bool("session_tickets", out.session_tickets);
     // TLS 1.3 caps ticket lifetime at seven days (RFC 8446, 4.6.1).
     section->read_duration("session_lifetime", out.session_lifetime, Seconds(1), Seconds(7 * 86400));
+    section->read_duration("session_ticket_rotation", out.session_ticket_rotation, Seconds(60), Seconds(86400));
     section->finish();
 }
 

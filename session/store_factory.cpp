@@ -3,6 +3,7 @@
 #include "session/memory_store.hpp"
 #include "session/redis/redis_failure_counters.hpp"
 #include "session/redis/redis_session_store.hpp"
+#include "session/redis/redis_ticket_keys.hpp"
 
 #include <charconv>
 #include <fstream>
@@ -104,6 +105,19 @@ Stores make_stores(const config::Config& config, boost::asio::any_io_executor ex
         stores.per_source = counters("source");
         stores.sessions = std::make_unique<redis::RedisSessionStore>(executor, std::move(settings));
         return stores;
+    } catch (const std::exception& e) {
+        const std::string what = e.what();
+        if (what.starts_with("auth.") || what.starts_with("cluster.")) throw;
+        throw std::runtime_error("auth.sessions.redis: " + what);
+    }
+}
+
+std::unique_ptr<TicketKeySource> make_ticket_keys(const config::Config& config, boost::asio::any_io_executor executor) {
+    if (config.auth.sessions.store == config::SessionStoreKind::memory) return std::make_unique<LocalTicketKeys>();
+    try {
+        auto settings = redis_settings(config);
+        return std::make_unique<redis::RedisTicketKeys>(executor, settings.endpoint, settings.key_prefix,
+                                                        settings.index_secret, config.tls.session_ticket_rotation);
     } catch (const std::exception& e) {
         const std::string what = e.what();
         if (what.starts_with("auth.") || what.starts_with("cluster.")) throw;

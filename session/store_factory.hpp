@@ -6,6 +6,7 @@
 #include "config/config.hpp"
 #include "session/failure_counters.hpp"
 #include "session/session_store.hpp"
+#include "session/ticket_key_source.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -23,6 +24,10 @@ struct Stores {
 
 // Their network I/O runs on executor; nothing blocks there.
 Stores make_stores(const config::Config& config, boost::asio::any_io_executor executor);
+
+// Where the TLS ticket keys come from: Redis when sessions are shared there, else this
+// process. Throws like make_stores.
+std::unique_ptr<TicketKeySource> make_ticket_keys(const config::Config& config, boost::asio::any_io_executor executor);
 
 // The cluster secret's bytes (cluster.secret_file), or empty when none is configured.
 std::string read_cluster_secret(const config::ClusterConfig& cluster);

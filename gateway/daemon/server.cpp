@@ -87,8 +87,10 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
     if (initial.admin.listen && initial.admin.tls)
         impl_->admin_tls = make_admin_tls(*initial.admin.tls, initial.tls);
     if (initial.admin.listen) impl_->admin_hosts = std::make_unique<AdminHostCheck>(initial.admin);
+    impl_->ticket_source = session::make_ticket_keys(initial, impl_->session_io.io.get_executor());
     impl_->runtime.replace(
         build_runtime(std::move(initial), impl_->ticket_keys, impl_->generation, impl_->admission.get()));
+    impl_->load_ticket_keys_before_serving();
 }
 
 Server::~Server() = default;
@@ -124,6 +126,7 @@ int Server::run() {
     asio::co_spawn(first, s.accept_loop(), asio::detached);
     if (s.registry_watch) asio::co_spawn(s.control, s.watch_registry(), asio::detached);
     asio::co_spawn(s.control, s.watch_health(), asio::detached);
+    asio::co_spawn(s.control, s.rotate_ticket_keys(), asio::detached);
     if (s.enrollment_acceptor) {
         s.enrollment_context = std::make_unique<EnrollmentContext>(EnrollmentContext{s.runtime, *s.enrollment, s.blocking, s.enrollment_limits});
         asio::co_spawn(first, run_enrollment_listener(*s.enrollment_acceptor, *s.enrollment_context), asio::detached);

@@ -73,7 +73,7 @@ struct Server::Impl {
         }
     } sink_attachment;
     std::string config_path;
-    TicketKeys ticket_keys;
+    TicketKeys ticket_keys; // read by every TLS context; rotated by rotate_ticket_keys()
     RuntimeHolder runtime;
     std::uint64_t generation = 1;
     Metrics metrics;
@@ -102,6 +102,10 @@ struct Server::Impl {
             thread.join();
         }
     } session_io;
+    // Where the ticket keys come from (this process, or Redis); after session_io, which its
+    // connections use. ticket_keys_failing: the last refresh failed (logged once).
+    std::unique_ptr<session::TicketKeySource> ticket_source;
+    bool ticket_keys_failing = false;
     // Present when a registry is configured: logins and the session store.
     std::unique_ptr<auth::AuthService> auth;
     asio::io_context control{1};
@@ -126,6 +130,9 @@ struct Server::Impl {
     void reload();
     Task<void> watch_registry();
     Task<void> watch_health();
+    Task<bool> refresh_ticket_keys();      // ticket_rotation.cpp
+    void load_ticket_keys_before_serving(); // the constructor: blocks until the first refresh ends
+    Task<void> rotate_ticket_keys();
     void copy_ledger();
     bool enforce_pending = false; // a reload or a failed run: enforce sessions at the next tick
     void refresh_crl();

@@ -59,11 +59,6 @@ void use_private_key(SSL_CTX* ctx, const pki::PrivateKey& key, const std::string
 
 } // namespace
 
-TicketKeys::TicketKeys() {
-    if (RAND_bytes(keys_.data(), static_cast<int>(keys_.size())) != 1)
-        throw pki::OpensslError("generating session ticket keys");
-}
-
 bool lacks_extended_master_secret(SSL* ssl) {
     return SSL_version(ssl) < TLS1_3_VERSION && SSL_get_extms_support(ssl) != 1;
 }
@@ -95,9 +90,7 @@ ListenerTls make_listener_tls(const config::TlsConfig& tls, const TicketKeys& ke
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     if (tls.session_tickets) {
         SSL_CTX_set_timeout(ctx, static_cast<long>(tls.session_lifetime.count()));
-        check(static_cast<int>(SSL_CTX_set_tlsext_ticket_keys(ctx, const_cast<unsigned char*>(keys.data()),
-                                                              static_cast<long>(keys.size()))),
-              "installing the session ticket keys");
+        keys.attach(ctx);
         SSL_CTX_set_num_tickets(ctx, 1);
     } else {
         SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);

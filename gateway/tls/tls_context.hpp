@@ -2,6 +2,8 @@
 // resumption) and the client side towards https:// upstreams.
 #pragma once
 
+#include "gateway/tls/ticket_keys.hpp"
+
 #include "config/config.hpp"
 #include "gateway/tls/client_verifier.hpp"
 #include "pki/key_store.hpp"
@@ -12,18 +14,6 @@
 #include <memory>
 
 namespace sekisho::gateway {
-
-// Ticket encryption keys shared by every snapshot of the process, so a reload does not
-// throw away resumable sessions (each resumption is still re-checked; see ClientCertVerifier).
-class TicketKeys {
-public:
-    TicketKeys(); // random
-    const unsigned char* data() const { return keys_.data(); }
-    std::size_t size() const { return keys_.size(); }
-
-private:
-    std::array<unsigned char, 80> keys_{};
-};
 
 // The main listener's context and what must live as long as it does.
 struct ListenerTls {

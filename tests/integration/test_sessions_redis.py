@@ -9,6 +9,7 @@ import unittest
 
 from postgres_env import PASSWORD, PostgresGatewaysTestCase
 from redis_env import RedisGatewaysTestCase
+from tls_clients import open_tls, tls_context
 
 BOUND = 1.0  # the promise: "refused on every instance within 1 s"
 
@@ -102,6 +103,44 @@ class SessionsSharedInRedisTest(RedisGatewaysTestCase):
         self.assertEqual(stolen.status, 403, stolen.describe())
         self.time_until_refused(self.a, mine, jar)
         self.b.wait_for_log("session.crossover")
+
+
+class TicketsAcrossInstancesTest(RedisGatewaysTestCase):
+    """TLS session tickets are sealed under keys the instances share (through Redis)."""
+
+    def get(self, conn, path):
+        conn.send(b"GET " + path + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        return conn.read_response()
+
+    def test_a_ticket_from_a_resumes_on_b_and_a_revocation_refuses_it_there(self):
+        a, b = self.gateways["a"], self.gateways["b"]
+        cert, key, device = self.register_terminal("resuming-terminal")
+        for g in (a, b):
+            self.wait_until(lambda: self.status_on(g, (cert, key)) == 200, "%s admits" % g.name)
+        ctx = tls_context(self.demo.ca_bundle, cert=cert, key=key)
+        first = open_tls(a.port, ctx)
+        self.assertEqual(self.get(first, b"/open/on-a").status, 200)
+        ticket = first.sock.session
+        first.close()
+        on_b = open_tls(b.port, ctx, session=ticket)
+        self.assertEqual(self.get(on_b, b"/open/on-b").status, 200)
+        self.assertTrue(on_b.sock.session_reused, "B could not open A's ticket: the instances do "
+                        "not share their ticket keys\n" + self.log_tail())
+        on_b.close()
+        self.assertNotIn("tls.ticket_keys_unavailable", a.log_text() + b.log_text())
+
+        self.ctl("device", "revoke", device, "--reason", "keyCompromise")
+        self.wait_until(lambda: self.status_on(b, (cert, key)) is None, "B refuses the revoked device")
+        response = None
+        try:
+            again = open_tls(b.port, ctx, session=ticket)
+            try:
+                response = self.get(again, b"/open/after")
+            finally:
+                again.close()
+        except OSError:
+            pass
+        self.assertIsNone(response, "a ticket of the revoked device resumed on B: %r" % (response,))
 
 
 class SprayingAcrossInstancesTest(RedisGatewaysTestCase):

@@ -5,6 +5,7 @@
 
 #include "session/redis/redis_client.hpp"
 #include "session/redis/redis_failure_counters.hpp"
+#include "session/redis/redis_ticket_keys.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <catch2/catch.hpp>
@@ -188,4 +189,36 @@ TEST_CASE("failures spread over two instances add up to one block, started by ex
     for (UnixSeconds t = 1000; t < 1400; t += 61) CHECK_FALSE(io.run(a->record_failure("slow", t)));
     // The key names are HMACs: the terminal's name is not in Redis.
     CHECK(dump_of(settings.key_prefix).find("dev-x") == std::string::npos);
+}
+
+TEST_CASE("instances sharing Redis read the same ticket keys, made once per period and rotated", "[session][redis]") {
+    TestIo io;
+    const auto settings = sekisho::test::redis_test_settings(
+        "test-" + sekisho::codec::to_lower_hex(sekisho::codec::random_bytes(8)) + ":");
+    redis::RedisTicketKeys a(io.executor(), settings.endpoint, settings.key_prefix, settings.index_secret,
+                             std::chrono::seconds(3600));
+    redis::RedisTicketKeys b(io.executor(), settings.endpoint, settings.key_prefix, settings.index_secret,
+                             std::chrono::seconds(3600));
+    const auto on_a = io.run(a.around(100));
+    const auto on_b = io.run(b.around(100));
+    REQUIRE(on_a.size() == 2); // 100 and the next, 101: no previous yet
+    REQUIRE(on_b.size() == 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+        CHECK(on_a[i].period == on_b[i].period);
+        CHECK(on_a[i].bytes == on_b[i].bytes);
+    }
+    CHECK(on_a[0].bytes != on_a[1].bytes);
+    // The next period: what was next is now current, what was current still opens tickets.
+    const auto later = io.run(b.around(101));
+    REQUIRE(later.size() == 3);
+    CHECK(later[0].bytes == on_a[0].bytes);
+    CHECK(later[1].bytes == on_a[1].bytes);
+    // Sealed in Redis: no key's bytes appear there.
+    const std::string dump = dump_of(settings.key_prefix);
+    for (const auto& k : later)
+        CHECK(dump.find(std::string(reinterpret_cast<const char*>(k.bytes.data()), 32)) == std::string::npos);
+    // Another cluster secret cannot use them.
+    redis::RedisTicketKeys other(io.executor(), settings.endpoint, settings.key_prefix, std::string(32, 'z'),
+                                 std::chrono::seconds(3600));
+    CHECK(io.run(other.around(101)).empty());
 }

@@ -6,6 +6,7 @@
 
 #include "session/concurrent_attempts.hpp"
 #include "session/failure_window.hpp"
+#include "session/ticket_key_source.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -171,4 +172,21 @@ TEST_CASE("expire() hands over every expired session once, with why it ended", "
     hard.ends_at = 1010;
     CHECK(expiry_reason(hard, limits(), 1010) == "hard_end");
     CHECK(expiry_reason(hard, limits(), 1005).empty());
+}
+
+TEST_CASE("a lone instance makes its own ticket keys, one per period, and keeps the previous one", "[session]") {
+    LocalTicketKeys source;
+    sekisho::test::TestIo io;
+    const auto first = io.run(source.around(5));
+    REQUIRE(first.size() == 2);
+    CHECK(first[0].period == 5);
+    CHECK(first[1].period == 6);
+    const auto next = io.run(source.around(6));
+    REQUIRE(next.size() == 3);
+    std::map<std::int64_t, std::array<unsigned char, 80>> by_period;
+    for (const auto& k : next) by_period[k.period] = k.bytes;
+    CHECK(by_period.at(5) == first[0].bytes);
+    CHECK(by_period.at(6) == first[1].bytes);
+    CHECK(by_period.at(7) != by_period.at(6));
+    CHECK(io.run(source.around(9)).size() == 2); // after a long pause: 9 and 10, nothing older
 }
