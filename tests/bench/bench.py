@@ -118,11 +118,32 @@ def revocation_times(env, rounds=3, port=None):
     return times
 
 
+def logout_times(env, port_b, rounds=20):
+    """Seconds from a logout on A to the first refusal of that session on B (which served
+    it just before, so holds a local copy), per round."""
+    times = []
+    for _ in range(rounds):
+        cookie = "Cookie: " + env.login("bench.user", BENCH_PASSWORD)
+        value = cookie.split(": ", 1)[1]
+        if env.session_status(value, port_b) != 200:
+            raise RuntimeError("B did not serve a session made on A")
+        started = time.monotonic()
+        logout = threading.Thread(target=env.logout, args=(value,))
+        logout.start()
+        while env.session_status(value, port_b) == 200:
+            if time.monotonic() - started > 30:
+                raise RuntimeError("B still served the session 30 s after the logout on A")
+        times.append(time.monotonic() - started)
+        logout.join()
+    return times
+
+
 def run(args):
     work = tempfile.mkdtemp(prefix="sekisho-bench-")
-    env = Environment(os.path.abspath(args.build), work, args.registry)
+    env = Environment(os.path.abspath(args.build), work, args.registry, args.sessions)
     env.start()
-    results = {"machine": machine(), "seconds": args.seconds, "repeat": args.repeat, "registry": args.registry}
+    results = {"machine": machine(), "seconds": args.seconds, "repeat": args.repeat, "registry": args.registry,
+               "sessions": args.sessions}
     try:
         env.add_user("bench.user", BENCH_PASSWORD)
         env.add_user("storm.user", BENCH_PASSWORD)
@@ -143,9 +164,12 @@ def run(args):
                     "loadgen": measure(proc, n, lambda: env.loadgen(port, s, 16, mode=mode, headers=headers)),
                     "s_time": measure(proc, 1, lambda: s_time(env, port, proc, s, mode == "resume"))}
         for name, (proc, port, headers) in servers.items() if "keepalive" in args.only else ():
+            redis_before = env.redis_cpu_seconds()
             results.setdefault("keepalive", {})[name] = {
                 "saturation": measure(proc, n, lambda: env.loadgen(port, s, 16, headers=headers)),
                 "fixed_rate": measure(proc, n, lambda: env.loadgen(port, s, 16, rate=args.rate, headers=headers))}
+            if name == "sekisho" and env.redis:
+                results["keepalive"][name]["redis_cpu_s"] = env.redis_cpu_seconds() - redis_before
         if "memory" in args.only:
             results["idle_memory"] = {name: idle_memory(env, servers[name][0], servers[name][1], args.idle,
                                                         servers[name][2]) for name in ("sekisho", "nginx")}
@@ -153,8 +177,12 @@ def run(args):
             results["login_storm"] = login_storm(env, servers["sekisho"], args)
         if "revocation" in args.only:
             results["revocation_s"] = revocation_times(env)
+        port_b = None
         if "revocation_cross" in args.only:
-            results["revocation_cross_s"] = revocation_times(env, 20, env.start_second_gateway())
+            port_b = env.start_second_gateway()
+            results["revocation_cross_s"] = revocation_times(env, 20, port_b)
+        if "logout_cross" in args.only:
+            results["logout_cross_s"] = logout_times(env, port_b or env.start_second_gateway())
         if "slowloris" in args.only:
             results["slow_clients"] = slow_clients(env, servers["sekisho"], args)
     finally:
@@ -270,7 +298,8 @@ def report(r):
     floor = r["crypto"]["floor_us"]
     print("machine: %(cpu)s, %(cores)d cores, kernel %(kernel)s, %(nginx)s, %(openssl)s" % r["machine"])
     print("medians of %d runs of %gs; sekisho and nginx pinned to core 0, client and backend to core 1; "
-          "registry: %s" % (r["repeat"], r["seconds"], r.get("registry", "sqlite")))
+          "registry: %s; sessions: %s" % (r["repeat"], r["seconds"], r.get("registry", "sqlite"),
+                                          r.get("sessions", "memory")))
     print("crypto floor of one full handshake (X25519 x2 + P-256 sign + 2 verifies): %.1f us" % floor)
     print("%-44s %12s %12s %8s" % ("figure", "sekisho", "nginx", "ratio"))
     for label in ("full_handshake", "resumed_handshake") if "full_handshake" in r else ():
@@ -335,6 +364,14 @@ def report(r):
                         "median %.3f s, max %.3f s" % (statistics.median(cross), max(cross))))
         print("revocation through sekishoctl to refusal on the other instance: median %.3f s, max %.3f s over %d" %
               (statistics.median(cross), max(cross), len(cross)))
+    logout = r.get("logout_cross_s")
+    if logout:
+        targets.append(("a logout refused by the other instance in < 1 s (max of %d)" % len(logout), max(logout) < 1,
+                        "median %.3f s, max %.3f s" % (statistics.median(logout), max(logout))))
+        print("logout on A to refusal on B: median %.3f s, max %.3f s over %d" %
+              (statistics.median(logout), max(logout), len(logout)))
+    if ka and "redis_cpu_s" in ka["sekisho"]:
+        print("redis-server CPU during sekisho's keep-alive runs: %.2f s" % ka["sekisho"]["redis_cpu_s"])
     print("targets:")
     for what, met, figure in targets:
         print("  [%s] %s (%s)" % ("met" if met else "MISSED", what, figure))
@@ -350,7 +387,10 @@ def main():
     ap.add_argument("--json", help="also write the raw results here")
     ap.add_argument("--registry", choices=("sqlite", "postgresql"), default="sqlite",
                     help="the registry backend (postgresql: a throw-away server, the demo registry copied in)")
-    sections = ("handshakes", "keepalive", "memory", "storm", "revocation", "slowloris", "revocation_cross")
+    ap.add_argument("--sessions", choices=("memory", "redis"), default="memory",
+                    help="the session store (redis: a throw-away redis-server)")
+    sections = ("handshakes", "keepalive", "memory", "storm", "revocation", "slowloris", "revocation_cross",
+                "logout_cross")
     ap.add_argument("--only", default=",".join(sections),
                     help="comma-separated sections to run: " + ", ".join(sections) + " (default: all)")
     args = ap.parse_args()
@@ -361,6 +401,10 @@ def main():
         if "--only" in " ".join(sys.argv):
             ap.error("--only revocation_cross needs --registry postgresql (two gateways share it)")
         args.only.discard("revocation_cross")
+    if "logout_cross" in args.only and (args.registry != "postgresql" or args.sessions != "redis"):
+        if "--only" in " ".join(sys.argv):
+            ap.error("--only logout_cross needs --registry postgresql --sessions redis (two gateways share both)")
+        args.only.discard("logout_cross")
     results = run(args)
     if args.json:
         with open(args.json, "w") as f:

@@ -18,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 from pki_tools import CaDb  # noqa: E402  (the integration tests' openssl CA helper)
 from postgres_server import PostgresServer  # noqa: E402  (a throw-away PostgreSQL 15)
+from redis_server import RedisServer  # noqa: E402  (a throw-away redis-server)
 
 TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -168,9 +169,10 @@ PROXY = """
 class Environment:
     """Everything one benchmark run needs; stop() tears it down."""
 
-    def __init__(self, build, work, registry="sqlite"):
+    def __init__(self, build, work, registry="sqlite", sessions="memory"):
         self.build, self.work = build, work
         self.registry, self.pg = registry, None
+        self.sessions, self.redis = sessions, None
         self.sekishoctl = os.path.join(build, "ctl", "sekishoctl")
         self.loadgen_bin = os.path.join(build, "tests", "sekisho-loadgen")
         self.ports = {k: free_port() for k in ("backend", "sekisho", "admin", "nginx", "nginx_logged", "nginx_auth")}
@@ -192,6 +194,8 @@ class Environment:
         self._write_sekisho_config()
         if registry == "postgresql":
             self._move_registry_to_postgresql()
+        if sessions == "redis":
+            self._move_sessions_to_redis()
         self.ca_db = CaDb(os.path.join(work, "device-ca-db"), os.path.join(self.pki, "device-ca.crt"),
                           os.path.join(self.pki, "device-ca.key"))
 
@@ -233,6 +237,54 @@ class Environment:
                            capture_output=True, timeout=120)
         with open(self.config, "w") as f:
             f.write(registry_as("sekisho_gw", "gateway-Pw-2"))
+
+    def _move_sessions_to_redis(self):
+        """Sessions and spraying windows in a throw-away redis-server on the client's core (its
+        CPU is reported apart: redis_cpu_s), with a cluster secret as instances share it."""
+        self.redis = RedisServer()
+        self.redis.start()
+        secret = os.path.join(self.demo, "cluster.key")
+        with open(secret, "wb") as out:
+            out.write(os.urandom(32))
+        os.chmod(secret, 0o600)
+        with open(self.config) as f:
+            text = f.read()
+        text = re.sub(r"(?m)^(    on_limit: .*\n)", r"\g<1>    store: redis\n    redis:\n      url: redis://127.0.0.1:%d/0\n"
+                      % self.redis.port, text, count=1)
+        text += "\ncluster:\n  secret_file: %s\n" % secret
+        with open(self.config, "w") as f:
+            f.write(text)
+        subprocess.run(["taskset", "-p", "-c", CLIENT_CPU, str(self.redis.proc.pid)], capture_output=True)
+
+    def redis_cpu_seconds(self):
+        if not self.redis:
+            return 0.0
+        with open("/proc/%d/stat" % self.redis.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS
+
+    def logout(self, cookie, port=None):
+        conn = http.client.HTTPSConnection("localhost", port or self.ports["sekisho"], context=self.tls_context(),
+                                           timeout=30)
+        conn.request("POST", "/_sekisho/logout", "{}", {"Content-Type": "application/json", "Cookie": cookie})
+        res = conn.getresponse()
+        res.read()
+        conn.close()
+        return res.status
+
+    def session_status(self, cookie, port):
+        """The status of a request with cookie on port; 0 when the gateway closed the
+        connection instead (an ended session takes its connections with it)."""
+        conn = http.client.HTTPSConnection("localhost", port, context=self.tls_context(), timeout=30)
+        try:
+            conn.request("GET", "/", headers={"Cookie": cookie, "Accept": "application/json"})
+            res = conn.getresponse()
+            res.read()
+            return res.status
+        except (http.client.RemoteDisconnected, ConnectionError):
+            return 0
+        finally:
+            conn.close()
 
     def start_second_gateway(self):
         """Gateway B: the same configuration on other ports with an audit trail of its own,
@@ -282,6 +334,8 @@ class Environment:
             p.stop()
         if self.pg:
             self.pg.stop()
+        if self.redis:
+            self.redis.__exit__(None, None, None)
 
     # --- clients ---------------------------------------------------------------------------
 
