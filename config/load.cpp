@@ -37,6 +37,7 @@ Config read_config(detail::MapReader& root) {
     detail::read_log(root, config.log);
     root.require("listen", "the main TLS listener, e.g. 0.0.0.0:8443");
     root.read_endpoint("listen", config.listen);
+    detail::read_proxy_protocol(root, config.proxy_protocol);
     detail::read_tls(root, config.tls);
     detail::read_limits(root, config.limits);
     detail::read_timeouts(root, config.timeouts);
@@ -62,6 +63,8 @@ Config read_config(detail::MapReader& root) {
     if (root.has("audit")) detail::read_audit(root, have_pkcs11_module, config.audit);
     if (root.has("alerts")) detail::read_alerts(root, config.alerts);
     detail::read_routes(root, have_pkcs11_module, config.registry.configured(), config.routes);
+    detail::cap_proxy_protocol_timeout(config.proxy_protocol, config.timeouts.handshake);
+    detail::cap_proxy_protocol_timeout(config.enrollment.proxy_protocol, config.timeouts.handshake);
     root.finish();
     return config;
 }
