@@ -95,29 +95,29 @@ Result v1_line(std::string_view line, std::size_t length) {
     return h;
 }
 
+// The protocol is checked before the scan for CRLF, so the verdict on bytes that break it
+// does not depend on how many of the bytes after it have arrived.
 Result parse_v1(Bytes bytes) {
     const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     if (!kV1Prefix.starts_with(text.substr(0, kV1Prefix.size()))) return absent();
     if (text.size() < kV1Prefix.size()) return NeedMore{kMinV1Length};
     const std::size_t window = std::min(text.size(), kMaxV1Length);
+    const auto protocol = v1_shortest(text.substr(kV1Prefix.size(), window - kV1Prefix.size()));
+    if (const auto* bad = std::get_if<Invalid>(&protocol)) return *bad;
+    const std::size_t shortest = std::get<std::size_t>(protocol);
     for (std::size_t i = kV1Prefix.size(); i < window; ++i) {
         const char c = text[i];
         if (c == '\r') {
             if (i + 2 > kMaxV1Length) break; // its LF would be byte 108
-            if (i + 1 == text.size()) return NeedMore{i + 2};
+            if (i + 1 == text.size()) return NeedMore{std::max(i + 2, shortest)};
             if (text[i + 1] != '\n') return invalid("v1 line has a CR not followed by LF");
-            if (auto shortest = v1_shortest(text.substr(kV1Prefix.size(), i + 1 - kV1Prefix.size()));
-                std::holds_alternative<Invalid>(shortest))
-                return std::get<Invalid>(shortest);
             return v1_line(text.substr(kV1Prefix.size(), i - kV1Prefix.size()), i + 2);
         }
         if (c == '\n') return invalid("v1 line ends with LF without CR");
         if (c < 0x20 || c > 0x7E) return invalid("v1 line holds a byte that is not printable ASCII");
     }
     if (text.size() >= kMaxV1Length) return invalid("v1 line has no CRLF within 107 bytes");
-    auto shortest = v1_shortest(text.substr(kV1Prefix.size()));
-    if (auto* bad = std::get_if<Invalid>(&shortest)) return std::move(*bad);
-    return NeedMore{std::max(text.size() + 1, std::get<std::size_t>(shortest))};
+    return NeedMore{std::max(text.size() + 1, shortest)};
 }
 
 // --- version 2 ---------------------------------------------------------------------------

@@ -266,3 +266,15 @@ TEST_CASE("a v1 line without CRLF is refused at 107 bytes, not waited on") {
     CHECK(refusal_of(Bytes(endless.begin(), endless.begin() + pp::kMaxV1Length)).reason ==
           "v1 line has no CRLF within 107 bytes");
 }
+
+// Found by fuzz_proxy_header: with the CR as the last byte arrived, the parser asked for the
+// LF before looking at the protocol, while the reader, holding fewer bytes, had refused it.
+TEST_CASE("a broken v1 protocol is refused however much of the line has arrived") {
+    const auto line = bytes_of("PROXY UNK UNKNOWN ffff:f...f:ffff 6853432\r");
+    for (std::size_t cut = 10; cut <= line.size(); ++cut) {
+        INFO("cut at " << cut);
+        const auto result = pp::parse(std::span(line).first(cut));
+        REQUIRE(std::holds_alternative<pp::Invalid>(result));
+        CHECK(std::get<pp::Invalid>(result).reason == "v1 protocol is not TCP4, TCP6 or UNKNOWN");
+    }
+}
