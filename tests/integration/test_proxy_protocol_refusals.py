@@ -4,12 +4,13 @@ a header, with a malformed one (bad version, CRC32C mismatch, a v1 line without 
 length of 65535, cut short), or too slow. Each is counted under its reason in /metrics,
 logged with the peer, and the backend sees nothing. With the PROXY protocol off (the
 default) a header is no more than a failed TLS handshake."""
+import signal
 import socket
 import ssl
 import time
 import unittest
 
-from harness import EchoServer, GatewayTestCase, route, wait_for
+from harness import EchoServer, GatewayTestCase, header_values, route, wait_for, write_yaml
 from proxy_clients import closed_by_peer, connect_from, tls_after, v1_header, v2_header
 
 BALANCER = "127.0.0.2"
@@ -188,6 +189,49 @@ class ProxyProtocolOffTest(GatewayTestCase):
     def test_a_plain_terminal_is_served(self):
         result = self.device_curl("/")
         self.assertEqual(result.status, 200, result.describe() + "\n" + self.log_tail())
+
+
+class ProxyProtocolReloadTest(GatewayTestCase):
+    """SIGHUP switches the PROXY protocol for new connections."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.echo = cls.start_backend(EchoServer(name="echo"))
+        cls.upstream = "http://127.0.0.1:%d" % cls.echo.port
+        cls.demo_config = cls.make_demo(cls.upstream).config
+        cls.start_gateway(cls.config(enabled=False))
+
+    @classmethod
+    def config(cls, enabled):
+        return cls.demo_config(cls.listen_port, cls.admin_port, [route("demo", cls.upstream)],
+                               proxy_protocol={"enabled": enabled, "trusted": [BALANCER]})
+
+    def reload(self, enabled):
+        write_yaml(self.gateway.config_path, self.config(enabled))
+        offset = self.gateway.log_offset()
+        self.gateway.signal(signal.SIGHUP)
+        self.gateway.wait_for_log(r"config\.reloaded", since=offset)
+
+    def through_balancer(self):
+        sock = connect_from(BALANCER, self.listen_port)
+        sock.sendall(v2_header("192.0.2.50"))
+        conn = tls_after(sock, self.device_context())
+        conn.send(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        response = conn.read_response()
+        conn.close()
+        return response
+
+    def test_reload_switches_the_proxy_protocol_on_and_off(self):
+        self.assertEqual(self.device_curl("/").status, 200, self.log_tail())
+        self.reload(True)
+        self.assertEqual(self.device_curl("/").status, 0, "a direct terminal still got in\n" + self.log_tail())
+        self.gateway.wait_metric_at_least(1, "sekisho_proxy_protocol_refused_total", listener="main",
+                                          reason="untrusted_source")
+        response = self.through_balancer()
+        self.assertIsNotNone(response, self.log_tail())
+        self.assertEqual(header_values(response.json(), "X-Forwarded-For"), ["192.0.2.50"])
+        self.reload(False)
+        self.assertEqual(self.device_curl("/").status, 200, self.log_tail())
 
 
 if __name__ == "__main__":
