@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,28 @@ struct Endpoint {
     std::string host;
     std::uint16_t port = 0;
     std::string to_string() const;
+};
+
+// An address range, "10.0.0.0/8" or "2001:db8::/32"; a bare address is a /32 or /128.
+struct Cidr {
+    std::array<std::uint8_t, 16> network{}; // IPv4 in the first 4 bytes
+    bool ipv6 = false;
+    unsigned prefix = 0;
+    std::string text; // as written, for messages
+    // address: 4 bytes (IPv4) or 16 (IPv6) in network order. IPv4 matches IPv4 ranges only:
+    // the caller unmaps an IPv4-mapped IPv6 peer first.
+    bool contains(std::span<const std::uint8_t> address) const;
+};
+
+// The PROXY protocol on a listener that sits behind a balancer in TCP mode (HAProxy's
+// send-proxy-v2): off by default. When on, every connection must come from a trusted
+// address and begin with a header (v1 or v2), whose client address then stands for the
+// connection everywhere (logs, audit, limits, X-Forwarded-For).
+struct ProxyProtocolConfig {
+    bool enabled = false;
+    std::vector<Cidr> trusted; // the balancers; required (non-empty) when enabled
+    // For the whole header to arrive; never longer than timeouts.handshake (cut to it).
+    Seconds timeout{5};
 };
 
 enum class TlsProfile {
@@ -158,6 +181,7 @@ struct EnrollmentConfig {
     Seconds renewal_overlap{7 * 86400};
     int renewal_window_percent = 33;
     Seconds renewal_min_interval{3600};
+    ProxyProtocolConfig proxy_protocol; // enrollment.proxy_protocol
 };
 
 // A registry on PostgreSQL, shared by several gateways. The password is never in the config
@@ -346,6 +370,7 @@ struct Config {
     unsigned workers = 0;    // 0 = number of cores
     LogConfig log;
     Endpoint listen;
+    ProxyProtocolConfig proxy_protocol; // of the main listener
     TlsConfig tls;
     LimitsConfig limits;
     TimeoutsConfig timeouts;

@@ -37,6 +37,7 @@ Config read_config(detail::MapReader& root) {
     detail::read_log(root, config.log);
     root.require("listen", "the main TLS listener, e.g. 0.0.0.0:8443");
     root.read_endpoint("listen", config.listen);
+    detail::read_proxy_protocol(root, config.proxy_protocol);
     detail::read_tls(root, config.tls);
     detail::read_limits(root, config.limits);
     detail::read_timeouts(root, config.timeouts);
@@ -67,6 +68,8 @@ Config read_config(detail::MapReader& root) {
                                 "sessions must share the key that seals their index (a file of 32 random bytes, "
                                 "e.g. openssl rand -out /etc/sekisho/cluster.key 32; chmod 600)");
     detail::read_routes(root, have_pkcs11_module, config.registry.configured(), config.routes);
+    detail::cap_proxy_protocol_timeout(config.proxy_protocol, config.timeouts.handshake);
+    detail::cap_proxy_protocol_timeout(config.enrollment.proxy_protocol, config.timeouts.handshake);
     root.finish();
     return config;
 }

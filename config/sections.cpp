@@ -222,6 +222,7 @@ void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig&
     section->read_duration("renewal_overlap", out.renewal_overlap, Seconds(0), Seconds(365 * 86400));
     read_renewal_window(*section, out.renewal_window_percent);
     section->read_duration("renewal_min_interval", out.renewal_min_interval, Seconds(0), Seconds(365 * 86400));
+    read_proxy_protocol(*section, out.proxy_protocol);
     section->finish();
 }
 

@@ -18,6 +18,11 @@ void read_assertion(MapReader& root, AssertionConfig& out);
 void read_admin(MapReader& root, bool have_pkcs11_module, AdminConfig& out);
 void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig& out);
 
+// proxy_protocol.cpp: `parent`'s proxy_protocol section (the root's or enrollment's).
+void read_proxy_protocol(MapReader& parent, ProxyProtocolConfig& out);
+// The header's deadline is never longer than the handshake's (timeouts.handshake).
+void cap_proxy_protocol_timeout(ProxyProtocolConfig& out, Seconds handshake);
+
 // registry_section.cpp
 void read_registry(MapReader& root, RegistryConfig& out);
 

@@ -26,6 +26,10 @@ std::optional<std::uint64_t> parse_unsigned(std::string_view text, std::uint64_t
 // "host:port" or "[ipv6]:port", port 1..65535.
 std::optional<Endpoint> parse_endpoint(std::string_view text, std::string& error);
 
+// "10.0.0.0/8", "2001:db8::/32", or a bare address (/32, /128). Host bits must be zero
+// (a typo like 10.1.2.3/8 would trust far more than meant), and /0 is refused.
+std::optional<Cidr> parse_cidr(std::string_view text, std::string& error);
+
 // "http://host[:port]" or "https://host[:port]"; no userinfo, path, query or fragment.
 std::optional<Upstream> parse_upstream_url(std::string_view text, std::string& error);
 

@@ -14,8 +14,9 @@ packages=(
   libhiredis-dev libpq-dev
   # PKCS#11: the engine, a software token and the tools the tests use to fill it
   libengine-pkcs11-openssl softhsm2 opensc
-  # real clients and servers the tests, demo and benchmarks talk to
-  openssl curl python3 nginx-light procps
+  # real clients and servers the tests, demo and benchmarks talk to (HAProxy: the PROXY
+  # protocol test puts it in front of the gateway)
+  openssl curl python3 nginx-light procps haproxy
   # the PostgreSQL registry tests start throw-away servers of their own
   # (tests/integration/postgres_server.py). On a systemd machine the package also starts a
   # system cluster; the tests never use it. citext ships in postgresql-15 itself, so no

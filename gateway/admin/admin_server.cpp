@@ -24,6 +24,7 @@ std::string limits_metrics(const AdminContext& ctx) {
     std::string out;
     const auto& l = ctx.connection_limits;
     render_connection_limits(out, {l[0], l[1], l[2]});
+    render_proxy_protocol_refusals(out, {ctx.proxy_counters[0], ctx.proxy_counters[1]});
     return out;
 }
 
@@ -113,10 +114,9 @@ Task<void> serve_requests(Stream& stream, const AdminContext& ctx, const std::st
     }
 }
 
-Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx, ConnectionLimits::Slot) {
+Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx, ConnectionLimits::Slot, Peer client) {
     boost::system::error_code ec;
-    const auto from = peer_of(socket);
-    const std::string peer = from ? from->endpoint : "-";
+    const std::string peer = client.endpoint;
     if (!ctx.tls) {
         beast::tcp_stream stream(std::move(socket));
         co_await serve_requests(stream, ctx, peer);
@@ -144,8 +144,9 @@ Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx, ConnectionLi
 Task<void> run_admin_listener(tcp::acceptor& acceptor, const AdminContext& ctx) {
     AcceptLoop loop;
     loop.limits = ctx.connection_limits[2];
-    loop.serve = [&acceptor, &ctx](tcp::socket socket, ConnectionLimits::Slot slot) {
-        asio::co_spawn(acceptor.get_executor(), serve_admin(std::move(socket), ctx, std::move(slot)), asio::detached);
+    loop.serve = [&acceptor, &ctx](tcp::socket socket, ConnectionLimits::Slot slot, Peer client) {
+        asio::co_spawn(acceptor.get_executor(), serve_admin(std::move(socket), ctx, std::move(slot), std::move(client)),
+                       asio::detached);
     };
     co_await accept_loop(acceptor, std::move(loop));
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "gateway/listener/connection_limits.hpp"
+#include "gateway/listener/proxy_gate.hpp"
 #include "gateway/admin/admin_host.hpp"
 #include "gateway/admin/dashboard_registry.hpp"
 #include "gateway/events/event_history.hpp"
@@ -32,6 +33,8 @@ struct AdminContext {
     const AdminHostCheck* own_names = nullptr;             // Host names answered; nullptr = any
     // main, enrollment, admin: /metrics shows them; the last one bounds this listener.
     std::array<ConnectionLimits*, 3> connection_limits{};
+    // main, enrollment: /metrics shows their PROXY protocol refusals.
+    std::array<const ProxyProtocolCounters*, 2> proxy_counters{};
 };
 
 Task<void> run_admin_listener(tcp::acceptor& acceptor, const AdminContext& ctx);

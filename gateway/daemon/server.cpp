@@ -128,14 +128,16 @@ int Server::run() {
     asio::co_spawn(s.control, s.watch_health(), asio::detached);
     asio::co_spawn(s.control, s.rotate_ticket_keys(), asio::detached);
     if (s.enrollment_acceptor) {
-        s.enrollment_context = std::make_unique<EnrollmentContext>(EnrollmentContext{s.runtime, *s.enrollment, s.blocking, s.enrollment_limits});
+        s.enrollment_context = std::make_unique<EnrollmentContext>(
+            EnrollmentContext{s.runtime, *s.enrollment, s.blocking, s.enrollment_limits, s.enrollment_proxy});
         asio::co_spawn(first, run_enrollment_listener(*s.enrollment_acceptor, *s.enrollment_context), asio::detached);
     }
     if (s.admin_acceptor) {
         s.admin_context = std::make_unique<AdminContext>(AdminContext{s.runtime, s.metrics, [&s] { return s.not_ready(); },
                                                                       s.admin_tls.context.get(), s.history.get(),
                                                                       s.dashboard_registry.get(), s.admin_hosts.get(),
-                                                                      {&s.main_limits, &s.enrollment_limits, &s.admin_limits}});
+                                                                      {&s.main_limits, &s.enrollment_limits, &s.admin_limits},
+                                                                      {&s.main_proxy, &s.enrollment_proxy}});
         asio::co_spawn(first, run_admin_listener(*s.admin_acceptor, *s.admin_context), asio::detached);
     }
 

@@ -13,6 +13,7 @@
 #include "gateway/daemon/blocking_pool.hpp"
 #include "gateway/pipeline/connection.hpp"
 #include "gateway/listener/connection_limits.hpp"
+#include "gateway/listener/proxy_gate.hpp"
 #include "gateway/admin/dashboard_registry.hpp"
 #include "gateway/enrollment/enrollment_listener.hpp"
 #include "gateway/events/event_history.hpp"
@@ -125,8 +126,10 @@ struct Server::Impl {
     // Per listener (limits.*): created at start, re-configured at reload.
     ConnectionLimits main_limits{"main", 0, 0}, enrollment_limits{"enrollment", 0, 0}, admin_limits{"admin", 0, 0};
     void configure_limits(const config::LimitsConfig& l);
+    ProxyProtocolCounters main_proxy{"main"}, enrollment_proxy{"enrollment"}; // proxy_protocol refusals
 
     Task<void> accept_loop();
+    void serve_on_its_worker(tcp::socket socket, ConnectionLimits::Slot slot, Peer client);
     void reload();
     Task<void> watch_registry();
     Task<void> watch_health();

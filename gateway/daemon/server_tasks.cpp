@@ -27,14 +27,34 @@ Task<void> Server::Impl::accept_loop() {
     loop.on_error = [](const boost::system::error_code& ec) { // logged once a minute
         log_refusal(spdlog::level::warn, "accept.failed", "accept", "main", {{"detail", ec.message()}});
     };
-    loop.socket_executor = [this, &next] { return asio::any_io_executor(workers[next]->io.get_executor()); };
-    loop.serve = [this, &next](tcp::socket socket, ConnectionLimits::Slot slot) {
-        asio::co_spawn(workers[next]->io,
-                       serve_connection(std::move(socket), runtime.current(), *contexts[next], std::move(slot)),
-                       asio::detached);
+    loop.socket_executor = [this, &next] {
+        auto& worker = *workers[next];
         next = (next + 1) % workers.size();
+        return asio::any_io_executor(worker.io.get_executor());
     };
+    loop.serve = [this](tcp::socket socket, ConnectionLimits::Slot slot, Peer client) {
+        serve_on_its_worker(std::move(socket), std::move(slot), std::move(client));
+    };
+    loop.proxy_protocol = [this] {
+        auto rt = runtime.current();
+        return std::shared_ptr<const config::ProxyProtocolConfig>(rt, &rt->config.proxy_protocol);
+    };
+    loop.proxy_counters = &main_proxy;
     co_await gateway::accept_loop(*acceptor, std::move(loop));
+}
+
+// A PROXY header may complete after later accepts: the socket's own executor, not the turn
+// of the round, says which worker serves it.
+void Server::Impl::serve_on_its_worker(tcp::socket socket, ConnectionLimits::Slot slot, Peer client) {
+    const auto& owner = asio::query(socket.get_executor(), asio::execution::context);
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+        if (&workers[i]->io != &owner) continue;
+        asio::co_spawn(workers[i]->io,
+                       serve_connection(std::move(socket), runtime.current(), *contexts[i], std::move(slot),
+                                        std::move(client)),
+                       asio::detached);
+        return;
+    }
 }
 
 void Server::Impl::configure_limits(const config::LimitsConfig& l) {

@@ -44,11 +44,9 @@ Response to_response(const EnrollmentReply& reply, const Request& req) {
 }
 
 Task<void> serve_enrollment(tcp::socket socket, std::shared_ptr<const Runtime> rt, EnrollmentContext& ctx,
-                            ConnectionLimits::Slot) {
+                            ConnectionLimits::Slot, Peer client) {
     boost::system::error_code ec;
-    const auto from = peer_of(socket);
-    if (!from) co_return;
-    const std::string& peer = from->endpoint;
+    const std::string& peer = client.endpoint;
     ClientStream stream(std::move(socket), *rt->enrollment_tls);
     auto& tcp = beast::get_lowest_layer(stream);
     tcp.expires_after(rt->config.timeouts.handshake);
@@ -104,11 +102,17 @@ Task<void> serve_enrollment(tcp::socket socket, std::shared_ptr<const Runtime> r
 Task<void> run_enrollment_listener(tcp::acceptor& acceptor, EnrollmentContext& context) {
     AcceptLoop loop;
     loop.limits = &context.limits; // no certificate needed: bounded
-    loop.serve = [&acceptor, &context](tcp::socket socket, ConnectionLimits::Slot slot) {
+    loop.serve = [&acceptor, &context](tcp::socket socket, ConnectionLimits::Slot slot, Peer client) {
         asio::co_spawn(acceptor.get_executor(),
-                       serve_enrollment(std::move(socket), context.runtime.current(), context, std::move(slot)),
+                       serve_enrollment(std::move(socket), context.runtime.current(), context, std::move(slot),
+                                        std::move(client)),
                        asio::detached);
     };
+    loop.proxy_protocol = [&context] {
+        auto rt = context.runtime.current();
+        return std::shared_ptr<const config::ProxyProtocolConfig>(rt, &rt->config.enrollment.proxy_protocol);
+    };
+    loop.proxy_counters = &context.proxy_counters;
     co_await accept_loop(acceptor, std::move(loop));
 }
 

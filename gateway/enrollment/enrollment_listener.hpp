@@ -4,6 +4,7 @@
 #pragma once
 
 #include "gateway/listener/connection_limits.hpp"
+#include "gateway/listener/proxy_gate.hpp"
 #include "gateway/enrollment/enrollment_service.hpp"
 #include "gateway/http/http_types.hpp"
 #include "gateway/runtime/runtime.hpp"
@@ -17,6 +18,7 @@ struct EnrollmentContext {
     EnrollmentService& service;
     asio::thread_pool& blocking;
     ConnectionLimits& limits;
+    ProxyProtocolCounters& proxy_counters; // enrollment.proxy_protocol's refusals
 };
 
 Task<void> run_enrollment_listener(tcp::acceptor& acceptor, EnrollmentContext& context);

@@ -47,6 +47,37 @@ ConnectionLimits::Slot ConnectionLimits::admit(std::string_view source, Refusal*
     }
     if (why) *why = refusal;
     if (refusal == Refusal::none) return Slot(this, std::string(source));
+    return refuse(refusal, source);
+}
+
+ConnectionLimits::Slot ConnectionLimits::admit_unattributed(std::string_view via) {
+    {
+        std::lock_guard lock(mutex_);
+        if (total_.load() < max_total_.load()) {
+            ++total_;
+            return Slot(this, std::string()); // no source yet: release() leaves per_source_ alone
+        }
+    }
+    return refuse(Refusal::listener_full, via);
+}
+
+bool ConnectionLimits::attribute(Slot& slot, std::string_view source) {
+    {
+        std::lock_guard lock(mutex_);
+        auto& n = per_source_[std::string(source)];
+        if (n < max_per_source_.load()) {
+            ++n;
+            slot.source_ = std::string(source);
+            return true;
+        }
+        if (n == 0) per_source_.erase(std::string(source));
+    }
+    slot = Slot();
+    refuse(Refusal::source_full, source);
+    return false;
+}
+
+ConnectionLimits::Slot ConnectionLimits::refuse(Refusal refusal, std::string_view source) {
     const bool listener_full = refusal == Refusal::listener_full;
     (listener_full ? listener_full_ : source_full_)++;
     const std::string limit = std::to_string(listener_full ? max_total_.load() : max_per_source_.load());
@@ -63,7 +94,9 @@ ConnectionLimits::Slot ConnectionLimits::admit(std::string_view source, Refusal*
 
 void ConnectionLimits::release(const std::string& source) {
     std::lock_guard lock(mutex_);
-    if (auto it = per_source_.find(source); it != per_source_.end() && --it->second == 0) per_source_.erase(it);
+    // An empty source: a slot never attributed (its PROXY header never came).
+    if (auto it = per_source_.find(source); !source.empty() && it != per_source_.end() && --it->second == 0)
+        per_source_.erase(it);
     --total_;
 }
 

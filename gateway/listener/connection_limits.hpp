@@ -43,6 +43,12 @@ public:
     // A slot for a connection from source (an address without port), or an empty one with
     // the reason in *why. A refusal is logged through refusal_records().
     Slot admit(std::string_view source, Refusal* why = nullptr);
+    // With the PROXY protocol the source is known only once the header is read: meanwhile
+    // the connection holds a place under the listener's total (its descriptor is real), and
+    // attribute() then charges it to its source — or, when that source is full, empties the
+    // slot and returns false. `via` (the balancer) names the refusal of a full listener.
+    Slot admit_unattributed(std::string_view via);
+    bool attribute(Slot& slot, std::string_view source);
     // limits.* after a reload; connections already open are not closed.
     void configure(std::size_t max_total, std::size_t max_per_source);
 
@@ -51,6 +57,7 @@ public:
     const std::string& listener() const { return listener_; }
 
 private:
+    Slot refuse(Refusal refusal, std::string_view source);
     void release(const std::string& source);
 
     const std::string listener_;

@@ -1,6 +1,8 @@
-// Where an accepted connection comes from, in the two spellings the gateway uses: the
-// address alone (what connection limits, login counters and sessions key on) and address
-// with port (what log lines name). The one place they are made for all three listeners.
+// Where a connection comes from, in the two spellings the gateway uses: the address alone
+// (what connection limits, login counters, sessions and X-Forwarded-For key on) and address
+// with port (what log lines name). Made here only: the accept loop of every listener asks
+// once per connection and hands the Peer on — the socket's peer, or with the PROXY protocol
+// on, the client the balancer's header names (proxy_gate.hpp). Nothing else asks a socket.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -11,14 +13,15 @@
 namespace sekisho::gateway {
 
 struct Peer {
-    std::string address;  // "192.0.2.7"
-    std::string endpoint; // "192.0.2.7:51234"
+    std::string address;  // "192.0.2.7", "2001:db8::7"
+    std::string endpoint; // "192.0.2.7:51234", "[2001:db8::7]:51234"
+    boost::asio::ip::address ip; // the address, for matching against ranges
 };
+
+// An endpoint in both spellings.
+Peer peer_of(const boost::asio::ip::tcp::endpoint& endpoint);
 
 // The peer of an accepted socket; nullopt when it is gone already (reset before we asked).
 std::optional<Peer> peer_of(const boost::asio::ip::tcp::socket& socket);
-
-// The address alone, "-" when the peer is gone (admission, before anything else is done).
-std::string peer_address(const boost::asio::ip::tcp::socket& socket);
 
 } // namespace sekisho::gateway

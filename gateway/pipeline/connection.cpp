@@ -3,7 +3,6 @@
 #include "gateway/pipeline/connection.hpp"
 #include "gateway/pipeline/connection_pipeline.hpp"
 
-#include "gateway/listener/peer_address.hpp"
 #include "gateway/runtime/runtime.hpp"
 
 #include <boost/asio/redirect_error.hpp>
@@ -145,18 +144,16 @@ void ConnectionRegistry::close_idle() {
 }
 
 Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext& worker,
-                            ConnectionLimits::Slot) {
+                            ConnectionLimits::Slot, Peer client) {
     worker.metrics.connection_opened();
     struct Closed {
         Metrics& m;
         ~Closed() { m.connection_closed(); }
     } closed{worker.metrics};
-    auto peer = peer_of(socket);
-    if (!peer) co_return;
     boost::system::error_code ec;
     socket.set_option(tcp::no_delay(true), ec);
     ClientStream stream(std::move(socket), *rt->listener_tls.context);
-    ConnectionPipeline pipeline(stream, rt, worker, std::move(peer->endpoint), std::move(peer->address));
+    ConnectionPipeline pipeline(stream, rt, worker, std::move(client.endpoint), std::move(client.address));
     co_await pipeline.run();
 }
 

@@ -4,6 +4,7 @@
 
 #include "gateway/upstream/assertion_cache.hpp"
 #include "gateway/listener/connection_limits.hpp"
+#include "gateway/listener/peer_address.hpp"
 #include "gateway/tls/device_admission.hpp"
 #include "gateway/http/http_types.hpp"
 #include "gateway/events/metrics.hpp"
@@ -64,7 +65,9 @@ struct WorkerContext {
 };
 
 // slot: this connection's place under limits.max_connections*, held until it ends.
+// client: who the connection is from (the accept loop's word: the socket's peer, or the
+// client a trusted balancer's PROXY header names).
 Task<void> serve_connection(tcp::socket socket, std::shared_ptr<const Runtime> rt, WorkerContext& worker,
-                            ConnectionLimits::Slot slot);
+                            ConnectionLimits::Slot slot, Peer client);
 
 } // namespace sekisho::gateway
