@@ -40,9 +40,6 @@ public:
     const std::string& kid() const { return jwk_.kid; }
     const Es256Jwk& jwk() const { return jwk_; }
 
-    // {"keys":[...]} with this key alone.
-    std::string jwks_json() const { return jwk_set_json({jwk_}); }
-
 private:
     PrivateKey key_;
     Es256Jwk jwk_;

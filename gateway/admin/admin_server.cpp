@@ -76,7 +76,7 @@ Response answer(const Request& req, const AdminContext& ctx) {
     if (path == "/dashboard") return dashboard(req, ctx);
     if (path == "/_sekisho/jwks.json")
         return make_text_response(http::status::ok, "application/jwk-set+json",
-                                  ctx.runtime.current()->signer->jwks_json(), keep_alive);
+                                  ctx.runtime.current()->assertion_keys.jwks, keep_alive);
     return make_error_response(http::status::not_found, "no such admin page", keep_alive);
 }
 

@@ -20,7 +20,7 @@ Response answer_reserved(const Request& req, const Runtime& rt, bool keep_alive)
         if (path == "/_sekisho/healthz")
             return make_text_response(http::status::ok, "text/plain", "ok\n", keep_alive, req.version());
         auto res = make_text_response(http::status::ok, "application/jwk-set+json",
-                                      rt.signer->jwks_json(), keep_alive, req.version());
+                                      rt.assertion_keys.jwks, keep_alive, req.version());
         res.set(http::field::cache_control, "public, max-age=300");
         return res;
     }
