@@ -116,11 +116,23 @@ struct AdminTimeouts {
 };
 inline constexpr AdminTimeouts kAdminTimeouts{};
 
-// Signed identity assertion handed to backends (X-Sekisho-Jwt-Assertion).
+// A key file of the assertion's key set and where the configuration names it: the key is
+// read when the runtime is built, and a problem found then still names the key and line.
+struct KeyFile {
+    std::string path; // resolved against the configuration's folder
+    std::string key;  // dotted, e.g. "assertion.previous_keys[1]"
+    int line = 0;
+};
+
+// Signed identity assertion handed to backends (X-Sekisho-Jwt-Assertion). Every key here is
+// published in /_sekisho/jwks.json; signing_key alone signs. Rotation moves a key from
+// next_keys to signing_key, and the one it replaces to previous_keys (README).
 struct AssertionConfig {
-    std::string signing_key; // PEM EC P-256 private key file
+    KeyFile signing_key;                // PEM EC P-256 private key file
+    std::vector<KeyFile> next_keys;     // published ahead, so that verifiers know them before they sign
+    std::vector<KeyFile> previous_keys; // published after, while assertions they signed may be live
     std::string issuer = "sekisho";
-    Seconds ttl{60};         // at most 60
+    Seconds ttl{60};                    // at most 60
 };
 
 // TLS towards an https:// upstream: server verification and optional gateway client cert.

@@ -12,15 +12,6 @@ namespace {
 constexpr auto no_limit = Seconds::max();
 constexpr std::uint64_t max_size = std::numeric_limits<std::size_t>::max();
 
-// pki::is_pkcs11_uri's rule (any case, RFC 3986), kept here because config does not depend
-// on pki: the two must agree, or a key passes the check and is then opened as a file.
-bool is_pkcs11_uri(const std::string& value) {
-    constexpr std::string_view scheme = "pkcs11:";
-    return value.size() >= scheme.size() &&
-           std::equal(scheme.begin(), scheme.end(), value.begin(),
-                      [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
-}
-
 void read_size(MapReader& section, std::string_view key, std::size_t& out) {
     std::uint64_t value = 0;
     if (section.read_unsigned(key, value, max_size)) out = static_cast<std::size_t>(value);
@@ -38,6 +29,15 @@ void read_crl_files(MapReader& section, std::vector<std::string>& out) {
 }
 
 } // namespace
+
+// pki::is_pkcs11_uri's rule (any case, RFC 3986), kept here because config does not depend
+// on pki: the two must agree, or a key passes the check and is then opened as a file.
+bool is_pkcs11_uri(const std::string& value) {
+    constexpr std::string_view scheme = "pkcs11:";
+    return value.size() >= scheme.size() &&
+           std::equal(scheme.begin(), scheme.end(), value.begin(),
+                      [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+}
 
 void read_log(MapReader& root, LogConfig& out) {
     auto section = root.mapping("log");
@@ -129,16 +129,6 @@ void read_timeouts(MapReader& root, TimeoutsConfig& out) {
     for (const auto& [key, value] : timeouts) {
         section->read_duration(key, *value, Seconds(1), no_limit);
     }
-    section->finish();
-}
-
-void read_assertion(MapReader& root, AssertionConfig& out) {
-    auto section = root.mapping("assertion");
-    if (!section) return;
-    section->require("signing_key", "PEM file of the EC P-256 key that signs identity assertions");
-    section->read_file("signing_key", out.signing_key);
-    section->read_text("issuer", out.issuer);
-    section->read_duration("ttl", out.ttl, Seconds(1), Seconds(60));
     section->finish();
 }
 

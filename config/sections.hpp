@@ -14,7 +14,6 @@ void read_log(MapReader& root, LogConfig& out);
 void read_tls(MapReader& root, TlsConfig& out);
 void read_limits(MapReader& root, LimitsConfig& out);
 void read_timeouts(MapReader& root, TimeoutsConfig& out);
-void read_assertion(MapReader& root, AssertionConfig& out);
 void read_admin(MapReader& root, bool have_pkcs11_module, AdminConfig& out);
 void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig& out);
 
@@ -22,6 +21,8 @@ void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig&
 void read_proxy_protocol(MapReader& parent, ProxyProtocolConfig& out);
 // The header's deadline is never longer than the handshake's (timeouts.handshake).
 void cap_proxy_protocol_timeout(ProxyProtocolConfig& out, Seconds handshake);
+// assertion_section.cpp
+void read_assertion(MapReader& root, AssertionConfig& out);
 
 // registry_section.cpp
 void read_registry(MapReader& root, RegistryConfig& out);
@@ -42,6 +43,9 @@ void read_alerts(MapReader& root, AlertsConfig& out);
 // `section` holds ca / certificate / key / server_name: the global upstream_tls or a
 // route's own. A pkcs11: key needs tls.pkcs11_module (have_pkcs11_module).
 UpstreamTlsConfig read_upstream_tls(MapReader& section, bool have_pkcs11_module);
+
+// Whether a key setting is an RFC 7512 URI rather than a file (pki::is_pkcs11_uri's rule).
+bool is_pkcs11_uri(const std::string& value);
 
 // A private key setting: a PEM file, or an RFC 7512 "pkcs11:" URI kept as written.
 void read_private_key(MapReader& section, std::string_view key, bool have_pkcs11_module,

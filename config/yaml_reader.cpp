@@ -143,7 +143,7 @@ std::optional<Scalar> MapReader::scalar(std::string_view key) {
     return Scalar{entry->value.Scalar(), key_path(key), entry->line};
 }
 
-std::vector<Scalar> MapReader::scalar_list(std::string_view key, bool allow_single_value) {
+std::vector<Scalar> MapReader::scalar_list(std::string_view key, bool allow_single_value, bool allow_empty) {
     known_.emplace(key);
     const auto* entry = find(key);
     if (!entry) return {};
@@ -155,7 +155,7 @@ std::vector<Scalar> MapReader::scalar_list(std::string_view key, bool allow_sing
                                            : "must be a list, not " + kind_of(entry->value));
         return {};
     }
-    if (entry->value.size() == 0) problem(key, "needs at least one entry");
+    if (entry->value.size() == 0 && !allow_empty) problem(key, "needs at least one entry");
     std::vector<Scalar> out;
     std::size_t index = 0;
     for (const auto& item : entry->value) {

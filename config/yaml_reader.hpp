@@ -71,7 +71,9 @@ public:
 
     // Raw access. Each records a problem and returns nothing on a wrong type.
     std::optional<Scalar> scalar(std::string_view key);
-    std::vector<Scalar> scalar_list(std::string_view key, bool allow_single_value);
+    // An empty list is a problem unless allow_empty (a list that is empty for a while by
+    // design, e.g. assertion.previous_keys between two key rotations).
+    std::vector<Scalar> scalar_list(std::string_view key, bool allow_single_value, bool allow_empty = false);
     // An absent mapping reads as an empty one, so its required keys are still reported.
     std::optional<MapReader> mapping(std::string_view key);
     std::vector<MapReader> mapping_list(std::string_view key);

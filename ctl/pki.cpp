@@ -55,6 +55,7 @@ const std::vector<Subcommand>& subcommands() {
          {"--dir", "--cert", "--root"},
          import_issuing_ca},
         {"show", {"--dir", "--ca-name"}, {}, {"--dir"}, show_pki},
+        {"assertion-key", {"--out"}, {"--force"}, {"--out"}, new_assertion_key},
     };
     return kList;
 }

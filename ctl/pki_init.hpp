@@ -58,4 +58,8 @@ boost::json::object import_issuing_ca(const PkiSettings& settings);
 // The CA certificates found in settings.dir.
 boost::json::object show_pki(const PkiSettings& settings);
 
+// A new EC P-256 identity assertion key at settings.out (0600), its public half beside it
+// (.pub) and its kid: {key, public_key, kid, next_step}.
+boost::json::object new_assertion_key(const PkiSettings& settings);
+
 } // namespace sekisho::ctl

@@ -46,6 +46,7 @@ const std::string kGroup =
     "  import-ca --dir D --cert FILE --root FILE [--root-crl FILE]\n"
     "                                   complete D with the signed certificate\n"
     "  show --dir DIR                   the CA certificates, fingerprints and expiry\n"
+    "  assertion-key --out FILE         a new identity assertion key for a rotation, and its kid\n"
     "\n"
     "Check the root's SHA-256 fingerprint out of band before trusting it anywhere.\n"
     "Run 'sekishoctl pki <subcommand> --help' for details.\n";
@@ -105,6 +106,15 @@ const std::map<std::string, std::string> kSubcommands = {
     {"show", "usage: sekishoctl pki show --dir DIR [--ca-name N] [--json]\n"
              "\n"
              "Shows the root and issuing CA certificates in DIR: subject, expiry, SHA-256 fingerprint.\n"},
+    {"assertion-key",
+     "usage: sekishoctl pki assertion-key --out FILE [--force] [--json]\n"
+     "\n"
+     "Writes a new EC P-256 key for the identity assertion (X-Sekisho-Jwt-Assertion) to FILE\n"
+     "(mode 0600) and its public half next to it (FILE with the extension .pub), and prints its\n"
+     "kid: the RFC 7638 thumbprint under which every gateway given the file publishes it. For a\n"
+     "rotation, list it in assertion.next_keys first and let it sign (assertion.signing_key)\n"
+     "no sooner than 5 minutes later (README, \"rotating it\"). Refuses to overwrite either\n"
+     "file unless --force.\n"},
 };
 
 } // namespace

@@ -3,6 +3,7 @@
 
 #include <openssl/ec.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -23,18 +24,27 @@ struct P256Point {
     std::string x, y; // big-endian, 32 bytes each
 };
 
+// What a refused key is, for the operator: "an RSA key (2048 bits)".
+std::string describe(EVP_PKEY* key) {
+    const char* type = EVP_PKEY_get0_type_name(key);
+    return std::string("an ") + (type ? type : "unknown") + " key (" + std::to_string(EVP_PKEY_get_bits(key)) +
+           " bits)";
+}
+
 // Reads the public point through the SPKI encoding, which works the same for file keys and
 // for PKCS#11 keys held by libp11.
 P256Point public_point_of(EVP_PKEY* key) {
-    if (key == nullptr) throw std::runtime_error("ES256 signer: no key given");
+    if (key == nullptr) throw std::runtime_error("ES256: no key given");
     unsigned char* der = nullptr;
     int len = i2d_PUBKEY(key, &der);
-    if (len < 0) throw OpensslError("ES256 signer: cannot encode the public key");
+    if (len < 0) throw OpensslError("ES256: cannot encode the public key");
     std::string spki(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
     OPENSSL_free(der);
     if (spki.size() != kP256SpkiPrefix.size() + 2 * kCoordinateBytes ||
         std::memcmp(spki.data(), kP256SpkiPrefix.data(), kP256SpkiPrefix.size()) != 0) {
-        throw std::runtime_error("ES256 signer: the key is not an EC P-256 key");
+        throw std::runtime_error("the key is not an EC P-256 key but " + describe(key) +
+                                 "; ES256 needs P-256 (openssl genpkey -algorithm EC -pkeyopt "
+                                 "ec_paramgen_curve:P-256)");
     }
     return {spki.substr(kP256SpkiPrefix.size(), kCoordinateBytes),
             spki.substr(kP256SpkiPrefix.size() + kCoordinateBytes, kCoordinateBytes)};
@@ -91,16 +101,31 @@ std::string base64url_encode(std::string_view bytes) {
     return out;
 }
 
-Es256Signer::Es256Signer(PrivateKey key) : key_(std::move(key)) {
-    const P256Point point = public_point_of(key_.get());
+Es256Jwk es256_jwk(EVP_PKEY* key) {
+    const P256Point point = public_point_of(key);
     const std::string x = base64url_encode(point.x);
     const std::string y = base64url_encode(point.y);
+    Es256Jwk jwk;
     // RFC 7638: required members only, lexicographic order, no whitespace.
-    kid_ = base64url_encode(
+    jwk.kid = base64url_encode(
         sha256(R"({"crv":"P-256","kty":"EC","x":")" + x + R"(","y":")" + y + R"("})"));
-    jwks_ = R"({"keys":[{"kty":"EC","crv":"P-256","x":")" + x + R"(","y":")" + y +
-            R"(","kid":")" + kid_ + R"(","alg":"ES256","use":"sig"}]})";
-    header_b64_ = base64url_encode(R"({"alg":"ES256","typ":"JWT","kid":")" + kid_ + R"("})");
+    jwk.json = R"({"kty":"EC","crv":"P-256","x":")" + x + R"(","y":")" + y + R"(","kid":")" + jwk.kid +
+               R"(","alg":"ES256","use":"sig"})";
+    return jwk;
+}
+
+std::string jwk_set_json(std::vector<Es256Jwk> keys) {
+    std::sort(keys.begin(), keys.end(), [](const Es256Jwk& a, const Es256Jwk& b) { return a.kid < b.kid; });
+    std::string out = R"({"keys":[)";
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (i > 0) out += ',';
+        out += keys[i].json;
+    }
+    return out + "]}";
+}
+
+Es256Signer::Es256Signer(PrivateKey key) : key_(std::move(key)), jwk_(es256_jwk(key_.get())) {
+    header_b64_ = base64url_encode(R"({"alg":"ES256","typ":"JWT","kid":")" + jwk_.kid + R"("})");
 }
 
 std::string Es256Signer::sign(std::string_view payload_json) const {
@@ -112,13 +137,13 @@ std::string Es256Signer::sign(std::string_view payload_json) const {
         EVP_DigestSign(ctx.get(), nullptr, &der_len,
                        reinterpret_cast<const unsigned char*>(signing_input.data()),
                        signing_input.size()) != 1) {
-        throw OpensslError("ES256: cannot start signing with key " + kid_);
+        throw OpensslError("ES256: cannot start signing with key " + jwk_.kid);
     }
     std::string der(der_len, '\0');
     if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(der.data()), &der_len,
                        reinterpret_cast<const unsigned char*>(signing_input.data()),
                        signing_input.size()) != 1) {
-        throw OpensslError("ES256: signing failed with key " + kid_);
+        throw OpensslError("ES256: signing failed with key " + jwk_.kid);
     }
     der.resize(der_len);
     return signing_input + "." + base64url_encode(der_to_raw_signature(der));

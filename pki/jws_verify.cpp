@@ -1,6 +1,7 @@
 #include "pki/jws_verify.hpp"
 
 #include <openssl/ecdsa.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -24,6 +25,9 @@ int decode_char(char c) {
     if (c == '_') return 63;
     return -1;
 }
+
+// Never prompt on a terminal (sekisho --check, a reload): an encrypted key file is an error.
+int refuse_passphrase(char*, int, int, void*) { return -1; }
 
 } // namespace
 
@@ -84,13 +88,18 @@ EvpPkeyPtr load_public_key_pem(const std::string& path) {
     text << in.rdbuf();
     const std::string pem = text.str();
     auto bio = [&] { return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()))); };
-    if (auto b = bio(); EVP_PKEY* key = PEM_read_bio_PUBKEY(b.get(), nullptr, nullptr, nullptr)) return EvpPkeyPtr(key);
-    if (auto b = bio(); X509* cert = PEM_read_bio_X509(b.get(), nullptr, nullptr, nullptr)) {
+    // The forms tried before the one that matched leave their failures in OpenSSL's queue.
+    auto found = [](EVP_PKEY* key) {
+        ERR_clear_error();
+        return EvpPkeyPtr(key);
+    };
+    if (auto b = bio(); EVP_PKEY* key = PEM_read_bio_PUBKEY(b.get(), nullptr, refuse_passphrase, nullptr)) return found(key);
+    if (auto b = bio(); X509* cert = PEM_read_bio_X509(b.get(), nullptr, refuse_passphrase, nullptr)) {
         X509Ptr owned(cert);
-        if (EVP_PKEY* key = X509_get_pubkey(cert)) return EvpPkeyPtr(key);
+        if (EVP_PKEY* key = X509_get_pubkey(cert)) return found(key);
     }
-    if (auto b = bio(); EVP_PKEY* key = PEM_read_bio_PrivateKey(b.get(), nullptr, nullptr, nullptr)) return EvpPkeyPtr(key);
-    throw OpensslError(path + ": no public key, certificate or private key in PEM form");
+    if (auto b = bio(); EVP_PKEY* key = PEM_read_bio_PrivateKey(b.get(), nullptr, refuse_passphrase, nullptr)) return found(key);
+    throw OpensslError(path + ": no public key, certificate or unencrypted private key in PEM form");
 }
 
 std::string public_key_to_pem(EVP_PKEY* key) {

@@ -4,6 +4,7 @@
 #include "gateway/tls/client_verifier.hpp"
 #include "gateway/admin/dashboard_page.hpp"
 #include "gateway/events/expiry_metrics.hpp"
+#include "gateway/http/cacheable_response.hpp"
 #include "gateway/http/html.hpp"
 #include "gateway/http/http_error.hpp"
 #include "gateway/events/log.hpp"
@@ -75,9 +76,11 @@ Response answer(const Request& req, const AdminContext& ctx) {
                                   keep_alive);
     }
     if (path == "/dashboard") return dashboard(req, ctx);
-    if (path == "/_sekisho/jwks.json")
-        return make_text_response(http::status::ok, "application/jwk-set+json",
-                                  ctx.runtime.current()->signer->jwks_json(), keep_alive);
+    if (path == "/_sekisho/jwks.json") {
+        const auto rt = ctx.runtime.current();
+        return make_cacheable_response(req, "application/jwk-set+json", rt->assertion_keys.jwks,
+                                       rt->assertion_keys.etag, kJwksMaxAge, keep_alive);
+    }
     return make_error_response(http::status::not_found, "no such admin page", keep_alive);
 }
 

@@ -167,6 +167,7 @@ int Server::run() {
                {"crls", std::to_string(rt->listener_tls.verifier->crl_count())},
                {"enrollment", cfg.enrollment.listen && s.enrollment ? cfg.enrollment.listen->to_string() : "off"},
                {"registry", s.admission ? std::to_string(s.admission->size()) + " active certificates" : "off"}});
+    log_key_events(key_events(nullptr, rt->assertion_keys, keep_previous_for(cfg)));
     s.copy_ledger(); // what sekishoctl did while the gateway was down
     s.control.run();
     for (auto& w : s.workers) w->thread.join();

@@ -75,6 +75,8 @@ void Server::Impl::reload() {
             log_event(spdlog::level::warn, "config.restart_needed",
                       {{"detail", "registry.sqlite and registry.postgresql changes take effect after a restart"}});
         auto next = build_runtime(std::move(cfg), ticket_keys, ++generation, admission.get());
+        const auto key_changes =
+            key_events(&old->assertion_keys, next->assertion_keys, keep_previous_for(next->config));
         configure_logging(next->config.log);
         if (auth) auth->configure(next->config.auth);
         if (registry_watch) registry_watch->set_max_staleness(next->config.registry.max_staleness);
@@ -91,6 +93,7 @@ void Server::Impl::reload() {
                 w->pool->clear();
             });
         metrics.config_reload(true);
+        log_key_events(key_changes);
         enforce_pending = true; // e.g. break-glass switched off: its sessions end
         log_event(spdlog::level::info, "config.reloaded",
                   {{"file", config_path}, {"generation", std::to_string(generation)},

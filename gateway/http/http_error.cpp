@@ -5,6 +5,8 @@
 namespace sekisho::gateway {
 
 void drop_body_for_head(Response& res) {
+    // A 304's Content-Length would have to be the full answer's; it has none to keep.
+    if (res.result() == http::status::not_modified) return;
     res.content_length(res.body().size());
     res.body().clear();
 }

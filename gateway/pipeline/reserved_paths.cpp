@@ -1,5 +1,6 @@
 #include "gateway/pipeline/reserved_paths.hpp"
 
+#include "gateway/http/cacheable_response.hpp"
 #include "gateway/http/http_error.hpp"
 #include "gateway/http/path.hpp"
 #include "gateway/http/request_checks.hpp"
@@ -19,10 +20,8 @@ Response answer_reserved(const Request& req, const Runtime& rt, bool keep_alive)
         }
         if (path == "/_sekisho/healthz")
             return make_text_response(http::status::ok, "text/plain", "ok\n", keep_alive, req.version());
-        auto res = make_text_response(http::status::ok, "application/jwk-set+json",
-                                      rt.signer->jwks_json(), keep_alive, req.version());
-        res.set(http::field::cache_control, "public, max-age=300");
-        return res;
+        const auto& keys = rt.assertion_keys;
+        return make_cacheable_response(req, "application/jwk-set+json", keys.jwks, keys.etag, kJwksMaxAge, keep_alive);
     }
     return make_error_response(http::status::not_found, "no such gateway page", keep_alive, req.version());
 }

@@ -21,11 +21,7 @@ std::shared_ptr<const Runtime> build_runtime(config::Config cfg, const TicketKey
         rt->enrollment_verifier = std::make_unique<ClientCertVerifier>(c.tls, admission);
         rt->enrollment_tls = make_enrollment_tls(c.tls, rt->listener_tls.server_key, *rt->enrollment_verifier);
     }
-    try {
-        rt->signer = std::make_unique<pki::Es256Signer>(pki::load_private_key(c.assertion.signing_key));
-    } catch (const std::exception& e) {
-        throw std::runtime_error("assertion.signing_key: " + std::string(e.what()));
-    }
+    rt->assertion_keys = load_assertion_keys(c.assertion, c.source_file);
 
     std::shared_ptr<UpstreamTls> shared_default;
     for (const auto& route : c.routes) {

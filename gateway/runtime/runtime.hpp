@@ -5,8 +5,8 @@
 
 #include "config/config.hpp"
 #include "gateway/http/routing.hpp"
+#include "gateway/runtime/assertion_keys.hpp"
 #include "gateway/tls/tls_context.hpp"
-#include "pki/jws.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -26,7 +26,7 @@ struct Runtime {
     std::uint64_t generation = 0;
     ListenerTls listener_tls;
     std::unique_ptr<RouteTable> routes;
-    std::unique_ptr<pki::Es256Signer> signer;
+    AssertionKeys assertion_keys; // the signer and the published key set
     std::map<std::string, std::shared_ptr<UpstreamTls>> upstream_tls; // by route name
     // Present when enrollment.listen is set.
     std::unique_ptr<ClientCertVerifier> enrollment_verifier;
@@ -36,7 +36,8 @@ struct Runtime {
 };
 
 // Throws std::runtime_error with the config key, file and reason when a part cannot be
-// built (e.g. a certificate that does not parse, a key that does not match).
+// built (e.g. a certificate that does not parse, a key that does not match), and
+// config::ConfigError with every problem of the assertion's keys.
 // admission outlives every runtime built with it (nullptr: no registry configured).
 std::shared_ptr<const Runtime> build_runtime(config::Config cfg, const TicketKeys& keys,
                                              std::uint64_t generation, const DeviceAdmission* admission);

@@ -44,7 +44,7 @@ std::shared_ptr<const AssertionCache::Entry> AssertionCache::get(const std::shar
         entries_.erase(it);
     }
     auto entry = std::make_shared<Entry>();
-    entry->token = make_assertion(*rt->signer, rt->config.assertion, route, id, user, std::chrono::system_clock::now());
+    entry->token = make_assertion(*rt->assertion_keys.signer, rt->config.assertion, route, id, user, std::chrono::system_clock::now());
     entry->runtime = rt;
     entry->route = &route;
     entry->session = std::string(session);

@@ -5,6 +5,7 @@ around an existing CA certificate + key, so tests can issue, revoke and publish 
 the demo's own device CA as well as with CAs they create themselves.
 """
 import base64
+import hashlib
 import json
 import os
 import secrets
@@ -213,6 +214,26 @@ def jwk_to_pem(jwk, path):
     with open(path, "w") as f:
         f.write(pem)
     return path
+
+
+def public_half(key_path, out_path):
+    """The public key of a private key file, as its own PEM file."""
+    run_openssl(["pkey", "-in", key_path, "-pubout", "-out", out_path])
+    return out_path
+
+
+def jwk_thumbprint(pem_path):
+    """RFC 7638 thumbprint of the P-256 key in a PEM file (private or public), computed here
+    from `openssl pkey -pubout` alone: what the gateway's kid must be."""
+    with open(pem_path) as f:
+        public = "-----BEGIN PUBLIC KEY-----" in f.read()
+    der = run_openssl(["pkey", "-in", pem_path] + (["-pubin"] if public else []) + ["-pubout", "-outform", "DER"])
+    if not der.startswith(P256_SPKI_PREFIX + b"\x04") or len(der) != len(P256_SPKI_PREFIX) + 65:
+        raise ValueError("%s is not an EC P-256 key" % pem_path)
+    point = der[len(P256_SPKI_PREFIX) + 1:]
+    members = json.dumps({"crv": "P-256", "kty": "EC", "x": b64url_encode(point[:32]),
+                          "y": b64url_encode(point[32:])}, separators=(",", ":"), sort_keys=True)
+    return b64url_encode(hashlib.sha256(members.encode()).digest())
 
 
 def decode_jws(token):

@@ -62,7 +62,9 @@ TEST_CASE("the shipped example configuration loads", "[config]") {
     CHECK(config.timeouts.upstream_connect == Seconds(5));
     CHECK(config.timeouts.drain == Seconds(20));
 
-    CHECK(config.assertion.signing_key == (pki / "assertion.key").string());
+    CHECK(config.assertion.signing_key.path == (pki / "assertion.key").string());
+    CHECK(config.assertion.signing_key.key == "assertion.signing_key");
+    CHECK(config.assertion.previous_keys.empty());
     CHECK(config.assertion.issuer == "sekisho");
     CHECK(config.assertion.ttl == Seconds(60));
 

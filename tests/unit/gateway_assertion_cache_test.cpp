@@ -2,6 +2,7 @@
 // route for a quarter of its lifetime; anything else that differs gets its own signature.
 #include "gateway/upstream/assertion_cache.hpp"
 #include "gateway/runtime/runtime.hpp"
+#include "pki/jws_verify.hpp"
 #include "pki/keygen.hpp"
 
 #include <catch2/catch.hpp>
@@ -15,7 +16,7 @@ namespace {
 std::shared_ptr<Runtime> runtime_with_signer() {
     auto rt = std::make_shared<Runtime>();
     rt->config.assertion.ttl = config::Seconds(60);
-    rt->signer = std::make_unique<pki::Es256Signer>(pki::PrivateKey(pki::generate_key(), nullptr));
+    rt->assertion_keys.signer = std::make_unique<pki::Es256Signer>(pki::PrivateKey(pki::generate_key(), nullptr));
     return rt;
 }
 
@@ -95,4 +96,41 @@ TEST_CASE("AssertionCache: bounded; stale entries and their snapshots are let go
     cache.get(next, ehr, ClientIdentity{"dev9", "clinic-a", "CN=t", "01"}, nullptr, t0 + 20s);
     CHECK(cache.size() == 1);
     CHECK(old.expired());
+}
+
+namespace {
+
+std::string kid_in(const std::string& token) {
+    const auto header = pki::base64url_decode(token.substr(0, token.find('.')));
+    REQUIRE(header);
+    const auto start = header->find(R"("kid":")");
+    REQUIRE(start != std::string::npos);
+    return header->substr(start + 7, header->find('"', start + 7) - start - 7);
+}
+
+} // namespace
+
+TEST_CASE("AssertionCache: after a reload that rotates the key, new requests get the new kid", "[assertion_cache]") {
+    AssertionCache cache;
+    std::shared_ptr<const Runtime> before = runtime_with_signer();
+    const std::string old_kid = before->assertion_keys.signer->kid();
+    auto rotated = runtime_with_signer();
+    rotated->assertion_keys.previous_kids = {old_kid}; // what assertion.previous_keys makes of the old file
+    std::shared_ptr<const Runtime> after = rotated;
+    const auto ehr = route_named("ehr");
+    const ClientIdentity terminal{"aa11", "clinic-a", "CN=t1", "01"};
+    const auto user = user_with_session("ref-1");
+    const auto t0 = std::chrono::steady_clock::now();
+
+    const auto held = cache.get(before, ehr, terminal, &user, t0);
+    CHECK(kid_in(held->token) == old_kid);
+    // Well inside the reuse window, yet a request under the new snapshot is signed anew...
+    CHECK_FALSE(AssertionCache::serves(held.get(), *after, ehr, terminal, "ref-1", t0 + 1s, user.roles));
+    const auto fresh = cache.get(after, ehr, terminal, &user, t0 + 1s);
+    CHECK(kid_in(fresh->token) == after->assertion_keys.signer->kid());
+    CHECK(kid_in(fresh->token) != old_kid);
+    // ...while a connection still on the old snapshot (its request was in flight at the swap)
+    // keeps the old key: which is why the new snapshot must go on publishing it.
+    CHECK(kid_in(cache.get(before, ehr, terminal, &user, t0 + 1s)->token) == old_kid);
+    CHECK(after->assertion_keys.publishes(old_kid));
 }

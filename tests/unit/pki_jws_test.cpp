@@ -1,12 +1,17 @@
 #include "pki/jws.hpp"
+#include "pki/jws_verify.hpp"
 #include "pki/keygen.hpp"
+#include "pki/pem_io.hpp"
+#include "pki_test_support.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 
+#include <algorithm>
 #include <vector>
 
 using namespace sekisho::pki;
@@ -117,7 +122,7 @@ TEST_CASE("ES256 JWS verifies with the key published in the JWKS", "[pki][jws]")
     CHECK(base64url_decode(parts[2]).size() == 64);
     CHECK(jws.find('=') == std::string::npos);
 
-    EvpPkeyPtr verifier = public_key_from_jwks(signer.jwks_json());
+    EvpPkeyPtr verifier = public_key_from_jwks(jwk_set_json({signer.jwk()}));
     CHECK(verify_es256(jws, verifier.get()));
 
     SECTION("a tampered payload fails") {
@@ -133,7 +138,7 @@ TEST_CASE("ES256 JWS verifies with the key published in the JWKS", "[pki][jws]")
     }
     SECTION("another key's JWKS does not verify it") {
         Es256Signer other(PrivateKey(generate_key(), nullptr));
-        EvpPkeyPtr other_verifier = public_key_from_jwks(other.jwks_json());
+        EvpPkeyPtr other_verifier = public_key_from_jwks(jwk_set_json({other.jwk()}));
         CHECK_FALSE(verify_es256(jws, other_verifier.get()));
     }
 }
@@ -146,16 +151,16 @@ TEST_CASE("kid is the RFC 7638 thumbprint and is stable", "[pki][jws]") {
     Es256Signer b(PrivateKey(std::move(same), nullptr));
     CHECK(a.kid() == b.kid());
     CHECK(a.kid().size() == 43); // base64url of 32 bytes
-    CHECK(a.jwks_json() == b.jwks_json());
+    CHECK(jwk_set_json({a.jwk()}) == jwk_set_json({b.jwk()}));
 
-    const std::string x = json_string(a.jwks_json(), "x");
-    const std::string y = json_string(a.jwks_json(), "y");
+    const std::string x = json_string(jwk_set_json({a.jwk()}), "x");
+    const std::string y = json_string(jwk_set_json({a.jwk()}), "y");
     const std::string members = R"({"crv":"P-256","kty":"EC","x":")" + x + R"(","y":")" + y + R"("})";
     unsigned char digest[32];
     REQUIRE(EVP_Digest(members.data(), members.size(), digest, nullptr, EVP_sha256(), nullptr) == 1);
     CHECK(a.kid() == base64url_encode(std::string(reinterpret_cast<char*>(digest), 32)));
 
-    CHECK(a.jwks_json() == R"({"keys":[{"kty":"EC","crv":"P-256","x":")" + x + R"(","y":")" + y +
+    CHECK(jwk_set_json({a.jwk()}) == R"({"keys":[{"kty":"EC","crv":"P-256","x":")" + x + R"(","y":")" + y +
                                R"(","kid":")" + a.kid() + R"(","alg":"ES256","use":"sig"}]})");
 
     Es256Signer other(PrivateKey(generate_key(), nullptr));
@@ -167,4 +172,67 @@ TEST_CASE("Es256Signer refuses keys that are not EC P-256", "[pki][jws]") {
                       Catch::Contains("not an EC P-256 key"));
     CHECK_THROWS_WITH(Es256Signer(PrivateKey(EvpPkeyPtr(EVP_EC_gen("P-384")), nullptr)),
                       Catch::Contains("not an EC P-256 key"));
+    // The message says what the key is, so the operator knows which file is the odd one.
+    CHECK_THROWS_WITH(es256_jwk(generate_key(KeyAlgorithm::rsa_2048).get()), Catch::Contains("RSA key (2048 bits)"));
+}
+
+namespace {
+
+// A key made for this test alone, and its kid computed apart from this code (Python's hashlib
+// over the RFC 7638 members of `openssl pkey -pubout`). Backends cache kids: a change of the
+// derivation would make every instance publish keys under names nobody knows.
+constexpr const char* kGoldenKeyPem = R"(-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgIPDn7De4eHmZBjVm
+beBmcF9dS0NBQmxdSJFTQDXySrmhRANCAASFr+F83Vm+F4wjcaK83Mhp6g+DAD2M
+5pW8lcmAXKHDsQzhzixe/mi8sMXvbiNrqj3zgs007yd5MvaJkdmy2v7/
+-----END PRIVATE KEY-----
+)";
+constexpr const char* kGoldenKid = "v1jygYVebU4Z0bBiF3iswbN0RgMZAQvMl5BYOhrj_1A";
+
+} // namespace
+
+TEST_CASE("kid depends on the public key alone: private file, public file and signer agree", "[pki][jws]") {
+    test::TempDir dir;
+    write_file(dir.file("key.pem"), kGoldenKeyPem, 0600);
+    const auto from_private = load_public_key_pem(dir.file("key.pem"));
+    write_file(dir.file("key.pub"), public_key_to_pem(from_private.get()));
+    const auto from_public = load_public_key_pem(dir.file("key.pub"));
+
+    CHECK(es256_jwk(from_private.get()).kid == kGoldenKid);
+    CHECK(es256_jwk(from_public.get()).kid == kGoldenKid);
+    CHECK(es256_jwk(from_public.get()).json == es256_jwk(from_private.get()).json);
+    const Es256Signer signer(load_private_key(dir.file("key.pem")));
+    CHECK(signer.kid() == kGoldenKid);
+    // Signatures are randomised; the kid in the header is not.
+    CHECK(split_dots(signer.sign("{}"))[0] == split_dots(signer.sign("{}"))[0]);
+}
+
+TEST_CASE("jwk_set_json: every key once, in kid order whatever the order given", "[pki][jws]") {
+    const auto a = es256_jwk(generate_key().get());
+    const auto b = es256_jwk(generate_key().get());
+    const auto c = es256_jwk(generate_key().get());
+    const std::string set = jwk_set_json({a, b, c});
+    CHECK(set == jwk_set_json({c, a, b}));
+    for (const auto* key : {&a, &b, &c}) CHECK(set.find(key->json) != std::string::npos);
+    std::vector<std::string> kids{a.kid, b.kid, c.kid};
+    std::sort(kids.begin(), kids.end());
+    CHECK(set.find(kids[0]) < set.find(kids[1]));
+    CHECK(set.find(kids[1]) < set.find(kids[2]));
+    CHECK(jwk_set_json({}) == R"({"keys":[]})");
+}
+
+TEST_CASE("load_public_key_pem refuses an encrypted key without asking for a passphrase", "[pki][jws]") {
+    test::TempDir dir;
+    const auto key = generate_key();
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    REQUIRE(PEM_write_bio_PKCS8PrivateKey(bio.get(), key.get(), EVP_aes_256_cbc(), nullptr, 0, nullptr,
+                                          const_cast<char*>("secret")) == 1);
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(bio.get(), &data);
+    write_file(dir.file("encrypted.pem"), std::string_view(data, static_cast<std::size_t>(len)), 0600);
+    CHECK_THROWS_WITH(load_public_key_pem(dir.file("encrypted.pem")), Catch::Contains("unencrypted private key"));
+    // Nothing of the failed attempts is left for the next OpenSSL error message to pick up.
+    write_file(dir.file("plain.pem"), private_key_to_pem(key.get()), 0600);
+    REQUIRE(load_public_key_pem(dir.file("plain.pem")));
+    CHECK(ERR_peek_error() == 0);
 }
