@@ -5,6 +5,7 @@
 #include "session/session_codec.hpp"
 #include "session/session_id.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/hmac.h>
 
 #include <algorithm>
@@ -16,12 +17,17 @@ namespace {
 constexpr std::size_t kCacheEntries = 200000;
 constexpr int kExpireBatch = 500;
 
-codec::SealKey key_of_session(const std::string& session_id) {
-    return codec::derive_key(session_id, "sekisho-session", "session value v1");
+// HKDF over the cookie's id, salted with a key of the cluster secret: a session can be
+// sealed (and so planted in Redis) only by who holds both.
+codec::SealKey key_of_session(const codec::SealKey& cluster_salt, const std::string& session_id) {
+    return codec::derive_key(session_id,
+                             std::string_view(reinterpret_cast<const char*>(cluster_salt.data()), cluster_salt.size()),
+                             "session value v1");
 }
 
 std::string value_context(const std::string& id_hash) { return "session:" + id_hash; }
 std::string index_context(const std::string& id_hash) { return "index:" + id_hash; }
+std::string flag_context(const std::string& id_hash) { return "must-change:" + id_hash; }
 
 std::int64_t to_int(std::string_view text) {
     std::int64_t v = 0;
@@ -40,6 +46,8 @@ std::int64_t write_back_after(const StoreSettings& settings, const SessionLimits
 RedisSessionStore::RedisSessionStore(boost::asio::any_io_executor executor, StoreSettings settings)
     : settings_(std::move(settings)),
       index_key_(codec::derive_key(settings_.index_secret, "sekisho-session", "session index v1")),
+      value_salt_(codec::derive_key(settings_.index_secret, "sekisho-session",
+                                    "session value salt v1:" + settings_.key_prefix)),
       client_(executor, settings_.endpoint, settings_.max_connections), cache_(settings_.cache_for, kCacheEntries) {
     subscriber_ = std::make_unique<Subscriber>(
         boost::asio::make_strand(executor), settings_.endpoint, client_.tls_context(), channel(),
@@ -61,6 +69,19 @@ std::string RedisSessionStore::index_key(std::string_view kind, std::string_view
     HMAC(EVP_sha256(), index_key_.data(), static_cast<int>(index_key_.size()),
          reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &n);
     return key(kind, codec::to_lower_hex(mac, n));
+}
+
+std::string RedisSessionStore::seen_mac(const std::string& id_hash, UnixSeconds seen) const {
+    unsigned char mac[32];
+    unsigned int n = 0;
+    const std::string message = "seen:" + id_hash + ":" + number(seen);
+    HMAC(EVP_sha256(), index_key_.data(), static_cast<int>(index_key_.size()),
+         reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &n);
+    return codec::to_lower_hex(mac, n);
+}
+
+std::string RedisSessionStore::seal_flag(const std::string& id_hash, bool must_change) const {
+    return codec::seal(index_key_, must_change ? "1" : "0", flag_context(id_hash));
 }
 
 std::string RedisSessionStore::seal_index(const Session& s) const {
@@ -117,16 +138,42 @@ Task<Reply> RedisSessionStore::call(const Script& script, std::vector<std::strin
     }
 }
 
+Task<void> RedisSessionStore::check_cluster(bool again) {
+    if (cluster_checked_.load() && !again) co_return;
+    const std::string mark_key = settings_.key_prefix + "cluster-check";
+    const std::string context = "cluster-check:" + settings_.key_prefix;
+    std::vector<std::string> set{"SET", mark_key, codec::seal(index_key_, "sekisho", context), "NX"};
+    auto setting = call(std::move(set));
+    co_await std::move(setting);
+    std::vector<std::string> get{"GET", mark_key};
+    auto getting = call(std::move(get));
+    const Reply mark = co_await std::move(getting);
+    if (!mark.is_nil() && !codec::open_sealed(index_key_, mark.text, context)) {
+        cluster_checked_ = false;
+        const std::string why = "Redis at " + client_.endpoint().describe() + " holds, under key_prefix \"" +
+                                settings_.key_prefix + "\", the sessions of instances with another "
+                                "cluster.secret_file: give each cluster a key_prefix of its own, or every instance "
+                                "of one cluster the same secret";
+        answered(why);
+        throw StoreUnavailable(why);
+    }
+    cluster_checked_ = true;
+}
+
 Task<CreateResult> RedisSessionStore::create(Session s, std::string session_id, SessionLimits limits,
                                              UnixSeconds now) {
+    auto checking = check_cluster(false);
+    co_await std::move(checking);
     const std::string hash = s.id_hash;
-    const std::string value = codec::seal(key_of_session(session_id), encode_session(s), value_context(hash));
+    const std::string value =
+        codec::seal(key_of_session(value_salt_, session_id), encode_session(s), value_context(hash));
     std::vector<std::string> keys{key("s", hash), index_key("u", s.user), index_key("d", s.device), key("exp", "all")};
     std::vector<std::string> args{hash, value, seal_index(s), number(now), number(s.created_at), number(s.ends_at),
-                                  std::string(s.must_change ? "1" : "0"), number(limits.idle_seconds),
+                                  seal_flag(hash, s.must_change), number(limits.idle_seconds),
                                   number(limits.absolute_seconds), number(limits.max_per_user),
                                   std::string(limits.evict_oldest ? "1" : "0"), number(settings_.grace_seconds),
-                                  settings_.key_prefix, channel()};
+                                  settings_.key_prefix, channel(), seen_mac(hash, now)};
+    const auto generation = cache_.generation();
     auto op = call(create_script(), std::move(keys), std::move(args));
     const Reply r = co_await std::move(op);
     CreateResult result;
@@ -134,22 +181,31 @@ Task<CreateResult> RedisSessionStore::create(Session s, std::string session_id, 
     result.created = true;
     result.evicted = open_index(r, 1);
     for (const auto& e : result.evicted) cache_.drop(e.id_hash);
-    cache_.put(hash, {s, now}, SessionCache::Clock::now());
+    cache_.put(hash, {s, now}, SessionCache::Clock::now(), generation);
     co_return result;
 }
 
 Task<std::optional<Session>> RedisSessionStore::fetch(const std::string& session_id, const std::string& hash,
                                                       const SessionLimits& limits, UnixSeconds now) {
-    std::vector<std::string> argv{"HMGET", key("s", hash), "v", "seen", "mc"};
+    std::vector<std::string> argv{"HMGET", key("s", hash), "v", "seen", "sm", "mc"};
     auto op = call(std::move(argv));
     const Reply r = co_await std::move(op);
-    if (r.elements.size() != 3 || r.elements[0].is_nil()) co_return std::nullopt;
-    const auto plain = codec::open_sealed(key_of_session(session_id), r.elements[0].text, value_context(hash));
+    if (r.elements.size() != 4 || r.elements[0].is_nil()) co_return std::nullopt;
+    const auto plain =
+        codec::open_sealed(key_of_session(value_salt_, session_id), r.elements[0].text, value_context(hash));
     if (!plain) co_return std::nullopt;
     auto s = decode_session(*plain);
     if (!s || s->id_hash != hash) co_return std::nullopt;
-    s->last_seen = std::max(s->last_seen, to_int(r.elements[1].text));
-    s->must_change = r.elements[2].text == "1";
+    // What is not sealed is taken only when its MAC holds: a write to Redis cannot stretch
+    // a session's idle time or clear its pending password change.
+    const auto seen = to_int(r.elements[1].text);
+    if (CRYPTO_memcmp(seen_mac(hash, seen).data(), r.elements[2].text.data(),
+                      std::min<std::size_t>(64, r.elements[2].text.size())) == 0 &&
+        r.elements[2].text.size() == 64)
+        s->last_seen = std::max(s->last_seen, std::min(seen, now));
+    const auto flag = codec::open_sealed(index_key_, r.elements[3].text, flag_context(hash));
+    if (!flag) co_return std::nullopt;
+    s->must_change = *flag == "1";
     if (!is_live(*s, limits, now)) co_return std::nullopt; // left for expire() to report
     co_return s;
 }
@@ -158,8 +214,15 @@ Task<std::optional<Session>> RedisSessionStore::touch(std::string session_id, Se
                                                       UnixSeconds now) {
     const std::string hash = hash_session_id(session_id);
     const auto steady = SessionCache::Clock::now();
-    auto entry = cache_.get(hash, steady);
-    if (!entry) {
+    std::optional<SessionCache::Entry> entry;
+    auto fetched = steady;
+    const auto generation = cache_.generation();
+    if (auto held = cache_.get(hash, steady)) {
+        entry = std::move(held->entry);
+        fetched = held->fetched;
+    } else {
+        auto checking = check_cluster(false);
+        co_await std::move(checking);
         auto op = fetch(session_id, hash, limits, now);
         auto s = co_await std::move(op);
         if (!s) co_return std::nullopt;
@@ -173,7 +236,7 @@ Task<std::optional<Session>> RedisSessionStore::touch(std::string session_id, Se
     if (now - entry->stored_seen >= write_back_after(settings_, limits)) {
         std::vector<std::string> keys{key("s", hash), key("exp", "all")};
         std::vector<std::string> args{hash, number(now), number(limits.idle_seconds), number(limits.absolute_seconds),
-                                      number(settings_.grace_seconds)};
+                                      number(settings_.grace_seconds), seen_mac(hash, now)};
         auto op = call(refresh_script(), std::move(keys), std::move(args));
         const Reply moved = co_await std::move(op);
         if (moved.integer != 1) {
@@ -183,7 +246,7 @@ Task<std::optional<Session>> RedisSessionStore::touch(std::string session_id, Se
         entry->stored_seen = now;
     }
     entry->session.last_seen = now;
-    cache_.put(hash, *entry, steady);
+    cache_.put(hash, *entry, fetched, generation);
     co_return entry->session;
 }
 
@@ -219,13 +282,15 @@ Task<std::vector<Session>> RedisSessionStore::erase_device(std::string device) {
 Task<bool> RedisSessionStore::clear_must_change(std::string id_hash) {
     cache_.drop(id_hash);
     std::vector<std::string> keys{key("s", id_hash)};
-    std::vector<std::string> args{id_hash, channel()};
+    std::vector<std::string> args{id_hash, channel(), seal_flag(id_hash, false)};
     auto op = call(clear_flag_script(), std::move(keys), std::move(args));
     const Reply r = co_await std::move(op);
     co_return r.integer == 1;
 }
 
 Task<std::vector<Session>> RedisSessionStore::list(SessionLimits limits, UnixSeconds now) {
+    auto checking = check_cluster(false);
+    co_await std::move(checking);
     std::vector<std::string> keys{key("exp", "all")};
     std::vector<std::string> args{number(now), number(limits.idle_seconds), number(limits.absolute_seconds),
                                   settings_.key_prefix};
@@ -244,6 +309,8 @@ Task<std::size_t> RedisSessionStore::count(SessionLimits, UnixSeconds now) {
 }
 
 Task<std::vector<Session>> RedisSessionStore::expire(SessionLimits limits, UnixSeconds now) {
+    auto checking = check_cluster(true);
+    co_await std::move(checking);
     std::vector<Session> ended;
     for (;;) {
         std::vector<std::string> keys{key("exp", "all")};

@@ -31,7 +31,7 @@ Script with_helpers(const char* body) { return Script(std::string(kDeadline) + b
 
 } // namespace
 
-// ARGV: hash v m now created ends mc idle absolute max evict grace prefix channel
+// ARGV: hash v m now created ends mc idle absolute max evict grace prefix channel seen-mac
 const Script& create_script() {
     static const Script script = with_helpers(R"lua(
 local h, now = ARGV[1], tonumber(ARGV[4])
@@ -56,8 +56,8 @@ if #live >= max then
 end
 local created, ends = tonumber(ARGV[5]), tonumber(ARGV[6])
 local d = deadline(now, created, ends, idle, absolute)
-redis.call('HSET', KEYS[1], 'v', ARGV[2], 'm', ARGV[3], 'seen', now, 'created', created, 'ends', ends,
-           'mc', ARGV[7], 'u', KEYS[2], 'd', KEYS[3])
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'm', ARGV[3], 'seen', now, 'sm', ARGV[15], 'created', created,
+           'ends', ends, 'mc', ARGV[7], 'u', KEYS[2], 'd', KEYS[3])
 redis.call('EXPIRE', KEYS[1], math.max(1, d - now + grace))
 redis.call('ZADD', KEYS[2], created, h)
 redis.call('SADD', KEYS[3], h)
@@ -69,7 +69,8 @@ return result
     return script;
 }
 
-// ARGV: hash now idle absolute grace. 1: moved; 0: gone or already dead (left for expire).
+// ARGV: hash now idle absolute grace seen-mac. 1: moved (or already later); 0: gone or
+// already dead (left for expire). seen and its MAC move together.
 const Script& refresh_script() {
     static const Script script = with_helpers(R"lua(
 local f = redis.call('HMGET', KEYS[1], 'seen', 'created', 'ends')
@@ -77,9 +78,11 @@ if not f[1] then return 0 end
 local now, idle, absolute = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local seen, created, ends = tonumber(f[1]), tonumber(f[2]), tonumber(f[3])
 if deadline(seen, created, ends, idle, absolute) <= now then return 0 end
-if now > seen then seen = now end
+if now > seen then
+  seen = now
+  redis.call('HSET', KEYS[1], 'seen', seen, 'sm', ARGV[6])
+end
 local d = deadline(seen, created, ends, idle, absolute)
-redis.call('HSET', KEYS[1], 'seen', seen)
 redis.call('ZADD', KEYS[2], d, ARGV[1])
 redis.call('EXPIRE', KEYS[1], math.max(1, d - now + tonumber(ARGV[5])))
 return 1
@@ -122,11 +125,11 @@ return result
     return script;
 }
 
-// ARGV: hash channel.
+// ARGV: hash channel sealed-flag.
 const Script& clear_flag_script() {
     static const Script script = Script(R"lua(
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'mc', '0')
+redis.call('HSET', KEYS[1], 'mc', ARGV[3])
 redis.call('PUBLISH', ARGV[2], 'chg:' .. ARGV[1])
 return 1
 )lua");

@@ -94,13 +94,12 @@ TEST_CASE("what Redis holds names no user or terminal and opens no session", "[s
     // The hash of the id alone (what a dump shows) does not open the session.
     auto wrong = make_session("x", "y", 1000);
     CHECK_FALSE(store.run(store->touch(wrong.id, limits(), 1001)));
-    // Another cluster secret cannot read the index: its list is empty, nothing misread.
+    // Another cluster secret reads nothing: it is told the prefix is another cluster's.
     TestIo io;
     auto settings = sekisho::test::redis_test_settings(store.prefix());
     settings.index_secret = std::string(32, 'z');
     redis::RedisSessionStore other(io.executor(), settings);
-    CHECK(io.run(other.list(limits(), 1001)).empty());
-    CHECK(io.run(other.count(limits(), 1001)) == 1);
+    CHECK_THROWS_AS(io.run(other.list(limits(), 1001)), StoreUnavailable);
 }
 
 TEST_CASE("the per-user cap counts the sessions held on every instance", "[session][redis]") {
@@ -221,4 +220,36 @@ TEST_CASE("instances sharing Redis read the same ticket keys, made once per peri
     redis::RedisTicketKeys other(io.executor(), settings.endpoint, settings.key_prefix, std::string(32, 'z'),
                                  std::chrono::seconds(3600));
     CHECK(io.run(other.around(101)).empty());
+}
+
+TEST_CASE("write access to Redis plants no session and stretches none; another cluster's secret opens nothing",
+          "[session][redis]") {
+    StoreUnderTest store;
+    auto m = make_session("alice", "dev-a", 1000);
+    m.s.must_change = true;
+    REQUIRE(store.run(store->create(m.s, m.id, limits(), 1000)).created);
+    TestIo io;
+    redis::Client client(io.executor(), sekisho::test::redis_test_settings(store.prefix()).endpoint, 1);
+    const std::string record = store.prefix() + "s:" + m.s.id_hash;
+    // Idle past its limit, then "seen" rewritten to look recent: the MAC does not hold.
+    io.run(client.command({"HSET", record, "seen", "1150"}));
+    StoreUnderTest other_instance(store.prefix()); // no local copy
+    CHECK_FALSE(other_instance.run(other_instance->touch(m.id, limits(), 1160)));
+    // The pending password change cannot be cleared in plain.
+    auto n = make_session("bob", "dev-b", 2000);
+    n.s.must_change = true;
+    REQUIRE(store.run(store->create(n.s, n.id, limits(), 2000)).created);
+    io.run(client.command({"HSET", store.prefix() + "s:" + n.s.id_hash, "mc", "0"}));
+    const auto after = other_instance.run(other_instance->touch(n.id, limits(), 2001));
+    CHECK((!after || after->must_change));
+
+    // A cluster with another secret on the same prefix: its cookies open nothing here, and the
+    // mismatch is reported as unavailable rather than miscounted.
+    TestIo io2;
+    auto settings = sekisho::test::redis_test_settings(store.prefix());
+    settings.index_secret = std::string(32, 'q');
+    redis::RedisSessionStore foreign(io2.executor(), settings);
+    CHECK_THROWS_AS(io2.run(foreign.touch(n.id, limits(), 2002)), StoreUnavailable);
+    REQUIRE(foreign.unavailable());
+    CHECK(foreign.unavailable()->find("key_prefix") != std::string::npos);
 }

@@ -6,6 +6,7 @@
 
 #include "session/concurrent_attempts.hpp"
 #include "session/failure_window.hpp"
+#include "session/session_cache.hpp"
 #include "session/ticket_key_source.hpp"
 
 #include <catch2/catch.hpp>
@@ -189,4 +190,26 @@ TEST_CASE("a lone instance makes its own ticket keys, one per period, and keeps 
     CHECK(by_period.at(6) == first[1].bytes);
     CHECK(by_period.at(7) != by_period.at(6));
     CHECK(io.run(source.around(9)).size() == 2); // after a long pause: 9 and 10, nothing older
+}
+
+TEST_CASE("a local copy is never older than its life, however often it is used, and an end overtakes a read",
+          "[session]") {
+    using Clock = SessionCache::Clock;
+    SessionCache cache(std::chrono::milliseconds(1000), 100);
+    const auto t0 = Clock::time_point() + std::chrono::hours(1);
+    Session s = make_session("alice", "dev", 0).s;
+    cache.put(s.id_hash, {s, 0}, t0, cache.generation());
+    for (int ms = 100; ms < 1000; ms += 100) { // used every 100 ms: the copy keeps its first read's age
+        auto held = cache.get(s.id_hash, t0 + std::chrono::milliseconds(ms));
+        REQUIRE(held);
+        CHECK(held->fetched == t0);
+        cache.put(s.id_hash, held->entry, held->fetched, cache.generation());
+    }
+    CHECK_FALSE(cache.get(s.id_hash, t0 + std::chrono::milliseconds(1000)));
+
+    // A read that began before an end and is answered after it is not kept.
+    const auto asked = cache.generation();
+    cache.drop("some ended session");
+    cache.put(s.id_hash, {s, 0}, t0, asked);
+    CHECK_FALSE(cache.get(s.id_hash, t0));
 }
