@@ -54,6 +54,9 @@ struct Worker {
 };
 
 struct Server::Impl {
+    // The session store's I/O stops before the store itself goes (auth, below it): no Redis
+    // reply is handled by a client already destroyed.
+    ~Impl() { session_io.stop(); }
     // Opened once (registry.sqlite or registry.postgresql, or enrollment.listen) and lent to
     // everything below that reads or writes it, so it is declared first and goes last. Safe
     // from any thread.
@@ -97,11 +100,12 @@ struct Server::Impl {
         asio::io_context io{1};
         asio::executor_work_guard<asio::io_context::executor_type> guard{io.get_executor()};
         std::thread thread{[this] { io.run(); }};
-        ~SessionIo() {
+        void stop() {
             guard.reset();
             io.stop();
-            thread.join();
+            if (thread.joinable()) thread.join();
         }
+        ~SessionIo() { stop(); }
     } session_io;
     // Where the ticket keys come from (this process, or Redis); after session_io, which its
     // connections use. ticket_keys_failing: the last refresh failed (logged once).

@@ -74,6 +74,14 @@ void Server::Impl::reload() {
         if (!same_registry(cfg.registry, old->config.registry))
             log_event(spdlog::level::warn, "config.restart_needed",
                       {{"detail", "registry.sqlite and registry.postgresql changes take effect after a restart"}});
+        const auto& sessions = cfg.auth.sessions;
+        const auto& was = old->config.auth.sessions;
+        if (sessions.store != was.store || sessions.redis.url != was.redis.url ||
+            sessions.redis.username != was.redis.username || sessions.redis.password_file != was.redis.password_file ||
+            sessions.redis.key_prefix != was.redis.key_prefix || cfg.cluster.secret_file != old->config.cluster.secret_file)
+            log_event(spdlog::level::warn, "config.restart_needed",
+                      {{"detail", "auth.sessions.store, auth.sessions.redis and cluster.secret_file changes take "
+                                  "effect after a restart"}});
         auto next = build_runtime(std::move(cfg), ticket_keys, ++generation, admission.get());
         const auto key_changes =
             key_events(&old->assertion_keys, next->assertion_keys, keep_previous_for(next->config));

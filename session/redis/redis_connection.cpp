@@ -10,6 +10,8 @@
 #include <array>
 #include <cerrno>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 namespace sekisho::session::redis {
@@ -114,6 +116,14 @@ asio::awaitable<void> Connection::connect(Milliseconds timeout) {
         co_await asio::async_connect(stream_.next_layer(), found, use_awaitable);
         stream_.next_layer().set_option(tcp::no_delay(true));
         stream_.next_layer().set_option(asio::socket_base::keep_alive(true));
+        // A peer gone without a word (a partition, a failover behind NAT) is noticed in about
+        // half a minute, not the system's two hours: it matters most for the pub/sub link,
+        // which otherwise only ever reads.
+        const int fd = stream_.next_layer().native_handle();
+        const int idle = 10, interval = 5, count = 3;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+        ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+        ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
         if (endpoint_.tls) {
             const std::string& name = endpoint_.server_name.empty() ? endpoint_.host : endpoint_.server_name;
             SSL_set_tlsext_host_name(stream_.native_handle(), name.c_str());
@@ -129,6 +139,12 @@ asio::awaitable<void> Connection::connect(Milliseconds timeout) {
 
 asio::awaitable<std::shared_ptr<Connection>> Connection::open(Executor strand, const Endpoint& endpoint,
                                                              std::shared_ptr<asio::ssl::context> tls) {
+    // One deadline for all of it: connect, TLS, AUTH, SELECT, SETNAME.
+    const auto deadline = std::chrono::steady_clock::now() + endpoint.connect_timeout;
+    const auto remaining = [&] {
+        return std::max(Milliseconds(1), std::chrono::duration_cast<Milliseconds>(
+                                             deadline - std::chrono::steady_clock::now()));
+    };
     auto conn = std::make_shared<Connection>(strand, endpoint, tls);
     auto connecting = conn->connect(endpoint.connect_timeout);
     co_await std::move(connecting);
@@ -143,7 +159,7 @@ asio::awaitable<std::shared_ptr<Connection>> Connection::open(Executor strand, c
     hello.push_back({"CLIENT", "SETNAME", "sekisho"});
     for (auto& argv : hello) {
         const bool auth = argv.front() == "AUTH";
-        auto op = conn->command(std::move(argv), endpoint.connect_timeout);
+        auto op = conn->command(std::move(argv), remaining());
         const Reply reply = co_await std::move(op);
         // Redis's own words ("WRONGPASS invalid username-password pair", "NOPERM ...") name
         // no secret; a failed AUTH is a configuration problem the operator must see.
