@@ -113,9 +113,8 @@ void RedisSessionStore::answered(std::optional<std::string> failure) {
     failure_ = std::move(failure);
 }
 
-Task<Reply> RedisSessionStore::call(std::vector<std::string> argv) {
+Task<Reply> RedisSessionStore::recorded(Task<Reply> op) {
     try {
-        auto op = client_.command(std::move(argv));
         Reply r = co_await std::move(op);
         answered(std::nullopt);
         co_return r;
@@ -125,17 +124,13 @@ Task<Reply> RedisSessionStore::call(std::vector<std::string> argv) {
     }
 }
 
+Task<Reply> RedisSessionStore::call(std::vector<std::string> argv) {
+    return recorded(client_.command(std::move(argv)));
+}
+
 Task<Reply> RedisSessionStore::call(const Script& script, std::vector<std::string> keys,
                                     std::vector<std::string> args) {
-    try {
-        auto op = client_.run_script(script, std::move(keys), std::move(args));
-        Reply r = co_await std::move(op);
-        answered(std::nullopt);
-        co_return r;
-    } catch (const StoreUnavailable& e) {
-        answered(e.what());
-        throw;
-    }
+    return recorded(client_.run_script(script, std::move(keys), std::move(args)));
 }
 
 Task<void> RedisSessionStore::check_cluster(bool again) {

@@ -68,6 +68,7 @@ private:
     // on); a record that does not open (another cluster secret, tampered) is skipped.
     std::vector<Session> open_index(const Reply& triples, std::size_t from = 0) const;
     // Runs a command or script and records whether Redis answered (unavailable()).
+    Task<Reply> recorded(Task<Reply> op);
     Task<Reply> call(std::vector<std::string> argv);
     Task<Reply> call(const Script& script, std::vector<std::string> keys, std::vector<std::string> args);
     void answered(std::optional<std::string> failure);

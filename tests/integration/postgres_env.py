@@ -202,6 +202,15 @@ class PostgresGatewaysTestCase(EnrollmentTestCase):
                 stdin=password + "\n", config=config)
         return password
 
+    def terminal_admitted(self, name):
+        """A terminal registered through A's config, once every gateway admits it:
+        (cert, key, device id)."""
+        cert, key, device = self.register_terminal(name)
+        for gateway in self.gateways.values():
+            self.wait_until(lambda: self.status_on(gateway, (cert, key)) == 200,
+                            "%s admits the terminal %s" % (gateway.name, name))
+        return cert, key, device
+
     # --- clients -----------------------------------------------------------------------------
 
     def request(self, gateway, path, terminal, **kwargs):

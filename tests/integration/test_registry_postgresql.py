@@ -21,12 +21,7 @@ class TwoGatewaysOnePostgresqlTest(PostgresGatewaysTestCase):
         cls.a, cls.b = cls.gateways["a"], cls.gateways["b"]
 
     def terminal_on_both(self, name):
-        """A terminal registered through A's config, once both gateways admit it."""
-        terminal = self.register_terminal(name)[:2]
-        for gateway in (self.a, self.b):
-            self.wait_until(lambda: self.status_on(gateway, terminal) == 200,
-                            "%s admits the terminal %s" % (gateway.name, name))
-        return terminal
+        return self.terminal_admitted(name)[:2]
 
     def at_once(self, calls):
         """Runs the calls on threads released together; their results in order."""

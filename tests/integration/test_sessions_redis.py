@@ -23,11 +23,7 @@ class SessionsSharedInRedisTest(RedisGatewaysTestCase):
         cls.a, cls.b = cls.gateways["a"], cls.gateways["b"]
 
     def terminal_on_both(self, name):
-        terminal = self.register_terminal(name)[:2]
-        for gateway in (self.a, self.b):
-            self.wait_until(lambda: self.status_on(gateway, terminal) == 200,
-                            "%s admits the terminal %s" % (gateway.name, name))
-        return terminal
+        return self.terminal_admitted(name)[:2]
 
     def ward(self, gateway, terminal, jar, path="/ward/chart"):
         return self.request(gateway, path, terminal, cookie_jar=jar,
@@ -114,9 +110,7 @@ class TicketsAcrossInstancesTest(RedisGatewaysTestCase):
 
     def test_a_ticket_from_a_resumes_on_b_and_a_revocation_refuses_it_there(self):
         a, b = self.gateways["a"], self.gateways["b"]
-        cert, key, device = self.register_terminal("resuming-terminal")
-        for g in (a, b):
-            self.wait_until(lambda: self.status_on(g, (cert, key)) == 200, "%s admits" % g.name)
+        cert, key, device = self.terminal_admitted("resuming-terminal")
         ctx = tls_context(self.demo.ca_bundle, cert=cert, key=key)
         first = open_tls(a.port, ctx)
         self.assertEqual(self.get(first, b"/open/on-a").status, 200)
@@ -152,9 +146,7 @@ class SprayingAcrossInstancesTest(RedisGatewaysTestCase):
 
     def test_wrong_passwords_for_many_users_spread_over_a_and_b_block_the_terminal_on_both(self):
         a, b = self.gateways["a"], self.gateways["b"]
-        terminal = self.register_terminal("spraying-terminal")[:2]
-        for g in (a, b):
-            self.wait_until(lambda: self.status_on(g, terminal) == 200, "%s admits" % g.name)
+        terminal = self.terminal_admitted("spraying-terminal")[:2]
         for i in range(self.PER_TERMINAL):
             self.add_user("sprayed.%d" % i)
             result, _ = self.login((a, b)[i % 2], "sprayed.%d" % i, "wrong-" + PASSWORD, terminal)
@@ -177,8 +169,7 @@ class RedisOutageTest(RedisGatewaysTestCase):
 
     def logged_in_terminal(self, name, user):
         gateway = self.gateways["a"]
-        terminal = self.register_terminal(name)[:2]
-        self.wait_until(lambda: self.status_on(gateway, terminal) == 200, "A admits the terminal")
+        terminal = self.terminal_admitted(name)[:2]
         self.add_user(user)
         result, jar = self.login(gateway, user, PASSWORD, terminal)
         self.assertEqual(result.status, 200, result.describe())
@@ -210,8 +201,7 @@ class RedisOutageTest(RedisGatewaysTestCase):
 
     def test_redis_down_is_503_with_the_cookie_kept_and_service_returns_by_itself(self):
         gateway = self.gateways["a"]
-        terminal = self.register_terminal("outage-terminal")[:2]
-        self.wait_until(lambda: self.status_on(gateway, terminal) == 200, "A admits the terminal")
+        terminal = self.terminal_admitted("outage-terminal")[:2]
         self.add_user("outage.nurse")
         result, jar = self.login(gateway, "outage.nurse", PASSWORD, terminal)
         self.assertEqual(result.status, 200, result.describe())

@@ -46,10 +46,7 @@ class RedisAclTlsTest(RedisGatewaysTestCase):
         return section
 
     def terminal(self, name):
-        gateway = self.gateways["a"]
-        terminal = self.register_terminal(name)[:2]
-        self.wait_until(lambda: self.status_on(gateway, terminal) == 200, "A admits the terminal")
-        return terminal
+        return self.terminal_admitted(name)[:2]
 
     def test_sessions_go_through_the_acl_user_over_tls(self):
         gateway = self.gateways["a"]
