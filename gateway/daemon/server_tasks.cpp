@@ -181,8 +181,9 @@ Task<void> Server::Impl::watch_registry() {
             if (auth && now >= next_sweep) {
                 next_sweep = now + 5s;
                 auto sweep = auth->sweep_sessions(runtime.current()->config.auth);
-                if (const auto live = co_await std::move(sweep))
-                    metrics.sessions_active(static_cast<std::int64_t>(*live));
+                const auto live = co_await std::move(sweep);
+                if (live) metrics.sessions_active(static_cast<std::int64_t>(*live));
+                metrics.session_store_up(!auth->store_unavailable());
             }
         } catch (const std::exception& e) {
             enforce_pending = true;

@@ -103,6 +103,10 @@ std::string Metrics::render_prometheus() const {
     out += "# HELP sekisho_sessions_active Live login sessions (refreshed every few seconds).\n"
            "# TYPE sekisho_sessions_active gauge\n";
     line("sekisho_sessions_active", "", sessions_active_.load());
+    out += "# HELP sekisho_session_store_up Whether the session store answered its last call (0: Redis "
+           "unreachable; session routes answer 503, logins are refused).\n"
+           "# TYPE sekisho_session_store_up gauge\n";
+    line("sekisho_session_store_up", "", session_store_up_.load());
     render_routes(out);
 
     out += "# TYPE sekisho_upstream_failures_total counter\n";

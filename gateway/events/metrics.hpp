@@ -31,6 +31,8 @@ public:
     }
     void lockout() { lockouts_++; }
     void sessions_active(std::int64_t n) { sessions_active_ = n; }
+    // 1 while the session store answers (always, in memory), 0 while it cannot (Redis).
+    void session_store_up(bool up) { session_store_up_ = up ? 1 : 0; }
     // A response relayed for a route, with the time from the request's arrival.
     void route_response(std::string_view route, unsigned status, double seconds);
 
@@ -51,6 +53,7 @@ private:
     std::atomic<std::int64_t> open_connections_{0};
     std::atomic<std::uint64_t> lockouts_{0};
     std::atomic<std::int64_t> sessions_active_{0};
+    std::atomic<std::int64_t> session_store_up_{1};
 
     static constexpr std::array<double, 11> kLatencyBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                                                            0.5,   1,    2.5,   5,    10};

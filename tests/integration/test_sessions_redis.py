@@ -220,6 +220,7 @@ class RedisOutageTest(RedisGatewaysTestCase):
         self.wait_until(lambda: b"session store" in gateway_ready_body(gateway),
                         "/readyz names the session store")
         gateway.wait_for_log("session.store_unavailable")
+        self.wait_until(lambda: gateway.metric("sekisho_session_store_up") == 0, "the store gauge says down")
 
         self.redis.start()  # same port, empty: the session died with the old server
         self.wait_until(lambda: self.request(gateway, "/ward/chart", terminal, cookie_jar=jar,
@@ -232,6 +233,7 @@ class RedisOutageTest(RedisGatewaysTestCase):
         jar2 = logins[-1][1]
         self.assertEqual(self.request(gateway, "/ward/chart", terminal, cookie_jar=jar2).status, 200)
         self.wait_until(lambda: gateway_ready_body(gateway) == b"ready\n", "/readyz is ready again")
+        self.wait_until(lambda: gateway.metric("sekisho_session_store_up") == 1, "the store gauge says up")
 
 
 def gateway_ready_body(gateway):
