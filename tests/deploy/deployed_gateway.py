@@ -49,6 +49,19 @@ class DeployedLayout:
     def stop(self):
         self.backend.stop()
 
+    def move_ports(self):
+        """New ports for every listener (the config rewritten): for a run that found its old
+        port taken, between two runs, by another test's client socket."""
+        with open(self.config_path) as f:
+            text = f.read()
+        for name in ("listen_port", "admin_port", "enroll_port"):
+            old, new = getattr(self, name), free_port()
+            text = text.replace("127.0.0.1:%d" % old, "127.0.0.1:%d" % new)
+            text = text.replace("localhost:%d" % old, "localhost:%d" % new)
+            setattr(self, name, new)
+        with open(self.config_path, "w") as f:
+            f.write(text)
+
     def chown_all(self, uid, gid):
         """Hands every file to uid:gid, so the gateway can run as that unprivileged user."""
         for root, dirs, files in os.walk(self.workdir):
