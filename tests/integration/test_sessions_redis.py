@@ -4,6 +4,7 @@ counts both; Redis going away turns session routes into 503s (the cookie kept, n
 loop, nothing hangs) and its return restores service by itself, without bringing back a
 session that expired meanwhile."""
 import shutil
+import threading
 import time
 import unittest
 
@@ -195,9 +196,60 @@ class RedisOutageTest(RedisGatewaysTestCase):
         print("Redis frozen: 503 after %.2fs" % took)
         self.assertLess(took, 5, "a frozen Redis held the request too long")
         time.sleep(max(0, self.IDLE + 0.5 - (time.monotonic() - frozen_at)))
-        after = self.chart(gateway, terminal, jar)
+        # Until the gateway's Redis connections are back (a busy machine may take a moment).
+        answers = []
+        self.wait_until(lambda: answers.append(self.chart(gateway, terminal, jar)) or answers[-1].status != 503,
+                        "Redis answers the gateway again")
+        after = answers[-1]
         self.assertEqual(after.status, 401, "a session idle past its limit while Redis was frozen "
                          "came back\n" + after.describe() + "\n" + self.log_tail())
+
+    def test_stopping_redis_under_load_answers_503s_and_nothing_hangs(self):
+        gateway, terminal, jar = self.logged_in_terminal("load-terminal", "load.nurse")
+        ctx = tls_context(self.demo.ca_bundle, cert=terminal[0], key=terminal[1])
+        cookie = "__Host-sekisho=" + self.session_cookie(jar)
+        statuses, slowest, stop = [], [0.0], threading.Event()
+
+        def client():
+            conn = None
+            while not stop.is_set():
+                try:
+                    reused = conn is not None
+                    conn = conn or open_tls(gateway.port, ctx, timeout=15)
+                    started = time.monotonic()
+                    conn.send(b"GET /ward/load HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n"
+                              b"Cookie: " + cookie.encode() + b"\r\n\r\n")
+                    response = conn.read_response()
+                    slowest[0] = max(slowest[0], time.monotonic() - started)
+                    if not response:  # a keep-alive connection the gateway had closed: a new one
+                        conn.close()
+                        conn = None
+                        if reused:
+                            continue
+                    statuses.append(response.status if response else None)
+                except OSError:
+                    statuses.append(None)
+                    conn = None
+            if conn:
+                conn.close()
+
+        threads = [threading.Thread(target=client) for _ in range(8)]
+        for t in threads:
+            t.start()
+        time.sleep(1)
+        self.redis.stop()
+        time.sleep(3)
+        stop.set()
+        for t in threads:
+            t.join(30)
+        self.redis.start()
+        self.assertFalse(any(t.is_alive() for t in threads), "a client hung")
+        self.assertIn(200, statuses)
+        self.assertIn(503, statuses, "no 503 while Redis was down\n" + self.log_tail())
+        self.assertTrue(set(statuses) <= {200, 503}, "besides 200 and 503: %r" % sorted(set(map(str, statuses))))
+        print("Redis stopped under load: %d requests, %d answered 503, slowest %.2fs" % (
+            len(statuses), statuses.count(503), slowest[0]))
+        self.assertLess(slowest[0], 5)
 
     def test_redis_down_is_503_with_the_cookie_kept_and_service_returns_by_itself(self):
         gateway = self.gateways["a"]
