@@ -94,7 +94,7 @@ bool trusted_balancer(const Peer& peer, const config::ProxyProtocolConfig& setti
     return false;
 }
 
-asio::awaitable<std::optional<Peer>> read_proxy_header(ip::tcp::socket& socket, const Peer& balancer,
+asio::awaitable<std::optional<Peer>> read_proxy_header(ip::tcp::socket& socket, Peer balancer,
                                                        std::chrono::steady_clock::duration timeout,
                                                        ProxyProtocolCounters& counters) {
     beast::tcp_stream stream(std::move(socket));

@@ -64,7 +64,7 @@ bool trusted_balancer(const Peer& peer, const config::ProxyProtocolConfig& setti
 // client on success, the socket given back with the bytes after the header unread;
 // nullopt when refused: counted, logged, and the socket closed.
 boost::asio::awaitable<std::optional<Peer>> read_proxy_header(boost::asio::ip::tcp::socket& socket,
-                                                              const Peer& balancer,
+                                                              Peer balancer,
                                                               std::chrono::steady_clock::duration timeout,
                                                               ProxyProtocolCounters& counters);
 

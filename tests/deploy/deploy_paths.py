@@ -14,3 +14,11 @@ if INTEGRATION not in sys.path:
 
 def deploy_file(*parts):
     return os.path.join(DEPLOY, *parts)
+
+
+def sanitized(binary):
+    """Whether binary is an ASan/UBSan build (scripts/test.sh --sanitize): it links the
+    sanitizers' runtimes and makes their system calls, neither of which a deployment has."""
+    import subprocess
+    out = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+    return "libasan" in out or "libubsan" in out
