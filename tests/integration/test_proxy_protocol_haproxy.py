@@ -103,8 +103,10 @@ class HaproxyInFrontTest(GatewayTestCase):
                                   r"(?=.*\bpeer=127\.0\.0\.2:\d+).*$", since=offset)
 
     def test_health_checks_are_local_headers_from_the_balancer(self):
+        # HAProxy checks every 300 ms once it runs; on a loaded machine its first check has
+        # been seen to come late, so the wait is generous (a missing check still fails).
         self.gateway.wait_for_log(r"(?m)^(?=.*proxy_protocol\.accepted)(?=.*\bcommand=local\b)"
-                                  r"(?=.*\bpeer=127\.0\.0\.1:\d+).*$")
+                                  r"(?=.*\bpeer=127\.0\.0\.1:\d+).*$", timeout=90)
         refused = [value for name, _, value in self.gateway.metrics()
                    if name == "sekisho_proxy_protocol_refused_total"]
         self.assertTrue(refused and not any(refused), "%r\n%s" % (refused, self.log_tail()))

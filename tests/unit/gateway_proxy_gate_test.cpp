@@ -90,7 +90,7 @@ TEST_CASE("read_proxy_header refuses a missing, a slow and a truncated header, a
     ProxyProtocolCounters counters("enrollment");
     {
         Pair pair;
-        asio::write(pair.client, asio::buffer(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 hello", 20)));
+        asio::write(pair.client, asio::buffer(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 hello", 17)));
         CHECK_FALSE(pair.read_header(std::chrono::seconds(5), counters));
         CHECK(counters.refused_count(ProxyRefusal::missing) == 1);
     }
