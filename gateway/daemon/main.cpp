@@ -3,6 +3,7 @@
 #include "gateway/listener/process_limits.hpp"
 #include "gateway/daemon/server.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -55,7 +56,12 @@ int main(int argc, char** argv) {
     sekisho::gateway::raise_open_files_limit();
     try {
         sekisho::gateway::Server server(config_path, sekisho::config::load_file(config_path));
-        return server.run();
+        const int code = server.run();
+        // Drained and stopped: a second SIGTERM (systemd's, an impatient operator's) must not
+        // turn the clean exit that follows into a kill while the parts are torn down.
+        std::signal(SIGTERM, SIG_IGN);
+        std::signal(SIGINT, SIG_IGN);
+        return code;
     } catch (const sekisho::config::ConfigError& e) {
         std::cerr << e.what() << '\n';
         return 1;
