@@ -90,4 +90,31 @@ struct CopyReport {
 // entry). All or nothing: a failure leaves `to` as it was.
 CopyReport copy_registry(const config::RegistryConfig& from, const config::RegistryConfig& to);
 
+// A registry as a backup holds it: one SQLite file (whatever the backend), checked.
+struct SnapshotSummary {
+    std::string location;                                   // the file, or the registry it came from
+    int schema_version = 0;
+    std::vector<std::pair<std::string, std::int64_t>> rows; // every table, by name
+    std::int64_t last_ledger_seq = 0;
+    std::int64_t revision = 0;
+};
+
+// `sekishoctl backup create`: the registry config names, as of one instant, into the new
+// SQLite file `file` (refused if it exists), while gateways keep writing. SQLite: the online
+// backup API on the live file. PostgreSQL: every row read in one REPEATABLE READ, READ ONLY
+// transaction (copy_registry's export) into a new SQLite file of this build's schema. The
+// result is then inspected (inspect_snapshot) and its summary returned.
+SnapshotSummary snapshot_registry(const config::RegistryConfig& config, const std::string& file);
+
+// `backup verify`: opens the snapshot read-only without changing it, runs SQLite's
+// integrity and foreign-key checks and counts every table. Throws RegistryError naming the
+// file and the problem.
+SnapshotSummary inspect_snapshot(const std::string& file);
+
+// `backup restore`: the snapshot into `to`, which must be new: a SQLite path where no file
+// is (the file is copied, then inspected), or a PostgreSQL database without rows (migrated,
+// then every row copied and verified as copy_registry does). The snapshot itself is never
+// changed: a PostgreSQL restore reads a temporary copy of it.
+CopyReport restore_registry(const std::string& snapshot, const config::RegistryConfig& to);
+
 } // namespace sekisho::store
