@@ -1,5 +1,6 @@
 // sekishoctl: the administrator's tool. main() only dispatches to a command group.
 #include "ctl/audit.hpp"
+#include "ctl/backup.hpp"
 #include "ctl/demo.hpp"
 #include "ctl/device.hpp"
 #include "ctl/pki.hpp"
@@ -25,6 +26,8 @@ struct CommandGroup {
 
 constexpr CommandGroup kGroups[] = {
     {"audit", "check the audit trail: hash chain and seals (verify)", sekisho::ctl::run_audit},
+    {"backup", "back up, verify, restore and prune the registry, configuration, certificates and keys",
+     sekisho::ctl::run_backup},
     {"demo", "set up a self-contained demo (CA, certificates, configuration)", sekisho::ctl::run_demo},
     {"device", "terminals in the device registry (register, list, suspend, revoke, ledger, ...)",
      sekisho::ctl::run_device},

@@ -57,24 +57,7 @@ int migrate(const CliArgs& args) {
 
 config::RegistryConfig target_of(const CliArgs& args) {
     if (!args.has("--to")) return load_registry_config(config_path_of(args), "store").registry;
-    config::RegistryConfig target;
-    config::PostgresqlConfig pg;
-    pg.url = *args.get("--to");
-    if (!pg.url.starts_with("postgresql://") && !pg.url.starts_with("postgres://"))
-        throw UsageError("store copy: --to must be a postgresql:// URL (a SQLite target: name it in --config)", kUsage);
-    pg.password_file = args.get("--password-file").value_or("");
-    pg.sslrootcert = args.get("--sslrootcert").value_or("");
-    // As the configuration: the server proves who it is unless the operator says otherwise,
-    // since the owner's password goes to whatever answers.
-    if (!args.has("--sslmode") && pg.sslrootcert.empty())
-        throw UsageError("store copy: --to needs --sslrootcert CA (the server verified by name) or an explicit "
-                         "--sslmode (require, or disable on a trusted network)",
-                         kUsage);
-    pg.sslmode = args.get("--sslmode").value_or("verify-full");
-    if (pg.sslmode != "disable" && pg.sslmode != "require" && pg.sslmode != "verify-ca" && pg.sslmode != "verify-full")
-        throw UsageError("store copy: --sslmode must be disable, require, verify-ca or verify-full", kUsage);
-    target.postgresql = pg;
-    return target;
+    return postgresql_registry_of(args, "--to", "store copy", kUsage);
 }
 
 int copy(const CliArgs& args) {
@@ -106,6 +89,29 @@ struct Subcommand {
 const std::vector<Subcommand> kSubcommands = {{"migrate", migrate}, {"copy", copy}};
 
 } // namespace
+
+config::RegistryConfig postgresql_registry_of(const CliArgs& args, const std::string& option,
+                                              const std::string& command, const std::string& usage) {
+    config::RegistryConfig target;
+    config::PostgresqlConfig pg;
+    pg.url = *args.get(option);
+    if (!pg.url.starts_with("postgresql://") && !pg.url.starts_with("postgres://"))
+        throw UsageError(command + ": " + option + " must be a postgresql:// URL", usage);
+    pg.password_file = args.get("--password-file").value_or("");
+    pg.sslrootcert = args.get("--sslrootcert").value_or("");
+    // As the configuration: the server proves who it is unless the operator says otherwise,
+    // since the owner's password goes to whatever answers.
+    if (!args.has("--sslmode") && pg.sslrootcert.empty())
+        throw UsageError(command + ": " + option +
+                             " needs --sslrootcert CA (the server verified by name) or an explicit "
+                             "--sslmode (require, or disable on a trusted network)",
+                         usage);
+    pg.sslmode = args.get("--sslmode").value_or("verify-full");
+    if (pg.sslmode != "disable" && pg.sslmode != "require" && pg.sslmode != "verify-ca" && pg.sslmode != "verify-full")
+        throw UsageError(command + ": --sslmode must be disable, require, verify-ca or verify-full", usage);
+    target.postgresql = pg;
+    return target;
+}
 
 int run_store(const std::vector<std::string>& args) {
     const std::string& word = subcommand_word(args, 0, "store", kUsage);
