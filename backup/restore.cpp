@@ -79,6 +79,14 @@ RestoreReport restore_backup(const RestoreOptions& options) {
     if (options.files_into) prepare_folder(*options.files_into);
 
     RestoreReport report;
+    if (options.registry_into && !options.registry_into->sqlite.empty()) {
+        // The registry's folder may have gone with it (a lost volume): made again, private.
+        const auto folder = fs::absolute(options.registry_into->sqlite).parent_path();
+        if (!fs::exists(folder)) {
+            fs::create_directories(folder);
+            fs::permissions(folder, fs::perms::owner_all);
+        }
+    }
     if (options.registry_into)
         report.registry = store::restore_registry((fs::path(verified.path) / kRegistryName).string(), *options.registry_into);
     if (options.files_into) {
