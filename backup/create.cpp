@@ -1,5 +1,6 @@
 #include "backup/create.hpp"
 
+#include "backup/audit_head.hpp"
 #include "backup/file_io.hpp"
 #include "backup/sources.hpp"
 #include "codec/sha256.hpp"
@@ -56,8 +57,12 @@ void add_registry(const fs::path& gen, const config::RegistryConfig& registry, M
                               bytes.size(), codec::sha256_hex(bytes), 0600, false, ""});
 }
 
-void add_seal_public_key(const fs::path& gen, const config::AuditConfig& audit, Manifest& manifest) {
+void add_audit(const fs::path& gen, const config::AuditConfig& audit, Manifest& manifest) {
     manifest.audit_file = audit.file;
+    if (const auto head = audit_head(audit.file)) {
+        manifest.audit_head_seq = head->seq;
+        manifest.audit_head_sha256 = head->sha256;
+    }
     if (audit.seal_key.empty()) return;
     if (pki::is_pkcs11_uri(audit.seal_key)) {
         manifest.omitted.push_back({"audit seal public key",
@@ -108,7 +113,7 @@ CreateReport create_backup(const CreateOptions& options, codec::SystemTime now) 
                                         "a secret: give --passphrase-file to include it sealed"});
         }
     }
-    add_seal_public_key(gen, config.audit, manifest);
+    add_audit(gen, config.audit, manifest);
 
     // Last: only now is the generation complete.
     const auto partial = (gen / (std::string(kManifestName) + ".partial")).string();

@@ -82,7 +82,10 @@ std::string manifest_json(const Manifest& m) {
                             {"sekisho_version", m.sekisho_version},
                             {"config", boost::json::object{{"source", m.config}, {"file", m.config_name}}},
                             {"registry", std::move(registry)},
-                            {"audit", boost::json::object{{"file", m.audit_file}, {"seal_public_key", m.audit_seal_public}}},
+                            {"audit", boost::json::object{{"file", m.audit_file},
+                                                          {"seal_public_key", m.audit_seal_public},
+                                                          {"head_seq", m.audit_head_seq},
+                                                          {"head_sha256", m.audit_head_sha256}}},
                             {"files", std::move(files)},
                             {"omitted", std::move(omitted)}};
     return boost::json::serialize(out) + "\n";
@@ -111,6 +114,8 @@ Manifest parse_manifest(const std::string& json, const std::string& path) {
         const auto& audit = root.at("audit").as_object();
         m.audit_file = text(audit, "file");
         m.audit_seal_public = text(audit, "seal_public_key");
+        m.audit_head_seq = audit.at("head_seq").to_number<std::uint64_t>();
+        m.audit_head_sha256 = text(audit, "head_sha256");
         for (const auto& value : root.at("files").as_array()) {
             const auto& o = value.as_object();
             ManifestFile f;

@@ -48,6 +48,8 @@ struct Manifest {
     std::int64_t revision = 0;
     std::string audit_file;          // audit.file, which the backup does not hold
     std::string audit_seal_public;   // name of the seal's public key inside the generation, or ""
+    std::uint64_t audit_head_seq = 0; // the trail's last record when the backup was made (0: none)
+    std::string audit_head_sha256;
     std::vector<ManifestFile> files;
     std::vector<Omitted> omitted;
 

@@ -102,6 +102,9 @@ int create(const CliArgs& args) {
         std::cout << ", registry " << pki::printable(m.registry_location) << " (schema " << m.schema_version
                   << ", ledger through seq " << m.last_ledger_seq << ")";
     std::cout << "\n";
+    if (m.audit_head_seq != 0)
+        std::cout << "audit trail " << pki::printable(m.audit_file) << ": head seq " << m.audit_head_seq << " (SHA-256 "
+                  << m.audit_head_sha256 << ")\n";
     for (const auto& o : m.omitted) std::cout << "not included: " << pki::printable(o.what) << ": " << o.why << "\n";
     print_pruned(report.pruned, false);
     return 0;

@@ -5,6 +5,7 @@ the same terminal, lets the same user log in, and continues the same audit chain
 or added file fails `verify` by its name; a wrong passphrase is said to be one; a restore
 never writes into a non-empty target; old generations are pruned."""
 import glob
+import hashlib
 import json
 import os
 import re
@@ -148,9 +149,17 @@ class BackupTest(GatewayTestCase):
         self.assertEqual(rc, 0, chain)
         self.assertTrue(chain["ok"])
         self.assertEqual(chain["first_seq"], 1, "the chain holds the records from before the backup")
-        with open(self.audit_log) as f:
-            events = [json.loads(line)["event"] for line in f]
-        self.assertEqual(events.count("gateway.started"), 2, "one chain over both runs")
+        with open(self.audit_log, "rb") as f:
+            lines = f.read().splitlines()
+        records = [json.loads(line) for line in lines]
+        self.assertEqual([r["event"] for r in records].count("gateway.started"), 2, "one chain over both runs")
+        # The trail still holds the head the manifest recorded, and goes on after it.
+        head = self.manifest["audit"]
+        self.assertGreater(head["head_seq"], 0)
+        at = [i for i, r in enumerate(records) if r["seq"] == head["head_seq"]]
+        self.assertEqual(len(at), 1)
+        self.assertEqual(hashlib.sha256(lines[at[0]]).hexdigest(), head["head_sha256"])
+        self.assertGreater(len(records), at[0] + 1)
 
     def test_3_a_changed_or_added_file_fails_verify_by_its_name(self):
         copy = self.copy_of_generation("tampered")
