@@ -116,8 +116,12 @@ CreateReport create_backup(const CreateOptions& options, codec::SystemTime now) 
     add_audit(gen, config.audit, manifest);
 
     // Last: only now is the generation complete.
+    const auto text = manifest_json(manifest);
+    if (options.sealer != nullptr)
+        write_new_file((gen / kManifestSealName).string(), options.sealer->seal(codec::sha256_hex(text), kManifestSealName),
+                       0600);
     const auto partial = (gen / (std::string(kManifestName) + ".partial")).string();
-    write_new_file(partial, manifest_json(manifest), 0600);
+    write_new_file(partial, text, 0600);
     fs::rename(partial, gen / kManifestName);
     sync_directory(gen.string());
     sync_directory(options.out_dir);

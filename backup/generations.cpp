@@ -39,10 +39,17 @@ bool is_generation_name(const std::string& name) {
 }
 
 std::string new_generation_name(const std::string& out_dir, codec::SystemTime now) {
+    // After every name of this second, removed or not: a generation made later must sort
+    // newer, also when a prune has just taken the base name away.
     const std::string base = base_name(now);
-    std::string name = base;
-    for (int n = 2; fs::exists(fs::path(out_dir) / name); ++n) name = base + "-" + std::to_string(n);
-    return name;
+    int last = 0;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(out_dir, ec)) {
+        const auto name = entry.path().filename().string();
+        if (!name.starts_with(base) || !is_generation_name(name)) continue;
+        last = std::max(last, name.size() > 22 ? std::stoi(name.substr(23)) : 1);
+    }
+    return last == 0 ? base : base + "-" + std::to_string(last + 1);
 }
 
 std::vector<Generation> list_generations(const std::string& out_dir) {

@@ -22,8 +22,15 @@ FileKind kind_of(const std::string& name) {
     throw std::invalid_argument("unknown kind '" + name + "'");
 }
 
+// o[key], or an error that names the key (boost's own says only "out of range").
+const boost::json::value& field(const boost::json::object& o, const char* key) {
+    const auto* value = o.if_contains(key);
+    if (value == nullptr) throw std::invalid_argument(std::string("no \"") + key + "\"");
+    return *value;
+}
+
 std::string text(const boost::json::object& o, const char* key) {
-    return std::string(o.at(key).as_string());
+    return std::string(field(o, key).as_string());
 }
 
 // "0640": permission bits as people write them.
@@ -95,28 +102,28 @@ Manifest parse_manifest(const std::string& json, const std::string& path) {
     try {
         const auto root = boost::json::parse(json).as_object();
         Manifest m;
-        m.format = root.at("format").to_number<int>();
+        m.format = field(root, "format").to_number<int>();
         if (m.format != 1) throw std::invalid_argument("format " + std::to_string(m.format) + " is not one this build reads");
         m.generation = text(root, "generation");
         m.created_at = text(root, "created_at");
         m.sekisho_version = text(root, "sekisho_version");
-        const auto& config = root.at("config").as_object();
+        const auto& config = field(root, "config").as_object();
         m.config = text(config, "source");
         m.config_name = text(config, "file");
-        const auto& registry = root.at("registry").as_object();
+        const auto& registry = field(root, "registry").as_object();
         m.registry_backend = text(registry, "backend");
         m.registry_location = text(registry, "location");
-        m.schema_version = registry.at("schema_version").to_number<int>();
-        m.last_ledger_seq = registry.at("last_ledger_seq").to_number<std::int64_t>();
-        m.revision = registry.at("revision").to_number<std::int64_t>();
-        for (const auto& [table, n] : registry.at("rows").as_object())
+        m.schema_version = field(registry, "schema_version").to_number<int>();
+        m.last_ledger_seq = field(registry, "last_ledger_seq").to_number<std::int64_t>();
+        m.revision = field(registry, "revision").to_number<std::int64_t>();
+        for (const auto& [table, n] : field(registry, "rows").as_object())
             m.rows.emplace_back(std::string(table), n.to_number<std::int64_t>());
-        const auto& audit = root.at("audit").as_object();
+        const auto& audit = field(root, "audit").as_object();
         m.audit_file = text(audit, "file");
         m.audit_seal_public = text(audit, "seal_public_key");
-        m.audit_head_seq = audit.at("head_seq").to_number<std::uint64_t>();
+        m.audit_head_seq = field(audit, "head_seq").to_number<std::uint64_t>();
         m.audit_head_sha256 = text(audit, "head_sha256");
-        for (const auto& value : root.at("files").as_array()) {
+        for (const auto& value : field(root, "files").as_array()) {
             const auto& o = value.as_object();
             ManifestFile f;
             f.name = text(o, "name");
@@ -124,14 +131,14 @@ Manifest parse_manifest(const std::string& json, const std::string& path) {
                 throw std::invalid_argument("file name '" + f.name + "' leaves the generation");
             f.kind = kind_of(text(o, "kind"));
             f.source = text(o, "source");
-            f.size = o.at("size").to_number<std::uint64_t>();
+            f.size = field(o, "size").to_number<std::uint64_t>();
             f.sha256 = text(o, "sha256");
             f.mode = parse_mode(text(o, "mode"));
-            f.sealed = o.at("sealed").as_bool();
+            f.sealed = field(o, "sealed").as_bool();
             if (f.sealed) f.plain_sha256 = text(o, "plain_sha256");
             m.files.push_back(std::move(f));
         }
-        for (const auto& value : root.at("omitted").as_array())
+        for (const auto& value : field(root, "omitted").as_array())
             m.omitted.push_back({text(value.as_object(), "what"), text(value.as_object(), "why")});
         return m;
     } catch (const std::exception& e) {

@@ -13,6 +13,9 @@ namespace sekisho::backup {
 
 inline constexpr const char* kManifestName = "manifest.json";
 inline constexpr const char* kRegistryName = "registry.db";
+// With a passphrase: the manifest's SHA-256 sealed under it, so that a manifest rewritten to
+// match altered files (a registry with one more terminal, say) fails verify too.
+inline constexpr const char* kManifestSealName = "manifest.seal";
 
 enum class FileKind { registry, config, certificate, crl, public_key, secret };
 const char* kind_name(FileKind kind);

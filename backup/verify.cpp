@@ -1,6 +1,7 @@
 #include "backup/verify.hpp"
 
 #include "backup/file_io.hpp"
+#include "backup/generations.hpp"
 #include "codec/sha256.hpp"
 
 #include <filesystem>
@@ -74,9 +75,32 @@ void check_file(VerifyReport& report, const ManifestFile& file, PassphraseSealer
     }
 }
 
+// The manifest against its seal: present whenever secrets were sealed; opened given the passphrase.
+void check_manifest_seal(VerifyReport& report, const std::string& manifest_text, PassphraseSealer* sealer) {
+    const auto path = (fs::path(report.path) / kManifestSealName).string();
+    if (!fs::exists(path)) {
+        if (report.manifest.has_secrets())
+            report.problems.push_back(std::string(kManifestSealName) + ": missing (removed after the backup)");
+        return;
+    }
+    if (sealer == nullptr) return;
+    try {
+        if (sealer->open(read_file(path), kManifestSealName) != codec::sha256_hex(manifest_text))
+            report.problems.push_back(std::string(kManifestName) + ": changed after the backup (its SHA-256 is not the "
+                                                                   "one sealed in manifest.seal)");
+        else
+            report.manifest_authenticated = true;
+    } catch (const WrongPassphrase&) {
+        report.problems.push_back(std::string(kManifestSealName) + ": the passphrase does not open it: a wrong "
+                                                                   "passphrase, or the file was altered");
+    } catch (const std::exception& e) {
+        report.problems.push_back(e.what());
+    }
+}
+
 // Files in the generation the manifest does not list: an addition is a change too.
 void check_strangers(VerifyReport& report) {
-    std::set<std::string> listed{kManifestName};
+    std::set<std::string> listed{kManifestName, kManifestSealName};
     for (const auto& f : report.manifest.files) listed.insert(f.name);
     for (const auto& entry : fs::recursive_directory_iterator(report.path)) {
         if (entry.is_directory()) continue;
@@ -93,10 +117,16 @@ VerifyReport verify_generation(const std::string& gen_dir, PassphraseSealer* sea
     if (!report.path.empty() && report.path.back() == '/') report.path.pop_back();
     if (!fs::is_directory(report.path)) throw std::runtime_error(gen_dir + ": no such backup generation");
     const auto manifest_path = (fs::path(report.path) / kManifestName).string();
-    if (!fs::exists(manifest_path))
+    if (!fs::exists(manifest_path)) {
+        if (!is_generation_name(fs::path(report.path).filename().string()))
+            throw std::runtime_error(gen_dir + ": not a backup generation (a folder DIR/<JST time> that "
+                                               "'backup create' made)");
         throw std::runtime_error(gen_dir + ": no manifest.json: an incomplete generation (its create failed or is "
                                            "still running); use another");
-    report.manifest = parse_manifest(read_file(manifest_path), manifest_path);
+    }
+    const auto manifest_text = read_file(manifest_path);
+    report.manifest = parse_manifest(manifest_text, manifest_path);
+    check_manifest_seal(report, manifest_text, sealer);
     report.secrets_checked = sealer != nullptr && report.manifest.has_secrets();
     for (const auto& file : report.manifest.files) check_file(report, file, sealer);
     check_strangers(report);

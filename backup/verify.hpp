@@ -1,7 +1,8 @@
 // `sekishoctl backup verify`: whether a generation is whole — every file of the manifest
 // there with its size and SHA-256 and no file beside them, the registry snapshot sound
 // (SQLite's integrity and foreign-key checks) with the row counts the manifest recorded,
-// and, given the passphrase, every sealed file opened and equal to what was sealed.
+// and, given the passphrase, every sealed file opened and equal to what was sealed, and the
+// manifest itself matched against the hash sealed beside it (manifest.seal).
 // Restore runs the same checks first and uses what they opened.
 #pragma once
 
@@ -23,6 +24,7 @@ struct VerifyReport {
     std::optional<store::SnapshotSummary> registry;
     std::size_t files_checked = 0;
     bool secrets_checked = false;
+    bool manifest_authenticated = false; // manifest.seal opened and matches
     std::map<std::string, std::string> opened; // sealed name → its plaintext (when secrets_checked)
     bool ok() const { return problems.empty(); }
 };

@@ -37,7 +37,8 @@ const std::string kUsage =
     "         a PKCS#11 token and the audit trail are not copied. manifest.json, written last,\n"
     "         lists every file with its size and SHA-256. Then prunes as 'prune' does.\n"
     "verify   re-hashes every file, checks the registry copy (integrity, row counts) and, with\n"
-    "         --passphrase-file, opens every sealed file. Exit 1 naming each broken file.\n"
+    "         --passphrase-file, opens every sealed file and checks the manifest against the\n"
+    "         hash sealed beside it (manifest.seal). Exit 1 naming each broken file.\n"
     "restore  verifies, then writes the registry into a new SQLite file or an empty PostgreSQL\n"
     "         database (--registry-into), and the files into an empty or new folder\n"
     "         (--files-into) laid out as the configuration's folder was; files that lived\n"
@@ -119,6 +120,7 @@ int verify(const CliArgs& args) {
                                 {"generation", report.path},
                                 {"files_checked", report.files_checked},
                                 {"secrets_checked", report.secrets_checked},
+                                {"manifest_authenticated", report.manifest_authenticated},
                                 {"problems", json_list(report.problems)}};
         if (report.registry) {
             boost::json::object rows;
@@ -136,6 +138,7 @@ int verify(const CliArgs& args) {
     if (report.registry) std::cout << ", registry sound (schema " << report.registry->schema_version << ")";
     if (report.manifest.has_secrets())
         std::cout << (report.secrets_checked ? ", every sealed file opens" : ", sealed files not opened (no --passphrase-file)");
+    if (report.manifest_authenticated) std::cout << ", the manifest matches its seal";
     std::cout << "\n";
     return 0;
 }

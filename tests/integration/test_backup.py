@@ -124,6 +124,7 @@ class BackupTest(GatewayTestCase):
         result = json.loads(out.stdout)
         self.assertTrue(result["ok"], result)
         self.assertTrue(result["secrets_checked"])
+        self.assertTrue(result["manifest_authenticated"])
 
     def test_2_destroyed_installation_restored_admits_the_same_terminal_and_user(self):
         shutil.rmtree(self.demo.dir)
@@ -178,6 +179,28 @@ class BackupTest(GatewayTestCase):
                   expect=1)
         self.assertIn("device-ca.crl", out.stderr)
         self.assertFalse(os.path.exists(target), "nothing restored from a broken generation")
+
+    def test_3a_a_manifest_rewritten_to_match_an_altered_file_fails_with_the_passphrase(self):
+        copy = self.copy_of_generation("rewritten")
+        crl = os.path.join(copy, "files", "pki", "root-ca.crl")
+        with open(crl, "ab") as f:
+            f.write(b"\n")
+        manifest_path = os.path.join(copy, "manifest.json")
+        with open(manifest_path) as f:
+            manifest = json.load(f)
+        with open(crl, "rb") as f:
+            data = f.read()
+        entry = [e for e in manifest["files"] if e["name"] == "files/pki/root-ca.crl"][0]
+        entry.update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
+        os.chmod(manifest_path, 0o600)
+        with open(manifest_path, "w") as f:
+            json.dump(manifest, f)
+        ctl("backup", "verify", copy)  # the hashes agree: only the seal tells
+        out = ctl("backup", "verify", copy, "--passphrase-file", self.passphrase_file, expect=1)
+        self.assertIn("BROKEN: manifest.json: changed after the backup", out.stdout)
+        os.remove(os.path.join(copy, "manifest.seal"))
+        out = ctl("backup", "verify", copy, expect=1)
+        self.assertIn("BROKEN: manifest.seal: missing", out.stdout)
 
     def test_3b_a_damaged_registry_copy_fails_its_integrity_check(self):
         copy = self.copy_of_generation("damaged-registry")

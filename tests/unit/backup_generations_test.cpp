@@ -32,6 +32,10 @@ TEST_CASE("generation names are the JST time of creation, and only those are gen
     CHECK(first == "2026-11-23T000000+0900");
     std::filesystem::create_directory(dir / first);
     CHECK(new_generation_name(dir.string(), kMondayMidnight) == "2026-11-23T000000+0900-2");
+    // A prune may have removed the earlier ones of the second: the next still sorts newest.
+    std::filesystem::remove(dir / first);
+    std::filesystem::create_directory(dir / "2026-11-23T000000+0900-3");
+    CHECK(new_generation_name(dir.string(), kMondayMidnight) == "2026-11-23T000000+0900-4");
     std::filesystem::remove_all(dir);
 }
 
