@@ -78,11 +78,6 @@ void AuthService::admit_devices_by(const DeviceAdmission& admission, const Regis
     registry_ = &registry;
 }
 
-struct AuthService::Account {
-    std::optional<store::User> user;
-    std::string unavailable; // the registry could not be read: why
-};
-
 // Blocking pool.
 AuthService::Account AuthService::read_account(const std::string& username) {
     try {
