@@ -1,5 +1,7 @@
 #include "operations/administrators.hpp"
 
+#include "operations/cli_args.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -35,25 +37,18 @@ const std::vector<Permission>& permissions() {
     return kTable;
 }
 
-// "device ticket create" → ("device", "ticket create"); skips leading shared options.
+// "device ticket create" → ("device", "ticket create"), found exactly as run_device, run_user
+// and the session commands find their subcommand (leading --config/--json skipped for device
+// and user), so that the command checked is the command run.
 std::pair<std::string, std::string> command_of(const std::vector<std::string>& args) {
-    std::vector<std::string> words;
-    for (std::size_t i = 0; i < args.size() && words.size() < 3; ++i) {
-        const std::string& a = args[i];
-        if (a == "--config") {
-            ++i;
-            continue;
-        }
-        if (a.starts_with("-")) {
-            if (words.size() >= 2) break;
-            continue;
-        }
-        words.push_back(a);
-    }
-    if (words.empty()) return {};
-    std::string sub = words.size() > 1 ? words[1] : "";
-    if (words[0] == "device" && sub == "ticket" && words.size() > 2) sub += " " + words[2];
-    return {words[0], sub};
+    if (args.empty()) return {};
+    const std::string& group = args[0];
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    const std::size_t at = group == "session" ? 0 : leading_common_options(rest);
+    if (at >= rest.size()) return {group, ""};
+    std::string sub = rest[at];
+    if (group == "device" && sub == "ticket" && at + 1 < rest.size()) sub += " " + rest[at + 1];
+    return {group, sub};
 }
 
 } // namespace

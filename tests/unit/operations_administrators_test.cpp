@@ -49,6 +49,17 @@ TEST_CASE("operators handle terminals, security handles people, only admin adds 
     CHECK_FALSE(command_refused({"nurse", "admin"}, {"device", "--json", "list"}));
 }
 
+TEST_CASE("the subcommand checked is the one the command runs", "[operations]") {
+    // An option before the subcommand is not skipped by the runner (an error there), so the
+    // check must not skip it either and then judge a later word.
+    CHECK(command_refused({"auditor"}, {"device", "--reason", "list", "revoke", "dev-1"}));
+    CHECK_FALSE(command_refused({"auditor"}, {"device", "--config", "x.yaml", "list"}));
+    CHECK(command_refused({"auditor"}, {"device", "--json", "revoke", "dev-1"}));
+    CHECK(command_refused({"auditor"}, {"device", "ticket", "create", "list"}));
+    CHECK(command_refused({"auditor"}, {"session", "--user", "list"}));
+    CHECK(command_refused({"auditor"}, {"device"}));
+}
+
 TEST_CASE("roles outside administration and unknown commands are refused", "[operations]") {
     CHECK(command_refused({"nurse", "doctor"}, {"device", "list"}));
     CHECK(command_refused({}, {"user", "list"}));
