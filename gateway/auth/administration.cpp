@@ -36,19 +36,10 @@ Task<OperatorCheck> AuthService::check_operator(std::string username, std::strin
     }
     bool password_wrong = false;
     if (result.refusal.empty()) {
-        const auto params = argon2_params(cfg->auth.argon2);
-        auto read = boost::asio::co_spawn(
-            blocking_, [this, &username]() -> Task<Account> { co_return read_account(username); },
-            boost::asio::use_awaitable);
-        Account account = co_await std::move(read);
-        auto verify = boost::asio::co_spawn(
-            hashing_,
-            [&password, &account, &params]() -> Task<bool> {
-                co_return verify_yielding(password,
-                                          account.user ? account.user->password_hash : credentials::dummy_hash(params));
-            },
-            boost::asio::use_awaitable);
-        const bool password_ok = co_await std::move(verify);
+        auto verifying = verify_password(username, password, *cfg);
+        Verified verified = co_await std::move(verifying);
+        Account& account = verified.account;
+        const bool password_ok = verified.password_ok;
         password_wrong = !password_ok;
         auto judged = boost::asio::co_spawn(
             blocking_,

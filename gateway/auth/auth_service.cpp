@@ -87,27 +87,37 @@ AuthService::Account AuthService::read_account(const std::string& username) {
     }
 }
 
-Task<AuthService::Attempt> AuthService::check_credentials(const std::string& username, const std::string& password,
-                                                          const ClientIdentity& terminal, const std::string& source,
-                                                          const config::Config& cfg) {
+Task<AuthService::Verified> AuthService::verify_password(const std::string& username, const std::string& password,
+                                                         const config::Config& cfg) {
     const auto params = argon2_params(cfg.auth.argon2);
     auto read = boost::asio::co_spawn(
         blocking_, [this, &username]() -> Task<Account> { co_return read_account(username); },
         boost::asio::use_awaitable);
-    Account account = co_await std::move(read);
+    Verified verified;
+    verified.account = co_await std::move(read);
     // Unknown users, and an unreadable registry, are checked against a dummy hash: same
     // work, same time, same answer.
+    const Account& account = verified.account;
     auto verify = boost::asio::co_spawn(
         hashing_,
         [&password, &account, &params]() -> Task<bool> {
             co_return verify_yielding(password, account.user ? account.user->password_hash : credentials::dummy_hash(params));
         },
         boost::asio::use_awaitable);
-    const bool password_ok = co_await std::move(verify);
+    verified.password_ok = co_await std::move(verify);
+    co_return verified;
+}
+
+Task<AuthService::Attempt> AuthService::check_credentials(const std::string& username, const std::string& password,
+                                                          const ClientIdentity& terminal, const std::string& source,
+                                                          const config::Config& cfg) {
+    auto verifying = verify_password(username, password, cfg);
+    Verified verified = co_await std::move(verifying);
+    const bool password_ok = verified.password_ok;
     auto judged = boost::asio::co_spawn(
         blocking_,
-        [this, &account, password_ok, &password, &terminal, &source, &cfg]() -> Task<Attempt> {
-            co_return judge(std::move(account), password_ok, password, terminal, source, cfg);
+        [this, &verified, password_ok, &password, &terminal, &source, &cfg]() -> Task<Attempt> {
+            co_return judge(std::move(verified.account), password_ok, password, terminal, source, cfg);
         },
         boost::asio::use_awaitable);
     co_return co_await std::move(judged);

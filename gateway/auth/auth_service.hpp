@@ -138,6 +138,13 @@ private:
     };
     // The three steps of a login's check: read the account (blocking pool), hash the
     // password (hashing pool), judge and record the outcome (blocking pool).
+    // The account read (blocking pool) and the password checked against it (hashing pool; an
+    // unknown user against a dummy hash, for the same time and answer).
+    struct Verified {
+        Account account;
+        bool password_ok = false;
+    };
+    Task<Verified> verify_password(const std::string& username, const std::string& password, const config::Config& cfg);
     Task<Attempt> check_credentials(const std::string& username, const std::string& password,
                                     const ClientIdentity& terminal, const std::string& source,
                                     const config::Config& cfg);
