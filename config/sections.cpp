@@ -171,6 +171,10 @@ void read_admin(MapReader& root, bool have_pkcs11_module, AdminConfig& out) {
         if (!out.tls)
             api->problem("allow_from", "the administration API needs admin.tls: administrators are known by their "
                                        "operator certificate (admin.tls.client_ca) and their password");
+        else if (out.tls->crl.empty())
+            api->problem("allow_from", "the administration API needs admin.tls.crl: the certificate of an "
+                                       "administrator who leaves must be refusable ('sekishoctl pki operator-ca' "
+                                       "writes operator-ca.crl, 'pki operator-revoke' updates it)");
         api->finish();
         out.api = std::move(a);
     }

@@ -7,6 +7,8 @@
 #include "operations/subcommands.hpp"
 #include "operations/usage_error.hpp"
 
+#include "pki/crl.hpp"
+
 #include <boost/json.hpp>
 
 #include <cctype>
@@ -62,6 +64,8 @@ const std::vector<Subcommand>& subcommands() {
          {"--dir"}, init_operator_ca},
         {"operator-cert", {"--dir", "--user", "--out", "--ca-key", "--pkcs11-module", "--org", "--days"},
          {"--force"}, {"--dir", "--user", "--out"}, issue_operator_certificate},
+        {"operator-revoke", {"--dir", "--cert", "--reason", "--days", "--ca-key", "--pkcs11-module"}, {},
+         {"--dir", "--cert"}, revoke_operator_certificate},
     };
     return kList;
 }
@@ -95,6 +99,8 @@ PkiSettings settings_of(const CliArgs& args) {
     s.root = args.get("--root").value_or("");
     s.root_crl = args.get("--root-crl");
     s.user = args.get("--user").value_or("");
+    s.reason = args.get("--reason");
+    if (s.reason) pki::parse_revocation_reason(*s.reason); // a typo is a usage error
     if (args.has("--days")) s.days = days_option(args, "--days", 0, 3650);
     return s;
 }

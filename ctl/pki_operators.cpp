@@ -1,4 +1,4 @@
-// sekishoctl pki operator-ca / operator-cert: the operator CA, apart from the CAs of terminals,
+// sekishoctl pki operator-ca / operator-cert / operator-revoke: the operator CA, apart from the CAs of terminals,
 // and the certificates of administrators (subject CN = their user id in the registry), which
 // the admin listener asks for (admin.tls.client_ca) before the administration API takes a
 // password. A terminal certificate can never open the administration API, nor an operator
@@ -8,12 +8,15 @@
 
 #include "pki/ca.hpp"
 #include "pki/certificate.hpp"
+#include "pki/crl.hpp"
 #include "pki/keygen.hpp"
 #include "pki/pem_io.hpp"
 #include "store/user_registry.hpp"
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 namespace sekisho::ctl {
@@ -70,6 +73,34 @@ boost::json::object issue_operator_certificate(const PkiSettings& settings) {
                               " for their management terminal (sekishoctl --remote URL --cert " + cert_path +
                               " --key " + key_path + "); the account needs an administration role "
                               "(admin, operator, security or auditor) and a password"}};
+}
+
+boost::json::object revoke_operator_certificate(const PkiSettings& settings) {
+    const CaFiles files(settings.dir, kOperatorCa);
+    const CaKey ca_key = existing_key(settings.ca_key, settings.pkcs11_module, files.ca_key(), "--ca-key");
+    const pki::X509Ptr ca = load_first_certificate(files.ca_cert());
+    const pki::X509Ptr leaving = load_first_certificate(settings.cert);
+    if (X509_check_issued(ca.get(), leaving.get()) != X509_V_OK)
+        throw std::runtime_error(settings.cert + ": not issued by the operator CA " + files.ca_cert());
+    const pki::RevocationReason reason = pki::parse_revocation_reason(settings.reason.value_or("affiliationChanged"));
+    // The CRL signed again: what it listed, this certificate, a higher number.
+    const auto old = pki::load_crls(files.ca_crl());
+    std::vector<pki::RevokedCertificate> revoked = pki::revoked_in(old.front().get());
+    const std::string serial = pki::serial_hex_of(leaving.get());
+    const auto now = std::chrono::system_clock::now();
+    const bool listed = std::any_of(revoked.begin(), revoked.end(), [&](const auto& r) { return r.serial_hex == serial; });
+    if (!listed) revoked.push_back({serial, now, reason});
+    const std::uint64_t seconds = static_cast<std::uint64_t>(std::chrono::system_clock::to_time_t(now));
+    pki::CrlProfile profile{now - std::chrono::minutes(5), now + std::chrono::days(settings.days.value_or(180)),
+                            std::max(pki::crl_number_in(old.front().get()) + 1, seconds), revoked};
+    pki::write_crl_pem(files.ca_crl(), pki::build_crl(profile, {ca.get(), ca_key.key.get()}).get());
+    return {{"revoked", pki::common_name_of(leaving.get())},
+            {"serial", serial},
+            {"already_listed", listed},
+            {"crl", files.ca_crl()},
+            {"entries", revoked.size()},
+            {"next_step", "copy " + files.ca_crl() + " to admin.tls.crl on every gateway and reload them (SIGHUP): "
+                          "the next connection with that certificate is refused"}};
 }
 
 } // namespace sekisho::ctl

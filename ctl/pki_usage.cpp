@@ -50,6 +50,7 @@ const std::string kGroup =
     "  operator-ca --dir D              the operator CA, for administrators' certificates\n"
     "  operator-cert --dir D --user ID --out PREFIX\n"
     "                                   an administrator's certificate (CN = user id)\n"
+    "  operator-revoke --dir D --cert FILE  revoke it: the operator CRL signed again\n"
     "\n"
     "Check the root's SHA-256 fingerprint out of band before trusting it anywhere.\n"
     "Run 'sekishoctl pki <subcommand> --help' for details.\n";
@@ -139,6 +140,16 @@ const std::map<std::string, std::string> kSubcommands = {
      "\n"
      "  --days N       validity in days (default 365)\n" +
          kOrg + kForceJson + kKeys},
+    {"operator-revoke",
+     "usage: sekishoctl pki operator-revoke --dir D --cert FILE [--reason R] [--days N] [--ca-key SPEC]\n"
+     "           [--pkcs11-module PATH] [--json]\n"
+     "\n"
+     "Revokes an administrator's certificate (one who left, or a lost key): signs D/operator-ca.crl\n"
+     "again with it added to what it listed. Copy the CRL to admin.tls.crl and reload the gateways.\n"
+     "\n"
+     "  --reason R     an RFC 5280 reason (default affiliationChanged; keyCompromise for a lost key)\n"
+     "  --days N       nextUpdate of the CRL, in days (default 180): sign it again before then\n" +
+         kKeys},
 };
 
 } // namespace

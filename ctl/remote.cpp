@@ -33,7 +33,7 @@ using operations::UsageError;
 
 const std::string kUsage =
     "usage: sekishoctl --remote URL --cert FILE --key FILE [--ca FILE] [--password-file FILE]\n"
-    "                  <device|user|session> ...\n"
+    "                  <device|user|session|password> ...\n"
     "\n"
     "Runs the command in the gateway through its administration API (admin.api), as the\n"
     "administrator this management terminal proves to be: the operator certificate (its subject\n"
@@ -46,7 +46,9 @@ const std::string kUsage =
     "                       the system's trusted CAs)\n"
     "  --password-file FILE the password, one line (default: $SEKISHO_PASSWORD_FILE, else asked\n"
     "                       for on the terminal without echo)\n"
-    "Commands: device ..., user ... (as on the host), and session list|end|end-user (remote only).\n";
+    "Commands: device ..., user ... (as on the host), session list|end|end-user, and password\n"
+    "(your own new password: typed twice, or one line of standard input; also the way out of a\n"
+    "reset, which allows nothing else until it is done).\n";
 
 struct RemoteOptions {
     std::string url, cert, key, ca, password_file;
@@ -74,8 +76,9 @@ RemoteOptions parse_remote(const std::vector<std::string>& args) {
         throw UsageError("--remote needs --cert and --key (the operator certificate and its key)", kUsage);
     if (o.command.empty()) throw UsageError("missing command (device, user or session)", kUsage);
     const std::string& group = o.command[0];
-    if (group != "device" && group != "user" && group != "session")
-        throw UsageError("'" + group + "' does not run through --remote: only device, user and session do", kUsage);
+    if (group != "device" && group != "user" && group != "session" && group != "password")
+        throw UsageError("'" + group + "' does not run through --remote: only device, user, session and password do",
+                         kUsage);
     return o;
 }
 
@@ -84,16 +87,11 @@ std::string first_line(std::string text) {
     return text;
 }
 
-// From the file, or typed on the terminal with echo off.
-std::string read_password(const RemoteOptions& o) {
-    std::string file = o.password_file;
-    if (file.empty()) {
-        if (const char* env = std::getenv("SEKISHO_PASSWORD_FILE"); env && *env) file = env;
-    }
-    if (!file.empty()) return first_line(pki::read_file(file, 4096));
+// Typed on the terminal with echo off, after prompt.
+std::string ask_on_terminal(const char* prompt) {
     FILE* tty = std::fopen("/dev/tty", "r+");
     if (!tty) throw std::runtime_error("no password: give --password-file (there is no terminal to ask on)");
-    std::fputs("password: ", tty);
+    std::fputs(prompt, tty);
     std::fflush(tty);
     termios saved{};
     const int fd = fileno(tty);
@@ -112,6 +110,28 @@ std::string read_password(const RemoteOptions& o) {
     return first_line(line);
 }
 
+// From the file, or typed on the terminal.
+std::string read_password(const RemoteOptions& o) {
+    std::string file = o.password_file;
+    if (file.empty()) {
+        if (const char* env = std::getenv("SEKISHO_PASSWORD_FILE"); env && *env) file = env;
+    }
+    if (!file.empty()) return first_line(pki::read_file(file, 4096));
+    return ask_on_terminal("password: ");
+}
+
+// `password`: the new one, typed twice on a terminal, else one line of standard input.
+std::string new_password() {
+    if (isatty(STDIN_FILENO) == 0) {
+        std::string line;
+        if (!std::getline(std::cin, line)) throw std::runtime_error("password: no new password on standard input");
+        return line;
+    }
+    std::string first = ask_on_terminal("new password: ");
+    if (first != ask_on_terminal("new password again: ")) throw std::runtime_error("password: the two entries differ");
+    return first;
+}
+
 // The command as JSON: files named by --cert travel with it; --password-stdin's line too.
 std::string request_body(const std::vector<std::string>& command) {
     json::array args;
@@ -127,6 +147,7 @@ std::string request_body(const std::vector<std::string>& command) {
     }
     json::object body{{"args", std::move(args)}};
     if (!files.empty()) body["files"] = std::move(files);
+    if (command[0] == "password") body["stdin"] = new_password() + "\n";
     if (password_stdin) {
         std::string line;
         if (!std::getline(std::cin, line)) throw std::runtime_error("--password-stdin: no password on standard input");
@@ -188,8 +209,9 @@ int run_remote(const std::vector<std::string>& args) {
     const RemoteOptions o = parse_remote(args);
     const std::string user = pki::common_name_of(pki::load_certificates(o.cert).front().get());
     if (user.empty()) throw std::runtime_error(o.cert + ": the operator certificate has no subject CN (the user id)");
+    const std::string password = read_password(o); // the current one first, as a login asks
     const std::string body = request_body(o.command);
-    const auto res = post(o, user, read_password(o), body);
+    const auto res = post(o, user, password, body);
     boost::system::error_code ec;
     const json::value doc = json::parse(res.body(), ec);
     const json::object* answer = !ec && doc.is_object() ? &doc.as_object() : nullptr;

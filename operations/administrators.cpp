@@ -33,6 +33,7 @@ const std::vector<Permission>& permissions() {
         {"user", "", {"admin", "security"}},
         {"session", "list", {"admin", "operator", "security", "auditor"}},
         {"session", "", {"admin", "operator", "security"}},
+        {"password", "", {"admin", "operator", "security", "auditor"}}, // one's own
     };
     return kTable;
 }
@@ -75,19 +76,6 @@ std::optional<std::string> command_refused(const std::vector<std::string>& roles
         return "'" + group + (sub.empty() ? "" : " " + sub) + "' needs one of the roles " + needed;
     }
     return "'" + group + (sub.empty() ? "" : " " + sub) + "' is not a command of the administration API";
-}
-
-void refuse_losing_last_admin(const std::vector<store::User>& users, const std::string& user_id) {
-    std::vector<store::User> after;
-    for (const auto& u : users) {
-        if (u.id == user_id) continue;
-        after.push_back(u);
-    }
-    if (active_admins(users) > 0 && active_admins(after) == 0) {
-        throw std::runtime_error("user '" + user_id +
-                                 "' is the last active administrator (role admin): add and enable another "
-                                 "one first, so that administration stays possible");
-    }
 }
 
 std::string too_few_admins_warning(std::size_t active) {

@@ -33,10 +33,6 @@ std::size_t active_admins(const std::vector<store::User>& users);
 // nullopt when roles permit it, else why not, naming the roles that would.
 std::optional<std::string> command_refused(const std::vector<std::string>& roles, const std::vector<std::string>& args);
 
-// Throws std::runtime_error when disabling (or removing the admin role of) user would leave
-// no active admin: the last one cannot lock everyone out of administration.
-void refuse_losing_last_admin(const std::vector<store::User>& users, const std::string& user_id);
-
 // The start-up and --check warning: fewer than two active admins (one is a single point of
 // failure for administration, and nobody is there to review that one's actions). Empty when fine.
 std::string too_few_admins_warning(std::size_t active);

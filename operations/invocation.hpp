@@ -13,6 +13,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace sekisho::operations {
 
@@ -29,6 +30,9 @@ struct Invocation {
     std::shared_ptr<store::Registry> registry;
     std::shared_ptr<const config::Config> config;
     bool remote = false; // through the API: --config is refused (the gateway's is used)
+    // Through the API: the administrator's roles. An administrator's account (one holding an
+    // administration role) is changed only by an admin, never by security alone.
+    std::vector<std::string> caller_roles;
 };
 
 // The actor of local use: "local:" + the name of the real user id (getuid), plus

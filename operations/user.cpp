@@ -18,6 +18,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -58,6 +59,17 @@ store::User find_user(const Context& context, const std::string& id) {
                                  " (see 'sekishoctl user list')");
     }
     return *user;
+}
+
+// The user a command changes. Through the API, an administrator's account only by an admin:
+// security resets people's passwords, not the passwords of those who administer it.
+store::User changeable_user(const Context& context) {
+    store::User user = find_user(context, id_of(context));
+    const auto& roles = context.invocation->caller_roles;
+    if (context.invocation->remote && is_administrator(user) &&
+        std::find(roles.begin(), roles.end(), "admin") == roles.end())
+        throw std::runtime_error("user '" + user.id + "' is an administrator: only an admin may change that account");
+    return user;
 }
 
 // The user as it is now; with a freshly set password, that password once (JSON:
@@ -141,7 +153,7 @@ int do_break_glass_open(Context& context) {
         }
         duration = *parsed;
     }
-    const store::User user = find_user(context, id_of(context));
+    const store::User user = changeable_user(context);
     context.break_glass().set_break_glass_period(user.id, now() + duration.count(),
                                                  context.args.require("--reason"), context.actor);
     print_user(context, find_user(context, user.id));
@@ -149,7 +161,7 @@ int do_break_glass_open(Context& context) {
 }
 
 int do_break_glass_close(Context& context) {
-    const store::User user = find_user(context, id_of(context));
+    const store::User user = changeable_user(context);
     context.break_glass().set_break_glass_period(user.id, std::nullopt, context.args.require("--reason"),
                                                  context.actor);
     print_user(context, find_user(context, user.id));
@@ -158,21 +170,15 @@ int do_break_glass_close(Context& context) {
 
 int do_reset_password(Context& context) {
     const std::string& note = context.args.require("--identity-check");
-    const store::User user = find_user(context, id_of(context));
-    std::string password;
+    const store::User user = changeable_user(context);
     std::string temporary;
+    std::string hash;
     if (context.args.has("--password-stdin")) {
-        password = read_password_line(context.in());
-        require_acceptable(password, password_policy_of(context.config.auth), user.id, user.display_name);
-        if (credentials::password_reused(password, context.users().password_history(user.id))) {
-            throw PasswordRefused("password for user '" + user.id +
-                                  "' refused: " + credentials::reused_password_reason(store::kPasswordHistoryDepth));
-        }
+        hash = new_password_hash(context.users(), user, read_password_line(context.in()), context.config.auth);
     } else {
-        password = generate_password(user.id, user.display_name);
-        temporary = password;
+        temporary = generate_password(user.id, user.display_name);
+        hash = credentials::hash_password(temporary, argon2_of(context.config));
     }
-    const std::string hash = credentials::hash_password(password, argon2_of(context.config));
     context.users().set_password(user.id, hash, true, context.actor, note,
                                  store::PasswordChange::admin_reset);
     print_user(context, find_user(context, user.id), temporary);
@@ -180,15 +186,14 @@ int do_reset_password(Context& context) {
 }
 
 int do_set_status(Context& context, UserStatus status) {
-    const store::User user = find_user(context, id_of(context));
-    if (status == UserStatus::disabled) refuse_losing_last_admin(context.users().list_users(), user.id);
+    const store::User user = changeable_user(context);
     context.users().set_status(user.id, status, context.args.require("--reason"), context.actor);
     print_user(context, find_user(context, user.id));
     return 0;
 }
 
 int do_unlock(Context& context) {
-    const store::User user = find_user(context, id_of(context));
+    const store::User user = changeable_user(context);
     context.logins().unlock(user.id, context.actor);
     print_user(context, find_user(context, user.id));
     return 0;

@@ -2,6 +2,7 @@
 
 #include "credentials/password_hash.hpp"
 #include "credentials/password_policy.hpp"
+#include "credentials/password_reuse.hpp"
 #include "credentials/random_id.hpp"
 #include "codec/random.hpp"
 
@@ -76,6 +77,23 @@ AddedUser add_user(store::UserRegistry& users, const NewUser& request) {
     added.user = users.create_user(request.id, display_name, request.facility, request.roles, hash,
                                    request.must_change, request.actor);
     return added;
+}
+
+std::string new_password_hash(store::UserRegistry& users, const store::User& user, const std::string& password,
+                              const config::AuthConfig& auth) {
+    require_acceptable(password, password_policy_of(auth), user.id, user.display_name);
+    if (credentials::password_reused(password, users.password_history(user.id))) {
+        throw PasswordRefused("password for user '" + user.id +
+                              "' refused: " + credentials::reused_password_reason(store::kPasswordHistoryDepth));
+    }
+    const auto& a = auth.argon2;
+    return credentials::hash_password(password, credentials::Argon2Params{a.memory_kib, a.iterations, a.parallelism});
+}
+
+void change_own_password(store::UserRegistry& users, const store::User& user, const std::string& password,
+                         const config::AuthConfig& auth, const std::string& actor) {
+    users.set_password(user.id, new_password_hash(users, user, password, auth), false, actor,
+                       "changed by the user", store::PasswordChange::by_user);
 }
 
 } // namespace sekisho::operations

@@ -57,6 +57,16 @@ struct AddedUser {
     std::string password; // the generated one, to show once; empty when the caller gave it
 };
 
+// The Argon2id hash (auth.argon2) of a new password for user, once it passes the policy and
+// is none of the user's recent ones. Throws PasswordRefused.
+std::string new_password_hash(store::UserRegistry& users, const store::User& user, const std::string& password,
+                              const config::AuthConfig& auth);
+
+// The user's own change (an administrator through the API, e.g. after a reset): the new
+// password checked as above, the must-change flag cleared, ledger "user.password_set".
+void change_own_password(store::UserRegistry& users, const store::User& user, const std::string& password,
+                         const config::AuthConfig& auth, const std::string& actor);
+
 // Checks the id and roles, the password against the policy (or generates one), hashes it and
 // creates the user. Throws PasswordRefused, std::invalid_argument (malformed id or role) or
 // store::RegistryError.

@@ -144,8 +144,11 @@ Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx, ConnectionLi
         stream.socket().shutdown(tcp::socket::shutdown_both, ec);
         co_return;
     }
-    // Off loopback: only operators holding a certificate of admin.tls.client_ca get in.
-    ClientStream stream(std::move(socket), *ctx.tls);
+    // Off loopback: only operators holding a certificate of admin.tls.client_ca get in, checked
+    // against the CRLs of the snapshot in force now (kept alive for this connection).
+    const auto rt = ctx.runtime.current();
+    if (!rt->admin_tls.context) co_return; // admin.tls removed by a reload: closed, never plain
+    ClientStream stream(std::move(socket), *rt->admin_tls.context);
     beast::get_lowest_layer(stream).expires_after(config::kAdminTimeouts.handshake);
     co_await stream.async_handshake(awaitable_ec(ec));
     if (ec) {

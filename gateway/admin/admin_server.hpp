@@ -28,7 +28,9 @@ struct AdminContext {
     const RuntimeHolder& runtime;
     const Metrics& metrics;
     std::function<std::vector<std::string>()> not_ready; // reasons; empty = ready
-    boost::asio::ssl::context* tls = nullptr;              // admin.tls; nullptr = plain HTTP
+    // TLS (admin.tls at start; restart to switch) with the context of the runtime in force at
+    // each connection, or plain HTTP.
+    bool tls = false;
     const EventHistory* history = nullptr;               // the dashboard's events
     const RegistrySnapshotSource* registry_view = nullptr; // nullptr: no registry configured
     const AdminHostCheck* own_names = nullptr;             // Host names answered; nullptr = any

@@ -49,8 +49,11 @@ std::string session_table(const std::vector<session::Session>& sessions) {
     return operations::render_table(rows);
 }
 
+// User ids are unique regardless of (ASCII) case, as the registry compares them.
+bool same_user(const session::Session& s, const std::string& id) { return beast::iequals(s.user, id); }
+
 bool matches(const session::Session& s, const CliArgs& args) {
-    if (auto u = args.get("--user"); u && s.user != *u) return false;
+    if (auto u = args.get("--user"); u && !same_user(s, *u)) return false;
     if (auto d = args.get("--device"); d && s.device != *d) return false;
     if (auto f = args.get("--facility"); f && s.terminal_facility != *f && s.user_facility != *f) return false;
     return true;
@@ -87,7 +90,7 @@ Task<CommandOutcome> run_session_command(std::vector<std::string> args, std::str
         for (auto& s : all) {
             if (sub == "list" ? matches(s, parsed)
                               : sub == "end" ? handle_of(s) == parsed.positionals[0]
-                                             : s.user == parsed.positionals[0])
+                                             : same_user(s, parsed.positionals[0]))
                 chosen.push_back(std::move(s));
         }
         if (sub == "list") {
@@ -101,6 +104,8 @@ Task<CommandOutcome> run_session_command(std::vector<std::string> args, std::str
                   {{"actor", actor}, {"what", sub + " " + parsed.positionals[0]}, {"count", std::to_string(ended)}});
         outcome.output = parsed.has("--json") ? operations::json_line(json::object{{"ended", ended}})
                                               : "ended " + std::to_string(ended) + " session(s)\n";
+        if (sub == "end-user" && ended == 0)
+            outcome.error = "user '" + parsed.positionals[0] + "' has no live session here (none was ended)";
     } catch (const std::exception& e) {
         outcome = {1, "", std::string("the session store cannot answer: ") + e.what()};
     }

@@ -60,7 +60,7 @@ Task<OperatorCheck> AuthService::check_operator(std::string username, std::strin
                 if (user->break_glass &&
                     (!cfg->auth.break_glass.enabled || !user->break_glass_until || *user->break_glass_until <= now))
                     co_return refused("break-glass account outside an open period");
-                if (user->must_change) co_return refused("must_change_password");
+                // must_change is the API's to judge: the administrator may change the password.
                 try {
                     // The same record as a login: last login, failures cleared, ledger user.login.
                     OperatorCheck ok;

@@ -4,6 +4,7 @@
 #include "gateway/auth/login_policy.hpp"
 #include "gateway/tls/device_admission.hpp"
 #include "gateway/events/log.hpp"
+#include "operations/administrators.hpp"
 #include "session/session_id.hpp"
 #include "credentials/password_hash.hpp"
 
@@ -133,6 +134,12 @@ AuthService::Attempt AuthService::judge(Account account, bool password_ok, const
     auto& user = account.user;
     if (!user) return Attempt::refused(LoginRefusal::bad_credentials, "unknown_user", true);
     const bool emergency = user->break_glass;
+    // Administrators work from management terminals only (REQUIREMENTS §3): their accounts
+    // never log in here, and nothing here counts towards their lockout, so that a terminal
+    // cannot lock them out of the administration API. The answer is a wrong password's,
+    // whatever was typed (nothing to learn by guessing here).
+    if (operations::is_administrator(*user))
+        return Attempt::refused(LoginRefusal::bad_credentials, "administrator_account", !password_ok, emergency);
     try {
         if (user->status == store::UserStatus::disabled)
             return Attempt::refused(LoginRefusal::bad_credentials, "disabled", !password_ok, emergency);

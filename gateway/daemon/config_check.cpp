@@ -22,7 +22,6 @@ std::string check_configuration(const std::string& config_path) {
         if (!cfg.registry.sqlite.empty() && !std::filesystem::exists(cfg.registry.sqlite))
             return config_path + ": registry.sqlite: " + cfg.registry.sqlite +
                    " does not exist yet (sekishoctl creates it)";
-        if (cfg.admin.tls) make_admin_tls(*cfg.admin.tls, cfg.tls);
         build_runtime(std::move(cfg), keys, 0, &admission);
         return {};
     } catch (const config::ConfigError& e) {

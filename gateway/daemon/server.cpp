@@ -96,8 +96,6 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
             throw std::runtime_error("enrollment: " + std::string(e.what()));
         }
     }
-    if (initial.admin.listen && initial.admin.tls)
-        impl_->admin_tls = make_admin_tls(*initial.admin.tls, initial.tls);
     if (initial.admin.listen) impl_->admin_hosts = std::make_unique<AdminHostCheck>(initial.admin);
     impl_->ticket_source = session::make_ticket_keys(initial, impl_->session_io.io.get_executor());
     impl_->runtime.replace(
@@ -147,7 +145,7 @@ int Server::run() {
     if (s.admin_acceptor) {
         if (s.auth) s.admin_api = std::make_unique<AdminApiContext>(AdminApiContext{s.runtime, s.registry, *s.auth, s.blocking});
         s.admin_context = std::make_unique<AdminContext>(AdminContext{s.runtime, s.metrics, [&s] { return s.not_ready(); },
-                                                                      s.admin_tls.context.get(), s.history.get(),
+                                                                      s.runtime.current()->admin_tls.context != nullptr, s.history.get(),
                                                                       s.dashboard_registry.get(), s.admin_hosts.get(),
                                                                       {&s.main_limits, &s.enrollment_limits, &s.admin_limits},
                                                                       {&s.main_proxy, &s.enrollment_proxy},

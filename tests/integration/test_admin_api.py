@@ -33,7 +33,7 @@ class AdminApiTest(GatewayTestCase):
                                           "--json"], capture_output=True, text=True, check=True).stdout)
         ca_crt, cls.ops_crl = made["operator_ca"]["certificate"], made["operator_ca"]["crl"]
         cls.certs = {}
-        for name in ("kanri", "unyo", "kansa", "anzen", "nurse1", "taishoku"):
+        for name in ("kanri", "unyo", "kansa", "anzen", "nurse1", "taishoku", "kanri3"):
             subprocess.run([SEKISHOCTL_BIN, "pki", "operator-cert", "--dir", ops, "--user", name, "--out",
                             os.path.join(ops, name)], capture_output=True, text=True, check=True)
             cls.certs[name] = (os.path.join(ops, name + ".crt"), os.path.join(ops, name + ".key"))
@@ -41,7 +41,7 @@ class AdminApiTest(GatewayTestCase):
         with open(cls.password_file, "w") as f:
             f.write(PASSWORD + "\n")
         for user, role in (("kanri", "admin"), ("unyo", "operator"), ("kansa", "auditor"), ("anzen", "security"),
-                           ("nurse1", "nurse"), ("taishoku", "admin")):
+                           ("nurse1", "nurse"), ("taishoku", "admin"), ("kanri3", "admin")):
             cls.local("user", "add", user, "--facility", "demo-clinic", "--role", role, "--password-stdin",
                       stdin=PASSWORD + "\n")
         cls.admin_section = {
@@ -82,13 +82,16 @@ class AdminApiTest(GatewayTestCase):
                 who, " ".join(args), proc.returncode, proc.stdout, proc.stderr, self.log_tail()))
         return proc
 
-    def raw_api(self, who, user, password, body):
+    def raw_api(self, who, user, password, body, headers=("Content-Type: application/json",)):
         cert, key = self.certs[who]
         auth = base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
         return curl("https://localhost:%d/api/v1/run" % self.admin_port, cert=cert, key=key,
                     cacert=self.demo.ca_bundle, resolve_port=self.admin_port, method="POST",
-                    headers=["Content-Type: application/json", "Authorization: Basic " + auth],
-                    data=json.dumps(body), timeout=30)
+                    headers=list(headers) + ["Authorization: Basic " + auth],
+                    data=body if isinstance(body, str) else json.dumps(body), timeout=30)
+
+    def users(self):
+        return {u["id"]: u for u in json.loads(self.local("user", "list", "--json").stdout)["users"]}
 
     def reload(self):
         offset = self.gateway.log_offset()
@@ -116,7 +119,7 @@ class AdminApiTest(GatewayTestCase):
             self.assertEqual(shown["status"], "suspended")
             entry = [e for e in self.ledger() if e["action"] == "device.suspend" and e["subject"] == device["id"]][-1]
             self.assertEqual(entry["actor"], "admin:unyo")
-            self.gateway.wait_for_log(r'admin\.api_call .*actor=admin:unyo .*command="device suspend', since=since)
+            self.gateway.wait_for_log(r'admin\.api_call .*actor=admin:unyo .*command=.*device.*suspend', since=since)
             # The suspended terminal is refused at the handshake (no HTTP answer), as after a
             # local suspension; resumed, it gets the login page again.
             self.assertTrue(wait_for(lambda: self.device_curl("/").status == 0, 10, 0.2), self.log_tail())
@@ -216,8 +219,10 @@ class AdminApiTest(GatewayTestCase):
         self.remote("unyo", "session", "end", handle, expect=1)
 
     def test_the_last_administrator_cannot_be_disabled(self):
-        # taishoku (admin) left: disabled first — that leaves kanri as the only active admin.
-        self.local("user", "disable", "taishoku", "--reason", "left the hospital")
+        # taishoku and kanri3 (admins) left: disabled first — that leaves kanri as the only one.
+        for leaver in ("taishoku", "kanri3"):
+            if self.users()[leaver]["status"] == "active":
+                self.local("user", "disable", leaver, "--reason", "left the hospital")
         refused = self.remote("kanri", "user", "disable", "kanri", "--reason", "test", expect=1)
         self.assertIn("last active administrator", refused.stderr)
         local = self.local("user", "disable", "kanri", "--reason", "test", expect=1)
@@ -260,6 +265,92 @@ class AdminApiTest(GatewayTestCase):
             self.assertIn("keep at least two", proc.stderr)
         else:
             self.assertNotIn("keep at least two", proc.stderr)
+
+
+    # --- findings of the attack review, each a test ----------------------------------------
+
+    def test_an_option_before_the_group_cannot_smuggle_a_write_past_the_role_check(self):
+        smuggled = ["--config", "add", "--facility", "user", "--name", "list", "--role", "admin", "--password-stdin",
+                    "evil"]
+        result = self.raw_api("kansa", "kansa", PASSWORD, {"args": smuggled, "stdin": "Evil-Pass-2026!x\n"})
+        self.assertEqual(result.status, 403, result.describe())
+        for args in (["device", "--reason", "list", "revoke", "x"], ["user", "--json", "add", "evil2"]):
+            self.assertEqual(self.raw_api("kansa", "kansa", PASSWORD, {"args": args}).status, 403)
+        self.assertNotIn("add", self.users())
+        self.assertNotIn("evil2", self.users())
+
+    def test_a_browser_cannot_be_made_to_post_commands(self):
+        form = self.raw_api("kanri", "kanri", PASSWORD, '{"args":["user","list"],"x":"="}',
+                            headers=("Content-Type: text/plain",))
+        self.assertEqual(form.status, 403, form.describe())
+        cross = self.raw_api("kanri", "kanri", PASSWORD, {"args": ["user", "list"]},
+                             headers=("Content-Type: application/json", "Origin: https://evil.example"))
+        self.assertEqual(cross.status, 403, cross.describe())
+        unauthorised = self.raw_api("kanri", "kanri", "wrong-" + PASSWORD, {"args": ["user", "list"]})
+        self.assertEqual(unauthorised.status, 401)
+        self.assertEqual(unauthorised.header("WWW-Authenticate"), [])
+
+    def test_security_cannot_change_an_administrators_account(self):
+        refused = self.remote("anzen", "user", "reset-password", "kanri", "--identity-check", "phone", expect=1)
+        self.assertIn("only an admin", refused.stderr)
+        self.remote("anzen", "user", "disable", "unyo", "--reason", "test", expect=1)
+        self.assertFalse(self.users()["kanri"]["must_change"])
+
+    def test_after_a_reset_an_administrator_changes_the_password_and_nothing_else(self):
+        reset = json.loads(self.remote("kanri", "user", "reset-password", "kanri3", "--identity-check",
+                                       "called back on the registered number", "--json").stdout)
+        temporary = os.path.join(self.tmp, "kanri3-temporary")
+        with open(temporary, "w") as f:
+            f.write(reset["temporary_password"] + "\n")
+        blocked = self.remote("kanri3", "device", "list", password_file=temporary, expect=1)
+        self.assertIn("must be changed first", blocked.stderr)
+        self.remote("kanri3", "password", password_file=temporary, stdin="Atarashii-2026!pw\n")
+        fresh = os.path.join(self.tmp, "kanri3-new")
+        with open(fresh, "w") as f:
+            f.write("Atarashii-2026!pw\n")
+        self.remote("kanri3", "device", "list", password_file=fresh)
+        self.remote("kanri3", "device", "list", password_file=temporary, expect=1)
+        self.assertFalse(self.users()["kanri3"]["must_change"])
+
+    def test_a_terminal_cannot_log_in_as_an_administrator_nor_lock_one_out(self):
+        before = self.users()["kansa"]["failed_since_success"]
+        for attempt in range(6):
+            result, _ = self.api_login(user="kansa", password="guess-%d" % attempt)
+            self.assertNotEqual(result.status, 200)
+        right, _ = self.api_login(user="kansa", password=PASSWORD)
+        self.assertNotEqual(right.status, 200, "an administrator's account logged in on a terminal")
+        self.assertEqual(self.users()["kansa"]["failed_since_success"], before)
+        self.remote("kansa", "device", "list")
+
+    def test_a_revoked_operator_certificate_is_refused_after_a_reload(self):
+        ops = os.path.dirname(self.certs["taishoku"][0])
+        self.remote("taishoku", "user", "show", "taishoku")
+        subprocess.run([SEKISHOCTL_BIN, "pki", "operator-revoke", "--dir", ops, "--cert", self.certs["taishoku"][0]],
+                       capture_output=True, text=True, check=True)
+        self.reload()
+        since = self.gateway.log_offset()
+        self.remote("taishoku", "user", "show", "taishoku", expect=1)
+        self.gateway.wait_for_log(r"admin\.handshake_refused .*certificate revoked", since=since)
+        self.remote("kanri", "user", "show", "taishoku")
+
+    def test_log_out_everywhere_takes_the_user_id_in_any_case(self):
+        result, jar = self.api_login()
+        self.assertEqual(result.status, 200, result.describe())
+        ended = json.loads(self.remote("anzen", "session", "end-user", self.demo.info["user"]["id"].upper(),
+                                       "--json").stdout)
+        self.assertEqual(ended["ended"], 1)
+
+    def test_operators_need_a_ca_of_their_own_and_a_crl(self):
+        shared = dict(self.admin_section, tls=dict(self.admin_section["tls"], client_ca=self.demo.path("device-ca-bundle.pem")))
+        path = write_yaml(os.path.join(self.demo.dir, "admin-shared-ca.yaml"), dict(self.config, admin=shared))
+        proc = subprocess.run([SEKISHO_BIN, "--config", path, "--check"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        self.assertIn("operators need a CA of their own", proc.stderr)
+        no_crl = dict(self.admin_section, tls={k: v for k, v in self.admin_section["tls"].items() if k != "crl"})
+        path = write_yaml(os.path.join(self.demo.dir, "admin-no-crl.yaml"), dict(self.config, admin=no_crl))
+        proc = subprocess.run([SEKISHO_BIN, "--config", path, "--check"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        self.assertIn("admin.tls.crl", proc.stderr)
 
 
 if __name__ == "__main__":

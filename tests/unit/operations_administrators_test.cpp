@@ -6,7 +6,6 @@
 
 using sekisho::operations::active_admins;
 using sekisho::operations::command_refused;
-using sekisho::operations::refuse_losing_last_admin;
 using sekisho::operations::too_few_admins_warning;
 using sekisho::store::User;
 using sekisho::store::UserStatus;
@@ -67,16 +66,6 @@ TEST_CASE("roles outside administration and unknown commands are refused", "[ope
     REQUIRE(why);
     CHECK_THAT(*why, Catch::Contains("not a command of the administration API"));
     CHECK(command_refused({"admin"}, {"store", "migrate"}));
-}
-
-TEST_CASE("the last active admin cannot be disabled", "[operations]") {
-    std::vector<User> users{user("kanri", {"admin"}), user("unyo", {"operator"}),
-                            user("former", {"admin"}, UserStatus::disabled)};
-    CHECK(active_admins(users) == 1);
-    CHECK_THROWS_WITH(refuse_losing_last_admin(users, "kanri"), Catch::Contains("last active administrator"));
-    CHECK_NOTHROW(refuse_losing_last_admin(users, "unyo"));
-    users.push_back(user("kanri2", {"admin"}));
-    CHECK_NOTHROW(refuse_losing_last_admin(users, "kanri"));
 }
 
 TEST_CASE("a break-glass admin does not count as one of the administrators", "[operations]") {
