@@ -363,9 +363,17 @@ struct AdminTlsConfig {
     std::vector<std::string> crl;
 };
 
+// The administration API (/api/v1/ on the admin listener): off unless this section exists,
+// and then only over admin.tls, from these addresses, for administrators of the registry
+// whose operator certificate (CN = user id) and password both check out.
+struct AdminApiConfig {
+    std::vector<Cidr> allow_from; // required, non-empty: the management terminals' addresses
+};
+
 struct AdminConfig {
     std::optional<Endpoint> listen;
     std::optional<AdminTlsConfig> tls;
+    std::optional<AdminApiConfig> api;
 };
 
 // 127.0.0.0/8, ::1 and "localhost".

@@ -157,6 +157,27 @@ void read_admin(MapReader& root, bool have_pkcs11_module, AdminConfig& out) {
         tls->finish();
         out.tls = std::move(t);
     }
+    if (auto api = section->has("api") ? section->mapping("api") : std::nullopt) {
+        AdminApiConfig a;
+        api->require("allow_from", "the addresses of the management terminals, e.g. [10.20.0.0/24]");
+        for (const auto& item : api->scalar_list("allow_from", true)) {
+            std::string error;
+            if (auto cidr = parse_cidr(item.value, error)) {
+                a.allow_from.push_back(std::move(*cidr));
+            } else {
+                api->context().problem(item.line, item.key, error);
+            }
+        }
+        if (!out.tls)
+            api->problem("allow_from", "the administration API needs admin.tls: administrators are known by their "
+                                       "operator certificate (admin.tls.client_ca) and their password");
+        else if (out.tls->crl.empty())
+            api->problem("allow_from", "the administration API needs admin.tls.crl: the certificate of an "
+                                       "administrator who leaves must be refusable ('sekishoctl pki operator-ca' "
+                                       "writes operator-ca.crl, 'pki operator-revoke' updates it)");
+        api->finish();
+        out.api = std::move(a);
+    }
     if (out.listen && !out.tls && !is_loopback_host(out.listen->host))
         section->problem("listen", out.listen->host + " is not a loopback address: metrics and the dashboard "
                                    "would be open to the network; add admin.tls (certificate, key, client_ca) so "

@@ -4,9 +4,9 @@
 #include "audit/audit_verify.hpp"
 #include "codec/jst_time.hpp"
 #include "ctl/audit_query.hpp"
-#include "ctl/cli_args.hpp"
-#include "ctl/subcommands.hpp"
-#include "ctl/usage_error.hpp"
+#include "operations/cli_args.hpp"
+#include "operations/subcommands.hpp"
+#include "operations/usage_error.hpp"
 #include "pki/jws_verify.hpp"
 #include "pki/printable.hpp"
 
@@ -21,6 +21,8 @@
 #include <sstream>
 
 namespace sekisho::ctl {
+
+using namespace sekisho::operations; // the command-line plumbing and registry commands it shares
 
 namespace {
 

@@ -3,9 +3,10 @@
 #include "backup/create.hpp"
 #include "backup/restore.hpp"
 #include "backup/verify.hpp"
-#include "ctl/cli_args.hpp"
 #include "ctl/store.hpp"
-#include "ctl/subcommands.hpp"
+#include "operations/cli_args.hpp"
+#include "operations/subcommands.hpp"
+#include "operations/usage_error.hpp"
 #include "pki/printable.hpp"
 
 #include <boost/json/array.hpp>
@@ -17,6 +18,8 @@
 #include <memory>
 
 namespace sekisho::ctl {
+
+using namespace sekisho::operations; // the command-line plumbing sekishoctl's groups share
 
 namespace {
 

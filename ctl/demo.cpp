@@ -1,11 +1,13 @@
 #include "ctl/demo.hpp"
 
 #include "ctl/demo_init.hpp"
-#include "ctl/usage_error.hpp"
+#include "operations/usage_error.hpp"
 
 #include <iostream>
 
 namespace sekisho::ctl {
+
+using namespace sekisho::operations; // the command-line plumbing and registry commands it shares
 
 namespace {
 

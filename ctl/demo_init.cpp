@@ -4,7 +4,7 @@
 #include "ctl/demo_files.hpp"
 #include "ctl/demo_pki.hpp"
 #include "ctl/demo_terminal.hpp"
-#include "ctl/user_password.hpp"
+#include "operations/user_password.hpp"
 #include "pki/pem_io.hpp"
 #include "store/registry.hpp"
 
@@ -14,6 +14,8 @@
 #include <system_error>
 
 namespace sekisho::ctl {
+
+using namespace sekisho::operations; // the command-line plumbing and registry commands it shares
 
 namespace fs = std::filesystem;
 

@@ -1,7 +1,7 @@
 #include "ctl/demo_terminal.hpp"
 
 #include "ctl/demo_pki.hpp"
-#include "ctl/device_ticket.hpp"
+#include "operations/device_ticket.hpp"
 #include "enroll/enrollment.hpp"
 #include "pki/csr_build.hpp"
 #include "pki/keygen.hpp"
@@ -13,6 +13,8 @@
 #include <stdexcept>
 
 namespace sekisho::ctl {
+
+using namespace sekisho::operations; // the command-line plumbing and registry commands it shares
 
 namespace {
 

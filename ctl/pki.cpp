@@ -1,11 +1,13 @@
 #include "ctl/pki.hpp"
 
-#include "ctl/cli_args.hpp"
-#include "ctl/device_output.hpp"
+#include "operations/cli_args.hpp"
+#include "operations/device_output.hpp"
 #include "ctl/pki_init.hpp"
 #include "ctl/pki_usage.hpp"
-#include "ctl/subcommands.hpp"
-#include "ctl/usage_error.hpp"
+#include "operations/subcommands.hpp"
+#include "operations/usage_error.hpp"
+
+#include "pki/crl.hpp"
 
 #include <boost/json.hpp>
 
@@ -14,6 +16,8 @@
 #include <stdexcept>
 
 namespace sekisho::ctl {
+
+using namespace sekisho::operations; // the command-line plumbing and registry commands it shares
 
 namespace {
 
@@ -56,6 +60,12 @@ const std::vector<Subcommand>& subcommands() {
          import_issuing_ca},
         {"show", {"--dir", "--ca-name"}, {}, {"--dir"}, show_pki},
         {"assertion-key", {"--out"}, {"--force"}, {"--out"}, new_assertion_key},
+        {"operator-ca", {"--dir", "--ca-key", "--pkcs11-module", "--org", "--ca-days", "--days"}, {"--force"},
+         {"--dir"}, init_operator_ca},
+        {"operator-cert", {"--dir", "--user", "--out", "--ca-key", "--pkcs11-module", "--org", "--days"},
+         {"--force"}, {"--dir", "--user", "--out"}, issue_operator_certificate},
+        {"operator-revoke", {"--dir", "--cert", "--reason", "--days", "--ca-key", "--pkcs11-module"}, {},
+         {"--dir", "--cert"}, revoke_operator_certificate},
     };
     return kList;
 }
@@ -88,6 +98,10 @@ PkiSettings settings_of(const CliArgs& args) {
     s.cert = args.get("--cert").value_or("");
     s.root = args.get("--root").value_or("");
     s.root_crl = args.get("--root-crl");
+    s.user = args.get("--user").value_or("");
+    s.reason = args.get("--reason");
+    if (s.reason) pki::parse_revocation_reason(*s.reason); // a typo is a usage error
+    if (args.has("--days")) s.days = days_option(args, "--days", 0, 3650);
     return s;
 }
 

@@ -1,6 +1,6 @@
 #include "ctl/pki_dir.hpp"
 
-#include "ctl/device_output.hpp"
+#include "operations/device_output.hpp"
 #include "enroll/issuing_ca.hpp"
 #include "pki/ca_chain.hpp"
 #include "pki/certificate.hpp"
@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 namespace sekisho::ctl {
+
+using namespace sekisho::operations; // the command-line plumbing and registry commands it shares
 
 namespace fs = std::filesystem;
 

@@ -35,11 +35,27 @@ struct PkiSettings {
     std::string cert;
     std::string root;
     std::optional<std::string> root_crl;
+    // operator-ca: the CRL's nextUpdate (default 180); operator-cert: validity (default 365)
+    std::optional<int> days;
+    std::string user; // operator-cert
+    std::optional<std::string> reason; // operator-revoke: an RFC 5280 reason name
 };
 
 // Root CA + issuing CA (pathlen 0) + bundle + both empty CRLs in settings.dir.
 // {dir, root_ca: {...}, issuing_ca: {...}}.
 boost::json::object init_pki(const PkiSettings& settings);
+
+// The operator CA (pki_operators.cpp): DIR/operator-ca.crt, its key unless on a token, and an
+// empty operator-ca.crl; separate from the terminals' CAs.
+boost::json::object init_operator_ca(const PkiSettings& settings);
+
+// An administrator's certificate from the operator CA in settings.dir: OUT.crt and OUT.key,
+// subject CN = settings.user, clientAuth, valid settings.ca_days.
+boost::json::object issue_operator_certificate(const PkiSettings& settings);
+
+// The operator CA's CRL signed again with settings.cert added (settings.reason, default
+// affiliationChanged), nextUpdate settings.days (default 180).
+boost::json::object revoke_operator_certificate(const PkiSettings& settings);
 
 // The root alone (for an offline machine): root-ca.crt, its key unless on a token, root-ca.crl.
 boost::json::object init_root(const PkiSettings& settings);

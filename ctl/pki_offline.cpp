@@ -2,7 +2,7 @@
 // the signature on the root's machine, and the import of the signed certificate.
 #include "ctl/pki_init.hpp"
 
-#include "ctl/device_output.hpp"
+#include "operations/device_output.hpp"
 #include "pki/ca_chain.hpp"
 #include "pki/certificate.hpp"
 #include "pki/crl.hpp"
@@ -17,6 +17,8 @@
 #include <stdexcept>
 
 namespace sekisho::ctl {
+
+using namespace sekisho::operations; // the command-line plumbing and registry commands it shares
 
 namespace {
 

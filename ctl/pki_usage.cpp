@@ -47,6 +47,10 @@ const std::string kGroup =
     "                                   complete D with the signed certificate\n"
     "  show --dir DIR                   the CA certificates, fingerprints and expiry\n"
     "  assertion-key --out FILE         a new identity assertion key for a rotation, and its kid\n"
+    "  operator-ca --dir D              the operator CA, for administrators' certificates\n"
+    "  operator-cert --dir D --user ID --out PREFIX\n"
+    "                                   an administrator's certificate (CN = user id)\n"
+    "  operator-revoke --dir D --cert FILE  revoke it: the operator CRL signed again\n"
     "\n"
     "Check the root's SHA-256 fingerprint out of band before trusting it anywhere.\n"
     "Run 'sekishoctl pki <subcommand> --help' for details.\n";
@@ -115,6 +119,37 @@ const std::map<std::string, std::string> kSubcommands = {
      "rotation, list it in assertion.next_keys first and let it sign (assertion.signing_key)\n"
      "no sooner than 5 minutes later (README, \"rotating it\"). Refuses to overwrite either\n"
      "file unless --force.\n"},
+    {"operator-ca",
+     "usage: sekishoctl pki operator-ca --dir D [--ca-key SPEC] [--pkcs11-module PATH] [--org NAME]\n"
+     "           [--ca-days N] [--days N] [--force] [--json]\n"
+     "\n"
+     "Creates the operator CA, apart from the terminals' CAs: D/operator-ca.crt, its key\n"
+     "(D/operator-ca.key unless --ca-key) and the empty CRL D/operator-ca.crl. The admin listener\n"
+     "trusts it (admin.tls.client_ca, admin.tls.crl) for administrators' certificates.\n"
+     "\n"
+     "  --ca-days N    the CA's validity in days (default 1825)\n"
+     "  --days N       nextUpdate of its CRL, in days (default 180)\n" +
+         kOrg + kForceJson + kKeys},
+    {"operator-cert",
+     "usage: sekishoctl pki operator-cert --dir D --user ID --out PREFIX [--days N] [--ca-key SPEC]\n"
+     "           [--pkcs11-module PATH] [--org NAME] [--force] [--json]\n"
+     "\n"
+     "Issues an administrator's certificate from the operator CA in D: PREFIX.crt (subject CN =\n"
+     "ID, the user id in the registry; clientAuth) and a new key PREFIX.key (mode 0600). With\n"
+     "the account's password it opens the administration API ('sekishoctl --remote').\n"
+     "\n"
+     "  --days N       validity in days (default 365)\n" +
+         kOrg + kForceJson + kKeys},
+    {"operator-revoke",
+     "usage: sekishoctl pki operator-revoke --dir D --cert FILE [--reason R] [--days N] [--ca-key SPEC]\n"
+     "           [--pkcs11-module PATH] [--json]\n"
+     "\n"
+     "Revokes an administrator's certificate (one who left, or a lost key): signs D/operator-ca.crl\n"
+     "again with it added to what it listed. Copy the CRL to admin.tls.crl and reload the gateways.\n"
+     "\n"
+     "  --reason R     an RFC 5280 reason (default affiliationChanged; keyCompromise for a lost key)\n"
+     "  --days N       nextUpdate of the CRL, in days (default 180): sign it again before then\n" +
+         kKeys},
 };
 
 } // namespace

@@ -1,9 +1,9 @@
 #include "ctl/store.hpp"
 
-#include "ctl/cli_args.hpp"
-#include "ctl/registry_access.hpp"
-#include "ctl/subcommands.hpp"
-#include "ctl/usage_error.hpp"
+#include "operations/cli_args.hpp"
+#include "operations/registry_access.hpp"
+#include "operations/subcommands.hpp"
+#include "operations/usage_error.hpp"
 #include "store/registry.hpp"
 
 #include <boost/json/object.hpp>
@@ -12,6 +12,8 @@
 #include <iostream>
 
 namespace sekisho::ctl {
+
+using namespace sekisho::operations; // the command-line plumbing and registry commands it shares
 
 namespace {
 

@@ -32,10 +32,7 @@ bool only_end_of_pem_left() {
 
 constexpr std::string_view kDeviceUrnPrefix = "urn:sekisho:device:";
 
-} // namespace
-
-std::vector<X509Ptr> load_certificates(const std::string& pem_path) {
-    BioPtr bio = open_for_reading(pem_path, "certificate");
+std::vector<X509Ptr> read_certificates(BioPtr bio, const std::string& pem_path) {
     std::vector<X509Ptr> certs;
     while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
         certs.emplace_back(cert);
@@ -46,6 +43,31 @@ std::vector<X509Ptr> load_certificates(const std::string& pem_path) {
     }
     if (certs.empty()) throw std::runtime_error(pem_path + ": no PEM certificate found");
     return certs;
+}
+
+} // namespace
+
+std::vector<X509Ptr> load_certificates(const std::string& pem_path) {
+    return read_certificates(open_for_reading(pem_path, "certificate"), pem_path);
+}
+
+std::vector<X509Ptr> parse_certificates(const std::string& pem, const std::string& pem_path) {
+    BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    if (!bio) throw OpensslError("cannot read " + pem_path);
+    return read_certificates(std::move(bio), pem_path);
+}
+
+std::string common_name_of(X509* cert) {
+    const X509_NAME* subject = X509_get_subject_name(cert);
+    const int index = subject ? X509_NAME_get_index_by_NID(subject, NID_commonName, -1) : -1;
+    if (index < 0) return {};
+    const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
+    unsigned char* utf8 = nullptr;
+    const int length = ASN1_STRING_to_UTF8(&utf8, data);
+    std::string name;
+    if (length > 0) name.assign(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(length));
+    OPENSSL_free(utf8);
+    return name;
 }
 
 std::vector<X509CrlPtr> load_crls(const std::string& path) {

@@ -13,6 +13,8 @@ namespace sekisho::pki {
 // All certificates in a PEM file, in order. Throws std::runtime_error naming the file
 // when it cannot be read or holds no certificate.
 std::vector<X509Ptr> load_certificates(const std::string& pem_path);
+// The same from PEM text already read; pem_path names it in errors.
+std::vector<X509Ptr> parse_certificates(const std::string& pem, const std::string& pem_path);
 
 // All CRLs in a PEM (or single DER) file. Throws naming the file.
 std::vector<X509CrlPtr> load_crls(const std::string& path);
@@ -24,6 +26,10 @@ std::string sha256_fingerprint_hex(X509* cert);
 // "urn:sekisho:device:<facility>:<device-id>" if present, else the subject O, else "".
 // Control characters come out escaped (printable.hpp): it is logged before it is trusted.
 std::string facility_of(X509* cert);
+
+// The subject's first commonName as UTF-8, "" when there is none (an operator certificate's
+// CN is the administrator's user id).
+std::string common_name_of(X509* cert);
 
 // Subject as a one-line RFC 2253 string, for logs; control characters escaped.
 std::string subject_of(X509* cert);

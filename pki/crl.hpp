@@ -41,6 +41,11 @@ struct CrlProfile {
 // offending serial.
 X509CrlPtr build_crl(const CrlProfile& profile, const Issuer& issuer);
 
+// What a CRL lists (serial as serial_hex_of() prints it, date, reason), to sign it again with
+// more entries; and its crlNumber (0 when it has none).
+std::vector<RevokedCertificate> revoked_in(X509_CRL* crl);
+std::uint64_t crl_number_in(X509_CRL* crl);
+
 // The DER encoding, as a CRL distribution point serves it (application/pkix-crl).
 std::string crl_to_der(X509_CRL* crl);
 

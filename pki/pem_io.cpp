@@ -72,6 +72,30 @@ void write_all(int fd, std::string_view bytes, const std::string& path) {
 // Written to a temporary file in the same folder and renamed over path: a symlink planted at
 // path is replaced, never followed (a CA key must not land where its owner chose), and a
 // reader never sees half a CRL.
+std::string read_file(const std::string& path, std::size_t max_bytes) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error(system_error("read", path));
+    std::string bytes;
+    char chunk[8192];
+    for (;;) {
+        const ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const std::string message = system_error("read", path);
+            ::close(fd);
+            throw std::runtime_error(message);
+        }
+        if (n == 0) break;
+        bytes.append(chunk, static_cast<std::size_t>(n));
+        if (bytes.size() > max_bytes) {
+            ::close(fd);
+            throw std::runtime_error(path + ": larger than " + std::to_string(max_bytes) + " bytes");
+        }
+    }
+    ::close(fd);
+    return bytes;
+}
+
 void write_file(const std::string& path, std::string_view bytes, unsigned mode) {
     std::string temporary;
     const int fd = create_temporary(path, mode, temporary);

@@ -1,4 +1,4 @@
-// Writing certificates, CRLs and private keys to files. Private keys are created 0600.
+// Reading small files, and writing certificates, CRLs and private keys to files. Private keys are created 0600.
 #pragma once
 
 #include "pki/ossl.hpp"
@@ -12,6 +12,10 @@ namespace sekisho::pki {
 // PEM text (certificates: see to_pem in certificate.hpp).
 std::string crl_to_pem(X509_CRL* crl);
 std::string private_key_to_pem(EVP_PKEY* key); // unencrypted PKCS#8
+
+// The whole file, at most max_bytes of it (a certificate, a CRL: not a device); throws naming
+// the path and the system error, or that it is larger.
+std::string read_file(const std::string& path, std::size_t max_bytes = 16 * 1024 * 1024);
 
 // Writes bytes to path with the given permission bits, replacing what is there (a symlink
 // included, which is never followed) in one rename. Throws naming the path and the system

@@ -94,7 +94,8 @@ std::optional<Response> refuse_foreign_host(const Request& req, const AdminConte
 }
 
 template <typename Stream>
-Task<void> serve_requests(Stream& stream, const AdminContext& ctx, const std::string& peer) {
+Task<void> serve_requests(Stream& stream, const AdminContext& ctx, const Peer& peer,
+                          const std::optional<OperatorCertificate>& operator_cert) {
     auto& tcp = beast::get_lowest_layer(stream);
     constexpr std::size_t max_header_bytes = 8192;
     beast::flat_buffer buffer(read_buffer_limit(max_header_bytes));
@@ -104,14 +105,29 @@ Task<void> serve_requests(Stream& stream, const AdminContext& ctx, const std::st
         http::request_parser<http::string_body> parser;
         chunks.attach(parser);
         parser.header_limit(max_header_bytes);
-        parser.body_limit(0);
+        // Beast checks Content-Length against the limit as the header is parsed.
+        parser.body_limit(ctx.api ? kAdminApiMaxBody : 0);
         tcp.expires_after(config::kAdminTimeouts.request);
+        co_await http::async_read_header(stream, buffer, parser, awaitable_ec(ec));
+        if (ec) break;
+        // Only the administration API takes a body (a command); every other page none.
+        const bool api = ctx.api && is_admin_api_path(target_path(parser.get().target()));
+        if (!api && (parser.chunked() || parser.content_length().value_or(0) > 0)) break;
         co_await http::async_read(stream, buffer, parser, awaitable_ec(ec));
-        if (ec || chunks.trailer_received(parser.get())) break; // no body or trailer is ever needed here
-        auto refused = refuse_foreign_host(parser.get(), ctx, peer);
-        auto res = refused ? std::move(*refused) : answer(parser.get(), ctx);
+        if (ec || chunks.trailer_received(parser.get())) break; // no trailer is ever needed here
+        auto refused = refuse_foreign_host(parser.get(), ctx, peer.endpoint);
+        Response res;
+        if (refused) {
+            res = std::move(*refused);
+        } else if (api) {
+            auto answering = answer_admin_api(parser.get(), operator_cert, peer, *ctx.api);
+            res = co_await std::move(answering);
+        } else {
+            res = answer(parser.get(), ctx);
+        }
         if (parser.get().method() == http::verb::head) drop_body_for_head(res);
         const bool keep_alive = res.keep_alive();
+        tcp.expires_after(config::kAdminTimeouts.request); // an API command may have taken a while
         co_await http::async_write(stream, res, awaitable_ec(ec));
         if (ec || !keep_alive) break;
     }
@@ -122,12 +138,17 @@ Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx, ConnectionLi
     const std::string peer = client.endpoint;
     if (!ctx.tls) {
         beast::tcp_stream stream(std::move(socket));
-        co_await serve_requests(stream, ctx, peer);
+        const std::optional<OperatorCertificate> nobody;
+        auto serving = serve_requests(stream, ctx, client, nobody);
+        co_await std::move(serving);
         stream.socket().shutdown(tcp::socket::shutdown_both, ec);
         co_return;
     }
-    // Off loopback: only operators holding a certificate of admin.tls.client_ca get in.
-    ClientStream stream(std::move(socket), *ctx.tls);
+    // Off loopback: only operators holding a certificate of admin.tls.client_ca get in, checked
+    // against the CRLs of the snapshot in force now (kept alive for this connection).
+    const auto rt = ctx.runtime.current();
+    if (!rt->admin_tls.context) co_return; // admin.tls removed by a reload: closed, never plain
+    ClientStream stream(std::move(socket), *rt->admin_tls.context);
     beast::get_lowest_layer(stream).expires_after(config::kAdminTimeouts.handshake);
     co_await stream.async_handshake(awaitable_ec(ec));
     if (ec) {
@@ -137,7 +158,9 @@ Task<void> serve_admin(tcp::socket socket, const AdminContext& ctx, ConnectionLi
         log_event(spdlog::level::warn, "admin.handshake_refused", {{"peer", peer}, {"detail", detail}});
         co_return;
     }
-    co_await serve_requests(stream, ctx, peer);
+    const auto operator_cert = operator_certificate(stream.native_handle());
+    auto serving = serve_requests(stream, ctx, client, operator_cert);
+    co_await std::move(serving);
     beast::get_lowest_layer(stream).expires_after(config::kAdminTimeouts.shutdown);
     co_await stream.async_shutdown(awaitable_ec(ec));
 }

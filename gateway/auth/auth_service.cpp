@@ -4,6 +4,7 @@
 #include "gateway/auth/login_policy.hpp"
 #include "gateway/tls/device_admission.hpp"
 #include "gateway/events/log.hpp"
+#include "operations/administrators.hpp"
 #include "session/session_id.hpp"
 #include "credentials/password_hash.hpp"
 
@@ -78,11 +79,6 @@ void AuthService::admit_devices_by(const DeviceAdmission& admission, const Regis
     registry_ = &registry;
 }
 
-struct AuthService::Account {
-    std::optional<store::User> user;
-    std::string unavailable; // the registry could not be read: why
-};
-
 // Blocking pool.
 AuthService::Account AuthService::read_account(const std::string& username) {
     try {
@@ -92,27 +88,37 @@ AuthService::Account AuthService::read_account(const std::string& username) {
     }
 }
 
-Task<AuthService::Attempt> AuthService::check_credentials(const std::string& username, const std::string& password,
-                                                          const ClientIdentity& terminal, const std::string& source,
-                                                          const config::Config& cfg) {
+Task<AuthService::Verified> AuthService::verify_password(const std::string& username, const std::string& password,
+                                                         const config::Config& cfg) {
     const auto params = argon2_params(cfg.auth.argon2);
     auto read = boost::asio::co_spawn(
         blocking_, [this, &username]() -> Task<Account> { co_return read_account(username); },
         boost::asio::use_awaitable);
-    Account account = co_await std::move(read);
+    Verified verified;
+    verified.account = co_await std::move(read);
     // Unknown users, and an unreadable registry, are checked against a dummy hash: same
     // work, same time, same answer.
+    const Account& account = verified.account;
     auto verify = boost::asio::co_spawn(
         hashing_,
         [&password, &account, &params]() -> Task<bool> {
             co_return verify_yielding(password, account.user ? account.user->password_hash : credentials::dummy_hash(params));
         },
         boost::asio::use_awaitable);
-    const bool password_ok = co_await std::move(verify);
+    verified.password_ok = co_await std::move(verify);
+    co_return verified;
+}
+
+Task<AuthService::Attempt> AuthService::check_credentials(const std::string& username, const std::string& password,
+                                                          const ClientIdentity& terminal, const std::string& source,
+                                                          const config::Config& cfg) {
+    auto verifying = verify_password(username, password, cfg);
+    Verified verified = co_await std::move(verifying);
+    const bool password_ok = verified.password_ok;
     auto judged = boost::asio::co_spawn(
         blocking_,
-        [this, &account, password_ok, &password, &terminal, &source, &cfg]() -> Task<Attempt> {
-            co_return judge(std::move(account), password_ok, password, terminal, source, cfg);
+        [this, &verified, password_ok, &password, &terminal, &source, &cfg]() -> Task<Attempt> {
+            co_return judge(std::move(verified.account), password_ok, password, terminal, source, cfg);
         },
         boost::asio::use_awaitable);
     co_return co_await std::move(judged);
@@ -128,6 +134,12 @@ AuthService::Attempt AuthService::judge(Account account, bool password_ok, const
     auto& user = account.user;
     if (!user) return Attempt::refused(LoginRefusal::bad_credentials, "unknown_user", true);
     const bool emergency = user->break_glass;
+    // Administrators work from management terminals only (REQUIREMENTS §3): their accounts
+    // never log in here, and nothing here counts towards their lockout, so that a terminal
+    // cannot lock them out of the administration API. The answer is a wrong password's,
+    // whatever was typed (nothing to learn by guessing here).
+    if (operations::is_administrator(*user))
+        return Attempt::refused(LoginRefusal::bad_credentials, "administrator_account", !password_ok, emergency);
     try {
         if (user->status == store::UserStatus::disabled)
             return Attempt::refused(LoginRefusal::bad_credentials, "disabled", !password_ok, emergency);

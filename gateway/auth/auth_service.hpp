@@ -112,11 +112,39 @@ public:
 
     const CsrfKeys& csrf() const { return csrf_; }
 
+    // For the administration API (administration.cpp). An administrator's password, checked
+    // as a login's is: Argon2id on the hashing pool, failures counted towards the account's
+    // lockout and the spraying windows of the operator certificate and the address. Nothing
+    // about facilities or login windows (an operator certificate is not a terminal). Logs
+    // admin.login_refused; nullopt user with the reason when refused.
+    struct OperatorCheck {
+        std::optional<store::User> user;
+        std::string refusal; // for the log and the caller: wrong_password, locked, ...
+        bool unavailable = false; // the registry or the windows could not be read: 503
+    };
+    Task<OperatorCheck> check_operator(std::string username, std::string password, ClientIdentity certificate,
+                                       std::string source, std::shared_ptr<const config::Config> cfg);
+    // Live sessions, all of them (the caller filters).
+    Task<std::vector<session::Session>> list_sessions(config::AuthConfig cfg);
+    // Ends the sessions given (as listed) for reason, logging each (session.ended) and
+    // closing their connections; returns how many this call ended.
+    Task<std::size_t> end_sessions(std::vector<session::Session> sessions, std::string reason);
+
 private:
     struct Attempt;
-    struct Account; // the user as the registry has them, or why they could not be read
+    struct Account { // the user as the registry has them, or why they could not be read
+        std::optional<store::User> user;
+        std::string unavailable; // the registry could not be read: why
+    };
     // The three steps of a login's check: read the account (blocking pool), hash the
     // password (hashing pool), judge and record the outcome (blocking pool).
+    // The account read (blocking pool) and the password checked against it (hashing pool; an
+    // unknown user against a dummy hash, for the same time and answer).
+    struct Verified {
+        Account account;
+        bool password_ok = false;
+    };
+    Task<Verified> verify_password(const std::string& username, const std::string& password, const config::Config& cfg);
     Task<Attempt> check_credentials(const std::string& username, const std::string& password,
                                     const ClientIdentity& terminal, const std::string& source,
                                     const config::Config& cfg);

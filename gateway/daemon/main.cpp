@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
             return 1;
         }
         std::cout << "configuration OK: " << config_path << '\n';
+        for (const auto& warning : sekisho::gateway::configuration_warnings(config_path))
+            std::cerr << "warning: " << warning << '\n';
         return 0;
     }
     sekisho::gateway::raise_open_files_limit();

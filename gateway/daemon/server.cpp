@@ -1,5 +1,6 @@
 #include "gateway/daemon/server_impl.hpp"
 
+#include "operations/administrators.hpp"
 #include "worker/preemption_points.hpp"
 
 namespace sekisho::gateway {
@@ -16,6 +17,16 @@ void open_acceptor(tcp::acceptor& acceptor, const tcp::endpoint& ep) {
     acceptor.set_option(tcp::acceptor::reuse_address(true));
     acceptor.bind(ep);
     acceptor.listen(asio::socket_base::max_listen_connections);
+}
+
+// REQUIREMENTS §3, a minimum number of administrators: said at start-up (and by --check).
+void warn_about_administrators(store::UserRegistry& users) {
+    try {
+        const auto warning = operations::too_few_admins_warning(operations::active_admins(users.list_users()));
+        if (!warning.empty()) log_event(spdlog::level::warn, "admin.too_few", {{"detail", warning}});
+    } catch (const std::exception& e) {
+        log_event(spdlog::level::warn, "admin.too_few", {{"detail", std::string("cannot count administrators: ") + e.what()}});
+    }
 }
 
 } // namespace
@@ -61,6 +72,7 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
         impl_->auth->configure(initial.auth);
         impl_->auth->on_session_ended([impl = impl_.get()](const std::string& id_hash) { impl->close_session(id_hash); });
         impl_->auth->admit_devices_by(*impl_->admission, *impl_->registry_watch);
+        if (initial.admin.api) warn_about_administrators(impl_->registry->users());
         // The first dummy hash costs one Argon2id run: pay it now, not in a first login.
         const auto& a = initial.auth.argon2;
         asio::post(impl_->hashing, [params = credentials::Argon2Params{a.memory_kib, a.iterations, a.parallelism}] {
@@ -84,8 +96,6 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
             throw std::runtime_error("enrollment: " + std::string(e.what()));
         }
     }
-    if (initial.admin.listen && initial.admin.tls)
-        impl_->admin_tls = make_admin_tls(*initial.admin.tls, initial.tls);
     if (initial.admin.listen) impl_->admin_hosts = std::make_unique<AdminHostCheck>(initial.admin);
     impl_->ticket_source = session::make_ticket_keys(initial, impl_->session_io.io.get_executor());
     impl_->runtime.replace(
@@ -133,11 +143,13 @@ int Server::run() {
         asio::co_spawn(first, run_enrollment_listener(*s.enrollment_acceptor, *s.enrollment_context), asio::detached);
     }
     if (s.admin_acceptor) {
+        if (s.auth) s.admin_api = std::make_unique<AdminApiContext>(AdminApiContext{s.runtime, s.registry, *s.auth, s.blocking});
         s.admin_context = std::make_unique<AdminContext>(AdminContext{s.runtime, s.metrics, [&s] { return s.not_ready(); },
-                                                                      s.admin_tls.context.get(), s.history.get(),
+                                                                      s.runtime.current()->admin_tls.context != nullptr, s.history.get(),
                                                                       s.dashboard_registry.get(), s.admin_hosts.get(),
                                                                       {&s.main_limits, &s.enrollment_limits, &s.admin_limits},
-                                                                      {&s.main_proxy, &s.enrollment_proxy}});
+                                                                      {&s.main_proxy, &s.enrollment_proxy},
+                                                                      s.admin_api.get()});
         asio::co_spawn(first, run_admin_listener(*s.admin_acceptor, *s.admin_context), asio::detached);
     }
 

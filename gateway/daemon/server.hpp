@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace sekisho::gateway {
 
@@ -29,5 +30,9 @@ private:
 // Loads and fully builds a configuration (certificates, keys, CRLs) without serving.
 // Returns the problems, one per line; empty when the configuration is usable.
 std::string check_configuration(const std::string& config_path);
+
+// What --check says besides problems, one line each (a configuration that works, unwisely):
+// fewer than two administrators when the administration API is on.
+std::vector<std::string> configuration_warnings(const std::string& config_path);
 
 } // namespace sekisho::gateway

@@ -117,9 +117,9 @@ struct Server::Impl {
     std::vector<std::unique_ptr<Worker>> workers;
     std::unique_ptr<tcp::acceptor> acceptor;
     std::unique_ptr<tcp::acceptor> admin_acceptor;
+    std::unique_ptr<AdminApiContext> admin_api; // with a registry: the administration API
     std::unique_ptr<AdminContext> admin_context;
     std::unique_ptr<AdminHostCheck> admin_hosts;        // admin.listen's own names (restart to change)
-    AdminTls admin_tls;                                 // admin.tls (restart to change); empty if none
 
     std::vector<std::unique_ptr<WorkerContext>> contexts;
     // Another instance's change of the registry wakes watch_registry() at once (PostgreSQL's

@@ -71,6 +71,10 @@ void Server::Impl::reload() {
             cfg.workers != old->config.workers)
             log_event(spdlog::level::warn, "config.restart_needed",
                       {{"detail", "listen and workers changes take effect after a restart"}});
+        if (cfg.admin.tls.has_value() != old->config.admin.tls.has_value())
+            log_event(spdlog::level::warn, "config.restart_needed",
+                      {{"detail", "adding or removing admin.tls takes effect after a restart (its files and CRLs "
+                                  "are re-read at every reload)"}});
         if (!same_registry(cfg.registry, old->config.registry))
             log_event(spdlog::level::warn, "config.restart_needed",
                       {{"detail", "registry.sqlite and registry.postgresql changes take effect after a restart"}});

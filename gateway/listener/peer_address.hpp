@@ -5,10 +5,13 @@
 // on, the client the balancer's header names (proxy_gate.hpp). Nothing else asks a socket.
 #pragma once
 
+#include "config/config.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sekisho::gateway {
 
@@ -20,6 +23,9 @@ struct Peer {
 
 // An endpoint in both spellings.
 Peer peer_of(const boost::asio::ip::tcp::endpoint& endpoint);
+
+// Whether peer's address lies in one of ranges (an IPv4-mapped IPv6 address as IPv4).
+bool in_ranges(const Peer& peer, const std::vector<config::Cidr>& ranges);
 
 // The peer of an accepted socket; nullopt when it is gone already (reset before we asked).
 std::optional<Peer> peer_of(const boost::asio::ip::tcp::socket& socket);

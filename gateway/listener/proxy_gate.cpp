@@ -80,15 +80,7 @@ void render_proxy_protocol_refusals(std::string& out, std::initializer_list<cons
 }
 
 bool trusted_balancer(const Peer& peer, const config::ProxyProtocolConfig& settings, ProxyProtocolCounters& counters) {
-    ip::address address = peer.ip;
-    if (address.is_v6() && address.to_v6().is_v4_mapped())
-        address = ip::make_address_v4(ip::v4_mapped, address.to_v6());
-    const auto v4 = address.is_v4() ? address.to_v4().to_bytes() : ip::address_v4::bytes_type{};
-    const auto v6 = address.is_v6() ? address.to_v6().to_bytes() : ip::address_v6::bytes_type{};
-    const std::span<const std::uint8_t> bytes = address.is_v4() ? std::span<const std::uint8_t>(v4)
-                                                                : std::span<const std::uint8_t>(v6);
-    for (const auto& range : settings.trusted)
-        if (range.contains(bytes)) return true;
+    if (in_ranges(peer, settings.trusted)) return true;
     refuse(counters, ProxyRefusal::untrusted_source, peer,
            "this address is not in proxy_protocol.trusted: only the balancers named there may connect");
     return false;

@@ -31,6 +31,9 @@ struct Runtime {
     // Present when enrollment.listen is set.
     std::unique_ptr<ClientCertVerifier> enrollment_verifier;
     std::unique_ptr<boost::asio::ssl::context> enrollment_tls;
+    // admin.tls, rebuilt at every reload like the others, so that a new operator CRL (an
+    // administrator who left) applies to the next connection. Empty without admin.tls.
+    AdminTls admin_tls;
 
     const UpstreamTls* upstream_tls_for(const config::Route& route) const;
 };

@@ -15,6 +15,13 @@ constexpr std::string_view kUserColumns =
     "last_login_from, failed_since_success, last_failed_at, locked_until, created_at, created_by, "
     "updated_at, updated_by, break_glass, break_glass_until, session_epoch";
 
+// An active holder of the role admin, not an emergency account: the administrators that
+// must not all go (REQUIREMENTS §3).
+bool is_counted_admin(const User& user) {
+    return user.status == UserStatus::active && !user.break_glass &&
+           std::find(user.roles.begin(), user.roles.end(), "admin") != user.roles.end();
+}
+
 std::vector<std::string> split_roles(const std::string& text) {
     std::vector<std::string> roles;
     std::size_t start = 0;
@@ -258,6 +265,18 @@ void SqlUsers::set_status(const std::string& id, UserStatus status, const std::s
     Transaction tx(db_, Transaction::Kind::write, operation);
     User user = require_user(id, operation);
     if (user.status == status) db_.fail(operation, "the user is already " + to_string(status));
+    if (status == UserStatus::disabled && is_counted_admin(user)) {
+        // In the write transaction (one lock across instances): two administrators disabling
+        // each other at once cannot both pass.
+        Statement others(db_,
+                         "SELECT COUNT(*) FROM users WHERE id <> ?1 AND status = 'active' AND break_glass = 0 "
+                         "AND (' ' || roles || ' ') LIKE '% admin %'",
+                         operation);
+        others.bind(1, user.id);
+        if (others.step() && others.integer(0) == 0)
+            db_.fail(operation, "the last active administrator (role admin) cannot be disabled: add and enable "
+                                "another one first, so that administration stays possible");
+    }
     Statement update(db_,
                      "UPDATE users SET status = ?2, updated_at = ?3, updated_by = ?4, "
                      "session_epoch = session_epoch + ?5 WHERE id = ?1",

@@ -4,6 +4,7 @@ here on loopback), sekishoctl's administration (the registry ledger) copied into
 and sessions that end by themselves (idle timeout) recorded as session.expired."""
 import json
 import os
+import pwd
 import re
 import socket
 import threading
@@ -15,6 +16,9 @@ from test_login_sessions import PASSWORD, LoginEnvironment
 
 RFC5424 = re.compile(r"^<(\d+)>1 (\S+) (\S+) (\S+) (\S+) (\S+) (\[sekisho@32473 seq=\"(\d+)\" hash=\"([0-9a-f]{64})\"\]) (.*)$",
                      re.S)
+
+
+LOCAL_ACTOR = "local:" + pwd.getpwuid(os.getuid()).pw_name  # who runs sekishoctl here
 
 
 class UdpCollector:
@@ -112,19 +116,19 @@ class AuditFeedsTest(LoginEnvironment):
 
     def test_administration_with_sekishoctl_reaches_the_trail(self):
         device = fingerprint_sha256(self.terminal_b[0])
-        self.ctl("device", "suspend", device, "--reason", "lost on ward 3", "--actor", "admin:sato")
+        self.ctl("device", "suspend", device, "--reason", "lost on ward 3")
         suspended = self.wait_record(lambda r: r["event"] == "ledger.device.suspend", "ledger.device.suspend")
         self.assertEqual(len(suspended), 1)
-        self.assertEqual(suspended[0]["actor"], "admin:sato")
+        self.assertEqual(suspended[0]["actor"], LOCAL_ACTOR)
         self.assertEqual(suspended[0]["reason"], "lost on ward 3")
         self.assertRegex(suspended[0]["at"], r"\+09:00$")
-        self.ctl("device", "resume", device, "--reason", "found", "--actor", "admin:sato")
+        self.ctl("device", "resume", device, "--reason", "found")
         self.wait_record(lambda r: r["event"] == "ledger.device.resume", "ledger.device.resume")
         self.ctl("user", "add", "ledger.user", "--facility", "demo-clinic", "--role", "nurse", "--password-stdin",
-                 "--actor", "admin:sato", stdin=PASSWORD + "\n")
+                 stdin=PASSWORD + "\n")
         created = self.wait_record(lambda r: r["event"] == "ledger.user.create" and r["subject"] == "ledger.user",
                                    "ledger.user.create")
-        self.assertEqual(created[0]["actor"], "admin:sato")
+        self.assertEqual(created[0]["actor"], LOCAL_ACTOR)
         # The demo's own enrollment happened before the gateway ever ran: copied at start.
         self.assertTrue([r for r in self.records() if r["event"] == "ledger.ticket.create"])
         # Logins are the gateway's own events, not copied a second time from the ledger.

@@ -4,11 +4,15 @@ suspended → active → revoked lifecycle (revoked is final), the ledger, and t
 contract (exit 1 for a refused operation, exit 2 for a usage mistake)."""
 import json
 import os
+import pwd
 import unittest
 
 from harness import (SEKISHOCTL_BIN, Demo, fingerprint_sha256, free_port, make_tempdir, route,
                      run, write_yaml)
 from pki_tools import cert_serial, run_openssl
+
+
+LOCAL_ACTOR = "local:" + pwd.getpwuid(os.getuid()).pw_name
 
 
 class DeviceCliTest(unittest.TestCase):
@@ -22,11 +26,12 @@ class DeviceCliTest(unittest.TestCase):
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def ctl(self, *args, config=None, actor="admin:tester", expect=0):
-        """Runs `sekishoctl device ARGS` on the demo's config; checks the exit status."""
+    def ctl(self, *args, config=None, expect=0):
+        """Runs `sekishoctl device ARGS` on the demo's config; checks the exit status. The
+        ledger's actor is the OS user running it (LOCAL_ACTOR)."""
         cmd = [SEKISHOCTL_BIN, "device"] + list(args)
         if args and args[0] not in ("--help", "frobnicate"):
-            cmd += ["--config", config or self.demo.config_path, "--actor", actor]
+            cmd += ["--config", config or self.demo.config_path]
         result = run(cmd, check=False, timeout=60)
         stdout = result.stdout.decode(errors="replace")
         stderr = result.stderr.decode(errors="replace")
@@ -133,19 +138,19 @@ class DeviceCliTest(unittest.TestCase):
         self.assertIn("expired", stderr)
 
     def test_lifecycle_and_ledger(self):
-        device = self.register(self.issue(), "nurse-station", actor="admin:alice")
+        device = self.register(self.issue(), "nurse-station")
         dev_id = device["id"]
 
-        suspended = self.ctl_json("suspend", dev_id, "--reason", "lost on ward 3", actor="admin:bob")
+        suspended = self.ctl_json("suspend", dev_id, "--reason", "lost on ward 3")
         self.assertEqual(suspended["status"], "suspended")
         self.assertEqual(self.ctl_json("show", dev_id)["status"], "suspended")
         self.assertIn(dev_id, self.devices("--status", "suspended"))
         self.assertNotIn(dev_id, self.devices("--status", "active"))
 
-        resumed = self.ctl_json("resume", dev_id, "--reason", "found", actor="admin:bob")
+        resumed = self.ctl_json("resume", dev_id, "--reason", "found")
         self.assertEqual(resumed["status"], "active")
 
-        revoked = self.ctl_json("revoke", dev_id, "--reason", "keyCompromise", actor="admin:carol")
+        revoked = self.ctl_json("revoke", dev_id, "--reason", "keyCompromise")
         self.assertEqual(revoked["status"], "revoked")
         self.assertTrue(revoked["certificates"])
         for cert in revoked["certificates"]:
@@ -161,9 +166,8 @@ class DeviceCliTest(unittest.TestCase):
         self.assertEqual([e["action"] for e in mine],
                          ["device.create", "certificate.add", "device.suspend", "device.resume",
                           "device.revoke", "certificate.revoke"])
-        self.assertEqual([e["actor"] for e in mine],
-                         ["admin:alice", "admin:alice", "admin:bob", "admin:bob", "admin:carol",
-                          "admin:carol"])
+        # On the host the OS user acts: a name typed on the command line is no longer taken.
+        self.assertEqual([e["actor"] for e in mine], [LOCAL_ACTOR] * 6)
         self.assertEqual(mine[2]["reason"], "lost on ward 3")
         self.assertEqual(mine[4]["reason"], "keyCompromise")
         seqs = [e["seq"] for e in mine]

@@ -393,7 +393,7 @@ class TicketCliTest(unittest.TestCase):
         cls.config = write_yaml(os.path.join(cls.tmp, "enroll.yaml"), config)
 
     def device(self, *args, config=None, expect=0):
-        return ctl("device", *args, "--config", config or self.config, "--actor", "admin:tester",
+        return ctl("device", *args, "--config", config or self.config,
                    expect=expect)
 
     def test_create_prints_the_four_fields_and_the_code_only_once(self):

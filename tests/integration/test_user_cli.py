@@ -4,6 +4,7 @@ needs an identity-check note in the ledger, disable/enable/unlock, listing by fa
 the command-line contract (exit 1 for a refused operation, exit 2 for a usage mistake)."""
 import json
 import os
+import pwd
 import subprocess
 import unittest
 
@@ -22,7 +23,7 @@ class UserCliTest(unittest.TestCase):
     def ctl(self, *args, group="user", stdin=None, expect=0):
         """Runs `sekishoctl GROUP ARGS` on the demo's config; checks the exit status."""
         cmd = [SEKISHOCTL_BIN, group] + list(args) + [
-            "--config", self.demo.config_path, "--actor", "admin:tester"]
+            "--config", self.demo.config_path]
         result = subprocess.run(cmd, input=(stdin or "").encode(), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, timeout=60)
         stdout = result.stdout.decode(errors="replace")
@@ -107,7 +108,7 @@ class UserCliTest(unittest.TestCase):
         resets = self.ledger("reset.me", "user.password_reset")
         self.assertEqual(len(resets), 1)
         self.assertEqual(resets[0]["reason"], note)
-        self.assertEqual(resets[0]["actor"], "admin:tester")
+        self.assertEqual(resets[0]["actor"], "local:" + pwd.getpwuid(os.getuid()).pw_name)
         # An admin-chosen password still forces a change; the policy applies.
         chosen = self.ctl_json("reset-password", "reset.me", "--identity-check", note,
                                "--password-stdin", stdin="Zt5%river-Qm8\n")

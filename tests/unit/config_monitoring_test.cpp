@@ -38,6 +38,43 @@ TEST_CASE("admin: loopback by default, anything else only with TLS and an operat
     CHECK(problems[0].key == "admin.tls.client_ca");
 }
 
+TEST_CASE("admin.api: only over admin.tls, only from the listed addresses", "[config]") {
+    TempDir dir;
+    write_minimal_files(dir);
+    dir.write("admin.crt");
+    dir.write("admin.key");
+    dir.write("operators.pem");
+    dir.write("operators.crl");
+    const std::string tls = "admin:\n  listen: 0.0.0.0:9443\n  tls:\n    certificate: admin.crt\n"
+                            "    key: admin.key\n    client_ca: operators.pem\n    crl: [operators.crl]\n";
+    auto config = load_text(minimal_config + tls + "  api:\n    allow_from: [10.20.0.0/24, '2001:db8::/32']\n",
+                            "test.yaml", dir.str());
+    REQUIRE(config.admin.api);
+    REQUIRE(config.admin.api->allow_from.size() == 2);
+    CHECK(config.admin.api->allow_from[0].text == "10.20.0.0/24");
+    CHECK_FALSE(load_text(minimal_config + tls, "test.yaml", dir.str()).admin.api);
+
+    auto problems = problems_of(minimal_config + tls + "  api:\n    allow_from: [10.20.0.0/33]\n", dir);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].key == "admin.api.allow_from[0]");
+
+    problems = problems_of(minimal_config + tls + "  api: {}\n", dir);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].key == "admin.api.allow_from");
+
+    // Without a CRL, an administrator who leaves keeps the certificate half of the login.
+    const std::string no_crl = "admin:\n  listen: 0.0.0.0:9443\n  tls:\n    certificate: admin.crt\n"
+                               "    key: admin.key\n    client_ca: operators.pem\n";
+    problems = problems_of(minimal_config + no_crl + "  api:\n    allow_from: [10.20.0.0/24]\n", dir);
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0].reason, Catch::Contains("admin.tls.crl"));
+
+    // Without TLS there is no operator certificate: the API would have one factor.
+    problems = problems_of(minimal_config + "admin:\n  listen: 9443\n  api:\n    allow_from: [127.0.0.1]\n", dir);
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0].reason, Catch::Contains("needs admin.tls"));
+}
+
 TEST_CASE("is_loopback_host", "[config]") {
     CHECK(is_loopback_host("127.0.0.1"));
     CHECK(is_loopback_host("127.9.8.7"));

@@ -25,20 +25,6 @@ namespace {
 
 const std::string kCrlUrl = "http://enroll.example:8443/crl/device-ca.crl";
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
-std::string common_name_of(X509* cert) {
-    std::array<char, 256> buf{};
-    X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, buf.data(),
-                              static_cast<int>(buf.size()));
-    return buf.data();
-}
-
 struct Part {
     std::map<std::string, std::string> headers;
     std::string content;

@@ -187,6 +187,25 @@ TEST_CASE("a reset or a disable raises the session epoch; the user's own change 
     CHECK(users->list_users()[0].session_epoch == 2);
 }
 
+TEST_CASE("the last active admin cannot be disabled, in the same transaction as the change", "[store][users]") {
+    TempRegistry temp;
+    auto users = temp.open_users();
+    users->create_user("kanri", "kanri", "hq", {"nurse", "admin"}, fast_hash("x"), false, "local:root");
+    users->create_user("kanri2", "kanri2", "hq", {"admin"}, fast_hash("x"), false, "local:root");
+    users->create_user("kinkyu", "kinkyu", "hq", {"admin"}, fast_hash("x"), false, "local:root");
+    temp.open_registry()->break_glass().set_break_glass_account("kinkyu", true, "emergency", "local:root");
+    users->create_user("administrator-ish", "administrator-ish", "hq", {"regional-admin"}, fast_hash("x"), false, "local:root");
+    users->set_status("kanri2", UserStatus::disabled, "left", "admin:kanri");
+    // kinkyu (break-glass) and regional-admin do not count: kanri is the last one.
+    CHECK_THROWS_WITH(users->set_status("kanri", UserStatus::disabled, "test", "admin:kanri"),
+                      Catch::Contains("last active administrator"));
+    CHECK(users->get_user("kanri")->status == UserStatus::active);
+    users->set_status("kanri2", UserStatus::active, "back", "admin:kanri");
+    users->set_status("kanri", UserStatus::disabled, "on leave", "admin:kanri2");
+    CHECK(users->get_user("kanri")->status == UserStatus::disabled);
+    CHECK_NOTHROW(users->set_status("administrator-ish", UserStatus::disabled, "left", "admin:kanri2"));
+}
+
 TEST_CASE("a rehash replaces the current hash without a history entry, unless it changed", "[store][users]") {
     TempRegistry temp;
     auto users = temp.open_users();
