@@ -96,7 +96,8 @@ ReviewReport build_review_report(const ReviewInput& input, const ReviewOptions& 
                 {user, std::move(roles), store::is_locked(user, now),
                  actions == input.admin_actions.end() ? std::vector<AdminAction>{} : actions->second});
             const auto& held = report.administrators.back().roles;
-            if (user.status == store::UserStatus::active && std::find(held.begin(), held.end(), "admin") != held.end())
+            if (user.status == store::UserStatus::active && !user.break_glass &&
+                std::find(held.begin(), held.end(), "admin") != held.end())
                 ++report.active_admins;
         }
         if (user.break_glass) {

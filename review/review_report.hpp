@@ -60,7 +60,7 @@ struct ReviewReport {
     std::vector<UnseenDevice> unseen_devices;       // never seen first, then the longest unseen
     std::vector<ExpiringCertificate> expiring;      // soonest first
     std::vector<Administrator> administrators;      // by id
-    std::size_t active_admins = 0;                  // active users with role admin (warn below 2)
+    std::size_t active_admins = 0;                  // active users with role admin, break-glass apart (warn below 2)
     std::vector<BreakGlassAccount> break_glass;     // by id
     std::vector<LockedAccount> locked;              // by id
 };

@@ -29,7 +29,9 @@ std::vector<UnusedAccount> find_unused_accounts(const std::vector<store::User>& 
     std::vector<UnusedAccount> found;
     std::size_t active_admins = 0;
     for (const auto& user : users) {
-        if (user.status == store::UserStatus::active && holds_admin(user)) ++active_admins;
+        // As operations::active_admins counts them: an emergency account is no administrator of
+        // normal operation.
+        if (user.status == store::UserStatus::active && holds_admin(user) && !user.break_glass) ++active_admins;
         if (unused_since(user, days, now)) {
             const auto used = last_used(user);
             found.push_back({user, used, (now - used) / kDay, {}});
@@ -41,7 +43,7 @@ std::vector<UnusedAccount> find_unused_accounts(const std::vector<store::User>& 
     for (auto& account : found) {
         if (account.user.break_glass) {
             account.kept_because = "a break-glass account (unused by design)";
-        } else if (holds_admin(account.user)) {
+        } else if (holds_admin(account.user)) { // not break-glass: counted above
             if (active_admins <= 1)
                 account.kept_because = "the last active administrator (role admin)";
             else

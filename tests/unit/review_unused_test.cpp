@@ -68,6 +68,14 @@ TEST_CASE("never disabled: break-glass accounts and the last active admin (the m
     CHECK_THAT(kept_because(found, "admin-newer"), Catch::Contains("last active administrator"));
     CHECK(kept_because(found, "auditor").empty()); // only role admin is the last-admin rule's
 
+    // A break-glass account holding admin is no administrator of normal operation: still the last.
+    auto emergency_admin = account("bg-admin", kNow - kDay, {"admin"});
+    emergency_admin.break_glass = true;
+    auto with_emergency_admin = users;
+    with_emergency_admin.push_back(emergency_admin);
+    CHECK_THAT(kept_because(find_unused_accounts(with_emergency_admin, 90, kNow), "admin-newer"),
+               Catch::Contains("last active administrator"));
+
     // An active admin in use elsewhere: both stale admins may go.
     auto with_third = users;
     with_third.push_back(account("admin-active", kNow - kDay, {"admin"}));
