@@ -18,43 +18,42 @@ bool same_id(const std::string& a, const std::string& b) {
            });
 }
 
-// Never first, then the longest idle; equal ones by their id for a stable report.
-template <typename Line>
-void longest_idle_first(std::vector<Line>& lines, auto id_of) {
-    std::sort(lines.begin(), lines.end(), [&](const Line& a, const Line& b) {
+// The items listed (listed(item)) that were never active (last_at(item) empty) or not for
+// days: never first, then the longest idle, equal ones by id for a stable report.
+template <typename Line, typename Item>
+std::vector<Line> idle_lines(const std::vector<Item>& items, int days, UnixSeconds now, auto listed, auto last_at,
+                             auto id_of) {
+    std::vector<Line> out;
+    for (const auto& item : items) {
+        if (!listed(item)) continue;
+        const std::optional<UnixSeconds> last = last_at(item);
+        if (!last) {
+            out.push_back({item, std::nullopt});
+        } else if (const auto idle = days_between(*last, now); idle >= days) {
+            out.push_back({item, idle});
+        }
+    }
+    std::sort(out.begin(), out.end(), [&](const Line& a, const Line& b) {
         const auto ka = a.idle_days.value_or(INT64_MAX), kb = b.idle_days.value_or(INT64_MAX);
         return ka != kb ? ka > kb : id_of(a) < id_of(b);
     });
+    return out;
 }
 
 std::vector<InactiveUser> inactive_users(const ReviewInput& input, const ReviewOptions& options, UnixSeconds now) {
-    std::vector<InactiveUser> out;
-    for (const auto& user : input.users) {
-        // Disabled accounts need no review of their use; emergency accounts are meant to
-        // lie unused and have a list of their own.
-        if (user.status != store::UserStatus::active || user.break_glass) continue;
-        if (!user.last_login_at) {
-            out.push_back({user, std::nullopt});
-        } else if (const auto idle = days_between(*user.last_login_at, now); idle >= options.days) {
-            out.push_back({user, idle});
-        }
-    }
-    longest_idle_first(out, [](const InactiveUser& line) { return line.user.id; });
-    return out;
+    // Disabled accounts need no review of their use; emergency accounts are meant to lie
+    // unused and have a list of their own.
+    return idle_lines<InactiveUser>(
+        input.users, options.days, now,
+        [](const store::User& u) { return u.status == store::UserStatus::active && !u.break_glass; },
+        [](const store::User& u) { return u.last_login_at; }, [](const InactiveUser& l) { return l.user.id; });
 }
 
 std::vector<UnseenDevice> unseen_devices(const ReviewInput& input, const ReviewOptions& options, UnixSeconds now) {
-    std::vector<UnseenDevice> out;
-    for (const auto& device : input.devices) {
-        if (device.status == store::DeviceStatus::revoked) continue;
-        if (!device.last_seen_at) {
-            out.push_back({device, std::nullopt});
-        } else if (const auto idle = days_between(*device.last_seen_at, now); idle >= options.days) {
-            out.push_back({device, idle});
-        }
-    }
-    longest_idle_first(out, [](const UnseenDevice& line) { return line.device.id; });
-    return out;
+    return idle_lines<UnseenDevice>(
+        input.devices, options.days, now,
+        [](const store::Device& d) { return d.status != store::DeviceStatus::revoked; },
+        [](const store::Device& d) { return d.last_seen_at; }, [](const UnseenDevice& l) { return l.device.id; });
 }
 
 std::vector<ExpiringCertificate> expiring(const ReviewInput& input, const ReviewOptions& options, UnixSeconds now) {
