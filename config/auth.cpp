@@ -148,6 +148,8 @@ void read_auth(MapReader& root, AuthConfig& out) {
     section->read_bool("login_notice", out.login_notice);
     for (auto& item : section->mapping_list("login_windows")) out.login_windows.push_back(read_login_window(item));
     read_break_glass(*section, out.break_glass);
+    if (Seconds unused{0}; section->read_duration("disable_unused_after", unused, Seconds(86400), Seconds(3650 * 86400)))
+        out.disable_unused_after = unused;
     section->read_choice("password_rule", out.password_rule,
                          {{"letters_digits_symbols", PasswordRule::letters_digits_symbols},
                           {"three_of_four", PasswordRule::three_of_four}});

@@ -221,6 +221,10 @@ struct RegistryConfig {
     // While the registry cannot be read, handshakes are admitted from the last complete view
     // of the devices for at most this long, then refused; 0 refuses at once.
     Seconds max_staleness{60};
+    // How often the gateway writes the devices it admitted to the registry (their last-seen
+    // time, for the periodic review): in batches off the hot path, each device at most once
+    // an hour whatever this says.
+    Seconds last_seen_flush{300};
 
     bool configured() const { return !sqlite.empty() || postgresql.has_value(); }
     // "registry.sqlite" or "registry.postgresql", for messages.
@@ -311,6 +315,10 @@ struct AuthConfig {
     std::vector<LoginWindow> login_windows; // none = any time
     BreakGlassConfig break_glass;
     PasswordRule password_rule = PasswordRule::letters_digits_symbols;
+    // Off unless set: accounts not used for this long (no login, and no administrator's
+    // change) are disabled by the gateway daily — never a break-glass account, never the
+    // last active admin — each disable in the ledger (issue 16, unused accounts).
+    std::optional<Seconds> disable_unused_after;
 };
 
 enum class AuditFsync { always, batched, none };

@@ -156,6 +156,7 @@ void read_registry(MapReader& root, RegistryConfig& out) {
         }
     }
     section->read_duration("max_staleness", out.max_staleness, Seconds(0), Seconds(3600));
+    section->read_duration("last_seen_flush", out.last_seen_flush, Seconds(1), Seconds(3600));
     section->finish();
 }
 

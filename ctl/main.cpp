@@ -4,6 +4,7 @@
 #include "ctl/demo.hpp"
 #include "ctl/pki.hpp"
 #include "ctl/remote.hpp"
+#include "ctl/report.hpp"
 #include "ctl/store.hpp"
 #include "operations/device.hpp"
 #include "operations/usage_error.hpp"
@@ -48,6 +49,8 @@ constexpr CommandGroup kGroups[] = {
      run_device},
     {"pki", "the certificate authorities: root and device-issuing CA, offline root, show",
      sekisho::ctl::run_pki},
+    {"report", "the periodic review of accounts, devices, certificates and administrators (review)",
+     sekisho::ctl::run_report},
     {"store", "the registry's storage: migrate a PostgreSQL schema, copy a SQLite file into it",
      sekisho::ctl::run_store},
     {"user", "people in the user registry (add, reset-password, disable, enable, unlock, list, show)",

@@ -54,11 +54,6 @@ std::pair<std::string, std::string> command_of(const std::vector<std::string>& a
 
 } // namespace
 
-bool is_administrator(const store::User& user) {
-    return std::any_of(kAdministrationRoles.begin(), kAdministrationRoles.end(),
-                       [&](std::string_view role) { return holds(user.roles, role); });
-}
-
 std::size_t active_admins(const std::vector<store::User>& users) {
     return static_cast<std::size_t>(std::count_if(users.begin(), users.end(), [](const store::User& u) {
         return u.status == store::UserStatus::active && !u.break_glass && holds(u.roles, "admin");

@@ -20,10 +20,7 @@
 
 namespace sekisho::operations {
 
-inline constexpr std::array<std::string_view, 4> kAdministrationRoles{"admin", "operator", "security", "auditor"};
-
-// Holds at least one administration role.
-bool is_administrator(const store::User& user);
+using store::is_administrator; // the roles themselves: store/user_registry.hpp
 
 // Active users holding the role admin, break-glass accounts excepted (they are not meant to
 // be used in normal operation).

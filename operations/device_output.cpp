@@ -64,6 +64,7 @@ boost::json::object device_json(const store::Device& device, store::UnixSeconds 
     out["created_by"] = device.created_by;
     out["updated_at"] = device.updated_at;
     out["updated_by"] = device.updated_by;
+    out["last_seen_at"] = device.last_seen_at ? boost::json::value(*device.last_seen_at) : boost::json::value(nullptr);
     out["certificates"] = std::move(certificates);
     return out;
 }
@@ -91,6 +92,7 @@ std::string device_text(const store::Device& device, store::UnixSeconds now) {
         {"status", store::to_string(device.status)},
         {"created", iso_time(device.created_at) + " by " + device.created_by},
         {"updated", iso_time(device.updated_at) + " by " + device.updated_by},
+        {"last seen", device.last_seen_at ? iso_time(*device.last_seen_at) : "never (or not yet flushed)"},
     });
     if (device.certificates.empty()) return out + "certificates: none\n";
     out += "certificates:\n";

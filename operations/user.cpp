@@ -10,6 +10,7 @@
 #include "operations/user_output.hpp"
 #include "operations/user_password.hpp"
 #include "operations/user_usage.hpp"
+#include "operations/user_unused.hpp"
 #include "config/values.hpp"
 #include "credentials/password_hash.hpp"
 #include "credentials/password_reuse.hpp"
@@ -92,6 +93,10 @@ void check_id(const CliArgs& args) {
     if (!args.positionals.empty() && !store::is_valid_user_id(args.positionals[0])) {
         throw std::invalid_argument("user id '" + args.positionals[0] + "' is not 1 to 64 of A-Z a-z 0-9 . _ @ -");
     }
+}
+
+void check_days(const CliArgs& args) {
+    if (const auto days = args.get("--days")) parse_integer_option("--days", *days, 1, 3650);
 }
 
 void check_add(const CliArgs& args) {
@@ -207,6 +212,11 @@ int do_list(Context& context) {
     return 0;
 }
 
+int do_disable_unused(Context& context) {
+    return disable_unused_users(context.out(), context.users(), unused_period(context.args.get("--days"), context.config),
+                                context.actor, context.args.has("--dry-run"), context.json);
+}
+
 int do_show(Context& context) {
     print_user(context, find_user(context, id_of(context)));
     return 0;
@@ -240,6 +250,7 @@ const std::vector<Subcommand>& subcommands() {
         {"unlock", {}, {}, 1, check_id, do_unlock},
         {"break-glass-open", {{"--reason"}, {"--for"}}, {"--reason"}, 1, check_id, do_break_glass_open},
         {"break-glass-close", {{"--reason"}}, {"--reason"}, 1, check_id, do_break_glass_close},
+        {"disable-unused", {{"--days"}, {"--dry-run", false}}, {}, 0, check_days, do_disable_unused},
         {"list", {{"--facility"}}, {}, 0, check_id, do_list},
         {"show", {}, {}, 1, check_id, do_show},
     };

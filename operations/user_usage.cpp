@@ -36,6 +36,8 @@ std::string group_text() {
     "                                   let an emergency account log in for a while\n"
     "  break-glass-close ID --reason TEXT\n"
     "                                   end that period early (its sessions end too)\n"
+    "  disable-unused [--days N] [--dry-run]\n"
+    "                                   disable accounts unused for N days\n"
     "  list [--facility F]              the users\n"
     "  show ID                          one user: status, roles, logins, failures, lock\n" +
     common() +
@@ -97,6 +99,18 @@ std::map<std::string, std::string> subcommand_texts() {
      "usage: sekishoctl user break-glass-close ID --reason TEXT\n"
      "\n"
      "Ends an open break-glass period now; the gateway ends the account's sessions at once.\n" +
+         common()},
+    {"disable-unused",
+     "usage: sekishoctl user disable-unused [--days N] [--dry-run]\n"
+     "\n"
+     "Disables every active account unused for N days (default: auth.disable_unused_after),\n"
+     "as the gateway does daily when that key is set. Used means the last login, or the last\n"
+     "change by an administrator (created, enabled, password reset). Never disabled: break-glass\n"
+     "accounts, and the last active user with role admin. Each disable is in the ledger\n"
+     "(user.disable) with this actor and the reason.\n"
+     "\n"
+     "  --days N     1 to 3650\n"
+     "  --dry-run    list what would be disabled and change nothing\n" +
          common()},
     {"list",
      "usage: sekishoctl user list [--facility F]\n"

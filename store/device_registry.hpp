@@ -40,6 +40,16 @@ struct Device {
     UnixSeconds updated_at = 0;
     std::string updated_by;
     std::vector<DeviceCertificate> certificates; // oldest first
+    // When the gateway last admitted one of its certificates, coarse (record_seen); never
+    // seen: empty. For the periodic review, not for admission.
+    std::optional<UnixSeconds> last_seen_at;
+};
+
+// One admitted terminal, as the gateway collects them off the hot path
+// (gateway/tls/device_sightings.hpp) and hands them to record_seen() in batches.
+struct DeviceSighting {
+    std::string fingerprint; // lower-case hex SHA-256 of the certificate it was admitted with
+    UnixSeconds at = 0;
 };
 
 // The RFC 5280 CRLReason names a revocation may give: "unspecified", "keyCompromise",
@@ -105,6 +115,12 @@ public:
         std::string facility;
     };
     virtual std::vector<AdmittedCertificate> admitted_certificates() = 0;
+
+    // Moves each sighted device's last_seen_at forward to the sighting's time (never back), in
+    // one transaction for the whole batch. Bookkeeping like a login's: no ledger row and no
+    // revision bump, so that it wakes no gateway. Fingerprints the registry does not know
+    // (a certificate removed meanwhile) are skipped. Returns how many devices moved.
+    virtual std::size_t record_seen(const std::vector<DeviceSighting>& batch) = 0;
 
     // Grows with every write; cheap to poll, so the gateway reloads its view only on change.
     virtual std::int64_t revision() = 0;

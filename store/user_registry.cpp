@@ -29,6 +29,14 @@ bool is_valid_user_id(std::string_view id) {
     return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), allowed);
 }
 
+bool is_administration_role(std::string_view role) {
+    return std::find(kAdministrationRoles.begin(), kAdministrationRoles.end(), role) != kAdministrationRoles.end();
+}
+
+bool is_administrator(const User& user) {
+    return std::any_of(user.roles.begin(), user.roles.end(), [](const std::string& r) { return is_administration_role(r); });
+}
+
 bool is_valid_role(std::string_view role) {
     auto allowed = [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';

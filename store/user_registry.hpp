@@ -8,6 +8,7 @@
 
 #include "store/types.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -58,6 +59,13 @@ inline constexpr std::size_t kPasswordHistoryDepth = 5;
 
 bool is_valid_user_id(std::string_view id);        // [A-Za-z0-9._@-]{1,64}
 bool is_valid_role(std::string_view role);         // [a-z0-9_-]+
+
+// The roles of authenticated administration (operations/administrators.hpp says what each
+// may do): holding any of them makes a user an administrator, whose account is for the
+// administration API only.
+inline constexpr std::array<std::string_view, 4> kAdministrationRoles{"admin", "operator", "security", "auditor"};
+bool is_administration_role(std::string_view role);
+bool is_administrator(const User& user); // holds at least one administration role
 
 // Every write runs in one transaction that also appends to the ledger and increments the
 // registry revision. Unknown users, duplicate or malformed ids and roles, empty actors and

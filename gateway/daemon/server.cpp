@@ -48,6 +48,7 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
     }
     if (initial.registry.configured()) {
         impl_->admission = std::make_unique<DeviceAdmission>();
+        impl_->sightings = std::make_unique<DeviceSightings>();
         try {
             impl_->registry = store::open_registry(initial.registry);
             impl_->registry_watch =
@@ -115,7 +116,8 @@ int Server::run() {
         s.workers.push_back(std::make_unique<Worker>());
         s.contexts.push_back(std::make_unique<WorkerContext>(
             WorkerContext{*s.workers.back()->pool, s.workers.back()->registry, s.metrics, s.draining,
-                          s.admission.get(), s.auth.get(), s.workers.back()->assertions, s.runtime}));
+                          s.admission.get(), s.auth.get(), s.workers.back()->assertions, s.runtime,
+                          s.sightings.get()}));
     }
     auto& first = s.workers.front()->io;
     s.acceptor = std::make_unique<tcp::acceptor>(first);
@@ -135,6 +137,7 @@ int Server::run() {
     }
     asio::co_spawn(first, s.accept_loop(), asio::detached);
     if (s.registry_watch) asio::co_spawn(s.control, s.watch_registry(), asio::detached);
+    if (s.registry_watch) asio::co_spawn(s.control, s.keep_review_records(), asio::detached);
     asio::co_spawn(s.control, s.watch_health(), asio::detached);
     asio::co_spawn(s.control, s.rotate_ticket_keys(), asio::detached);
     if (s.enrollment_acceptor) {
@@ -185,6 +188,7 @@ int Server::run() {
     for (auto& w : s.workers) w->thread.join();
     s.blocking.join();
     s.hashing.join();
+    s.flush_sightings(); // the terminals of the last minutes, not lost at a restart
     // Connections still open after the drain die with their io_context.
     for (auto& w : s.workers) w->pool->clear();
     s.admin_acceptor.reset();

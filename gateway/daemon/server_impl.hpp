@@ -86,6 +86,9 @@ struct Server::Impl {
     std::unique_ptr<DeviceAdmission> admission;
     std::unique_ptr<RegistryWatch> registry_watch;
     std::unique_ptr<RegistrySnapshotSource> dashboard_registry; // and admin.listen: control thread refreshes
+    // The terminals admitted since the last flush (registry configured): written to the
+    // registry as their last-seen time by keep_review_records(), never per handshake.
+    std::unique_ptr<DeviceSightings> sightings;
     // Present when enrollment.listen is set (restart to add or change).
     std::unique_ptr<enroll::IssuingCa> issuing_ca;
     std::unique_ptr<EnrollmentService> enrollment;
@@ -144,6 +147,10 @@ struct Server::Impl {
     bool enforce_pending = false; // a reload or a failed run: enforce sessions at the next tick
     void refresh_crl();
     void revoke_superseded(); // certificates renewed more than enrollment.renewal_overlap ago
+    // review_tasks.cpp: the periodic review's background duties (issue 16 item 5).
+    Task<void> keep_review_records();
+    void flush_sightings();                            // blocking pool, and once more at exit
+    bool disable_unused_accounts(std::int64_t days);   // blocking pool; false: the registry failed
     void disconnect_unadmitted();
     void close_session(const std::string& id_hash); // any thread
     std::vector<std::string> not_ready() const;     // any thread: why /readyz says 503

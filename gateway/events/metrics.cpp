@@ -107,6 +107,14 @@ std::string Metrics::render_prometheus() const {
            "unreachable; session routes answer 503, logins are refused).\n"
            "# TYPE sekisho_session_store_up gauge\n";
     line("sekisho_session_store_up", "", session_store_up_.load());
+    out += "# HELP sekisho_last_seen_flushes_total Batches of devices' last-seen times written to the registry "
+           "(failed: kept for the next flush when the registry was unavailable).\n"
+           "# TYPE sekisho_last_seen_flushes_total counter\n";
+    line("sekisho_last_seen_flushes_total", label("result", "ok"), last_seen_flushes_ok_.load());
+    line("sekisho_last_seen_flushes_total", label("result", "failed"), last_seen_flushes_failed_.load());
+    out += "# HELP sekisho_accounts_disabled_unused_total Accounts disabled by auth.disable_unused_after.\n"
+           "# TYPE sekisho_accounts_disabled_unused_total counter\n";
+    line("sekisho_accounts_disabled_unused_total", "", accounts_disabled_unused_.load());
     render_routes(out);
 
     out += "# TYPE sekisho_upstream_failures_total counter\n";

@@ -35,6 +35,10 @@ public:
     void session_store_up(bool up) { session_store_up_ = up ? 1 : 0; }
     // A response relayed for a route, with the time from the request's arrival.
     void route_response(std::string_view route, unsigned status, double seconds);
+    // The periodic review (issue 16): a batch of last-seen times written (or refused), and an
+    // account the unused-account policy disabled.
+    void last_seen_flush(bool ok) { (ok ? last_seen_flushes_ok_ : last_seen_flushes_failed_)++; }
+    void account_disabled_unused() { accounts_disabled_unused_++; }
 
     std::string render_prometheus() const;
 
@@ -54,6 +58,8 @@ private:
     std::atomic<std::uint64_t> lockouts_{0};
     std::atomic<std::int64_t> sessions_active_{0};
     std::atomic<std::int64_t> session_store_up_{1};
+    std::atomic<std::uint64_t> last_seen_flushes_ok_{0}, last_seen_flushes_failed_{0};
+    std::atomic<std::uint64_t> accounts_disabled_unused_{0};
 
     static constexpr std::array<double, 11> kLatencyBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                                                            0.5,   1,    2.5,   5,    10};

@@ -1,5 +1,7 @@
 #include "gateway/http/html.hpp"
 
+#include "codec/html_escape.hpp"
+
 #include <boost/url/encode.hpp>
 #include <boost/url/encoding_opts.hpp>
 #include <boost/url/params_view.hpp>
@@ -8,19 +10,7 @@
 namespace sekisho::gateway {
 
 std::string html_escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
+    return codec::html_escape(s);
 }
 
 std::string query_parameter(std::string_view query, std::string_view name) {

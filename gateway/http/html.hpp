@@ -6,7 +6,7 @@
 
 namespace sekisho::gateway {
 
-// & < > " ' as entities: safe in element text and in quoted attribute values.
+// & < > " ' as entities: safe in element text and in quoted attribute values (codec/html_escape.hpp).
 std::string html_escape(std::string_view s);
 
 // The decoded value of one parameter of a query string or an

@@ -6,6 +6,7 @@
 #include "gateway/listener/connection_limits.hpp"
 #include "gateway/listener/peer_address.hpp"
 #include "gateway/tls/device_admission.hpp"
+#include "gateway/tls/device_sightings.hpp"
 #include "gateway/http/http_types.hpp"
 #include "gateway/events/metrics.hpp"
 #include "gateway/runtime/runtime.hpp"
@@ -62,6 +63,7 @@ struct WorkerContext {
     auth::AuthService* auth;          // nullptr when no registry is configured (no logins)
     AssertionCache& assertions;
     const RuntimeHolder& runtime; // the snapshot in force: a connection on an older one closes
+    DeviceSightings* sightings;   // admitted terminals, for the registry's last-seen time; nullptr without a registry
 };
 
 // slot: this connection's place under limits.max_connections*, held until it ends.

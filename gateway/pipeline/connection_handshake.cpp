@@ -8,6 +8,7 @@
 #include "gateway/tls/tls_context.hpp"
 #include "pki/ca.hpp"
 #include "pki/certificate.hpp"
+#include "store/clock.hpp"
 #include "codec/hex.hpp"
 #include "codec/random.hpp"
 
@@ -89,6 +90,7 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
             return false;
         }
         c_.identity.facility = std::move(*facility); // the registry's word, not the certificate's claim
+        if (c_.worker.sightings) c_.worker.sightings->saw(c_.identity.device, store::system_clock_now());
     }
     c_.worker.metrics.handshake_completed(resumed);
     if (const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) c_.sni = name;

@@ -14,7 +14,8 @@ struct Table {
 
 // Parents before children (foreign keys), the schema's columns in both backends.
 constexpr std::array<Table, 7> kTables = {{
-    {"devices", "id, facility, name, status, status_since, created_at, created_by, updated_at, updated_by", "id"},
+    {"devices", "id, facility, name, status, status_since, created_at, created_by, updated_at, updated_by, last_seen_at",
+     "id"},
     {"certificates",
      "serial_hex, fingerprint_sha256, device_id, not_before, not_after, issued_at, issuer, status_reason, revoked_at",
      "rowid"},

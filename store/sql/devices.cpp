@@ -9,6 +9,8 @@ namespace {
 
 constexpr std::string_view kDeviceColumns =
     "id, facility, name, status, created_at, created_by, updated_at, updated_by";
+// What is read back: the columns written at creation, and the gateway's last sighting.
+const std::string kDeviceSelect = std::string(kDeviceColumns) + ", last_seen_at";
 
 // Serials are compared as pki::serial_hex_of prints them: upper-case hex.
 std::string canonical_serial(const Connection& db, const std::string& serial_hex, std::string_view operation) {
@@ -38,6 +40,7 @@ Device device_from_row(const Statement& row) {
     d.created_by = row.text(5);
     d.updated_at = row.integer(6);
     d.updated_by = row.text(7);
+    d.last_seen_at = row.optional_integer(8);
     return d;
 }
 
@@ -60,7 +63,7 @@ std::vector<DeviceCertificate> SqlDevices::load_certificates(const std::string& 
 }
 
 std::optional<Device> SqlDevices::load_device(const std::string& id, std::string_view operation) {
-    Statement query(db_, "SELECT " + std::string(kDeviceColumns) + " FROM devices WHERE id = ?1", operation);
+    Statement query(db_, "SELECT " + kDeviceSelect + " FROM devices WHERE id = ?1", operation);
     query.bind(1, id);
     if (!query.step()) return std::nullopt;
     Device device = device_from_row(query);
@@ -106,7 +109,7 @@ std::vector<Device> SqlDevices::list_devices(const std::optional<std::string>& f
     constexpr std::string_view kOperation = "list devices";
     Transaction tx(db_, Transaction::Kind::read, kOperation);
     Statement query(db_,
-                    "SELECT " + std::string(kDeviceColumns) +
+                    "SELECT " + kDeviceSelect +
                         " FROM devices WHERE (CAST(?1 AS TEXT) IS NULL OR facility = ?1) AND "
                         "(CAST(?2 AS TEXT) IS NULL OR status = ?2) ORDER BY facility, name, id",
                     kOperation);

@@ -43,6 +43,7 @@ public:
     std::vector<RevokedSerial> revoked_serials(const std::string& issuer) override;
     std::vector<std::string> active_fingerprints() override;
     std::vector<AdmittedCertificate> admitted_certificates() override;
+    std::size_t record_seen(const std::vector<DeviceSighting>& batch) override; // device_seen.cpp
     std::int64_t revision() override;
 
     std::pair<EnrollmentTicket, std::string> create_ticket(const std::string& facility,

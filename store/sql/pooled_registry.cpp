@@ -60,6 +60,9 @@ public:
     }
     std::vector<std::string> active_fingerprints() override { return pool_.take()->active_fingerprints(); }
     std::vector<AdmittedCertificate> admitted_certificates() override { return pool_.take()->admitted_certificates(); }
+    std::size_t record_seen(const std::vector<DeviceSighting>& batch) override {
+        return pool_.take()->record_seen(batch);
+    }
     std::int64_t revision() override { return pool_.take()->revision(); }
 };
 
