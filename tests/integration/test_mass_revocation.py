@@ -46,7 +46,9 @@ class MassRevocationTest(GatewayTestCase):
         return self.ctl_class(*args, expect=expect)
 
     def connect(self, cert, key):
-        """A live keep-alive connection that has been answered once."""
+        """A live keep-alive connection that has been answered once (after the gateway's
+        registry view has taken up the terminal's registration)."""
+        self.wait_until(lambda: self.device_curl("/", cert=cert, key=key).status == 200, "the terminal gets in")
         conn = open_tls(self.gateway.port, tls_context(self.demo.ca_bundle, cert=cert, key=key))
         conn.send(b"GET /before HTTP/1.1\r\nHost: localhost\r\n\r\n")
         self.assertEqual(conn.read_response().status, 200, self.log_tail())
@@ -92,6 +94,7 @@ class MassRevocationTest(GatewayTestCase):
         for conn in ward_conns:
             _, closed = conn.read_until_closed(timeout=SETTLE)
             self.assertTrue(closed, "a live connection of a revoked ward terminal stayed open\n" + self.log_tail())
+            conn.close()
         print("both ward connections closed %.2fs after the revocation" % (time.monotonic() - revoked_at))
         for cert, key in self.ward:
             self.assertIsNone(self.device_curl("/", cert=cert, key=key).status or None,

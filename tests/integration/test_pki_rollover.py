@@ -137,6 +137,7 @@ class PkiRolloverTest(EnrollmentTestCase):
         self.ctl_run("pki", "rollover", "retire", "--ca", OLD, "--reason", "cACompromise", expect=1)
         self.wait_for_status(self.demo.device_cert, self.demo.device_key, "/still-in")
 
+        retired_at = self.gateway.log_offset()
         done = json.loads(self.ctl_run("pki", "rollover", "retire", "--ca", OLD, "--reason", "cACompromise",
                                        "--yes", "--json").stdout)
         self.assertEqual((done["revoked"], done["device_count"]), (True, 2))
@@ -151,6 +152,7 @@ class PkiRolloverTest(EnrollmentTestCase):
         self.wait_for_status(renewed, renew_key, "/renewed-after")
 
         # The old CA's CRL lists both, as CA compromise; it is out of tls.client_ca.
+        self.gateway.wait_for_log(r"crl\.published ca=%s(\s|$)" % OLD, since=retired_at)
         crl = self.served_crl(OLD)
         for cert in (self.demo.device_cert, self.renewer[0]):
             self.assertIn(cert_serial(cert).upper(), crl.upper())
