@@ -89,7 +89,7 @@ TEST_CASE("revoke_many by facility revokes its devices and closes nothing elsewh
     CHECK(registry->revision() == revision + 1);
 }
 
-TEST_CASE("revoke_many by issuer takes only that CA's certificates; a renewed device stays", "[store]") {
+TEST_CASE("revoke_many by issuer takes only that CA's certificates, and a renewed device stays", "[store]") {
     TempRegistry temp;
     auto registry = temp.open();
     Device straggler = registry->create_device("north", "straggler", "admin:alice");
