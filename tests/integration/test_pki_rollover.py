@@ -75,8 +75,7 @@ class PkiRolloverTest(EnrollmentTestCase):
 
     @classmethod
     def ctl_run(cls, group, *args, expect=0):
-        proc = subprocess.run([SEKISHOCTL_BIN, group] + (["--config", cls.config_path] if group == "device" else [])
-                              + list(args) + (["--config", cls.config_path] if group != "device" else []),
+        proc = subprocess.run([SEKISHOCTL_BIN, group] + list(args) + ["--config", cls.config_path],
                               capture_output=True, text=True, timeout=60)
         if proc.returncode != expect:
             raise AssertionError("sekishoctl %s %s → %d (expected %d)\nstdout: %s\nstderr: %s"
