@@ -63,3 +63,21 @@ TEST_CASE("enrollment.previous_cas refuses a missing key or name and a name or C
     REQUIRE(problems.size() == 1);
     CHECK_THAT(problems[0].reason, Catch::Contains("both write their CRL"));
 }
+
+TEST_CASE("with CRLs checked, a previous CA's CRL must be one of tls.crl", "[config]") {
+    TempDir dir;
+    write_ca_files(dir);
+    for (const char* name : {"device-ca.crl", "device-ca-2.crl"}) dir.write(name);
+    const std::string previous = "  previous_cas:\n    - name: device-ca\n      certificate: old.crt\n"
+                                 "      key: old.key\n      crl: device-ca.crl\n";
+    auto with_crls = [](const std::string& crls) {
+        std::string text = minimal_config;
+        text.replace(text.find("  client_ca: ca.pem\n"), 20, "  client_ca: ca.pem\n  crl: [" + crls + "]\n");
+        return text;
+    };
+    auto problems = problems_of(with_crls("device-ca-2.crl") + kCurrent + previous, dir);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].key == "enrollment");
+    CHECK_THAT(problems[0].reason, Catch::Contains("device-ca.crl") && Catch::Contains("tls.crl"));
+    CHECK(problems_of(with_crls("device-ca-2.crl, device-ca.crl") + kCurrent + previous, dir).empty());
+}
