@@ -73,4 +73,53 @@ JstWeekMinute jst_week_minute(SystemTime t) {
     return {weekday(day).iso_encoding() - 1, static_cast<unsigned>((jst - day).count())};
 }
 
+namespace {
+
+// Exactly n digits at text[at...]; nothing when one is not a digit.
+std::optional<int> digits(std::string_view text, std::size_t at, std::size_t n) {
+    if (text.size() < at + n) return std::nullopt;
+    int value = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+        if (text[i] < '0' || text[i] > '9') return std::nullopt;
+        value = value * 10 + (text[i] - '0');
+    }
+    return value;
+}
+
+} // namespace
+
+std::optional<SystemTime> parse_jst_time(std::string_view text) {
+    using namespace std::chrono;
+    const auto y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
+    if (!y || !mo || !d || text[4] != '-' || text[7] != '-') return std::nullopt;
+    const year_month_day date{year(*y), month(static_cast<unsigned>(*mo)), day(static_cast<unsigned>(*d))};
+    if (!date.ok()) return std::nullopt;
+    std::size_t at = 10;
+    seconds time_of_day{0};
+    if (at < text.size() && (text[at] == 'T' || text[at] == ' ')) {
+        const auto h = digits(text, at + 1, 2), mi = digits(text, at + 4, 2);
+        if (!h || !mi || text[at + 3] != ':' || *h > 23 || *mi > 59) return std::nullopt;
+        time_of_day = hours(*h) + minutes(*mi);
+        at += 6;
+        if (at < text.size() && text[at] == ':') {
+            const auto s = digits(text, at + 1, 2);
+            if (!s || *s > 59) return std::nullopt;
+            time_of_day += seconds(*s);
+            at += 3;
+        }
+    }
+    minutes offset = hours(9);
+    if (at < text.size() && text[at] == 'Z') {
+        offset = minutes(0);
+        ++at;
+    } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+        const auto oh = digits(text, at + 1, 2), om = digits(text, at + 4, 2);
+        if (!oh || !om || text[at + 3] != ':' || *oh > 23 || *om > 59) return std::nullopt;
+        offset = (hours(*oh) + minutes(*om)) * (text[at] == '-' ? -1 : 1);
+        at += 6;
+    }
+    if (at != text.size()) return std::nullopt;
+    return SystemTime(sys_days(date).time_since_epoch() + time_of_day - offset);
+}
+
 } // namespace sekisho::codec

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace sekisho::codec {
 
@@ -21,6 +23,11 @@ std::string jst_display(SystemTime t);
 
 // "2026-11-22 13:05": the same, to the minute.
 std::string jst_display_minutes(SystemTime t);
+
+// The instant an operator wrote: "2026-11-22" (00:00 JST that day), "2026-11-22T13:05" or
+// "2026-11-22T13:05:01", in JST unless followed by "Z" or an offset "+09:00"/"-05:00".
+// Nothing else (no other calendar, no missing digits): an error is better than a guess.
+std::optional<SystemTime> parse_jst_time(std::string_view text);
 
 // Where an instant falls in the JST week, to the minute (login windows).
 struct JstWeekMinute {

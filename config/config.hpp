@@ -183,7 +183,12 @@ struct IssuingCaConfig {
 struct EnrollmentConfig {
     std::optional<Endpoint> listen; // absent = no enrollment listener
     std::string public_url;         // how terminals reach it, e.g. https://enroll.example.jp:8444
-    IssuingCaConfig ca;
+    IssuingCaConfig ca; // the current one: signs every new enrollment and renewal
+    // An issuing-CA rollover's earlier CAs (README, "Rolling over the issuing CA"): they sign
+    // nothing new, but the gateway keeps publishing each one's CRL from the registry (at
+    // /crl/<name>.crl and to its crl file) for as long as it is listed here; trust in their
+    // certificates comes from tls.client_ca and tls.crl, like the current one's.
+    std::vector<IssuingCaConfig> previous_cas;
     Seconds device_validity{365 * 86400};
     Seconds crl_validity{86400};      // nextUpdate; the CRL is renewed well before it
     // Renewal (simplereenroll) supersedes: the previous certificate is revoked ("superseded")

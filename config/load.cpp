@@ -5,6 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -50,6 +51,16 @@ Config read_config(detail::MapReader& root) {
     if (root.has("registry")) detail::read_registry(root, config.registry);
     if (root.has("enrollment")) {
         detail::read_enrollment(root, have_pkcs11_module, config.enrollment);
+        // A CA still trusted after a rollover keeps being revoked through its CRL: with CRLs
+        // checked at all, its CRL must be among them (else its terminals fail the check).
+        const auto& crls = config.tls.crl;
+        for (const auto& previous : config.enrollment.previous_cas) {
+            if (crls.empty() || previous.crl.empty() || std::find(crls.begin(), crls.end(), previous.crl) != crls.end())
+                continue;
+            root.problem("enrollment", "previous_cas " + previous.name + ": its CRL " + previous.crl +
+                                           " is not in tls.crl; list it there for as long as the CA is trusted, or "
+                                           "retire the CA (sekishoctl pki rollover retire) and remove it here");
+        }
         if (!config.registry.configured())
             root.problem("enrollment", "needs a registry (registry.sqlite or registry.postgresql): enrolled "
                                        "terminals are recorded in the registry");

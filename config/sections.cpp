@@ -203,6 +203,36 @@ void read_renewal_window(MapReader& section, int& out) {
     out = static_cast<int>(*parsed);
 }
 
+void read_issuing_ca(MapReader& ca, bool have_pkcs11_module, IssuingCaConfig& out) {
+    ca.read_text("name", out.name);
+    ca.require("certificate", "PEM file of the device-issuing CA certificate");
+    ca.read_file("certificate", out.certificate);
+    ca.require("key", "PEM file of the issuing CA key, or a pkcs11: URI (it signs the CA's CRL)");
+    read_private_key(ca, "key", have_pkcs11_module, out.key);
+    ca.read_file("chain", out.chain);
+    ca.require("crl", "where the CA's CRL is written (list the same file in tls.crl)");
+    ca.read_data_file("crl", out.crl);
+    ca.finish();
+}
+
+// Each CA's name is its CRL's URL and its crl file is its own: two alike would overwrite
+// each other's CRL.
+void check_issuing_ca_names(MapReader& section, const EnrollmentConfig& out) {
+    std::vector<const IssuingCaConfig*> all{&out.ca};
+    for (const auto& previous : out.previous_cas) all.push_back(&previous);
+    for (std::size_t i = 1; i < all.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (all[i]->name == all[j]->name)
+                section.problem("previous_cas", "the name " + all[i]->name +
+                                                    " is given twice: each issuing CA needs a name of its own "
+                                                    "(it names its CRL, /crl/<name>.crl)");
+            else if (!all[i]->crl.empty() && all[i]->crl == all[j]->crl)
+                section.problem("previous_cas", "CAs " + all[j]->name + " and " + all[i]->name +
+                                                    " both write their CRL to " + all[i]->crl);
+        }
+    }
+}
+
 } // namespace
 
 void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig& out) {
@@ -217,17 +247,12 @@ void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig&
             section->problem("public_url", "must start with https:// (enrollment is only over TLS)");
         while (out.public_url.ends_with('/')) out.public_url.pop_back();
     }
-    if (auto ca = section->mapping("ca")) {
-        ca->read_text("name", out.ca.name);
-        ca->require("certificate", "PEM file of the device-issuing CA certificate");
-        ca->read_file("certificate", out.ca.certificate);
-        ca->require("key", "PEM file of the issuing CA key, or a pkcs11: URI");
-        read_private_key(*ca, "key", have_pkcs11_module, out.ca.key);
-        ca->read_file("chain", out.ca.chain);
-        ca->require("crl", "where the CA's CRL is written (list the same file in tls.crl)");
-        ca->read_data_file("crl", out.ca.crl);
-        ca->finish();
+    if (auto ca = section->mapping("ca")) read_issuing_ca(*ca, have_pkcs11_module, out.ca);
+    for (auto& previous : section->mapping_list("previous_cas")) {
+        previous.require("name", "the earlier CA's name, as in its /crl/<name>.crl");
+        read_issuing_ca(previous, have_pkcs11_module, out.previous_cas.emplace_back());
     }
+    check_issuing_ca_names(*section, out);
     section->read_duration("device_validity", out.device_validity, Seconds(86400), Seconds(3650 * 86400));
     section->read_duration("crl_validity", out.crl_validity, Seconds(3600), Seconds(30 * 86400));
     section->read_duration("renewal_overlap", out.renewal_overlap, Seconds(0), Seconds(365 * 86400));

@@ -3,6 +3,7 @@
 #include "operations/cli_args.hpp"
 #include "operations/device_output.hpp"
 #include "ctl/pki_init.hpp"
+#include "ctl/pki_rollover.hpp"
 #include "ctl/pki_usage.hpp"
 #include "operations/subcommands.hpp"
 #include "operations/usage_error.hpp"
@@ -170,6 +171,7 @@ int run_pki(const std::vector<std::string>& args) {
         std::cout << pki_usage();
         return 0;
     }
+    if (word == "rollover") return run_pki_rollover({args.begin() + 1, args.end()});
     const auto& sub = find_subcommand(subcommands(), "pki", word, pki_usage());
 
     const std::string& usage = pki_usage(sub.name);

@@ -51,6 +51,8 @@ const std::string kGroup =
     "  operator-cert --dir D --user ID --out PREFIX\n"
     "                                   an administrator's certificate (CN = user id)\n"
     "  operator-revoke --dir D --cert FILE  revoke it: the operator CRL signed again\n"
+    "  rollover status|retire           an issuing-CA rollover: who still holds the old CA's\n"
+    "                                   certificates; revoking them and ending its trust\n"
     "\n"
     "Check the root's SHA-256 fingerprint out of band before trusting it anywhere.\n"
     "Run 'sekishoctl pki <subcommand> --help' for details.\n";
@@ -152,7 +154,56 @@ const std::map<std::string, std::string> kSubcommands = {
          kKeys},
 };
 
+const std::string kRolloverCommon =
+    "\n"
+    "  --config FILE  the gateway configuration (enrollment.ca, enrollment.previous_cas,\n"
+    "                 tls.client_ca and the registry); default $SEKISHO_CONFIG, else\n"
+    "                 /etc/sekisho/sekisho.yaml\n"
+    "  --actor NAME   who is acting, for the ledger; default admin:$SUDO_USER (or $USER)\n"
+    "  --json         print one JSON document instead of text\n";
+
+const std::map<std::string, std::string> kRollover = {
+    {"",
+     "usage: sekishoctl pki rollover <status|retire> [--config FILE] [options]\n"
+     "\n"
+     "  status                           per issuing CA, the active devices still holding one of\n"
+     "                                   its valid certificates\n"
+     "  retire --ca NAME --reason superseded|cACompromise [--dry-run] [--yes]\n"
+     "                                   revoke what is left of a previous CA, end its trust\n"
+     "\n"
+     "The procedure is in the README, \"Rolling over the issuing CA\".\n" +
+         kRolloverCommon},
+    {"status",
+     "usage: sekishoctl pki rollover status [--config FILE] [--json]\n"
+     "\n"
+     "For enrollment.ca (current), each of enrollment.previous_cas (previous) and any other issuer\n"
+     "the registry names: the active devices holding a valid (unrevoked, unexpired) certificate\n"
+     "of it, those of them holding no other CA's (a retirement revokes these devices whole), the\n"
+     "suspended devices holding one, and its valid certificates.\n" +
+         kRolloverCommon},
+    {"retire",
+     "usage: sekishoctl pki rollover retire --ca NAME --reason superseded|cACompromise\n"
+     "           [--dry-run] [--yes] [--config FILE] [--json]\n"
+     "\n"
+     "Retires NAME, one of enrollment.previous_cas: revokes every valid certificate it issued in\n"
+     "one registry transaction (a device left without a valid certificate is revoked whole; one\n"
+     "that renewed from the current CA keeps that certificate), then removes the CA's certificate\n"
+     "from the tls.client_ca bundle. Gateways on this registry refuse the revoked terminals within\n"
+     "one registry poll, and stop trusting the CA at their next reload. Without --yes nothing is\n"
+     "changed: the command lists what would be revoked and exits with status 1.\n"
+     "\n"
+     "  --reason R  superseded (a planned rollover) or cACompromise (its key leaked)\n"
+     "  --dry-run   only list what would be revoked\n"
+     "  --yes       retire it\n" +
+         kRolloverCommon},
+};
+
 } // namespace
+
+const std::string& pki_rollover_usage(const std::string& subcommand) {
+    auto it = kRollover.find(subcommand);
+    return it == kRollover.end() ? kRollover.at("") : it->second;
+}
 
 const std::string& pki_usage() {
     return kGroup;

@@ -11,4 +11,7 @@ const std::string& pki_usage();
 // The usage of one subcommand ("init", "sign-ca", ...); the group's usage for others.
 const std::string& pki_usage(const std::string& subcommand);
 
+// `sekishoctl pki rollover`: the group's usage (subcommand "") or that of status or retire.
+const std::string& pki_rollover_usage(const std::string& subcommand = "");
+
 } // namespace sekisho::ctl

@@ -33,22 +33,46 @@ std::string crl_url(std::string public_url, const std::string& name) {
     return public_url + "/crl/" + name + ".crl";
 }
 
-IssuingCa::IssuingCa(const config::EnrollmentConfig& cfg, const std::string& pkcs11_module) : cfg_(cfg) {
+std::string registry_name_of_ca(const std::string& certificate_path) {
+    auto certs = pki::load_certificates(certificate_path);
+    return common_name_of(certs.front().get());
+}
+
+namespace {
+
+config::EnrollmentConfig with_previous_ca(config::EnrollmentConfig cfg, std::size_t index) {
+    if (index >= cfg.previous_cas.size())
+        throw std::out_of_range("enrollment.previous_cas has no entry " + std::to_string(index));
+    cfg.ca = cfg.previous_cas[index];
+    return cfg;
+}
+
+} // namespace
+
+IssuingCa::IssuingCa(const config::EnrollmentConfig& cfg, const std::string& pkcs11_module)
+    : IssuingCa(cfg, "enrollment.ca", pkcs11_module) {}
+
+IssuingCa::IssuingCa(const config::EnrollmentConfig& cfg, std::size_t previous_index, const std::string& pkcs11_module)
+    : IssuingCa(with_previous_ca(cfg, previous_index),
+                "enrollment.previous_cas[" + std::to_string(previous_index) + "]", pkcs11_module) {}
+
+IssuingCa::IssuingCa(config::EnrollmentConfig cfg, std::string key, const std::string& pkcs11_module)
+    : cfg_(std::move(cfg)), key_name_(std::move(key)) {
     try {
-        auto certs = pki::load_certificates(cfg.ca.certificate);
+        auto certs = pki::load_certificates(cfg_.ca.certificate);
         certificate_ = std::move(certs.front());
     } catch (const std::exception& e) {
-        throw std::runtime_error("enrollment.ca.certificate: " + std::string(e.what()));
+        throw std::runtime_error(key_name_ + ".certificate: " + std::string(e.what()));
     }
     try {
-        key_ = pki::load_private_key(cfg.ca.key, pkcs11_module);
+        key_ = pki::load_private_key(cfg_.ca.key, pkcs11_module);
     } catch (const std::exception& e) {
-        throw std::runtime_error("enrollment.ca.key: " + std::string(e.what()));
+        throw std::runtime_error(key_name_ + ".key: " + std::string(e.what()));
     }
     if (X509_check_private_key(certificate_.get(), key_.get()) != 1)
-        throw std::runtime_error("enrollment.ca.key: does not belong to enrollment.ca.certificate " +
-                                 cfg.ca.certificate);
-    if (!cfg.ca.chain.empty()) chain_ = pki::load_certificates(cfg.ca.chain);
+        throw std::runtime_error(key_name_ + ".key: does not belong to " + key_name_ + ".certificate " +
+                                 cfg_.ca.certificate);
+    if (!cfg_.ca.chain.empty()) chain_ = pki::load_certificates(cfg_.ca.chain);
     registry_name_ = common_name_of(certificate_.get());
 }
 
@@ -101,7 +125,7 @@ std::string IssuingCa::publish_crl(store::DeviceRegistry& registry) {
     auto crl = pki::build_crl(profile, pki::Issuer{certificate_.get(), key_.get()});
     pki::write_file(cfg_.ca.crl + ".tmp", pki::crl_to_pem(crl.get()));
     if (std::rename((cfg_.ca.crl + ".tmp").c_str(), cfg_.ca.crl.c_str()) != 0)
-        throw std::runtime_error("enrollment.ca.crl: cannot replace " + cfg_.ca.crl);
+        throw std::runtime_error(key_name_ + ".crl: cannot replace " + cfg_.ca.crl);
     crl_der_ = pki::crl_to_der(crl.get());
     crl_published_ = now;
     crl_entries_ = std::move(entries);

@@ -20,10 +20,17 @@ namespace sekisho::enroll {
 // is dropped.
 std::string crl_url(std::string public_url, const std::string& name);
 
+// The name the registry records for certificates of the CA certificate in the PEM file at
+// path (its subject CN); throws naming the file.
+std::string registry_name_of_ca(const std::string& certificate_path);
+
 class IssuingCa {
 public:
-    // Loads certificate, key (file or PKCS#11) and chain; throws naming the config key.
+    // enrollment.ca: loads certificate, key (file or PKCS#11) and chain; throws naming the
+    // config key.
     IssuingCa(const config::EnrollmentConfig& cfg, const std::string& pkcs11_module);
+    // enrollment.previous_cas[index], after a rollover: only its CRL is still signed.
+    IssuingCa(const config::EnrollmentConfig& cfg, std::size_t previous_index, const std::string& pkcs11_module);
 
     // The CA's name as the registry records it (the certificate's subject CN).
     const std::string& registry_name() const { return registry_name_; }
@@ -39,8 +46,8 @@ public:
     // The registry entry for a certificate this CA issued.
     store::DeviceCertificate registry_entry(X509* cert) const;
 
-    // Rebuilds the CRL from the registry's revocations and writes it (atomically) to
-    // enrollment.ca.crl. Returns the DER bytes, also served at /crl/<name>.crl.
+    // Rebuilds the CRL from the registry's revocations and writes it (atomically) to the
+    // CA's crl file. Returns the DER bytes, also served at /crl/<name>.crl.
     std::string publish_crl(store::DeviceRegistry& registry);
     // Publishes when the registry's revocations differ from the last CRL's, or when the
     // CRL is due (older than half its validity). Returns whether it published.
@@ -48,7 +55,10 @@ public:
     std::string current_crl_der() const;
 
 private:
-    config::EnrollmentConfig cfg_;
+    IssuingCa(config::EnrollmentConfig cfg, std::string key, const std::string& pkcs11_module);
+
+    config::EnrollmentConfig cfg_; // cfg_.ca is this CA, whichever of the configured it is
+    std::string key_name_;         // "enrollment.ca" or "enrollment.previous_cas[i]", for messages
     pki::X509Ptr certificate_;
     pki::PrivateKey key_;
     std::vector<pki::X509Ptr> chain_;

@@ -9,6 +9,7 @@
 #include "operations/registry_access.hpp"
 #include "operations/subcommands.hpp"
 #include "operations/usage_error.hpp"
+#include "operations/device_revoke_many.hpp"
 #include "store/registry.hpp"
 
 #include <boost/json.hpp>
@@ -162,6 +163,12 @@ int do_set_status(Context& context, DeviceStatus status) {
     return 0;
 }
 
+int do_revoke_many(Context& context) {
+    const MassRevocationRequest request{revocation_criteria_of(context.args), mass_revocation_reason_of(context.args),
+                                        context.actor, context.args.has("--dry-run"), context.args.has("--yes")};
+    return run_mass_revocation(context.out(), context.devices(), request, context.json);
+}
+
 int do_ledger(Context& context) {
     const auto [since, limit] = ledger_window(context.args);
     const auto entries = context.opened->ledger().ledger(since, limit);
@@ -235,6 +242,15 @@ const std::vector<Subcommand>& subcommands() {
          [](Context& c) { return do_set_status(c, DeviceStatus::active); }},
         {"revoke", {{"--reason"}}, {}, 1, [](const CliArgs& a) { revocation_reason_option(a); },
          [](Context& c) { return do_set_status(c, DeviceStatus::revoked); }},
+        {"revoke-many",
+         {{"--issuer"}, {"--facility"}, {"--issued-before"}, {"--reason"}, {"--dry-run", false}, {"--yes", false}},
+         {"--reason"},
+         0,
+         [](const CliArgs& a) {
+             revocation_criteria_of(a);
+             mass_revocation_reason_of(a);
+         },
+         do_revoke_many},
         {"ledger", {{"--since"}, {"--limit"}}, {}, 0, [](const CliArgs& a) { ledger_window(a); }, do_ledger},
         {"ticket create", {{"--facility"}, {"--name"}, {"--ttl"}, {"--uses"}}, {"--facility", "--name"}, 0,
          [](const CliArgs& a) {

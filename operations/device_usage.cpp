@@ -29,6 +29,8 @@ const std::string kGroup =
     "  suspend ID --reason TEXT         refuse the device until it is resumed\n"
     "  resume ID --reason TEXT          admit a suspended device again\n"
     "  revoke ID [--reason R]           refuse the device for good and revoke its certificates\n"
+    "  revoke-many (--issuer NAME | --facility F | --issued-before DATE)... --reason R\n"
+    "           [--dry-run] [--yes]      revoke every device or certificate that matches, at once\n"
     "  ledger [--since SEQ] [--limit N] the append-only record of every registry change\n"
     "  ticket create --facility F --name N [--ttl 24h] [--uses 1]\n"
     "                                   a one-time enrollment ticket (its code is shown once)\n"
@@ -109,6 +111,28 @@ const std::map<std::string, std::string> kSubcommands = {
      "\n"
      "  --reason R  keyCompromise, cessationOfOperation, affiliationChanged, superseded or\n"
      "              unspecified (default); it goes on the CRL\n" +
+         kCommon},
+    {"revoke-many",
+     "usage: sekishoctl device revoke-many (--issuer NAME | --facility F | --issued-before DATE)...\n"
+     "           --reason R [--dry-run] [--yes]\n"
+     "\n"
+     "Revokes, in one registry transaction, every valid certificate that matches all the given\n"
+     "criteria, of devices not yet revoked. A device left with no valid certificate is revoked as\n"
+     "a whole (as is, with --facility alone, one that has none); a device that keeps another\n"
+     "certificate (say one renewed from a new issuing CA) stays active with it. A gateway using\n"
+     "this registry ends the connections and sessions of every revoked device within one\n"
+     "registry poll (half a second). Without --yes nothing is revoked: the command lists\n"
+     "what would be and exits with status 1.\n"
+     "\n"
+     "  --issuer NAME        certificates of this issuing CA (its name in the registry, the CA\n"
+     "                       certificate's CN, as 'device show' and 'pki rollover status' print it)\n"
+     "  --facility F         devices of facility F\n"
+     "  --issued-before DATE certificates issued before DATE: 2026-04-01 (00:00 JST),\n"
+     "                       2026-04-01T09:30 (JST) or with an offset, 2026-04-01T00:30:00Z\n"
+     "  --reason R           cACompromise, keyCompromise, superseded, affiliationChanged,\n"
+     "                       cessationOfOperation or unspecified; it goes on the CRL\n"
+     "  --dry-run            only list the devices and certificates that would be revoked\n"
+     "  --yes                revoke them (the confirmation; scripts give it too)\n" +
          kCommon},
     {"ledger",
      "usage: sekishoctl device ledger [--since SEQ] [--limit N]\n"

@@ -65,6 +65,38 @@ struct RevokedSerial {
     std::string reason;
 };
 
+// What a mass revocation selects (device_registry.hpp, revoke_many): every criterion given
+// must hold (AND); at least one must be given. issuer and issued_before are about
+// certificates, facility about the device they belong to.
+struct RevocationCriteria {
+    std::optional<std::string> issuer;        // the registry's name of the issuing CA
+    std::optional<std::string> facility;
+    std::optional<UnixSeconds> issued_before; // issued_at earlier than this
+    bool empty() const { return !issuer && !facility && !issued_before; }
+};
+
+// What a mass revocation revoked (or, for a dry run, would revoke), one entry per device.
+struct MassRevocation {
+    struct DeviceOutcome {
+        std::string device_id;
+        std::string facility;
+        std::string name;
+        DeviceStatus status_before = DeviceStatus::active;
+        // True: the device itself is revoked (none of its valid certificates is left). False:
+        // only the listed certificates are; the device keeps its others (e.g. one renewed
+        // from the new issuing CA after a rollover).
+        bool device_revoked = false;
+        std::vector<std::string> serials; // the certificates revoked, oldest first
+    };
+    std::vector<DeviceOutcome> devices; // by facility, name, id
+    bool dry_run = false;
+    std::size_t certificate_count() const {
+        std::size_t n = 0;
+        for (const auto& d : devices) n += d.serials.size();
+        return n;
+    }
+};
+
 // Every write runs in one transaction that also appends to the ledger and increments
 // revision(). Implementations are safe to call from several threads.
 class DeviceRegistry {
@@ -98,6 +130,18 @@ public:
     // device that got a later certificate at least overlap seconds ago. Returns how many it
     // revoked (0 changes nothing, not even revision()).
     virtual std::size_t revoke_superseded(UnixSeconds overlap, const std::string& actor) = 0;
+
+    // Mass revocation (a CA key leaked, a facility closed, everything issued before a date):
+    // the unrevoked, unexpired certificates of devices not yet revoked that match every
+    // criterion are revoked with reason (an RFC 5280 name, as for set_status; empty means
+    // "unspecified"). A device none of whose valid certificates would be left is revoked as a
+    // whole, like set_status(revoked) — as is, when only facility is given, a device that has
+    // no valid certificate at all. One transaction, one revision increment, ledger rows per
+    // device (device.revoke, certificate.revoke) with actor. Nothing matching changes nothing,
+    // not even revision(). dry_run: the same selection, nothing written. Empty criteria are
+    // refused (RegistryError): "everything" is not a criterion.
+    virtual MassRevocation revoke_many(const RevocationCriteria& criteria, const std::string& reason,
+                                       const std::string& actor, bool dry_run) = 0;
 
     // What the CRL of the CA `issuer` must list: its revoked certificates with their reason,
     // and — so that suspension holds even where only the CRL is checked — the unrevoked

@@ -93,6 +93,11 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
                 enroll::RenewalPolicy{e.renewal_overlap.count(), e.renewal_window_percent,
                                       e.renewal_min_interval.count()});
             impl_->issuing_ca->publish_crl(impl_->registry->devices()); // fresh before the listener loads it
+            for (std::size_t i = 0; i < e.previous_cas.size(); ++i) {
+                impl_->previous_cas.push_back(std::make_unique<enroll::IssuingCa>(e, i, initial.tls.pkcs11_module));
+                impl_->previous_cas.back()->publish_crl(impl_->registry->devices());
+                impl_->enrollment->serve_crl_of(*impl_->previous_cas.back());
+            }
         } catch (const std::exception& e) {
             throw std::runtime_error("enrollment: " + std::string(e.what()));
         }

@@ -91,6 +91,7 @@ struct Server::Impl {
     std::unique_ptr<DeviceSightings> sightings;
     // Present when enrollment.listen is set (restart to add or change).
     std::unique_ptr<enroll::IssuingCa> issuing_ca;
+    std::vector<std::unique_ptr<enroll::IssuingCa>> previous_cas; // enrollment.previous_cas: CRLs only
     std::unique_ptr<EnrollmentService> enrollment;
     std::unique_ptr<EnrollmentContext> enrollment_context;
     std::unique_ptr<tcp::acceptor> enrollment_acceptor;

@@ -78,6 +78,19 @@ void Server::Impl::reload() {
         if (!same_registry(cfg.registry, old->config.registry))
             log_event(spdlog::level::warn, "config.restart_needed",
                       {{"detail", "registry.sqlite and registry.postgresql changes take effect after a restart"}});
+        const auto issuing_cas = [](const config::EnrollmentConfig& e) {
+            std::vector<std::string> out;
+            const auto add = [&out](const config::IssuingCaConfig& ca) {
+                out.push_back(ca.name + "|" + ca.certificate + "|" + ca.key + "|" + ca.crl);
+            };
+            add(e.ca);
+            for (const auto& ca : e.previous_cas) add(ca);
+            return out;
+        };
+        if (issuing_cas(cfg.enrollment) != issuing_cas(old->config.enrollment))
+            log_event(spdlog::level::warn, "config.restart_needed",
+                      {{"detail", "enrollment.ca and enrollment.previous_cas changes take effect after a restart "
+                                  "(tls.client_ca and tls.crl, the trust, change now)"}});
         const auto& sessions = cfg.auth.sessions;
         const auto& was = old->config.auth.sessions;
         if (sessions.store != was.store || sessions.redis.url != was.redis.url ||
@@ -233,15 +246,23 @@ Task<void> Server::Impl::watch_health() {
 
 // The issuing CA's CRL follows the registry (revocations, suspensions as holds) and is
 // renewed before nextUpdate; the main listener then reloads so its own copy never expires.
+// The CAs of an earlier rollover (enrollment.previous_cas) too, while they are listed: their
+// certificates are still trusted, so their CRLs must stay current.
 void Server::Impl::refresh_crl() {
     if (!issuing_ca) return;
-    try {
-        if (!issuing_ca->refresh_crl(registry->devices())) return;
-        log_event(spdlog::level::info, "crl.published", {{"ca", issuing_ca->name()}});
-        reload();
-    } catch (const std::exception& e) {
-        log_event(spdlog::level::err, "crl.publish_failed", {{"ca", issuing_ca->name()}, {"reason", e.what()}});
+    bool published = false;
+    std::vector<enroll::IssuingCa*> cas{issuing_ca.get()};
+    for (const auto& previous : previous_cas) cas.push_back(previous.get());
+    for (enroll::IssuingCa* ca : cas) {
+        try {
+            if (!ca->refresh_crl(registry->devices())) continue;
+            log_event(spdlog::level::info, "crl.published", {{"ca", ca->name()}});
+            published = true;
+        } catch (const std::exception& e) {
+            log_event(spdlog::level::err, "crl.publish_failed", {{"ca", ca->name()}, {"reason", e.what()}});
+        }
     }
+    if (published) reload();
 }
 
 // Renewal supersedes: once the overlap has passed, the older certificate is revoked

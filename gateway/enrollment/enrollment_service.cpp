@@ -159,8 +159,11 @@ EnrollmentReply EnrollmentService::cacerts() { return certs_reply(ca_.chain()); 
 EnrollmentReply EnrollmentService::crl(const std::string& name) {
     EnrollmentReply r;
     r.content_type = "application/pkix-crl";
-    if (name == ca_.name()) {
-        r.body = ca_.current_crl_der();
+    std::vector<const enroll::IssuingCa*> cas{&ca_};
+    cas.insert(cas.end(), previous_cas_.begin(), previous_cas_.end());
+    for (const enroll::IssuingCa* ca : cas) {
+        if (name != ca->name()) continue;
+        r.body = ca->current_crl_der();
         if (r.body.empty()) return text(404, "no CRL published yet");
         return r;
     }

@@ -52,6 +52,10 @@ public:
 
     EnrollmentReply handle(const EnrollmentRequest& req);
 
+    // Serves /crl/<name>.crl of an earlier issuing CA (enrollment.previous_cas) as well; it
+    // must outlive the service. Call before the listener starts.
+    void serve_crl_of(const enroll::IssuingCa& previous) { previous_cas_.push_back(&previous); }
+
 private:
     EnrollmentReply cacerts();
     EnrollmentReply simpleenroll(const EnrollmentRequest& req);
@@ -72,6 +76,7 @@ private:
     enroll::IssuingCa& ca_;
     enroll::Enrollment enrollment_; // on ca_ and the registry
     std::vector<std::string> crl_files_;
+    std::vector<const enroll::IssuingCa*> previous_cas_;
     DeviceAdmission* admission_;
     std::mutex renewal_mutex_; // check and issue as one step: two renewals at once cannot both pass
     void admit(X509* issued, const std::string& facility);

@@ -54,6 +54,7 @@ ExpiryReport collect_expiries(const config::Config& cfg) {
     certificates(report, "server", cfg.tls.certificate);
     certificates(report, "client_ca", cfg.tls.client_ca);
     certificates(report, "issuing_ca", cfg.enrollment.ca.certificate);
+    for (const auto& previous : cfg.enrollment.previous_cas) certificates(report, "issuing_ca", previous.certificate);
     if (cfg.admin.tls) certificates(report, "admin", cfg.admin.tls->certificate);
     for (const auto& file : cfg.tls.crl) {
         try {

@@ -199,6 +199,25 @@ void SqlDevices::revoke_one(const std::string& serial_hex, const std::string& de
                   JsonDetails().add("serial_hex", serial_hex).str());
 }
 
+void SqlDevices::write_status(const std::string& device_id, DeviceStatus from, DeviceStatus to, UnixSeconds now,
+                              const std::string& reason, const std::string& actor, std::string_view operation,
+                              const std::string& criteria) {
+    Statement update(db_,
+                     "UPDATE devices SET status = ?2, status_since = ?3, updated_at = ?3, "
+                     "updated_by = ?4 WHERE id = ?1",
+                     operation);
+    update.bind(1, device_id).bind(2, to_string(to)).bind(3, now).bind(4, actor);
+    update.run();
+    // Only suspended → active gets here with status active: equal statuses were refused.
+    const char* action = to == DeviceStatus::active      ? "device.resume"
+                         : to == DeviceStatus::suspended ? "device.suspend"
+                                                         : "device.revoke";
+    JsonDetails details;
+    details.add("from", to_string(from)).add("to", to_string(to));
+    if (!criteria.empty()) details.add("criteria", criteria);
+    append_ledger(now, actor, action, device_id, reason, details.str());
+}
+
 void SqlDevices::set_status(const std::string& device_id, DeviceStatus status, const std::string& reason,
                                 const std::string& actor) {
     const std::string operation = "set device " + device_id + " " + to_string(status);
@@ -216,18 +235,7 @@ void SqlDevices::set_status(const std::string& device_id, DeviceStatus status, c
     if (device->status == status) {
         db_.fail(operation, "the device is already " + to_string(status));
     }
-    Statement update(db_,
-                     "UPDATE devices SET status = ?2, status_since = ?3, updated_at = ?3, "
-                     "updated_by = ?4 WHERE id = ?1",
-                     operation);
-    update.bind(1, device_id).bind(2, to_string(status)).bind(3, now).bind(4, actor);
-    update.run();
-    // Only suspended → active gets here with status active: equal statuses were refused.
-    const char* action = status == DeviceStatus::active      ? "device.resume"
-                         : status == DeviceStatus::suspended ? "device.suspend"
-                                                             : "device.revoke";
-    append_ledger(now, actor, action, device_id, stored_reason,
-                  JsonDetails().add("from", to_string(device->status)).add("to", to_string(status)).str());
+    write_status(device_id, device->status, status, now, stored_reason, actor, operation);
     if (status == DeviceStatus::revoked) {
         for (const DeviceCertificate& cert : device->certificates) {
             if (cert.revoked_at) continue;

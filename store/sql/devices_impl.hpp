@@ -40,6 +40,8 @@ public:
     void revoke_certificate(const std::string& serial_hex, const std::string& reason,
                             const std::string& actor) override;
     std::size_t revoke_superseded(UnixSeconds overlap, const std::string& actor) override;
+    MassRevocation revoke_many(const RevocationCriteria& criteria, const std::string& reason,
+                               const std::string& actor, bool dry_run) override;
     std::vector<RevokedSerial> revoked_serials(const std::string& issuer) override;
     std::vector<std::string> active_fingerprints() override;
     std::vector<AdmittedCertificate> admitted_certificates() override;
@@ -69,6 +71,11 @@ private:
     std::vector<DeviceCertificate> load_certificates(const std::string& device_id,
                                                      std::string_view operation);
     std::optional<EnrollmentTicket> load_ticket(const std::string& id, std::string_view operation);
+    // Within an open write transaction: the device's status row and its ledger row
+    // (device.revoke, .suspend or .resume with from/to; extra details appended).
+    void write_status(const std::string& device_id, DeviceStatus from, DeviceStatus to, UnixSeconds now,
+                      const std::string& reason, const std::string& actor, std::string_view operation,
+                      const std::string& criteria = "");
     // Marks one certificate revoked and writes its "certificate.revoke" ledger row.
     void revoke_one(const std::string& serial_hex, const std::string& device_id, UnixSeconds now,
                     const std::string& reason, const std::string& actor, std::string_view operation);

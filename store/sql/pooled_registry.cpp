@@ -55,6 +55,10 @@ public:
     std::size_t revoke_superseded(UnixSeconds overlap, const std::string& actor) override {
         return pool_.take()->revoke_superseded(overlap, actor);
     }
+    MassRevocation revoke_many(const RevocationCriteria& criteria, const std::string& reason,
+                               const std::string& actor, bool dry_run) override {
+        return pool_.take()->revoke_many(criteria, reason, actor, dry_run);
+    }
     std::vector<RevokedSerial> revoked_serials(const std::string& issuer) override {
         return pool_.take()->revoked_serials(issuer);
     }

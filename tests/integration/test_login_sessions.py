@@ -421,6 +421,20 @@ class LoginFlowTest(LoginEnvironment):
         self.wait_until(lambda: self.request("/ward/w", terminal=self.terminal_b, jar=jar).status == 302,
                         "the resumed terminal needs a new login")
 
+    def test_a_mass_revocation_ends_the_sessions_of_that_facilitys_terminals_only(self):
+        annex = self.make_terminal(self.demo.device_ca(os.path.join(self.tmp, "annex-ca-db")), "annex-clinic",
+                                   "annex-1")
+        self.add_user("yuki", facility="annex-clinic")
+        self.add_user("zeno")
+        self.wait_until(lambda: self.request("/_sekisho/login?next=%2F", terminal=annex).status == 200,
+                        "the newly registered terminal gets in")
+        annex_jar = self.logged_in("yuki", terminal=annex)
+        demo_jar = self.logged_in("zeno")
+        self.assertEqual(self.request("/ward/y", terminal=annex, jar=annex_jar).status, 200)
+        self.ctl("device", "revoke-many", "--facility", "annex-clinic", "--reason", "affiliationChanged", "--yes")
+        self.gateway.wait_for_log(r"session\.ended reason=device_inactive user=yuki")
+        self.assertEqual(self.request("/ward/z", jar=demo_jar).status, 200, self.log_tail())
+
     def test_break_glass_stays_off_unless_the_configuration_enables_it(self):
         self.add_user("er.off", extra=["--break-glass"])
         out = self.ctl("user", "break-glass-open", "er.off", "--reason", "test", expect=1)

@@ -46,3 +46,21 @@ TEST_CASE("jst_week_minute places an instant in the JST week") {
     CHECK(late.weekday == 6);
     CHECK(late.minute_of_day == 1439);
 }
+
+TEST_CASE("parse_jst_time reads what an operator writes, in JST unless an offset is given") {
+    using sekisho::codec::parse_jst_time;
+    const auto seconds_of = [](std::string_view text) {
+        auto t = parse_jst_time(text);
+        REQUIRE(t);
+        return std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count();
+    };
+    CHECK(seconds_of("2026-11-22") == 1795273200);          // 2026-11-21T15:00:00Z
+    CHECK(seconds_of("2026-11-22T13:05") == 1795273200 + 13 * 3600 + 5 * 60);
+    CHECK(seconds_of("2026-11-22T13:05:01") == 1795273200 + 13 * 3600 + 5 * 60 + 1);
+    CHECK(seconds_of("2026-11-22T00:00:00Z") == 1795273200 + 9 * 3600);
+    CHECK(seconds_of("2026-11-22T00:00:00+09:00") == 1795273200);
+    CHECK(seconds_of("2026-11-21T10:00:00-05:00") == 1795273200);
+    for (const char* bad : {"", "2026-11-31", "2026-13-01", "2026/11/22", "26-11-22", "2026-11-22T25:00",
+                            "2026-11-22T13", "2026-11-22 junk", "2026-11-22T13:05:01.5", "yesterday"})
+        CHECK_FALSE(parse_jst_time(bad));
+}
