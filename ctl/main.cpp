@@ -39,7 +39,7 @@ struct CommandGroup {
 };
 
 constexpr CommandGroup kGroups[] = {
-    {"audit", "check the audit trail: hash chain and seals (verify)", sekisho::ctl::run_audit},
+    {"audit", "the audit trail: verify, search, export; retention (purge) and legal holds", sekisho::ctl::run_audit},
     {"demo", "set up a self-contained demo (CA, certificates, configuration)", sekisho::ctl::run_demo},
     {"device", "terminals in the device registry (register, list, suspend, revoke, ledger, ...)",
      run_device},
