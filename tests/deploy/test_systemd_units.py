@@ -40,6 +40,10 @@ THRESHOLDS = {
         "UMask=": "0027: the sekisho group (auditors) may read the audit trail",
         "RootDirectory=/RootImage=": "a package on the host's own root, not an image",
     }),
+    "sekisho-audit-purge.service": (0.5, {
+        "RootDirectory=/RootImage=": "runs the host's sekishoctl",
+        "DeviceAllow=": "ProtectClock= itself adds char-rtc:r",
+    }),
     "sekisho-audit-verify.service": (0.5, {
         "RootDirectory=/RootImage=": "runs the host's sekishoctl",
         "DeviceAllow=": "ProtectClock= itself adds char-rtc:r",
@@ -75,7 +79,8 @@ class SystemdUnitsTest(unittest.TestCase):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
 
     def test_the_expected_units_are_there(self):
-        self.assertEqual(self.units, ["sekisho-audit-verify.service", "sekisho-audit-verify.timer",
+        self.assertEqual(self.units, ["sekisho-audit-purge.service", "sekisho-audit-purge.timer",
+                                      "sekisho-audit-verify.service", "sekisho-audit-verify.timer",
                                       "sekisho.service"])
 
     def test_every_unit_verifies_without_a_word(self):
@@ -106,14 +111,16 @@ class SystemdUnitsTest(unittest.TestCase):
                 unexplained = {n: d for n, d in failing.items() if n not in accepted}
                 self.assertEqual(unexplained, {}, "%s: new exposures (harden, or argue them in THRESHOLDS)" % unit)
 
-    def test_the_timer_runs_its_service_daily_in_japan_time(self):
-        timer = os.path.join(UNITS_DIR, "sekisho-audit-verify.timer")
-        calendar = unit_files.values(timer, "OnCalendar", section="Timer")
-        self.assertEqual(len(calendar), 1)
-        self.assertTrue(calendar[0].endswith("Asia/Tokyo"), "the audit log rotates at midnight JST")
-        self.assertEqual(unit_files.values(timer, "Persistent", section="Timer"), ["true"])
-        proc = self.analyze("calendar", calendar[0])
-        self.assertEqual(proc.returncode, 0, proc.stderr)
+    def test_the_timers_run_their_services_daily_in_japan_time(self):
+        for name in ("sekisho-audit-verify.timer", "sekisho-audit-purge.timer"):
+            with self.subTest(timer=name):
+                timer = os.path.join(UNITS_DIR, name)
+                calendar = unit_files.values(timer, "OnCalendar", section="Timer")
+                self.assertEqual(len(calendar), 1)
+                self.assertTrue(calendar[0].endswith("Asia/Tokyo"), "the audit log rotates at midnight JST")
+                self.assertEqual(unit_files.values(timer, "Persistent", section="Timer"), ["true"])
+                proc = self.analyze("calendar", calendar[0])
+                self.assertEqual(proc.returncode, 0, proc.stderr)
 
 
 if __name__ == "__main__":
