@@ -1,8 +1,9 @@
 // `sekishoctl audit purge` and `sekishoctl audit hold`: retention with a deletion duty and
 // legal holds over investigation exports (audit/retention.hpp, audit/legal_hold.hpp),
 // on the trail that --config's audit.file names, with its audit.retention. Both write the
-// retention register beside the trail; a running gateway copies its records into the
-// trail within alerts.volume_check_interval (at the next start otherwise).
+// retention register beside the trail, naming the OS user who ran them; a running gateway
+// copies its records into the trail within alerts.volume_check_interval (at the next
+// start otherwise).
 #pragma once
 
 #include "operations/cli_args.hpp"
