@@ -3,6 +3,7 @@
 #include "audit/legal_hold.hpp"
 #include "audit/retention.hpp"
 #include "config/load.hpp"
+#include "operations/invocation.hpp"
 #include "operations/usage_error.hpp"
 #include "pki/printable.hpp"
 
@@ -10,12 +11,9 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <pwd.h>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace sekisho::ctl {
 
@@ -24,17 +22,6 @@ using namespace sekisho::operations; // the command-line plumbing and who acts
 namespace {
 
 namespace fs = std::filesystem;
-
-// Who purges or holds: the OS user, never a typed name ("local:NAME", with sudo's caller
-// when root ran it through sudo). The same rule as operations::local_actor() of the
-// administration work on main, which replaces this function when the branches meet.
-std::string os_user() {
-    const uid_t uid = ::getuid();
-    const passwd* entry = ::getpwuid(uid);
-    std::string actor = "local:" + (entry && entry->pw_name ? std::string(entry->pw_name) : "uid" + std::to_string(uid));
-    if (const char* sudo = std::getenv("SUDO_USER"); uid == 0 && sudo && *sudo) actor += " (sudo:" + std::string(sudo) + ")";
-    return actor;
-}
 
 config::AuditConfig audit_config(const CliArgs& args) {
     const auto path = config_path_of(args);
@@ -80,7 +67,7 @@ int audit_purge(const CliArgs& args, const std::string& usage) {
     if (!args.positionals.empty()) throw UsageError("audit purge: takes no FILE (the trail is --config's audit.file)", usage);
     const auto cfg = audit_config(args);
     const bool dry_run = args.has("--dry-run");
-    const auto report = audit::purge_expired({cfg.file, cfg.retention, os_user(), dry_run});
+    const auto report = audit::purge_expired({cfg.file, cfg.retention, local_actor(), dry_run});
     if (args.has("--json")) {
         boost::json::object out;
         out["dry_run"] = dry_run;
@@ -118,14 +105,14 @@ int audit_hold(const CliArgs& args, const std::string& usage) {
         auto hold = audit::hold_of_export(*dir);
         hold.name = p[1];
         hold.reason = args.get("--reason").value_or("");
-        hold.by = os_user();
+        hold.by = local_actor();
         audit::add_hold(trail, hold);
         std::cout << "hold " << pki::printable(hold.name) << " keeps records " << hold.first_seq << ".."
                   << hold.last_seq << " (" << pki::printable(hold.export_dir) << ") from purging\n";
         return 0;
     }
     if (p[0] == "remove" && p.size() == 2) {
-        const auto removed = audit::remove_hold(trail, p[1], os_user());
+        const auto removed = audit::remove_hold(trail, p[1], local_actor());
         std::cout << "hold " << pki::printable(removed.name) << " removed: records " << removed.first_seq << ".."
                   << removed.last_seq << " follow audit.retention again\n";
         return 0;
