@@ -1,5 +1,7 @@
 #include "audit/audit_log.hpp"
 
+#include "audit/retention_register.hpp"
+#include "audit/trail_files.hpp"
 #include "codec/jst_time.hpp"
 
 #include <boost/json/object.hpp>
@@ -25,70 +27,14 @@ std::string errno_text() {
     return std::strerror(errno);
 }
 
-// The last complete line of a file, cutting off a torn one a crash may have left.
-std::optional<std::string> last_line(const std::string& path, bool repair) {
-    const int fd = ::open(path.c_str(), repair ? O_RDWR | O_CLOEXEC : O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    struct stat st {};
-    ::fstat(fd, &st);
-    const off_t size = st.st_size;
-    const off_t start = size > (1 << 20) ? size - (1 << 20) : 0;
-    std::string tail(static_cast<std::size_t>(size - start), '\0');
-    const ssize_t got = ::pread(fd, tail.data(), tail.size(), start);
-    if (got != static_cast<ssize_t>(tail.size())) {
-        ::close(fd);
-        throw std::runtime_error("cannot read " + path + ": " + errno_text());
-    }
-    if (!tail.empty() && tail.back() != '\n') {
-        const auto cut = tail.rfind('\n');
-        const off_t keep = cut == std::string::npos ? start : start + static_cast<off_t>(cut) + 1;
-        if (repair && ::ftruncate(fd, keep) != 0) {
-            ::close(fd);
-            throw std::runtime_error("cannot cut the torn last line of " + path + ": " + errno_text());
-        }
-        tail.resize(static_cast<std::size_t>(keep - start));
-    }
-    ::close(fd);
-    if (tail.empty()) return std::nullopt;
-    tail.pop_back(); // the newline
-    const auto begin = tail.rfind('\n');
-    return begin == std::string::npos ? tail : tail.substr(begin + 1);
-}
-
-// "yyyymmddThhmmss.mmm", optionally "-N" (rotated_name()). Other files share the prefix —
-// the ledger copy's cursor <path>.ledger-seq, an operator's <path>.bak — and are no part
-// of the chain.
-bool is_rotation_suffix(std::string_view s) {
-    static constexpr std::string_view shape = "ddddddddTdddddd.ddd";
-    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    if (s.size() < shape.size()) return false;
-    for (std::size_t i = 0; i < shape.size(); ++i)
-        if (shape[i] == 'd' ? !digit(s[i]) : s[i] != shape[i]) return false;
-    const auto rest = s.substr(shape.size());
-    if (rest.empty()) return true;
-    return rest.size() > 1 && rest[0] == '-' && std::all_of(rest.begin() + 1, rest.end(), digit);
-}
-
-// Rotated files are named <path>.<JST yyyymmddThhmmss.mmm>: the newest sorts last.
 std::optional<std::string> newest_rotated(const std::string& path) {
-    const fs::path p(path);
-    const auto prefix = p.filename().string() + ".";
-    std::optional<std::string> newest;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(p.parent_path().empty() ? "." : p.parent_path(), ec)) {
-        const auto name = entry.path().filename().string();
-        if (name.starts_with(prefix) && is_rotation_suffix(std::string_view(name).substr(prefix.size())) &&
-            (!newest || name > fs::path(*newest).filename().string()))
-            newest = entry.path().string();
-    }
-    return newest;
+    auto files = rotated_files(path);
+    if (files.empty()) return std::nullopt;
+    return files.back();
 }
 
 std::string rotated_name(const std::string& path, std::chrono::system_clock::time_point t) {
-    const auto stamp = codec::jst_timestamp(t); // 2026-11-22T13:05:01.123+09:00
-    std::string compact;
-    for (char c : stamp.substr(0, 23))
-        if (c != '-' && c != ':') compact += c;
+    const auto compact = compact_stamp(t);
     std::string name = path + "." + compact;
     for (int i = 1; fs::exists(name); ++i) name = path + "." + compact + "-" + std::to_string(i);
     return name;
@@ -127,7 +73,15 @@ void AuditLog::recover() {
             line = last_line(*rotated, false);
         }
     }
-    if (!line) return; // a new chain
+    if (!line) {
+        // Every file purged past retention (a gateway off for years): the chain goes on
+        // from the last purged record, as the retention register names it.
+        if (const auto last = last_purged(retention_register_path(options_.path))) {
+            next_seq_ = last->seq + 1;
+            head_ = last->hash;
+        }
+        return; // else a new chain
+    }
     std::string error;
     const auto record = parse_record(*line, &error);
     if (!record)
@@ -270,11 +224,7 @@ void AuditLog::rotate_if_needed(std::size_t incoming) {
     fd_ = -1;
     open_file();
     file_day_ = codec::jst_date(now);
-    const auto dir = fs::path(options_.path).parent_path();
-    if (int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-        ::fsync(dfd); // the rename itself survives a crash
-        ::close(dfd);
-    }
+    sync_folder_of(options_.path); // the rename itself survives a crash
 }
 
 void AuditLog::flush() {

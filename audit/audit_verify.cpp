@@ -1,10 +1,13 @@
 #include "audit/audit_verify.hpp"
 
 #include "audit/audit_record.hpp"
+#include "audit/retention_register.hpp"
+#include "audit/trail_files.hpp"
 #include "pki/jws_verify.hpp"
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 namespace sekisho::audit {
@@ -42,9 +45,28 @@ bool seal_matches(const ParsedRecord& record, EVP_PKEY* key, std::string& why) {
     return true;
 }
 
-} // namespace
 
-VerifyResult verify_chain(const std::vector<std::string>& files, EVP_PKEY* seal_key) {
+// Records from_seq + 1 .. to_seq - 1 are gone: true when purged files recorded in the
+// register cover exactly them, each chained to the one before, from from_hash to to_prev.
+bool bridged(const std::vector<PurgedFile>& purged, std::uint64_t from_seq, std::string from_hash,
+             std::uint64_t to_seq, const std::string& to_prev, VerifyResult& result) {
+    std::uint64_t at = from_seq;
+    while (at + 1 < to_seq) {
+        const auto next = std::find_if(purged.begin(), purged.end(), [&](const PurgedFile& f) {
+            return f.first_seq == at + 1 && f.first_prev == from_hash && f.last_seq >= f.first_seq;
+        });
+        if (next == purged.end()) return false;
+        at = next->last_seq;
+        from_hash = next->last_hash;
+        ++result.purged_files;
+    }
+    return at + 1 == to_seq && from_hash == to_prev;
+}
+
+// Walks files in chain order; with purged (the whole trail), a gap is accepted only where
+// the retention register records the files that filled it, and the chain must start at
+// record 1 or at such a gap.
+VerifyResult walk(const std::vector<std::string>& files, EVP_PKEY* seal_key, const std::vector<PurgedFile>* purged) {
     VerifyResult result;
     std::string previous_hash;
     std::uint64_t previous_seq = 0;
@@ -75,7 +97,16 @@ VerifyResult verify_chain(const std::vector<std::string>& files, EVP_PKEY* seal_
                     result.problem = where + "record 1 does not start the chain";
                     return result;
                 }
+                if (purged && record->seq != 1 && !bridged(*purged, 0, kGenesis, record->seq, record->prev, result)) {
+                    result.problem = where + "the trail starts at record " + std::to_string(record->seq) +
+                                     ": records before it are missing and no purge in the retention register "
+                                     "accounts for them (a file was deleted or moved)";
+                    return result;
+                }
                 result.first_seq = record->seq;
+            } else if (purged && record->seq > previous_seq + 1 &&
+                       bridged(*purged, previous_seq, previous_hash, record->seq, record->prev, result)) {
+                // files purged past retention, recorded (a legal hold kept the one before)
             } else if (record->seq != previous_seq + 1) {
                 result.problem = where + "record " + std::to_string(record->seq) + " follows record " +
                                  std::to_string(previous_seq) + " (a record is missing, inserted or moved)";
@@ -104,6 +135,33 @@ VerifyResult verify_chain(const std::vector<std::string>& files, EVP_PKEY* seal_
     }
     result.last_seq = previous_seq;
     result.ok = true;
+    return result;
+}
+
+} // namespace
+
+VerifyResult verify_chain(const std::vector<std::string>& files, EVP_PKEY* seal_key) {
+    return walk(files, seal_key, nullptr);
+}
+
+VerifyResult verify_trail(const std::string& trail_path, EVP_PKEY* seal_key) {
+    const auto register_path = retention_register_path(trail_path);
+    std::vector<PurgedFile> purged;
+    try {
+        purged = purged_files(read_retention_register(register_path));
+    } catch (const std::exception& e) {
+        VerifyResult broken;
+        broken.problem = e.what();
+        return broken;
+    }
+    const auto files = trail_files(trail_path);
+    if (files.empty()) {
+        VerifyResult none;
+        none.problem = trail_path + ": no file of this trail exists";
+        return none;
+    }
+    auto result = walk(files, seal_key, &purged);
+    result.files = files.size();
     return result;
 }
 

@@ -37,6 +37,9 @@ void read_audit(MapReader& root, bool have_pkcs11_module, AuditConfig& out) {
             out.max_bytes = mib * 1024 * 1024;
     }
     section->read_bool("rotate_daily", out.rotate_daily);
+    // A day at least (a test's or a trial's trail); 5 years and more is what the law asks.
+    section->read_duration("retention", out.retention, Seconds(86400), Seconds(10 * 366 * 86400));
+    section->read_bool("purge", out.purge);
     if (auto syslog = section->has("syslog") ? section->mapping("syslog") : std::nullopt) {
         SyslogConfig sc;
         syslog->require("address", "the collector, e.g. 10.0.0.9:514");
@@ -76,6 +79,8 @@ void read_alerts(MapReader& root, AlertsConfig& out) {
     section->read_duration("expiry_warning", out.expiry_warning, Seconds(3600), Seconds(365 * 86400));
     section->read_duration("clock_unsynchronized_after", out.clock_unsynchronized_after, Seconds(60),
                            Seconds(30 * 86400));
+    if (section->read_unsigned("disk_free_percent", n, 100)) out.disk_free_percent = static_cast<unsigned>(n);
+    section->read_duration("volume_check_interval", out.volume_check_interval, Seconds(1), Seconds(3600));
     for (const auto& rule : section->scalar_list("disabled_rules", true)) {
         if (std::find(kAlertRules.begin(), kAlertRules.end(), rule.value) == kAlertRules.end()) {
             std::string names;

@@ -346,13 +346,19 @@ struct AuditConfig {
     std::uint64_t max_bytes = 100ull * 1024 * 1024; // rotate before a file grows past this
     bool rotate_daily = true;                       // and at midnight JST
     std::optional<SyslogConfig> syslog;
+    // Rotated files closed longer ago than this are deleted (REQUIREMENTS §5: the statutory
+    // period, 5 years by default — 1827 days, leap days included), unless a legal hold keeps
+    // them. purge: the gateway does it once a day; false leaves it to `sekishoctl audit
+    // purge` on a timer.
+    Seconds retention{1827 * 86400};
+    bool purge = true;
 };
 
 // Alerts on authentication trouble (REQUIREMENTS §5: urgent events reach administrators at
 // once). Each rule fires at most once per window; delivery is a JSON POST to the webhook.
-inline constexpr std::array<std::string_view, 9> kAlertRules{
+inline constexpr std::array<std::string_view, 10> kAlertRules{
     "login_failures", "session_crossover", "revoked_certificate", "lockout", "break_glass",
-    "password_spraying", "audit_failure", "certificate_expiry", "clock_unsynchronized"};
+    "password_spraying", "audit_failure", "certificate_expiry", "clock_unsynchronized", "disk_space_low"};
 
 struct AlertsConfig {
     bool enabled = true;
@@ -361,6 +367,10 @@ struct AlertsConfig {
     unsigned login_failures_per_facility = 10; // within the window
     Seconds expiry_warning{7 * 86400};          // a certificate or CRL this close to its end
     Seconds clock_unsynchronized_after{86400};  // the clock unsynchronised for this long
+    // The audit and registry (SQLite) volumes with less free space than this percentage
+    // (0: never), looked at every volume_check_interval — long before a write fails.
+    unsigned disk_free_percent = 20;
+    Seconds volume_check_interval{60};
     std::vector<std::string> disabled_rules;
 };
 

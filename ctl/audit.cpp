@@ -4,6 +4,7 @@
 #include "audit/audit_verify.hpp"
 #include "codec/jst_time.hpp"
 #include "ctl/audit_query.hpp"
+#include "ctl/audit_retention.hpp"
 #include "operations/cli_args.hpp"
 #include "operations/subcommands.hpp"
 #include "operations/usage_error.hpp"
@@ -30,17 +31,33 @@ namespace fs = std::filesystem;
 
 const std::string kUsage =
     "usage: sekishoctl audit verify FILE... [--key PUBLIC.pem] [--json]\n"
+    "       sekishoctl audit verify --trail AUDIT_FILE [--key PUBLIC.pem] [--json]\n"
     "       sekishoctl audit search FILE... [filters] [--json]\n"
     "       sekishoctl audit export FILE... --out DIR [filters] [--key PUBLIC.pem]\n"
+    "       sekishoctl audit purge [--dry-run] [--json] [--config FILE]\n"
+    "       sekishoctl audit hold add NAME --export DIR --reason TEXT [--config FILE]\n"
+    "       sekishoctl audit hold list [--json] [--config FILE]\n"
+    "       sekishoctl audit hold remove NAME [--config FILE]\n"
     "\n"
     "verify  checks an audit trail: every line a record, numbers without gaps, each record\n"
     "        chained to the one before (SHA-256), and with --key every seal signed by the\n"
     "        gateway's sealing key (its public key, a certificate, or the key file itself).\n"
-    "        Exit 0 with the record count, 1 naming the first broken record.\n"
+    "        Exit 0 with the record count, 1 naming the first broken record. FILE... may be\n"
+    "        a piece of the trail; --trail takes all of it (audit.file and its rotated\n"
+    "        files), which must start at record 1 or where files purged past retention end\n"
+    "        (as the retention register <audit.file>.retention records): a file deleted\n"
+    "        without such a record is found, the oldest one too.\n"
     "search  prints the records that match, oldest first.\n"
     "export  verifies the trail, then freezes it for an investigation in DIR (which must not\n"
     "        exist): read-only copies of the files, the matching records, and manifest.json\n"
     "        with SHA-256 of each file and the verification result.\n"
+    "purge   deletes the rotated files of audit.file closed longer ago than audit.retention\n"
+    "        (default 1827d, 5 years), each recorded first in the retention register (which\n"
+    "        file, its first and last record and hash, the retention, who); files with\n"
+    "        records of a hold are kept and listed as held. --dry-run only lists. The gateway\n"
+    "        does the same once a day unless audit.purge is false.\n"
+    "hold    a legal hold over an export: its records are never purged until it is removed.\n"
+    "        Placing and removing one is recorded in the retention register.\n"
     "\n"
     "Give rotated files oldest first and the live file last.\n"
     "filters: --since T --until T (JST, RFC 3339 or a prefix: 2026-11-22, 2026-11-22T13:00;\n"
@@ -158,10 +175,12 @@ int export_trail(const CliArgs& args) {
 }
 
 int verify(const CliArgs& args) {
-    if (args.positionals.empty()) throw UsageError("audit verify: no FILE given", kUsage);
+    const auto trail = args.get("--trail");
+    if (args.positionals.empty() == !trail)
+        throw UsageError("audit verify: give FILE... or --trail AUDIT_FILE (one of them)", kUsage);
     pki::EvpPkeyPtr key;
     if (auto path = args.get("--key")) key = pki::load_public_key_pem(*path);
-    const auto result = audit::verify_chain(args.positionals, key.get());
+    const auto result = trail ? audit::verify_trail(*trail, key.get()) : audit::verify_chain(args.positionals, key.get());
     if (args.has("--json")) {
         boost::json::object out;
         out["ok"] = result.ok;
@@ -171,23 +190,52 @@ int verify(const CliArgs& args) {
         out["unsealed_tail"] = result.unsealed_tail;
         out["first_seq"] = result.first_seq;
         out["last_seq"] = result.last_seq;
+        if (trail) out["files"] = result.files;
+        if (trail) out["purged_files"] = result.purged_files;
         if (!result.ok) out["problem"] = result.problem;
         std::cout << boost::json::serialize(out) << "\n";
     } else if (result.ok) {
         std::cout << "OK: " << result.records << " records (seq " << result.first_seq << ".." << result.last_seq
                   << "), " << result.seals << " seals" << (key ? " verified" : " (not checked: no --key)") << ", "
-                  << result.unsealed_tail << " records after the last seal\n";
+                  << result.unsealed_tail << " records after the last seal";
+        if (trail)
+            std::cout << "; " << result.files << " files, " << result.purged_files
+                      << " purged files accounted for by the retention register";
+        std::cout << "\n";
     } else {
         std::cout << "BROKEN: " << pki::printable(result.problem) << "\n";
     }
     return result.ok ? 0 : 1;
 }
 
+int purge(const CliArgs& args) {
+    return audit_purge(args, kUsage);
+}
+
+int hold(const CliArgs& args) {
+    return audit_hold(args, kUsage);
+}
+
+const std::vector<OptionSpec> kFilters = {{"--since"}, {"--until"}, {"--event"}, {"--user"},
+                                          {"--device"}, {"--facility"}, {"--result"}};
+
+std::vector<OptionSpec> with_filters(std::vector<OptionSpec> options) {
+    options.insert(options.end(), kFilters.begin(), kFilters.end());
+    return options;
+}
+
 struct Subcommand {
     const char* name;
     int (*run)(const CliArgs&);
+    std::vector<OptionSpec> options;
 };
-const std::vector<Subcommand> kSubcommands = {{"verify", verify}, {"search", search}, {"export", export_trail}};
+const std::vector<Subcommand> kSubcommands = {
+    {"verify", verify, {{"--key"}, {"--json", false}, {"--trail"}}},
+    {"search", search, with_filters({{"--json", false}})},
+    {"export", export_trail, with_filters({{"--key"}, {"--out"}})},
+    {"purge", purge, {{"--config"}, {"--dry-run", false}, {"--json", false}}},
+    {"hold", hold, {{"--config"}, {"--json", false}, {"--export"}, {"--reason"}}},
+};
 
 } // namespace
 
@@ -206,10 +254,7 @@ int run_audit(const std::vector<std::string>& args) {
         }
     CliArgs parsed;
     parse_subcommand_args("audit", sub.name, kUsage, [&] {
-        parsed = parse_args(rest,
-                            {{"--key"}, {"--json", false}, {"--out"}, {"--since"}, {"--until"}, {"--event"},
-                             {"--user"}, {"--device"}, {"--facility"}, {"--result"}},
-                            1000);
+        parsed = parse_args(rest, sub.options, 1000);
     });
     return sub.run(parsed);
 }

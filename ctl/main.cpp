@@ -41,7 +41,7 @@ struct CommandGroup {
 };
 
 constexpr CommandGroup kGroups[] = {
-    {"audit", "check the audit trail: hash chain and seals (verify)", sekisho::ctl::run_audit},
+    {"audit", "the audit trail: verify, search, export; retention (purge) and legal holds", sekisho::ctl::run_audit},
     {"backup", "back up, verify, restore and prune the registry, configuration, certificates and keys",
      sekisho::ctl::run_backup},
     {"demo", "set up a self-contained demo (CA, certificates, configuration)", sekisho::ctl::run_demo},

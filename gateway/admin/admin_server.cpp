@@ -42,6 +42,7 @@ Response dashboard(const Request& req, const AdminContext& ctx) {
     if (ctx.history) read_history(*ctx.history, data);
     if (ctx.registry_view) data.registry = ctx.registry_view->current();
     data.clock = read_clock_sync();
+    if (ctx.volumes) data.volumes = ctx.volumes->readings();
     auto res = make_text_response(http::status::ok, "text/html; charset=utf-8", render_dashboard(data, lang),
                                   req.keep_alive());
     // No script may run here and nothing be fetched (no-store and nosniff are already set).
@@ -72,7 +73,8 @@ Response answer(const Request& req, const AdminContext& ctx) {
         const auto rt = ctx.runtime.current();
         return make_text_response(http::status::ok, "text/plain; version=0.0.4",
                                   ctx.metrics.render_prometheus() + render_expiry_metrics(rt->config) +
-                                      render_process_metrics() + limits_metrics(ctx),
+                                      render_process_metrics() + limits_metrics(ctx) +
+                                      (ctx.volumes ? ctx.volumes->render_prometheus() : std::string()),
                                   keep_alive);
     }
     if (path == "/dashboard") return dashboard(req, ctx);

@@ -13,6 +13,7 @@
 #include "gateway/events/event_history.hpp"
 #include "gateway/http/http_types.hpp"
 #include "gateway/events/metrics.hpp"
+#include "gateway/events/volume_watch.hpp"
 #include "gateway/runtime/runtime.hpp"
 
 #include <array>
@@ -39,6 +40,7 @@ struct AdminContext {
     // main, enrollment: /metrics shows their PROXY protocol refusals.
     std::array<const ProxyProtocolCounters*, 2> proxy_counters{};
     const AdminApiContext* api = nullptr; // the administration API; nullptr without a registry
+    const VolumeWatch* volumes = nullptr; // free space of the audit and registry volumes
 };
 
 Task<void> run_admin_listener(tcp::acceptor& acceptor, const AdminContext& ctx);

@@ -171,6 +171,27 @@ std::string clock_section(const DashboardData& d, Lang lang) {
     return out + "<p class=\"muted\">" + h(t.max_error) + " / " + h(t.estimated_error) + ": " + errors + "</p></section>";
 }
 
+std::string volumes_section(const DashboardData& d, Lang lang) {
+    if (d.volumes.empty()) return {};
+    const auto& t = dashboard_text(lang);
+    std::string out = "<section id=\"volumes\"><h2>" + h(t.volumes_heading) + "</h2><table><tr><th>" + h(t.volume) +
+                      "</th><th>" + h(t.free_space) + "</th><th>" + h(t.free_share) + "</th><th></th></tr>";
+    bool any_low = false;
+    for (const auto& v : d.volumes) {
+        char free_text[64] = "-", share[32] = "-";
+        if (v.space) {
+            std::snprintf(free_text, sizeof free_text, "%.1f MiB", static_cast<double>(v.space->free_bytes) / (1 << 20));
+            std::snprintf(share, sizeof share, "%.1f %%", v.space->free_ratio() * 100);
+        }
+        any_low = any_low || v.low;
+        out += "<tr id=\"volume-" + h(v.name) + "\"><td>" + h(v.name) + "</td><td>" + free_text + "</td><td>" + share +
+               "</td><td class=\"" + (v.low ? "warn\">" + h(t.volume_low) : "ok\">" + h(t.volume_ok)) + "</td></tr>";
+    }
+    out += "</table>";
+    if (any_low) out += "<p class=\"warn\">" + h(t.volume_low_advice) + "</p>";
+    return out + "</section>";
+}
+
 } // namespace
 
 DashboardWindow parse_dashboard_window(std::string_view param) {
@@ -198,6 +219,7 @@ std::string render_dashboard(const DashboardData& d, Lang lang) {
                       link(lang, DashboardWindow::last_hour) + "\">" + h(t.window_1h) + "</a><a href=\"" +
                       link(lang, DashboardWindow::last_day) + "\">" + h(t.window_24h) + "</a></nav></header><main>";
     out += clock_section(d, lang);
+    out += volumes_section(d, lang);
     out += failures_section(d, lang);
     out += lockouts_section(d, lang);
     out += expiring_section(d, lang);

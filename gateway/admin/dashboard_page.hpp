@@ -1,6 +1,6 @@
 // The operations dashboard page (admin listener, GET /dashboard): authentication failures
 // over time and by reason, facility, terminal and user; accounts locked now; recent events;
-// terminals whose certificates expire soon; the clock's sync state. Server-rendered HTML
+// terminals whose certificates expire soon; the clock's sync state; free disk space. Server-rendered HTML
 // without script, every value escaped, in Japanese or English.
 #pragma once
 
@@ -8,6 +8,7 @@
 #include "gateway/admin/dashboard_text.hpp"
 #include "gateway/events/event_history.hpp"
 #include "gateway/events/expiry_metrics.hpp"
+#include "gateway/events/volume_watch.hpp"
 
 #include <chrono>
 #include <memory>
@@ -29,6 +30,7 @@ struct DashboardData {
     std::vector<HistoryEvent> recent;                  // newest first
     std::shared_ptr<const RegistrySnapshot> registry; // nullptr: no registry configured
     ClockSync clock;
+    std::vector<VolumeWatch::Reading> volumes; // the audit and registry volumes' last look
 };
 
 // The failures and recent events the page shows, read from the history.

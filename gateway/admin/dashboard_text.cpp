@@ -60,6 +60,13 @@ constexpr DashboardText kJapanese{
     .no_registry = "レジストリが設定されていません (registry.sqlite または registry.postgresql)。",
     .registry_error = "レジストリを読み取れません",
     .registry_as_of = "レジストリ読み取り時刻",
+    .volumes_heading = "ディスク空き容量",
+    .volume = "ボリューム",
+    .free_space = "空き容量",
+    .free_share = "空き率",
+    .volume_low = "不足",
+    .volume_ok = "正常",
+    .volume_low_advice = "空き容量がしきい値 (alerts.disk_free_percent) を下回っています。書き込みが失敗する前に容量を確保してください。",
 };
 
 constexpr DashboardText kEnglish{
@@ -114,6 +121,13 @@ constexpr DashboardText kEnglish{
     .no_registry = "No registry is configured (registry.sqlite or registry.postgresql).",
     .registry_error = "The registry cannot be read",
     .registry_as_of = "Registry read at",
+    .volumes_heading = "Free disk space",
+    .volume = "Volume",
+    .free_space = "Free",
+    .free_share = "Free share",
+    .volume_low = "LOW",
+    .volume_ok = "ok",
+    .volume_low_advice = "Free space is below alerts.disk_free_percent: make room or grow the volume before writes fail.",
 };
 
 struct EventLabel {

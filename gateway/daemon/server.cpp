@@ -1,5 +1,6 @@
 #include "gateway/daemon/server_impl.hpp"
 
+#include "audit/retention.hpp"
 #include "operations/administrators.hpp"
 #include "worker/preemption_points.hpp"
 
@@ -37,6 +38,17 @@ Server::Server(std::string config_path, config::Config initial) : impl_(std::mak
     if (!initial.audit.file.empty()) {
         impl_->audit = std::make_unique<AuditTrail>(initial.audit, initial.tls.pkcs11_module);
         attach_audit_sink(impl_->audit.get());
+        impl_->audit_file = initial.audit.file;
+        try {
+            impl_->retention_copy = std::make_unique<RetentionCopy>(initial.audit.file);
+        } catch (const std::exception& e) {
+            throw std::runtime_error("audit.file: " + std::string(e.what()));
+        }
+        if (initial.audit.retention < std::chrono::seconds(1826 * 86400))
+            log_event(spdlog::level::warn, "audit.retention_short",
+                      {{"retention", audit::retention_text(initial.audit.retention)},
+                       {"detail", "audit.retention is shorter than the statutory 5 years: records are deleted earlier "
+                                  "than the law may ask"}});
     }
     if (initial.alerts.enabled) {
         impl_->alerts = std::make_unique<AlertEngine>(initial.alerts);
@@ -145,6 +157,7 @@ int Server::run() {
     if (s.registry_watch) asio::co_spawn(s.control, s.keep_review_records(), asio::detached);
     asio::co_spawn(s.control, s.watch_health(), asio::detached);
     asio::co_spawn(s.control, s.rotate_ticket_keys(), asio::detached);
+    asio::co_spawn(s.housekeeping, s.watch_storage(), asio::detached);
     if (s.enrollment_acceptor) {
         s.enrollment_context = std::make_unique<EnrollmentContext>(
             EnrollmentContext{s.runtime, *s.enrollment, s.blocking, s.enrollment_limits, s.enrollment_proxy});
@@ -157,7 +170,7 @@ int Server::run() {
                                                                       s.dashboard_registry.get(), s.admin_hosts.get(),
                                                                       {&s.main_limits, &s.enrollment_limits, &s.admin_limits},
                                                                       {&s.main_proxy, &s.enrollment_proxy},
-                                                                      s.admin_api.get()});
+                                                                      s.admin_api.get(), &s.volumes});
         asio::co_spawn(first, run_admin_listener(*s.admin_acceptor, *s.admin_context), asio::detached);
     }
 
@@ -191,6 +204,8 @@ int Server::run() {
     s.copy_ledger(); // what sekishoctl did while the gateway was down
     s.control.run();
     for (auto& w : s.workers) w->thread.join();
+    s.housekeeping.stop(); // a purge under way ends first; the next look is abandoned
+    s.housekeeping.join();
     s.blocking.join();
     s.hashing.join();
     s.flush_sightings(); // the terminals of the last minutes, not lost at a restart

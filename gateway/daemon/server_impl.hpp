@@ -19,6 +19,8 @@
 #include "gateway/events/event_history.hpp"
 #include "gateway/events/health_watch.hpp"
 #include "gateway/events/ledger_copy.hpp"
+#include "gateway/events/retention_copy.hpp"
+#include "gateway/events/volume_watch.hpp"
 #include "gateway/events/log.hpp"
 #include "session/store_factory.hpp"
 #include "credentials/password_hash.hpp"
@@ -68,6 +70,9 @@ struct Server::Impl {
     std::unique_ptr<AlertEngine> alerts;
     std::unique_ptr<LedgerCopy> ledger_copy; // with an audit trail and a registry
     HealthWatch health;                      // control thread
+    std::string audit_file;                            // audit.file at start (restart to move it)
+    std::unique_ptr<RetentionCopy> retention_copy;     // with an audit trail: housekeeping thread
+    VolumeWatch volumes;                               // written by housekeeping, read by /metrics
     std::unique_ptr<EventHistory> history; // present when admin.listen is set
     struct SinkAttachment {
         ~SinkAttachment() {
@@ -135,12 +140,18 @@ struct Server::Impl {
     ConnectionLimits main_limits{"main", 0, 0}, enrollment_limits{"enrollment", 0, 0}, admin_limits{"admin", 0, 0};
     void configure_limits(const config::LimitsConfig& l);
     ProxyProtocolCounters main_proxy{"main"}, enrollment_proxy{"enrollment"}; // proxy_protocol refusals
+    // Free space and audit retention (housekeeping.cpp): file-system calls that may take
+    // long (a purge, a slow volume) on a thread of their own. Last: stopped first.
+    BlockingPool housekeeping{1};
 
     Task<void> accept_loop();
     void serve_on_its_worker(tcp::socket socket, ConnectionLimits::Slot slot, Peer client);
     void reload();
     Task<void> watch_registry();
     Task<void> watch_health();
+    Task<void> watch_storage(); // housekeeping.cpp, on the housekeeping thread
+    void purge_expired_audit(const config::AuditConfig& cfg);
+    void copy_retention();
     Task<bool> refresh_ticket_keys();      // ticket_rotation.cpp
     void load_ticket_keys_before_serving(); // the constructor: blocks until the first refresh ends
     Task<void> rotate_ticket_keys();

@@ -84,6 +84,11 @@ std::optional<AlertEngine::Firing> AlertEngine::match_locked(std::string_view ev
     if (event == "time.unsynchronized")
         return Firing{"clock_unsynchronized", "the system clock has not been synchronised for " +
                                                   std::string(field(fields, "unsynchronized_s")) + " s"};
+    if (event == "volume.space_low")
+        return Firing{"disk_space_low", "the " + std::string(field(fields, "volume")) + " volume (" +
+                                            std::string(field(fields, "path")) + ") has " +
+                                            std::string(field(fields, "free_percent")) + " % free, below " +
+                                            std::string(field(fields, "threshold_percent")) + " %"};
     return std::nullopt;
 }
 

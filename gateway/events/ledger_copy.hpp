@@ -9,6 +9,7 @@
 // copies a few rows again (at least once, never lost).
 #pragma once
 
+#include "gateway/events/copy_cursor.hpp"
 #include "store/ledger.hpp"
 
 #include <cstdint>
@@ -26,11 +27,8 @@ public:
     std::size_t copy_new();
 
 private:
-    void save_cursor() const;
-
     store::Ledger& ledger_;
-    std::string cursor_path_;
-    std::int64_t cursor_ = 0;
+    CopyCursor cursor_;
 };
 
 } // namespace sekisho::gateway

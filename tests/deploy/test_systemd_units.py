@@ -40,6 +40,11 @@ THRESHOLDS = {
         "UMask=": "0027: the sekisho group (auditors) may read the audit trail",
         "RootDirectory=/RootImage=": "a package on the host's own root, not an image",
     }),
+    "sekisho-audit-purge.service": (0.5, {
+        "RootDirectory=/RootImage=": "runs the host's sekishoctl",
+        "UMask=": "0027: the retention register it writes is read by auditors (the sekisho group) like the trail",
+        "DeviceAllow=": "ProtectClock= itself adds char-rtc:r",
+    }),
     "sekisho-audit-verify.service": (0.5, {
         "RootDirectory=/RootImage=": "runs the host's sekishoctl",
         "DeviceAllow=": "ProtectClock= itself adds char-rtc:r",
@@ -79,7 +84,8 @@ class SystemdUnitsTest(unittest.TestCase):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
 
     def test_the_expected_units_are_there(self):
-        self.assertEqual(self.units, ["sekisho-audit-verify.service", "sekisho-audit-verify.timer",
+        self.assertEqual(self.units, ["sekisho-audit-purge.service", "sekisho-audit-purge.timer",
+                                      "sekisho-audit-verify.service", "sekisho-audit-verify.timer",
                                       "sekisho-backup.service", "sekisho-backup.timer", "sekisho.service"])
 
     def test_every_unit_verifies_without_a_word(self):
@@ -111,8 +117,8 @@ class SystemdUnitsTest(unittest.TestCase):
                 self.assertEqual(unexplained, {}, "%s: new exposures (harden, or argue them in THRESHOLDS)" % unit)
 
     def test_the_timers_run_their_services_daily_in_japan_time(self):
-        # The audit log rotates at midnight JST; backups run in the hospitals' night.
-        for name in ("sekisho-audit-verify.timer", "sekisho-backup.timer"):
+        # The audit log rotates at midnight JST; purges and backups run in the hospitals' night.
+        for name in ("sekisho-audit-verify.timer", "sekisho-audit-purge.timer", "sekisho-backup.timer"):
             with self.subTest(timer=name):
                 timer = os.path.join(UNITS_DIR, name)
                 calendar = unit_files.values(timer, "OnCalendar", section="Timer")

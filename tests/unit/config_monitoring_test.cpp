@@ -133,3 +133,27 @@ TEST_CASE("alerts: expiry warning and clock limits, the new rule names", "[confi
     REQUIRE(problems.size() == 1);
     CHECK_THAT(problems[0].reason, Catch::Contains("clock_unsynchronized") && Catch::Contains("certificate_expiry"));
 }
+
+TEST_CASE("audit retention and free-space settings: 5 years and 20 % unless said otherwise", "[config]") {
+    TempDir dir;
+    write_minimal_files(dir);
+    auto config = load_text(minimal_config + "audit:\n  file: audit.log\n", "test.yaml", dir.str());
+    CHECK(config.audit.retention == Seconds(1827 * 86400));
+    CHECK(config.audit.purge);
+    CHECK(config.alerts.disk_free_percent == 20);
+    CHECK(config.alerts.volume_check_interval == Seconds(60));
+    config = load_text(minimal_config + "audit:\n  file: audit.log\n  retention: 3660d\n  purge: false\n"
+                                        "alerts:\n  disk_free_percent: 10\n  volume_check_interval: 5s\n"
+                                        "  disabled_rules: [disk_space_low]\n",
+                       "test.yaml", dir.str());
+    CHECK(config.audit.retention == Seconds(3660 * 86400));
+    CHECK_FALSE(config.audit.purge);
+    CHECK(config.alerts.disk_free_percent == 10);
+    CHECK(config.alerts.volume_check_interval == Seconds(5));
+    auto problems = problems_of(minimal_config + "audit:\n  file: audit.log\n  retention: 12h\n", dir);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].key == "audit.retention");
+    problems = problems_of(minimal_config + "alerts:\n  disk_free_percent: 101\n", dir);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].key == "alerts.disk_free_percent");
+}

@@ -69,8 +69,9 @@ routes:
 )";
 
 inline std::string example_path() {
-    return (fs::path(__FILE__).parent_path().parent_path().parent_path() / "config" /
-            "examples" / "sekisho.yaml")
+    // From the absolute data folder CMake gives (tests/data), not __FILE__: a compiler cache
+    // may make __FILE__ relative, and CTest runs the tests from another folder.
+    return (fs::path(SEKISHO_TEST_DATA_DIR).parent_path().parent_path() / "config" / "examples" / "sekisho.yaml")
         .string();
 }
 

@@ -1,7 +1,9 @@
 // HealthWatch: certificates and CRLs near their end and an unsynchronised clock become
 // events once when they start and once a day while they last; the alert rules fire on them.
+// So does a volume short of free space (VolumeWatch).
 #include "gateway/events/alerts.hpp"
 #include "gateway/events/health_watch.hpp"
+#include "gateway/events/volume_watch.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -141,4 +143,57 @@ TEST_CASE("the alert rules certificate_expiry and clock_unsynchronized fire on t
     CHECK(alerts.fired() == 1); // a warning, not yet an alert
     alerts.record(spdlog::level::critical, "time.unsynchronized", clock);
     CHECK(alerts.fired() == 2);
+}
+
+TEST_CASE("a volume short of free space is reported when it crosses, daily, and when it has room again",
+          "[health][volumes]") {
+    Capture capture;
+    VolumeWatch watch;
+    const std::vector<VolumeWatch::Volume> volumes{{"audit", "/tmp/audit.log"}};
+    // 100 %: any volume that is not entirely free is short; 0: never.
+    watch.check(volumes, 100, s0);
+    auto events = capture.take();
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].event == "volume.space_low");
+    CHECK(events[0].level == "warning");
+    CHECK(events[0].fields["volume"] == "audit");
+    CHECK(events[0].fields["path"] == "/tmp");
+    CHECK(events[0].fields["threshold_percent"] == "100");
+    REQUIRE(watch.readings().size() == 1);
+    CHECK(watch.readings()[0].low);
+    REQUIRE(watch.readings()[0].space);
+    CHECK(watch.readings()[0].space->size_bytes > 0);
+    const auto metrics = watch.render_prometheus();
+    CHECK_THAT(metrics, Catch::Contains("sekisho_volume_low{volume=\"audit\"} 1") &&
+                            Catch::Contains("sekisho_volume_free_bytes{volume=\"audit\"} ") &&
+                            Catch::Contains("sekisho_volume_free_ratio{volume=\"audit\"} 0."));
+
+    watch.check(volumes, 100, s0 + 1h);
+    CHECK(capture.take().empty()); // said once
+    watch.check(volumes, 100, s0 + 25h);
+    CHECK(capture.take().size() == 1); // and again a day later
+    watch.check(volumes, 0, s0 + 26h);
+    events = capture.take();
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].event == "volume.space_ok");
+    CHECK_FALSE(watch.readings()[0].low);
+
+    watch.check({{"audit", "/nonexistent-sekisho-folder/audit.log"}}, 20, s0 + 27h);
+    events = capture.take();
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].event == "volume.check_failed");
+    CHECK_THAT(events[0].fields["reason"], Catch::Contains("/nonexistent-sekisho-folder"));
+}
+
+TEST_CASE("the alert rule disk_space_low fires on volume.space_low", "[health][alerts]") {
+    config::AlertsConfig cfg;
+    AlertEngine alerts(cfg);
+    const LogField low[] = {{"volume", "audit"}, {"path", "/var/log/sekisho"}, {"free_percent", "12.5"},
+                            {"threshold_percent", "20"}};
+    alerts.record(spdlog::level::warn, "volume.space_low", low);
+    CHECK(alerts.fired() == 1);
+    cfg.disabled_rules = {"disk_space_low"};
+    AlertEngine quiet(cfg);
+    quiet.record(spdlog::level::warn, "volume.space_low", low);
+    CHECK(quiet.fired() == 0);
 }
