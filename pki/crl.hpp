@@ -41,6 +41,15 @@ struct CrlProfile {
 // offending serial.
 X509CrlPtr build_crl(const CrlProfile& profile, const Issuer& issuer);
 
+// What a CRL lists, read back so that it can be re-signed with more entries (`sekishoctl
+// pki crl-root`): its crlNumber (0 when it has none) and every entry with its date and
+// reasonCode. Throws naming `what` when an entry cannot be read.
+struct CrlContents {
+    std::uint64_t crl_number = 0;
+    std::vector<RevokedCertificate> revoked;
+};
+CrlContents read_crl(X509_CRL* crl, const std::string& what);
+
 // The DER encoding, as a CRL distribution point serves it (application/pkix-crl).
 std::string crl_to_der(X509_CRL* crl);
 
