@@ -346,7 +346,10 @@ struct AlertsConfig {
     std::string webhook;                   // http:// or https:// URL; empty = log and audit only
     Seconds window{300};                   // one alert per rule per window
     unsigned login_failures_per_facility = 10; // within the window
-    Seconds expiry_warning{7 * 86400};          // a certificate or CRL this close to its end
+    // A certificate or CRL this close to its end is reported (and alerted) once per threshold,
+    // the farthest first; sorted descending. alerts.expiry_warnings, or the older single
+    // alerts.expiry_warning.
+    std::vector<Seconds> expiry_warnings{Seconds(30 * 86400), Seconds(7 * 86400)};
     Seconds clock_unsynchronized_after{86400};  // the clock unsynchronised for this long
     std::vector<std::string> disabled_rules;
 };

@@ -137,6 +137,7 @@ struct Server::Impl {
     void reload();
     Task<void> watch_registry();
     Task<void> watch_health();
+    void check_health();
     Task<bool> refresh_ticket_keys();      // ticket_rotation.cpp
     void load_ticket_keys_before_serving(); // the constructor: blocks until the first refresh ends
     Task<void> rotate_ticket_keys();

@@ -16,6 +16,7 @@ import unittest
 from harness import (EchoServer, GatewayTestCase, enrollment_section, free_port, make_tempdir,
                      route)
 from pki_tools import CaDb, run_openssl
+from test_expiry_warnings import expiry_warning
 from test_pki_cli import ctl, ctl_json
 
 SETTLE = 30
@@ -205,6 +206,8 @@ class ExpiredRootCrlTest(GatewayTestCase):
         result = self.device_curl("/")
         self.assertEqual(result.status, 0, "an expired root CRL must refuse the terminal\n" + result.describe())
         self.gateway.wait_for_log(r"handshake\.refused reason=crl_unavailable.*CRL has expired", since=offset)
+        # Warned at the reload itself, not a minute later: the CRL has ended.
+        self.gateway.wait_for_log(r"crl\.expiring file=\S*root-ca\.crl .*threshold=expired", since=offset)
         self.assertEqual(self.served_root_crl(), expired_number)
 
         # On the root's machine (here, the demo folder): re-signed; then published by a reload.
@@ -220,6 +223,7 @@ class ExpiredRootCrlTest(GatewayTestCase):
                 break
             self.assertLess(time.monotonic(), deadline, result.describe() + "\n" + self.log_tail())
             time.sleep(0.2)
+        self.assertEqual(expiry_warning(self.gateway, "crl", self.root_crl, "30d"), 0)
 
 
 def crl_number_der(path):
