@@ -178,6 +178,9 @@ struct IssuingCaConfig {
     std::string crl;                // where the CRL is written (also list it in tls.crl)
 };
 
+inline constexpr Seconds kMinTemporaryValidity{3600};
+inline constexpr Seconds kMaxTemporaryValidity{7 * 86400};
+
 // The enrollment listener: TLS with server authentication only (terminals have no
 // certificate yet), serving EST (RFC 7030), the browser enrollment page and the CRL.
 struct EnrollmentConfig {
@@ -186,6 +189,10 @@ struct EnrollmentConfig {
     IssuingCaConfig ca;
     Seconds device_validity{365 * 86400};
     Seconds crl_validity{86400};      // nextUpdate; the CRL is renewed well before it
+    // A temporary credential (ticket create --temporary, for a lost or stolen terminal's
+    // stand-in): its certificate's validity unless the ticket says otherwise; at most
+    // kMaxTemporaryValidity, so that a forgotten stand-in ends on its own.
+    Seconds temporary_validity{86400};
     // Renewal (simplereenroll) supersedes: the previous certificate is revoked ("superseded")
     // renewal_overlap after the renewal. A certificate renews only in the last
     // renewal_window_percent of its validity (100 = any time: the administrator's switch),
