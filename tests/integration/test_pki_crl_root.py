@@ -13,8 +13,8 @@ import subprocess
 import time
 import unittest
 
-from harness import (EchoServer, GatewayTestCase, enrollment_section, free_port, make_tempdir,
-                     route)
+from enrollment_env import EnrollmentTestCase
+from harness import make_tempdir
 from pki_tools import CaDb, run_openssl
 from test_expiry_warnings import expiry_warning
 from test_pki_cli import ctl, ctl_json
@@ -164,21 +164,16 @@ class CrlRootCliTest(unittest.TestCase):
         self.assertEqual(crl_number(self.crl), 2)
 
 
-class ExpiredRootCrlTest(GatewayTestCase):
-    """A gateway over the demo PKI whose root CRL has run out, then is re-signed."""
+class ExpiredRootCrlTest(EnrollmentTestCase):
+    """A gateway over the demo PKI (with the enrollment listener, which serves the root's CRL)
+    whose root CRL has run out, then is re-signed."""
 
     @classmethod
     def setUpClass(cls):
-        cls.echo = cls.start_backend(EchoServer(name="echo"))
-        upstream = "http://127.0.0.1:%d" % cls.echo.port
-        demo = cls.make_demo(upstream)
-        cls.enroll_port = free_port()
-        cls.root_crl = demo.path("root-ca.crl")
-        cls.root_db = CaDb(os.path.join(cls.tmp, "rootdb"), demo.path("root-ca.crt"), demo.path("root-ca.key"))
-        cls.start_gateway(demo.config(
-            cls.listen_port, cls.admin_port, [route("demo", upstream, login=False)],
-            registry={"sqlite": os.path.join(demo.dir, "registry.db")},
-            enrollment=enrollment_section(demo, cls.enroll_port)))
+        super().setUpClass()
+        cls.root_crl = cls.demo.path("root-ca.crl")
+        cls.root_db = CaDb(os.path.join(cls.tmp, "rootdb"), cls.demo.path("root-ca.crt"),
+                           cls.demo.path("root-ca.key"))
 
     def served_root_crl(self):
         out = os.path.join(self.tmp, "served.crl")
