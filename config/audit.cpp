@@ -1,7 +1,10 @@
 // The audit: and alerts: sections — the tamper-evident trail and who is told at once (issue 5).
 #include "config/sections.hpp"
 
+#include "config/values.hpp"
+
 #include <algorithm>
+#include <functional>
 
 namespace sekisho::config::detail {
 
@@ -61,6 +64,44 @@ void read_audit(MapReader& root, bool have_pkcs11_module, AuditConfig& out) {
     section->finish();
 }
 
+namespace {
+
+// expiry_warnings: [30d, 7d]; the older expiry_warning: 7d still means that one threshold.
+void read_expiry_warnings(MapReader& section, std::vector<Seconds>& out) {
+    const Seconds min(3600), max(365 * 86400);
+    Seconds single{};
+    if (section.has("expiry_warnings") && section.has("expiry_warning")) {
+        section.problem("expiry_warning", "give expiry_warnings alone (e.g. [30d, 7d]); expiry_warning is its "
+                                          "older single-threshold form");
+        return;
+    }
+    if (section.read_duration("expiry_warning", single, min, max)) {
+        out = {single};
+        return;
+    }
+    if (!section.has("expiry_warnings")) return;
+    std::vector<Seconds> thresholds;
+    for (const auto& item : section.scalar_list("expiry_warnings", true)) {
+        std::string error;
+        const auto parsed = parse_duration(item.value, error);
+        if (!parsed || *parsed < min || *parsed > max) {
+            section.context().problem(item.line, item.key,
+                                      parsed ? "must be between 1h and 365d, not " + item.value : error);
+            return;
+        }
+        if (std::find(thresholds.begin(), thresholds.end(), *parsed) != thresholds.end()) {
+            section.context().problem(item.line, item.key, item.value + " is listed twice");
+            return;
+        }
+        thresholds.push_back(*parsed);
+    }
+    if (thresholds.empty()) return; // scalar_list reported it
+    std::sort(thresholds.begin(), thresholds.end(), std::greater<>());
+    out = std::move(thresholds);
+}
+
+} // namespace
+
 void read_alerts(MapReader& root, AlertsConfig& out) {
     auto section = root.mapping("alerts");
     if (!section) return;
@@ -76,7 +117,7 @@ void read_alerts(MapReader& root, AlertsConfig& out) {
         else
             out.login_failures_per_facility = static_cast<unsigned>(n);
     }
-    section->read_duration("expiry_warning", out.expiry_warning, Seconds(3600), Seconds(365 * 86400));
+    read_expiry_warnings(*section, out.expiry_warnings);
     section->read_duration("clock_unsynchronized_after", out.clock_unsynchronized_after, Seconds(60),
                            Seconds(30 * 86400));
     if (section->read_unsigned("disk_free_percent", n, 100)) out.disk_free_percent = static_cast<unsigned>(n);

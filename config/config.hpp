@@ -178,6 +178,9 @@ struct IssuingCaConfig {
     std::string crl;                // where the CRL is written (also list it in tls.crl)
 };
 
+inline constexpr Seconds kMinTemporaryValidity{3600};
+inline constexpr Seconds kMaxTemporaryValidity{7 * 86400};
+
 // The enrollment listener: TLS with server authentication only (terminals have no
 // certificate yet), serving EST (RFC 7030), the browser enrollment page and the CRL.
 struct EnrollmentConfig {
@@ -191,6 +194,10 @@ struct EnrollmentConfig {
     std::vector<IssuingCaConfig> previous_cas;
     Seconds device_validity{365 * 86400};
     Seconds crl_validity{86400};      // nextUpdate; the CRL is renewed well before it
+    // A temporary credential (ticket create --temporary, for a lost or stolen terminal's
+    // stand-in): its certificate's validity unless the ticket says otherwise; at most
+    // kMaxTemporaryValidity, so that a forgotten stand-in ends on its own.
+    Seconds temporary_validity{86400};
     // Renewal (simplereenroll) supersedes: the previous certificate is revoked ("superseded")
     // renewal_overlap after the renewal. A certificate renews only in the last
     // renewal_window_percent of its validity (100 = any time: the administrator's switch),
@@ -365,7 +372,10 @@ struct AlertsConfig {
     std::string webhook;                   // http:// or https:// URL; empty = log and audit only
     Seconds window{300};                   // one alert per rule per window
     unsigned login_failures_per_facility = 10; // within the window
-    Seconds expiry_warning{7 * 86400};          // a certificate or CRL this close to its end
+    // A certificate or CRL this close to its end is reported (and alerted) once per threshold,
+    // the farthest first; sorted descending. alerts.expiry_warnings, or the older single
+    // alerts.expiry_warning.
+    std::vector<Seconds> expiry_warnings{Seconds(30 * 86400), Seconds(7 * 86400)};
     Seconds clock_unsynchronized_after{86400};  // the clock unsynchronised for this long
     // The audit and registry (SQLite) volumes with less free space than this percentage
     // (0: never), looked at every volume_check_interval — long before a write fails.

@@ -29,7 +29,7 @@ constexpr std::size_t kP12PasswordLength = 20;
 DemoTerminal enroll_demo_terminal(const config::Config& config, store::DeviceRegistry& devices,
                                   store::TicketRegistry& tickets, const std::filesystem::path& pki_dir) {
     const CreatedTicket created =
-        create_ticket(tickets, {kDemoFacility, kDemoDevice, kTicketSeconds, 1, kActor});
+        create_ticket(tickets, {kDemoFacility, kDemoDevice, kTicketSeconds, 1, kActor, std::nullopt});
 
     // The terminal's side: its own key, and a CSR that passes the policy EST applies.
     const pki::EvpPkeyPtr key = pki::generate_key();

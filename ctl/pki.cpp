@@ -59,6 +59,11 @@ const std::vector<Subcommand>& subcommands() {
          {"--force"},
          {"--dir", "--cert", "--root"},
          import_issuing_ca},
+        {"crl-root",
+         {"--dir", "--root-key", "--pkcs11-module", "--days", "--revoke-ca", "--reason", "--out"},
+         {},
+         {"--dir"},
+         resign_root_crl},
         {"show", {"--dir", "--ca-name"}, {}, {"--dir"}, show_pki},
         {"assertion-key", {"--out"}, {"--force"}, {"--out"}, new_assertion_key},
         {"operator-ca", {"--dir", "--ca-key", "--pkcs11-module", "--org", "--ca-days", "--days"}, {"--force"},
@@ -69,6 +74,35 @@ const std::vector<Subcommand>& subcommands() {
          {"--dir", "--cert"}, revoke_operator_certificate},
     };
     return kList;
+}
+
+// Options that may be given several times, in pairs (crl-root: --revoke-ca F --reason R).
+bool is_repeatable(const std::string& option) {
+    return option == "--revoke-ca" || option == "--reason";
+}
+
+std::vector<PkiSettings::RevokedCa> revoked_cas_of(const CliArgs& args) {
+    const auto certificates = args.all("--revoke-ca");
+    const auto reasons = args.all("--reason");
+    if (certificates.size() != reasons.size())
+        throw std::invalid_argument("give each --revoke-ca CERTFILE its --reason (e.g. cACompromise, superseded, "
+                                    "cessationOfOperation): " + std::to_string(certificates.size()) +
+                                    " certificates, " + std::to_string(reasons.size()) + " reasons");
+    std::vector<PkiSettings::RevokedCa> out;
+    for (std::size_t i = 0; i < certificates.size(); ++i) {
+        pki::RevocationReason reason{};
+        try {
+            reason = pki::parse_revocation_reason(reasons[i]);
+        } catch (const std::runtime_error& e) {
+            throw std::invalid_argument(std::string("--reason: ") + e.what());
+        }
+        if (reason == pki::RevocationReason::remove_from_crl || reason == pki::RevocationReason::certificate_hold)
+            throw std::invalid_argument("--reason " + reasons[i] +
+                                        " cannot revoke a CA on a full CRL; use cACompromise, superseded or "
+                                        "cessationOfOperation");
+        out.push_back({certificates[i], reasons[i]});
+    }
+    return out;
 }
 
 int days_option(const CliArgs& args, const std::string& option, int fallback, int max) {
@@ -100,9 +134,16 @@ PkiSettings settings_of(const CliArgs& args) {
     s.root = args.get("--root").value_or("");
     s.root_crl = args.get("--root-crl");
     s.user = args.get("--user").value_or("");
-    s.reason = args.get("--reason");
-    if (s.reason) pki::parse_revocation_reason(*s.reason); // a typo is a usage error
+    s.reason = args.get("--reason"); // operator-revoke
     if (args.has("--days")) s.days = days_option(args, "--days", 0, 3650);
+    s.revoke_ca = revoked_cas_of(args); // crl-root
+    if (s.reason) {
+        try {
+            pki::parse_revocation_reason(*s.reason); // a typo is a usage error
+        } catch (const std::runtime_error& e) {
+            throw std::invalid_argument(std::string("--reason: ") + e.what());
+        }
+    }
     return s;
 }
 
@@ -120,6 +161,11 @@ std::string openssl_fingerprint(const std::string& hex) {
 
 std::string text_of(const boost::json::value& value) {
     if (value.is_string()) return std::string(value.as_string());
+    if (value.is_object() && value.as_object().contains("serial")) { // a CRL entry
+        const auto& entry = value.as_object();
+        return text_of(entry.at("serial")) + " (" + text_of(entry.at("reason")) + ", " +
+               text_of(entry.at("revoked_at")) + ")";
+    }
     if (value.is_null()) return "-";
     if (value.is_array()) {
         std::string out;
@@ -134,7 +180,7 @@ std::vector<std::vector<std::string>> rows_of(const boost::json::object& object,
     std::vector<std::vector<std::string>> rows;
     for (const auto& item : object) {
         const std::string key(item.key());
-        if (item.value().is_object()) continue;
+        if (item.value().is_object() || key == "publish") continue;
         if (key.ends_with("fingerprint_sha256")) {
             rows.push_back({indent + key.substr(0, key.size() - 18) + "SHA-256",
                             openssl_fingerprint(std::string(item.value().as_string()))});
@@ -156,6 +202,12 @@ std::string summary_text(const boost::json::object& summary) {
         rows.insert(rows.end(), block.begin(), block.end());
     }
     std::string out = render_table(rows);
+    if (summary.contains("publish")) {
+        out += "\nPublish it:\n";
+        int step = 0;
+        for (const auto& line : summary.at("publish").as_array())
+            out += "  " + std::to_string(++step) + ". " + text_of(line) + "\n";
+    }
     if (summary.contains("root_ca") || summary.contains("root_fingerprint_sha256")) {
         out += "\nCompare the root's SHA-256 fingerprint with the one you received out of band before\n"
                "trusting it anywhere.\n";
@@ -182,7 +234,7 @@ int run_pki(const std::vector<std::string>& args) {
     }
     std::vector<OptionSpec> options = {{"--json", false}};
     for (const auto& name : sub.options)
-        options.push_back({name, true});
+        options.push_back({name, true, is_repeatable(name)});
     for (const auto& name : sub.flags)
         options.push_back({name, false});
     PkiSettings settings;
@@ -192,6 +244,9 @@ int run_pki(const std::vector<std::string>& args) {
         for (const auto& option : sub.required)
             parsed.require(option);
         settings = settings_of(parsed);
+        // A root CRL is signed rarely, but relying parties should see its revocations within a year.
+        if (std::string_view(sub.name) == "crl-root" && settings.days && *settings.days > 366)
+            throw std::invalid_argument("--days wants a whole number from 1 to 366, not " + std::to_string(*settings.days));
         json = parsed.has("--json");
     });
     const boost::json::object summary = sub.run(settings);

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sekisho::ctl {
 
@@ -35,10 +36,16 @@ struct PkiSettings {
     std::string cert;
     std::string root;
     std::optional<std::string> root_crl;
-    // operator-ca: the CRL's nextUpdate (default 180); operator-cert: validity (default 365)
+    // operator-ca and crl-root: the CRL's nextUpdate (default 180); operator-cert: validity (default 365)
     std::optional<int> days;
     std::string user; // operator-cert
     std::optional<std::string> reason; // operator-revoke: an RFC 5280 reason name
+    // crl-root: issuing CA certificates to add to the root's CRL, each with its reason.
+    struct RevokedCa {
+        std::string certificate;
+        std::string reason;
+    };
+    std::vector<RevokedCa> revoke_ca;
 };
 
 // Root CA + issuing CA (pathlen 0) + bundle + both empty CRLs in settings.dir.
@@ -70,6 +77,11 @@ boost::json::object sign_issuing_ca(const PkiSettings& settings);
 // Back on the gateway side: checks the signed certificate (a CA, our key, chains to the
 // root) and completes settings.dir like init does.
 boost::json::object import_issuing_ca(const PkiSettings& settings);
+
+// On the root's machine: re-signs settings.dir/root-ca.crl (to settings.out when given) with
+// every entry it had plus settings.revoke_ca, the next crlNumber and nextUpdate
+// settings.root_crl_days from now; says where to publish it. (pki_crl_root.cpp)
+boost::json::object resign_root_crl(const PkiSettings& settings);
 
 // The CA certificates found in settings.dir.
 boost::json::object show_pki(const PkiSettings& settings);

@@ -85,14 +85,15 @@ boost::json::object revoke_operator_certificate(const PkiSettings& settings) {
     const pki::RevocationReason reason = pki::parse_revocation_reason(settings.reason.value_or("affiliationChanged"));
     // The CRL signed again: what it listed, this certificate, a higher number.
     const auto old = pki::load_crls(files.ca_crl());
-    std::vector<pki::RevokedCertificate> revoked = pki::revoked_in(old.front().get());
+    const pki::CrlContents listed_before = pki::read_crl(old.front().get(), files.ca_crl());
+    std::vector<pki::RevokedCertificate> revoked = listed_before.revoked;
     const std::string serial = pki::serial_hex_of(leaving.get());
     const auto now = std::chrono::system_clock::now();
     const bool listed = std::any_of(revoked.begin(), revoked.end(), [&](const auto& r) { return r.serial_hex == serial; });
     if (!listed) revoked.push_back({serial, now, reason});
     const std::uint64_t seconds = static_cast<std::uint64_t>(std::chrono::system_clock::to_time_t(now));
     pki::CrlProfile profile{now - std::chrono::minutes(5), now + std::chrono::days(settings.days.value_or(180)),
-                            std::max(pki::crl_number_in(old.front().get()) + 1, seconds), revoked};
+                            std::max(listed_before.crl_number + 1, seconds), revoked};
     pki::write_crl_pem(files.ca_crl(), pki::build_crl(profile, {ca.get(), ca_key.key.get()}).get());
     return {{"revoked", pki::common_name_of(leaving.get())},
             {"serial", serial},

@@ -45,6 +45,8 @@ const std::string kGroup =
     "                                   on the root's machine: issue the issuing CA certificate\n"
     "  import-ca --dir D --cert FILE --root FILE [--root-crl FILE]\n"
     "                                   complete D with the signed certificate\n"
+    "  crl-root --dir R [--days N] [--revoke-ca FILE --reason R]...\n"
+    "                                   on the root's machine: re-sign the root's CRL\n"
     "  show --dir DIR                   the CA certificates, fingerprints and expiry\n"
     "  assertion-key --out FILE         a new identity assertion key for a rotation, and its kid\n"
     "  operator-ca --dir D              the operator CA, for administrators' certificates\n"
@@ -109,6 +111,25 @@ const std::map<std::string, std::string> kSubcommands = {
                   "against the root) to D/root-ca.crl, which the gateway needs next to the bundle.\n"
                   "\n" +
                       kCaName + kCrlDays + kForceJson + kKeys},
+    {"crl-root",
+     "usage: sekishoctl pki crl-root --dir R [--root-key SPEC] [--pkcs11-module PATH] [--days N]\n"
+     "           [--revoke-ca CERTFILE --reason R]... [--out FILE] [--json]\n"
+     "\n"
+     "Re-signs the root's CRL R/root-ca.crl with the root (R/root-ca.crt; key R/root-ca.key unless\n"
+     "--root-key): every entry it lists stays, each --revoke-ca issuing CA certificate (signed by\n"
+     "this root) is added with its reason, the crlNumber grows by one, and nextUpdate is N days\n"
+     "from now. The file is replaced in one rename (mode 0644). Do it well before nextUpdate: a\n"
+     "gateway refuses every terminal once the root's CRL has expired. Then copy the CRL to each\n"
+     "gateway's root-ca.crl (tls.crl) and reload it (SIGHUP); the command prints these steps.\n"
+     "\n"
+     "  --days N          nextUpdate in days (default 180, at most 366)\n"
+     "  --revoke-ca FILE  an issuing CA certificate to revoke (its key leaked, it was retired);\n"
+     "                    repeat it, each with its own --reason\n"
+     "  --reason R        cACompromise, keyCompromise, superseded, cessationOfOperation,\n"
+     "                    affiliationChanged, privilegeWithdrawn or unspecified\n"
+     "  --out FILE        write the new CRL there instead of R/root-ca.crl\n"
+     "  --json            print one JSON document instead of text\n" +
+         kKeys},
     {"show", "usage: sekishoctl pki show --dir DIR [--ca-name N] [--json]\n"
              "\n"
              "Shows the root and issuing CA certificates in DIR: subject, expiry, SHA-256 fingerprint.\n"},

@@ -30,8 +30,9 @@ store::Redemption Enrollment::redeem(const std::string& ticket_id, const std::st
 
 EnrolledDevice Enrollment::enroll_device(const store::EnrollmentTicket& ticket, EVP_PKEY* public_key,
                                          const std::string& actor, const std::string& source) {
-    store::Device device = devices_.create_device(ticket.facility, ticket.device_name, actor);
-    pki::X509Ptr cert = ca_.issue_device_certificate(public_key, device);
+    const bool temporary = ticket.temporary_validity.has_value();
+    store::Device device = devices_.create_device(ticket.facility, ticket.device_name, actor, temporary);
+    pki::X509Ptr cert = ca_.issue_device_certificate(public_key, device, ticket.temporary_validity);
     const store::DeviceCertificate entry = ca_.registry_entry(cert.get());
     devices_.add_certificate(device.id, entry, actor);
     tickets_.attach_ticket_device(ticket.id, device.id, actor);
@@ -42,7 +43,9 @@ EnrolledDevice Enrollment::enroll_device(const store::EnrollmentTicket& ticket, 
             {"name", device.name},
             {"ticket", ticket.id},
             {"fingerprint", entry.fingerprint_sha256},
-            {"peer", source}});
+            {"peer", source},
+            {"temporary", temporary ? "true" : "false"},
+            {"not_after", std::to_string(entry.not_after)}});
     return {std::move(device), std::move(cert)};
 }
 

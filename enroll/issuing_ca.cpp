@@ -82,10 +82,13 @@ std::vector<X509*> IssuingCa::chain() const {
     return out;
 }
 
-pki::X509Ptr IssuingCa::issue_device_certificate(EVP_PKEY* public_key, const store::Device& device) {
-    const int days = static_cast<int>(cfg_.device_validity.count() / 86400);
+pki::X509Ptr IssuingCa::issue_device_certificate(EVP_PKEY* public_key, const store::Device& device,
+                                                 std::optional<std::int64_t> validity_seconds) {
+    const int days = validity_seconds ? 1 : static_cast<int>(cfg_.device_validity.count() / 86400);
     auto profile = pki::device_certificate_profile(device.facility, device.id, device.name, days,
                                                    crl_url(cfg_.public_url, cfg_.ca.name));
+    if (validity_seconds) // to the second: a temporary credential may live a few hours
+        profile.validity.not_after = std::chrono::system_clock::now() + std::chrono::seconds(*validity_seconds);
     std::lock_guard lock(mutex_);
     return pki::issue_certificate(public_key, profile, pki::Issuer{certificate_.get(), key_.get()});
 }

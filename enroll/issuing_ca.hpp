@@ -10,6 +10,7 @@
 #include "store/device_registry.hpp"
 
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,8 +41,10 @@ public:
     std::vector<X509*> chain() const;
 
     // A device certificate for public_key: the profile of REQUIREMENTS §4 (CN=name,
-    // O=facility, SAN URI urn:sekisho:device:<facility>:<id>, clientAuth, CRL DP).
-    pki::X509Ptr issue_device_certificate(EVP_PKEY* public_key, const store::Device& device);
+    // O=facility, SAN URI urn:sekisho:device:<facility>:<id>, clientAuth, CRL DP), valid for
+    // enrollment.device_validity — or, for a temporary credential, validity_seconds.
+    pki::X509Ptr issue_device_certificate(EVP_PKEY* public_key, const store::Device& device,
+                                          std::optional<std::int64_t> validity_seconds = std::nullopt);
 
     // The registry entry for a certificate this CA issued.
     store::DeviceCertificate registry_entry(X509* cert) const;

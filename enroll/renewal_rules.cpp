@@ -19,6 +19,9 @@ RenewalDecision check_renewal(const store::Device& device, const std::string& fi
         return c.fingerprint_sha256 == fingerprint;
     });
     if (current == certs.end()) return refuse(RenewalRefusal::unknown_certificate, "the certificate is not registered");
+    if (device.temporary)
+        return refuse(RenewalRefusal::temporary, "a temporary credential does not renew; once it ends, the terminal "
+                                                 "needs a new enrollment ticket");
     // A superseded certificate past its overlap must not come back through renewal.
     if (current->revoked_at) return refuse(RenewalRefusal::revoked, "the certificate is revoked");
 

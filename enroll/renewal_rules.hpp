@@ -22,14 +22,14 @@ struct RenewalPolicy {
 // The certificate being renewed plus its successor: never more valid ones per device.
 inline constexpr std::size_t kMaxValidCertificates = 2;
 
-enum class RenewalRefusal { none, unknown_certificate, revoked, too_early, too_soon, too_many };
+enum class RenewalRefusal { none, unknown_certificate, revoked, too_early, too_soon, too_many, temporary };
 
 struct RenewalDecision {
     RenewalRefusal refusal = RenewalRefusal::none;
     std::string reason; // for the terminal and the log; empty when allowed
 };
 
-// Whether `device` may renew the certificate with this fingerprint at time now.
+// Whether `device` may renew (never a temporary credential: it must end when it says) the certificate with this fingerprint at time now.
 RenewalDecision check_renewal(const store::Device& device, const std::string& fingerprint,
                               const RenewalPolicy& policy, store::UnixSeconds now);
 

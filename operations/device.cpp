@@ -41,6 +41,7 @@ struct Context {
     std::string actor;
     std::string config_path;   // for messages
     std::string enrollment_public_url; // "" when the configuration has no enrollment section
+    std::int64_t temporary_validity = 86400; // enrollment.temporary_validity
     std::shared_ptr<store::Registry> opened; // once per command
     store::DeviceRegistry& devices() const { return opened->devices(); }
     store::TicketRegistry& tickets() const { return opened->tickets(); }
@@ -57,6 +58,7 @@ void open_registry(Context& context, const Invocation& invocation) {
     context.config_path = config_path_of(context.args);
     const config::Config config = load_registry_config(context.config_path, "device");
     context.enrollment_public_url = config.enrollment.public_url;
+    context.temporary_validity = config.enrollment.temporary_validity.count();
     context.opened = store::open_registry(config.registry);
 }
 
@@ -195,7 +197,9 @@ int do_ticket_create(Context& context) {
     const CreatedTicket created =
         create_ticket(context.tickets(),
                       {context.args.require("--facility"), context.args.require("--name"),
-                       ticket_ttl_option(context.args), ticket_uses_option(context.args), context.actor});
+                       ticket_ttl_option(context.args), ticket_uses_option(context.args), context.actor,
+                       temporary_validity_option(context.args.has("--temporary"), context.args.get("--validity"),
+                                                 context.temporary_validity)});
     // Always JSON: this is the one time the code is shown, and scripts hand it on.
     context.out() << json_line(created_ticket_json(created.ticket, created.code, context.enrollment_public_url));
     return 0;
@@ -252,10 +256,12 @@ const std::vector<Subcommand>& subcommands() {
          },
          do_revoke_many},
         {"ledger", {{"--since"}, {"--limit"}}, {}, 0, [](const CliArgs& a) { ledger_window(a); }, do_ledger},
-        {"ticket create", {{"--facility"}, {"--name"}, {"--ttl"}, {"--uses"}}, {"--facility", "--name"}, 0,
+        {"ticket create", {{"--facility"}, {"--name"}, {"--ttl"}, {"--uses"}, {"--temporary", false}, {"--validity"}},
+         {"--facility", "--name"}, 0,
          [](const CliArgs& a) {
              ticket_ttl_option(a);
              ticket_uses_option(a);
+             temporary_validity_option(a.has("--temporary"), a.get("--validity"), 86400);
          },
          do_ticket_create},
         {"ticket list", {{"--all", false}}, {}, 0, no_check, do_ticket_list},

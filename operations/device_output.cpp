@@ -60,6 +60,7 @@ boost::json::object device_json(const store::Device& device, store::UnixSeconds 
     out["facility"] = device.facility;
     out["name"] = device.name;
     out["status"] = store::to_string(device.status);
+    out["temporary"] = device.temporary;
     out["created_at"] = device.created_at;
     out["created_by"] = device.created_by;
     out["updated_at"] = device.updated_at;
@@ -90,6 +91,7 @@ std::string device_text(const store::Device& device, store::UnixSeconds now) {
         {"facility", device.facility},
         {"name", device.name},
         {"status", store::to_string(device.status)},
+        {"temporary", device.temporary ? "yes (a temporary credential: short-lived, never renewed)" : "no"},
         {"created", iso_time(device.created_at) + " by " + device.created_by},
         {"updated", iso_time(device.updated_at) + " by " + device.updated_by},
         {"last seen", device.last_seen_at ? iso_time(*device.last_seen_at) : "never (or not yet flushed)"},
@@ -114,7 +116,8 @@ std::string device_table(const std::vector<store::Device>& devices, store::UnixS
     if (devices.empty()) return "no devices\n";
     std::vector<std::vector<std::string>> rows = {{"ID", "FACILITY", "NAME", "STATUS", "CERTS", "VALID UNTIL"}};
     for (const auto& device : devices) {
-        rows.push_back({device.id, device.facility, device.name, store::to_string(device.status),
+        rows.push_back({device.id, device.facility, device.name,
+                        store::to_string(device.status) + (device.temporary ? " (temporary)" : ""),
                         std::to_string(device.certificates.size()), valid_until(device, now)});
     }
     return render_table(rows);

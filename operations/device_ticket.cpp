@@ -1,6 +1,8 @@
 #include "operations/device_ticket.hpp"
 
 #include "operations/device_output.hpp"
+#include "config/config.hpp"
+#include "config/values.hpp"
 
 #include <boost/json.hpp>
 
@@ -41,6 +43,23 @@ std::int64_t parse_ticket_ttl(const std::string& text) {
     return count * unit;
 }
 
+std::optional<std::int64_t> temporary_validity_option(bool temporary, const std::optional<std::string>& validity,
+                                                      std::int64_t configured) {
+    if (!temporary) {
+        if (validity) throw std::invalid_argument("--validity is for a temporary credential: add --temporary");
+        return std::nullopt;
+    }
+    if (!validity) return configured;
+    std::string error;
+    const auto parsed = config::detail::parse_duration(*validity, error);
+    if (!parsed) throw std::invalid_argument("--validity: " + error);
+    if (*parsed < config::kMinTemporaryValidity || *parsed > config::kMaxTemporaryValidity)
+        throw std::invalid_argument("--validity " + *validity + ": a temporary credential lives from " +
+                                    config::detail::format_duration(config::kMinTemporaryValidity) + " to " +
+                                    config::detail::format_duration(config::kMaxTemporaryValidity));
+    return parsed->count();
+}
+
 CreatedTicket create_ticket(store::TicketRegistry& tickets, const TicketRequest& request) {
     if (request.ttl_seconds < 1 || request.ttl_seconds > kMaxTicketTtlSeconds)
         throw std::invalid_argument("a ticket lives from 1 s to 30 d, not " +
@@ -49,18 +68,23 @@ CreatedTicket create_ticket(store::TicketRegistry& tickets, const TicketRequest&
         throw std::invalid_argument("a ticket has 1 to " + std::to_string(kMaxTicketUses) + " uses, not " +
                                     std::to_string(request.uses));
     auto [ticket, code] = tickets.create_ticket(request.facility, request.device_name, request.ttl_seconds,
-                                                request.actor, request.uses);
+                                                request.actor, request.uses, request.temporary_validity);
     return {std::move(ticket), std::move(code)};
 }
 
 boost::json::object created_ticket_json(const store::EnrollmentTicket& ticket, const std::string& code,
                                         const std::string& enrollment_public_url) {
-    return {
+    boost::json::object out{
         {"ticket_id", ticket.id},
         {"code", code},
         {"expires_at", iso_time(ticket.expires_at)},
         {"enroll_url", enrollment_public_url + "/enroll?ticket=" + ticket.id},
     };
+    if (ticket.temporary_validity) { // said only of a temporary credential: ordinary output stays as it was
+        out["temporary"] = true;
+        out["certificate_validity_seconds"] = *ticket.temporary_validity;
+    }
+    return out;
 }
 
 std::string ticket_state(const store::EnrollmentTicket& ticket, store::UnixSeconds now) {
@@ -83,6 +107,8 @@ boost::json::object ticket_json(const store::EnrollmentTicket& ticket, store::Un
     out["max_uses"] = ticket.max_uses;
     out["failed_attempts"] = ticket.failed_attempts;
     out["locked"] = ticket.locked;
+    out["temporary"] = ticket.temporary_validity.has_value();
+    if (ticket.temporary_validity) out["certificate_validity_seconds"] = *ticket.temporary_validity;
     if (ticket.device_id) {
         out["device_id"] = *ticket.device_id;
     } else {
@@ -102,6 +128,9 @@ std::string ticket_text(const store::EnrollmentTicket& ticket, store::UnixSecond
         {"uses", std::to_string(ticket.uses) + " of " + std::to_string(ticket.max_uses)},
         {"failed codes", std::to_string(ticket.failed_attempts)},
         {"device", ticket.device_id.value_or("-")},
+        {"temporary", ticket.temporary_validity
+                          ? "yes: a certificate valid for " + std::to_string(*ticket.temporary_validity) + " s"
+                          : "no"},
     });
 }
 

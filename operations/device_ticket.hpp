@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@ struct TicketRequest {
     std::int64_t ttl_seconds = 86400;
     int uses = 1;
     std::string actor;
+    std::optional<std::int64_t> temporary_validity; // seconds: a temporary credential
 };
 
 struct CreatedTicket {
@@ -33,12 +35,19 @@ struct CreatedTicket {
 // `demo init`). Throws std::invalid_argument when ttl or uses is out of range.
 CreatedTicket create_ticket(store::TicketRegistry& tickets, const TicketRequest& request);
 
+// --temporary [--validity DURATION]: the certificate's validity for a temporary credential
+// (configured: enrollment.temporary_validity), or nothing for an ordinary ticket. Throws
+// std::invalid_argument for --validity without --temporary or outside 1h..7d.
+std::optional<std::int64_t> temporary_validity_option(bool temporary, const std::optional<std::string>& validity,
+                                                      std::int64_t configured);
+
 // "90s", "15m", "24h", "7d" → seconds, from 1 s to 30 d. Throws std::invalid_argument
 // naming --ttl.
 std::int64_t parse_ticket_ttl(const std::string& text);
 
 // What the administrator hands to the terminal's user:
-// {ticket_id, code, expires_at (ISO 8601 UTC), enroll_url}.
+// {ticket_id, code, expires_at (ISO 8601 UTC), enroll_url}, plus temporary and
+// certificate_validity_seconds for a temporary credential.
 boost::json::object created_ticket_json(const store::EnrollmentTicket& ticket, const std::string& code,
                                         const std::string& enrollment_public_url);
 

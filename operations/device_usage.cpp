@@ -32,7 +32,7 @@ const std::string kGroup =
     "  revoke-many (--issuer NAME | --facility F | --issued-before DATE)... --reason R\n"
     "           [--dry-run] [--yes]      revoke every device or certificate that matches, at once\n"
     "  ledger [--since SEQ] [--limit N] the append-only record of every registry change\n"
-    "  ticket create --facility F --name N [--ttl 24h] [--uses 1]\n"
+    "  ticket create --facility F --name N [--ttl 24h] [--uses 1] [--temporary [--validity 24h]]\n"
     "                                   a one-time enrollment ticket (its code is shown once)\n"
     "  ticket list [--all]              the enrollment tickets (--all: also expired ones)\n"
     "  ticket show ID                   one enrollment ticket\n" +
@@ -52,6 +52,7 @@ const std::map<std::string, std::string> kSubcommands = {
     {"ticket", kTicket},
     {"ticket create",
      "usage: sekishoctl device ticket create --facility F --name N [--ttl DURATION] [--uses N]\n"
+     "           [--temporary [--validity DURATION]]\n"
      "\n"
      "Creates a one-time enrollment ticket for a terminal named N of facility F and prints\n"
      "{\"ticket_id\", \"code\", \"expires_at\", \"enroll_url\"} as JSON. The code is shown this\n"
@@ -60,7 +61,12 @@ const std::map<std::string, std::string> kSubcommands = {
      "\n"
      "  --ttl DURATION  how long the ticket stays valid: a number with s, m, h or d\n"
      "                  (default 24h, at most 30d)\n"
-     "  --uses N        how many enrollments it allows (default 1, at most 100)\n" +
+     "  --uses N        how many enrollments it allows (default 1, at most 100)\n"
+     "  --temporary     a temporary credential, the stand-in for a lost or stolen terminal: the\n"
+     "                  certificate lives only --validity, the device is marked temporary in the\n"
+     "                  registry and in every event about it, and it never renews\n"
+     "  --validity D    the temporary certificate's validity, 1h to 7d (default\n"
+     "                  enrollment.temporary_validity, 24h)\n" +
          kCommon},
     {"ticket list",
      "usage: sekishoctl device ticket list [--all]\n"

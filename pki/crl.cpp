@@ -152,34 +152,3 @@ RevocationReason parse_revocation_reason(const std::string& name) {
 
 } // namespace sekisho::pki
 
-namespace sekisho::pki {
-
-std::vector<RevokedCertificate> revoked_in(X509_CRL* crl) {
-    std::vector<RevokedCertificate> out;
-    STACK_OF(X509_REVOKED)* entries = X509_CRL_get_REVOKED(crl);
-    for (int i = 0; i < sk_X509_REVOKED_num(entries); ++i) {
-        X509_REVOKED* entry = sk_X509_REVOKED_value(entries, i);
-        RevokedCertificate r;
-        BignumPtr serial(ASN1_INTEGER_to_BN(X509_REVOKED_get0_serialNumber(entry), nullptr));
-        if (!serial) throw OpensslError("cannot read a serial number of the CRL");
-        char* hex = BN_bn2hex(serial.get());
-        r.serial_hex = hex ? hex : "";
-        OPENSSL_free(hex);
-        r.revoked_at = std::chrono::system_clock::from_time_t(
-            static_cast<std::time_t>(unix_seconds(X509_REVOKED_get0_revocationDate(entry)).value_or(0)));
-        int critical = 0;
-        Asn1EnumPtr code(static_cast<ASN1_ENUMERATED*>(X509_REVOKED_get_ext_d2i(entry, NID_crl_reason, &critical, nullptr)));
-        if (code) r.reason = static_cast<RevocationReason>(ASN1_ENUMERATED_get(code.get()));
-        out.push_back(std::move(r));
-    }
-    return out;
-}
-
-std::uint64_t crl_number_in(X509_CRL* crl) {
-    Asn1IntegerPtr number(static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(crl, NID_crl_number, nullptr, nullptr)));
-    std::uint64_t value = 0;
-    if (number && ASN1_INTEGER_get_uint64(&value, number.get()) == 1) return value;
-    return 0;
-}
-
-} // namespace sekisho::pki

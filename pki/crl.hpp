@@ -41,10 +41,14 @@ struct CrlProfile {
 // offending serial.
 X509CrlPtr build_crl(const CrlProfile& profile, const Issuer& issuer);
 
-// What a CRL lists (serial as serial_hex_of() prints it, date, reason), to sign it again with
-// more entries; and its crlNumber (0 when it has none).
-std::vector<RevokedCertificate> revoked_in(X509_CRL* crl);
-std::uint64_t crl_number_in(X509_CRL* crl);
+// What a CRL lists, read back so that it can be re-signed with more entries (`sekishoctl
+// pki crl-root`): its crlNumber (0 when it has none) and every entry with its date and
+// reasonCode. Throws naming `what` when an entry cannot be read.
+struct CrlContents {
+    std::uint64_t crl_number = 0;
+    std::vector<RevokedCertificate> revoked;
+};
+CrlContents read_crl(X509_CRL* crl, const std::string& what);
 
 // The DER encoding, as a CRL distribution point serves it (application/pkix-crl).
 std::string crl_to_der(X509_CRL* crl);

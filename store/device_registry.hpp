@@ -39,6 +39,9 @@ struct Device {
     std::string created_by;
     UnixSeconds updated_at = 0;
     std::string updated_by;
+    // Enrolled with a temporary credential (ticket create --temporary): its certificate is
+    // short-lived, every event of it says temporary=true, and it does not renew.
+    bool temporary = false;
     std::vector<DeviceCertificate> certificates; // oldest first
     // When the gateway last admitted one of its certificates, coarse (record_seen); never
     // seen: empty. For the periodic review, not for admission.
@@ -105,7 +108,7 @@ public:
 
     // --- devices ---------------------------------------------------------------------------
     virtual Device create_device(const std::string& facility, const std::string& name,
-                                 const std::string& actor) = 0;
+                                 const std::string& actor, bool temporary = false) = 0;
     virtual std::optional<Device> get_device(const std::string& id) = 0;
     virtual std::vector<Device> list_devices(const std::optional<std::string>& facility = {},
                                              const std::optional<DeviceStatus>& status = {}) = 0;
@@ -159,6 +162,9 @@ public:
         std::string facility;
     };
     virtual std::vector<AdmittedCertificate> admitted_certificates() = 0;
+    // Every certificate of a device enrolled with a temporary credential, whatever its state
+    // (the gateway marks each event naming one, a refusal after revocation too). Sorted.
+    virtual std::vector<std::string> temporary_fingerprints() = 0;
 
     // Moves each sighted device's last_seen_at forward to the sighting's time (never back), in
     // one transaction for the whole batch. Bookkeeping like a login's: no ledger row and no

@@ -26,6 +26,9 @@ struct EnrollmentTicket {
     int failed_attempts = 0;
     bool locked = false;                  // set after kMaxFailedAttempts wrong codes
     std::optional<std::string> device_id; // the device enrolled with this ticket
+    // A temporary credential (a lost or stolen terminal's fallback): the certificate it yields
+    // is valid for this many seconds, and its device is marked temporary. Empty: ordinary.
+    std::optional<std::int64_t> temporary_validity;
 };
 
 // Wrong codes a ticket tolerates; the last of them locks it for good.
@@ -48,9 +51,11 @@ public:
 
     // Returns the ticket and its code, XXXXX-XXXXX-XXXXX-XXXXX from an alphabet without
     // 0/O/1/I/L. The code is shown once: only its salted hash is kept.
+    // temporary_validity: a ticket for a temporary credential (seconds the certificate lives).
     virtual std::pair<EnrollmentTicket, std::string>
     create_ticket(const std::string& facility, const std::string& device_name, std::int64_t ttl_seconds,
-                  const std::string& actor, int max_uses = 1) = 0;
+                  const std::string& actor, int max_uses = 1,
+                  std::optional<std::int64_t> temporary_validity = std::nullopt) = 0;
 
     // Checks code (dashes, spaces and case ignored) at time now. A wrong code counts a failure
     // (ledger "ticket.failed" with source_address) and the kMaxFailedAttempts-th locks the

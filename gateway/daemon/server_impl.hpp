@@ -152,6 +152,7 @@ struct Server::Impl {
     Task<void> watch_storage(); // housekeeping.cpp, on the housekeeping thread
     void purge_expired_audit(const config::AuditConfig& cfg);
     void copy_retention();
+    void check_health();
     Task<bool> refresh_ticket_keys();      // ticket_rotation.cpp
     void load_ticket_keys_before_serving(); // the constructor: blocks until the first refresh ends
     Task<void> rotate_ticket_keys();

@@ -124,6 +124,7 @@ void Server::Impl::reload() {
                   {{"file", config_path}, {"generation", std::to_string(generation)},
                    {"routes", std::to_string(runtime.current()->config.routes.size())},
                    {"crls", std::to_string(runtime.current()->listener_tls.verifier->crl_count())}});
+        check_health(); // a CRL just published (or one already expired) is judged now, not a minute later
     } catch (const std::exception& e) {
         metrics.config_reload(false);
         log_event(spdlog::level::err, "config.reload_failed",
@@ -225,14 +226,23 @@ void Server::Impl::copy_ledger() {
     }
 }
 
-// Certificates and CRLs running out, and the clock: looked at once a minute.
+// Certificates and CRLs running out, and the clock (control thread).
+void Server::Impl::check_health() {
+    try {
+        const auto rt = runtime.current();
+        health.check(rt->config.alerts, collect_expiries(rt->config), read_clock_sync(),
+                     std::chrono::system_clock::now(), std::chrono::steady_clock::now());
+    } catch (const std::exception& e) {
+        log_event(spdlog::level::err, "health.check_failed", {{"reason", e.what()}});
+    }
+}
+
+// Looked at once a minute, and at each reload (check_health from reload()).
 Task<void> Server::Impl::watch_health() {
     asio::steady_timer timer(control);
     for (;;) {
+        check_health();
         try {
-            const auto rt = runtime.current();
-            health.check(rt->config.alerts, collect_expiries(rt->config), read_clock_sync(),
-                         std::chrono::system_clock::now(), std::chrono::steady_clock::now());
             report_held_back_refusals(); // sources that went quiet: their count, once
         } catch (const std::exception& e) {
             log_event(spdlog::level::err, "health.check_failed", {{"reason", e.what()}});

@@ -111,8 +111,8 @@ EnrollmentService::EnrollmentService(enroll::IssuingCa& ca, store::DeviceRegistr
     : ca_(ca), enrollment_(ca_, devices, tickets, log_enrollment_event, store::system_clock_now, renewal),
       crl_files_(std::move(crl_files)), admission_(admission) {}
 
-void EnrollmentService::admit(X509* issued, const std::string& facility) {
-    if (admission_) admission_->admit(pki::sha256_fingerprint_hex(issued), facility);
+void EnrollmentService::admit(X509* issued, const store::Device& device) {
+    if (admission_) admission_->admit(pki::sha256_fingerprint_hex(issued), device.facility, device.temporary);
 }
 
 EnrollmentReply EnrollmentService::handle(const EnrollmentRequest& req) {
@@ -186,7 +186,7 @@ std::optional<store::EnrollmentTicket> EnrollmentService::redeem(const std::stri
 enroll::EnrolledDevice EnrollmentService::enroll_device(const store::EnrollmentTicket& ticket,
                                                         EVP_PKEY* public_key, const std::string& peer) {
     auto enrolled = enrollment_.enroll_device(ticket, public_key, "est:" + ticket.id, peer);
-    admit(enrolled.certificate.get(), enrolled.device.facility);
+    admit(enrolled.certificate.get(), enrolled.device);
     return enrolled;
 }
 
@@ -265,7 +265,7 @@ EnrollmentReply EnrollmentService::simplereenroll(const EnrollmentRequest& req) 
     }
     const auto cert =
         enrollment_.renew(*device, req.client_certificate, public_key.get(), "est:renewal", req.peer);
-    admit(cert.get(), device->facility);
+    admit(cert.get(), *device);
     return certs_reply({cert.get()});
 }
 

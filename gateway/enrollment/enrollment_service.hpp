@@ -79,7 +79,7 @@ private:
     std::vector<const enroll::IssuingCa*> previous_cas_;
     DeviceAdmission* admission_;
     std::mutex renewal_mutex_; // check and issue as one step: two renewals at once cannot both pass
-    void admit(X509* issued, const std::string& facility);
+    void admit(X509* issued, const store::Device& device);
 };
 
 } // namespace sekisho::gateway

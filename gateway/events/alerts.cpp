@@ -17,6 +17,15 @@ std::string_view field(std::span<const LogField> fields, std::string_view key) {
     return {};
 }
 
+// What the window counts per: the rule — but an expiry warning per object and threshold
+// (HealthWatch reports each crossing once), so one CRL's warning holds back no other's.
+std::string window_key(const std::string& rule, std::span<const LogField> fields) {
+    if (rule != "certificate_expiry") return rule;
+    std::string key = rule;
+    for (const char* name : {"kind", "subject", "file", "threshold"}) key += "\n" + std::string(field(fields, name));
+    return key;
+}
+
 } // namespace
 
 AlertEngine::AlertEngine(const config::AlertsConfig& cfg) : cfg_(cfg) {
@@ -74,13 +83,16 @@ std::optional<AlertEngine::Firing> AlertEngine::match_locked(std::string_view ev
         return Firing{"password_spraying", "logins paused from " + std::string(field(fields, "peer"))};
     if (event == "audit.write_failed")
         return Firing{"audit_failure", "the audit log cannot be written"};
-    if (event == "certificate.expiring")
+    if (event == "certificate.expiring" || event == "crl.expiring") {
+        const std::string threshold(field(fields, "threshold"));
+        const std::string at_threshold = threshold.empty() ? "" : " (threshold " + threshold + ")";
+        if (event == "crl.expiring")
+            return Firing{"certificate_expiry", "the CRL " + std::string(field(fields, "file")) + " ends " +
+                                                    std::string(field(fields, "next_update")) + at_threshold};
         return Firing{"certificate_expiry", "the " + std::string(field(fields, "kind")) + " certificate " +
                                                 std::string(field(fields, "subject")) + " ends " +
-                                                std::string(field(fields, "not_after"))};
-    if (event == "crl.expiring")
-        return Firing{"certificate_expiry", "the CRL " + std::string(field(fields, "file")) + " ends " +
-                                                std::string(field(fields, "next_update"))};
+                                                std::string(field(fields, "not_after")) + at_threshold};
+    }
     if (event == "time.unsynchronized")
         return Firing{"clock_unsynchronized", "the system clock has not been synchronised for " +
                                                   std::string(field(fields, "unsynchronized_s")) + " s"};
@@ -105,9 +117,9 @@ void AlertEngine::record(spdlog::level::level_enum, std::string_view event, std:
         if (!firing) return;
         if (std::find(cfg_.disabled_rules.begin(), cfg_.disabled_rules.end(), firing->rule) != cfg_.disabled_rules.end())
             return;
-        auto& state = rules_[firing->rule];
+        auto& state = rules_[window_key(firing->rule, fields)];
         if (state.ever && now - state.last_fired < cfg_.window) {
-            ++state.held_back; // one alert per rule per window
+            ++state.held_back; // one alert per rule (or per object, for expiries) per window
             return;
         }
         held_back = std::exchange(state.held_back, 0);

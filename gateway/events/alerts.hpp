@@ -1,6 +1,7 @@
 // Alerts: the rules that turn events into an administrator's attention (REQUIREMENTS §5:
 // bursts of authentication failures, revoked certificates, lockouts, emergency accounts).
-// An EventSink: it sees every event, fires each rule at most once per window (no storms;
+// An EventSink: it sees every event, fires each rule at most once per window (expiry
+// warnings: once per object and threshold, as they are reported once each) (no storms;
 // the next alert says how many were held back), records alert.fired (so the audit trail
 // has it) and hands the JSON to the webhook, which never blocks the caller.
 #pragma once

@@ -22,12 +22,14 @@ struct ClockSync {
 ClockSync read_clock_sync();
 
 // What runs out, and when: certificates (kind server, client_ca, issuing_ca, admin; name =
-// the subject) and CRLs (kind crl; name = the file, at = nextUpdate). Files that cannot be
-// read are counted in errors.
+// the subject) and CRLs (kind crl; name = the file, at = nextUpdate) — every CRL the gateway
+// checks or serves: tls.crl, enrollment.ca.crl, admin.tls.crl. Files that cannot be read
+// are counted in errors.
 struct Expiry {
     std::string kind;
     std::string name;
-    std::int64_t at = 0; // Unix seconds
+    std::int64_t at = 0;    // Unix seconds: notAfter, nextUpdate
+    std::int64_t since = 0; // Unix seconds: notBefore, thisUpdate (0 when unreadable)
 };
 struct ExpiryReport {
     std::vector<Expiry> items;
@@ -36,7 +38,11 @@ struct ExpiryReport {
 ExpiryReport collect_expiries(const config::Config& cfg);
 
 // sekisho_certificate_expiry_seconds{kind,subject}, sekisho_crl_next_update_seconds{file},
+// sekisho_expiry_warning{kind,name,threshold} (expiry_thresholds.hpp),
 // sekisho_time_synchronized, sekisho_time_max_error_seconds: Unix seconds / 0-1 / seconds.
 std::string render_expiry_metrics(const config::Config& cfg);
+
+// A Prometheus label value: backslash, quote and newline escaped.
+std::string prometheus_label_value(const std::string& v);
 
 } // namespace sekisho::gateway

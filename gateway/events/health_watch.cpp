@@ -1,6 +1,7 @@
 #include "gateway/events/health_watch.hpp"
 
 #include "codec/jst_time.hpp"
+#include "gateway/events/expiry_thresholds.hpp"
 #include "gateway/events/log.hpp"
 
 #include <cstdio>
@@ -21,36 +22,38 @@ std::string format_seconds(double s) {
 
 void HealthWatch::check(const config::AlertsConfig& cfg, const ExpiryReport& expiries, const ClockSync& clock,
                         SystemTime now, SteadyTime steady_now) {
-    check_expiries(cfg, expiries, now, steady_now);
+    check_expiries(cfg, expiries, now);
     check_clock(cfg, clock, steady_now);
 }
 
-void HealthWatch::check_expiries(const config::AlertsConfig& cfg, const ExpiryReport& expiries, SystemTime now,
-                                 SteadyTime steady_now) {
+void HealthWatch::check_expiries(const config::AlertsConfig& cfg, const ExpiryReport& expiries, SystemTime now) {
     const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-    std::map<std::string, SteadyTime> still;
+    std::map<std::string, std::size_t> still;
     for (const auto& e : expiries.items) {
-        const auto left = e.at - now_s;
-        if (left > cfg.expiry_warning.count()) continue;
+        const auto thresholds = thresholds_for(e, cfg.expiry_warnings);
+        const auto level = crossed_level(e, thresholds, now_s);
+        if (level == 0) continue; // renewed ones are forgotten, and reported afresh if they run low again
         const auto key = e.kind + "\n" + e.name;
-        auto it = expiry_reported_.find(key);
-        if (it != expiry_reported_.end() && steady_now - it->second < kRepeat) {
-            still.insert(*it);
-            continue;
-        }
-        still[key] = steady_now;
+        const auto it = expiry_reported_.find(key);
+        const std::size_t reported = it == expiry_reported_.end() ? 0 : it->second;
+        still[key] = level;
+        if (level <= reported) continue; // renewed a little, or nothing new: no second report
+        const auto left = e.at - now_s;
         const auto at = codec::jst_timestamp(SystemTime(std::chrono::seconds(e.at)));
         const auto left_text = std::to_string(left);
+        const auto threshold = level_label(thresholds, level);
         if (e.kind == "crl")
             log_event(spdlog::level::warn, "crl.expiring",
-                      {{"file", e.name}, {"next_update", at}, {"seconds_left", left_text},
-                       {"detail", left <= 0 ? "the CRL is past its nextUpdate" : "the CRL must be renewed soon"}});
+                      {{"file", e.name}, {"next_update", at}, {"seconds_left", left_text}, {"threshold", threshold},
+                       {"detail", left <= 0 ? "the CRL is past its nextUpdate: terminals it covers are refused"
+                                            : "the CRL must be renewed soon"}});
         else
             log_event(spdlog::level::warn, "certificate.expiring",
                       {{"kind", e.kind}, {"subject", e.name}, {"not_after", at}, {"seconds_left", left_text},
+                       {"threshold", threshold},
                        {"detail", left <= 0 ? "the certificate has expired" : "the certificate must be renewed soon"}});
     }
-    expiry_reported_ = std::move(still); // renewed ones are forgotten, and reported afresh if they run low again
+    expiry_reported_ = std::move(still);
 }
 
 void HealthWatch::check_clock(const config::AlertsConfig& cfg, const ClockSync& clock, SteadyTime steady_now) {

@@ -1,5 +1,6 @@
 #include "gateway/events/log.hpp"
 #include "gateway/events/refusal_records.hpp"
+#include "gateway/events/temporary_devices.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
@@ -7,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <vector>
 
 namespace sekisho::gateway {
 namespace {
@@ -96,16 +98,31 @@ void emit(spdlog::level::level_enum level, std::string_view event, std::span<con
     logger->log(level, "{}", line);
 }
 
+// Every event about a terminal enrolled with a temporary credential says so
+// (temporary_devices.hpp), whoever reported it.
+void emit_marked(spdlog::level::level_enum level, std::string_view event, std::span<const LogField> fields,
+                 bool audited) {
+    bool temporary = false;
+    for (const auto& [k, v] : fields) {
+        if (k == "temporary") return emit(level, event, fields, audited); // the reporter said it already
+        if ((k == "device" || k == "presented_by") && is_temporary_device(v)) temporary = true;
+    }
+    if (!temporary) return emit(level, event, fields, audited);
+    std::vector<LogField> marked(fields.begin(), fields.end());
+    marked.emplace_back("temporary", "true");
+    emit(level, event, marked, audited);
+}
+
 } // namespace
 
 void log_event_fields(spdlog::level::level_enum level, std::string_view event,
                       std::span<const LogField> fields) {
-    emit(level, event, fields, true);
+    emit_marked(level, event, fields, true);
 }
 
 void log_event_outside_trail(spdlog::level::level_enum level, std::string_view event,
                              std::initializer_list<LogField> fields) {
-    emit(level, event, std::span<const LogField>(fields.begin(), fields.size()), false);
+    emit_marked(level, event, std::span<const LogField>(fields.begin(), fields.size()), false);
 }
 
 } // namespace sekisho::gateway

@@ -1,12 +1,19 @@
 #include "gateway/tls/device_admission.hpp"
 
 #include "gateway/events/log.hpp"
+#include "gateway/events/temporary_devices.hpp"
 
 #include <vector>
 
 namespace sekisho::gateway {
 
-DeviceAdmission::DeviceAdmission() : active_(std::make_shared<const Facilities>()) {}
+DeviceAdmission::DeviceAdmission()
+    : active_(std::make_shared<const Facilities>()), temporary_(std::make_shared<const Fingerprints>()) {}
+
+bool DeviceAdmission::is_temporary(std::string_view fingerprint) const {
+    const auto set = temporary_.load();
+    return !set->empty() && set->contains(std::string(fingerprint));
+}
 
 bool DeviceAdmission::admits(std::string_view fingerprint) const {
     const auto set = active_.load();
@@ -20,8 +27,11 @@ std::optional<std::string> DeviceAdmission::facility_of(std::string_view fingerp
     return it->second;
 }
 
-void DeviceAdmission::replace(Facilities admitted) {
+void DeviceAdmission::replace(Facilities admitted, Fingerprints temporary) {
     std::lock_guard lock(writers_);
+    auto marked = std::make_shared<const Fingerprints>(std::move(temporary));
+    temporary_.store(marked);
+    set_temporary_devices(std::move(marked));
     active_.store(std::make_shared<const Facilities>(std::move(admitted)));
     available_.store(true);
 }
@@ -32,8 +42,14 @@ void DeviceAdmission::refuse_all_unavailable() {
     active_.store(std::make_shared<const Facilities>());
 }
 
-void DeviceAdmission::admit(std::string fingerprint, std::string facility) {
+void DeviceAdmission::admit(std::string fingerprint, std::string facility, bool temporary) {
     std::lock_guard lock(writers_);
+    if (temporary) {
+        auto marked = std::make_shared<Fingerprints>(*temporary_.load());
+        marked->insert(fingerprint);
+        temporary_.store(marked);
+        set_temporary_devices(std::move(marked));
+    }
     auto next = std::make_shared<Facilities>(*active_.load());
     next->insert_or_assign(std::move(fingerprint), std::move(facility));
     active_.store(std::move(next));
@@ -49,7 +65,9 @@ void RegistryWatch::load() {
     const auto revision = registry_.devices().revision();
     DeviceAdmission::Facilities admitted;
     for (auto& c : registry_.devices().admitted_certificates()) admitted.emplace(std::move(c.fingerprint), std::move(c.facility));
-    admission_.replace(std::move(admitted));
+    DeviceAdmission::Fingerprints temporary;
+    for (auto& fingerprint : registry_.devices().temporary_fingerprints()) temporary.insert(std::move(fingerprint));
+    admission_.replace(std::move(admitted), std::move(temporary));
     revision_ = revision;
 }
 

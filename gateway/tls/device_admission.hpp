@@ -13,6 +13,7 @@
 #include <string_view>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace sekisho::gateway {
 
@@ -21,12 +22,17 @@ public:
     DeviceAdmission(); // admits nobody until the first load
 
     using Facilities = std::unordered_map<std::string, std::string>; // fingerprint -> facility
+    using Fingerprints = std::unordered_set<std::string>;
 
     bool admits(std::string_view fingerprint) const;
     // The registry's facility of an admitted certificate; nullopt when it is not admitted.
     std::optional<std::string> facility_of(std::string_view fingerprint) const;
+    // Whether the certificate's device was enrolled with a temporary credential.
+    bool is_temporary(std::string_view fingerprint) const;
     std::size_t size() const { return active_.load()->size(); }
-    void replace(Facilities admitted);
+    // temporary: the certificates of temporary devices, admitted or not (published to
+    // temporary_devices.hpp, so that every event about them is marked).
+    void replace(Facilities admitted, Fingerprints temporary = {});
     // The registry has been unreadable for longer than registry.max_staleness: nobody is
     // admitted, and refusals say registry_unavailable rather than not_registered. Lifted by
     // the next replace().
@@ -35,10 +41,11 @@ public:
     // A certificate this instance has just issued and recorded in the registry: admitted at
     // the terminal's very next handshake, not one registry poll later (a copy of the set:
     // enrollments are rare, handshakes are not).
-    void admit(std::string fingerprint, std::string facility);
+    void admit(std::string fingerprint, std::string facility, bool temporary = false);
 
 private:
     std::atomic<std::shared_ptr<const Facilities>> active_;
+    std::atomic<std::shared_ptr<const Fingerprints>> temporary_;
     std::atomic<bool> available_{true};
     std::mutex writers_; // replace and admit: neither may lose the other's change
 };

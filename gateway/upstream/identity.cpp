@@ -2,6 +2,7 @@
 
 #include "gateway/auth/cookies.hpp"
 #include "gateway/auth/login_policy.hpp"
+#include "gateway/events/temporary_devices.hpp"
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json/array.hpp>
@@ -58,6 +59,8 @@ std::string make_assertion(const pki::Es256Signer& signer, const config::Asserti
     claims["exp"] = iat + cfg.ttl.count();
     claims["device"] = id.device;
     claims["facility"] = id.facility;
+    // A lost terminal's stand-in (the registry's mark): backends may restrict what it does.
+    if (is_temporary_device(id.device)) claims["temporary"] = true;
     if (user) {
         claims["sub"] = user->user;
         claims["name"] = user->name;
@@ -98,6 +101,7 @@ void rewrite_for_upstream(Request& req, const ClientIdentity& id, const UserIden
 
     req.set("X-Sekisho-Device", id.device);
     req.set("X-Sekisho-Facility", id.facility);
+    if (is_temporary_device(id.device)) req.set("X-Sekisho-Device-Temporary", "true");
     req.set("X-Sekisho-Jwt-Assertion", assertion);
     if (user) {
         req.set("X-Sekisho-User", user->user);

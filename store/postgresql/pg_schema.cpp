@@ -14,7 +14,7 @@ namespace {
 // Migration i brings the registry from version i to i + 1. Append only; never edit a
 // released step, add the change as a new one. The tables are SQLite's (store/sqlite/schema.cpp)
 // in PostgreSQL's words: the same columns, so that one SQL implementation serves both.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     R"sql(
 -- User ids are unique regardless of case, as in SQLite's COLLATE NOCASE.
 CREATE EXTENSION IF NOT EXISTS citext;
@@ -136,6 +136,13 @@ CREATE INDEX login_failures_by_user ON login_failures (user_id, at);
 -- When the gateway last admitted the device (issue 16, periodic review): coarse, written in
 -- batches off the hot path; NULL = never seen. The gateway's role may already UPDATE devices.
 ALTER TABLE devices ADD COLUMN last_seen_at bigint;
+)sql",
+    R"sql(
+-- The traceable fallback for a lost or stolen terminal (REQUIREMENTS threat 4): a ticket may
+-- yield a temporary credential, a certificate valid for temporary_validity seconds (NULL: an
+-- ordinary ticket), and the device it enrols is marked temporary for good.
+ALTER TABLE tickets ADD COLUMN temporary_validity bigint;
+ALTER TABLE devices ADD COLUMN is_temporary integer NOT NULL DEFAULT 0;
 )sql",
 };
 

@@ -14,14 +14,14 @@ struct Table {
 
 // Parents before children (foreign keys), the schema's columns in both backends.
 constexpr std::array<Table, 7> kTables = {{
-    {"devices", "id, facility, name, status, status_since, created_at, created_by, updated_at, updated_by, last_seen_at",
+    {"devices", "id, facility, name, status, status_since, created_at, created_by, updated_at, updated_by, last_seen_at, is_temporary",
      "id"},
     {"certificates",
      "serial_hex, fingerprint_sha256, device_id, not_before, not_after, issued_at, issuer, status_reason, revoked_at",
      "rowid"},
     {"tickets",
      "id, facility, device_name, created_by, created_at, expires_at, max_uses, uses, failed_attempts, locked, "
-     "device_id, code_salt_hex, code_hash_hex",
+     "device_id, code_salt_hex, code_hash_hex, temporary_validity",
      "id"},
     {"users",
      "id, display_name, facility, roles, status, password_hash, must_change, last_login_at, last_login_from, "

@@ -8,7 +8,7 @@ namespace sekisho::store::sql {
 namespace {
 
 constexpr std::string_view kDeviceColumns =
-    "id, facility, name, status, created_at, created_by, updated_at, updated_by";
+    "id, facility, name, status, created_at, created_by, updated_at, updated_by, is_temporary";
 // What is read back: the columns written at creation, and the gateway's last sighting.
 const std::string kDeviceSelect = std::string(kDeviceColumns) + ", last_seen_at";
 
@@ -40,7 +40,8 @@ Device device_from_row(const Statement& row) {
     d.created_by = row.text(5);
     d.updated_at = row.integer(6);
     d.updated_by = row.text(7);
-    d.last_seen_at = row.optional_integer(8);
+    d.temporary = row.integer(8) != 0;
+    d.last_seen_at = row.optional_integer(9);
     return d;
 }
 
@@ -72,7 +73,7 @@ std::optional<Device> SqlDevices::load_device(const std::string& id, std::string
 }
 
 Device SqlDevices::create_device(const std::string& facility, const std::string& name,
-                                     const std::string& actor) {
+                                     const std::string& actor, bool temporary) {
     constexpr std::string_view kOperation = "create device";
     require_text(db_, facility, "the facility", kOperation);
     require_text(db_, name, "the device name", kOperation);
@@ -83,17 +84,20 @@ Device SqlDevices::create_device(const std::string& facility, const std::string&
     device.name = name;
     device.created_at = device.updated_at = clock_();
     device.created_by = device.updated_by = actor;
+    device.temporary = temporary;
 
     Transaction tx(db_, Transaction::Kind::write, kOperation);
     Statement insert(db_,
                      "INSERT INTO devices (" + std::string(kDeviceColumns) +
-                         ", status_since) VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?4, ?5, ?4)",
+                         ", status_since) VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?4, ?5, ?6, ?4)",
                      kOperation);
     insert.bind(1, device.id).bind(2, facility).bind(3, name);
-    insert.bind(4, device.created_at).bind(5, actor);
+    insert.bind(4, device.created_at).bind(5, actor).bind(6, std::int64_t{temporary ? 1 : 0});
     insert.run();
-    append_ledger(device.created_at, actor, "device.create", device.id, "",
-                  JsonDetails().add("facility", facility).add("name", name).str());
+    JsonDetails details;
+    details.add("facility", facility).add("name", name);
+    if (temporary) details.add("temporary", std::int64_t{1});
+    append_ledger(device.created_at, actor, "device.create", device.id, "", details.str());
     bump_revision(kOperation);
     tx.commit();
     return device;
@@ -322,6 +326,16 @@ std::vector<DeviceRegistry::AdmittedCertificate> SqlDevices::admitted_certificat
     while (query.step())
         admitted.push_back({query.text(0), query.text(1)});
     return admitted;
+}
+
+std::vector<std::string> SqlDevices::temporary_fingerprints() {
+    Statement query(db_,
+                    "SELECT c.fingerprint_sha256 FROM certificates c JOIN devices d ON d.id = c.device_id "
+                    "WHERE d.is_temporary <> 0 ORDER BY 1",
+                    "list the certificates of temporary devices");
+    std::vector<std::string> fingerprints;
+    while (query.step()) fingerprints.push_back(query.text(0));
+    return fingerprints;
 }
 
 std::vector<std::string> SqlDevices::active_fingerprints() {

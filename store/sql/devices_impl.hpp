@@ -28,7 +28,7 @@ public:
     bool usable() const { return db_.usable(); }
 
     Device create_device(const std::string& facility, const std::string& name,
-                         const std::string& actor) override;
+                         const std::string& actor, bool temporary) override;
     std::optional<Device> get_device(const std::string& id) override;
     std::vector<Device> list_devices(const std::optional<std::string>& facility,
                                      const std::optional<DeviceStatus>& status) override;
@@ -46,12 +46,14 @@ public:
     std::vector<std::string> active_fingerprints() override;
     std::vector<AdmittedCertificate> admitted_certificates() override;
     std::size_t record_seen(const std::vector<DeviceSighting>& batch) override; // device_seen.cpp
+    std::vector<std::string> temporary_fingerprints() override;
     std::int64_t revision() override;
 
     std::pair<EnrollmentTicket, std::string> create_ticket(const std::string& facility,
                                                            const std::string& device_name,
                                                            std::int64_t ttl_seconds, const std::string& actor,
-                                                           int max_uses) override;
+                                                           int max_uses,
+                                                           std::optional<std::int64_t> temporary_validity) override;
     Redemption redeem_ticket(const std::string& ticket_id, const std::string& code,
                              const std::string& source_address, UnixSeconds now) override;
     void attach_ticket_device(const std::string& ticket_id, const std::string& device_id,

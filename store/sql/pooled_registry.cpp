@@ -29,8 +29,9 @@ class PooledDevices final : public DeviceRegistry, Pooled<SqlDevices> {
 public:
     using Pooled::Pooled;
 
-    Device create_device(const std::string& facility, const std::string& name, const std::string& actor) override {
-        return pool_.take()->create_device(facility, name, actor);
+    Device create_device(const std::string& facility, const std::string& name, const std::string& actor,
+                         bool temporary) override {
+        return pool_.take()->create_device(facility, name, actor, temporary);
     }
     std::optional<Device> get_device(const std::string& id) override { return pool_.take()->get_device(id); }
     std::vector<Device> list_devices(const std::optional<std::string>& facility,
@@ -67,6 +68,7 @@ public:
     std::size_t record_seen(const std::vector<DeviceSighting>& batch) override {
         return pool_.take()->record_seen(batch);
     }
+    std::vector<std::string> temporary_fingerprints() override { return pool_.take()->temporary_fingerprints(); }
     std::int64_t revision() override { return pool_.take()->revision(); }
 };
 
@@ -76,8 +78,9 @@ public:
 
     std::pair<EnrollmentTicket, std::string> create_ticket(const std::string& facility, const std::string& device_name,
                                                            std::int64_t ttl_seconds, const std::string& actor,
-                                                           int max_uses) override {
-        return pool_.take()->create_ticket(facility, device_name, ttl_seconds, actor, max_uses);
+                                                           int max_uses,
+                                                           std::optional<std::int64_t> temporary_validity) override {
+        return pool_.take()->create_ticket(facility, device_name, ttl_seconds, actor, max_uses, temporary_validity);
     }
     Redemption redeem_ticket(const std::string& ticket_id, const std::string& code, const std::string& source_address,
                              UnixSeconds now) override {

@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::string_view kTicketColumns =
     "id, facility, device_name, created_by, created_at, expires_at, max_uses, uses, "
-    "failed_attempts, locked, device_id";
+    "failed_attempts, locked, device_id, temporary_validity";
 
 EnrollmentTicket ticket_from_row(const Statement& row) {
     EnrollmentTicket t;
@@ -27,6 +27,7 @@ EnrollmentTicket ticket_from_row(const Statement& row) {
     t.failed_attempts = static_cast<int>(row.integer(8));
     t.locked = row.integer(9) != 0;
     t.device_id = row.optional_text(10);
+    t.temporary_validity = row.optional_integer(11);
     return t;
 }
 
@@ -42,7 +43,8 @@ std::optional<EnrollmentTicket> SqlDevices::load_ticket(const std::string& id,
 
 std::pair<EnrollmentTicket, std::string>
 SqlDevices::create_ticket(const std::string& facility, const std::string& device_name,
-                              std::int64_t ttl_seconds, const std::string& actor, int max_uses) {
+                              std::int64_t ttl_seconds, const std::string& actor, int max_uses,
+                              std::optional<std::int64_t> temporary_validity) {
     constexpr std::string_view kOperation = "create enrollment ticket";
     require_text(db_, facility, "the facility", kOperation);
     require_text(db_, device_name, "the device name", kOperation);
@@ -53,6 +55,10 @@ SqlDevices::create_ticket(const std::string& facility, const std::string& device
     if (max_uses < 1) {
         db_.fail(kOperation, "max_uses must be at least 1, not " + std::to_string(max_uses));
     }
+    if (temporary_validity && *temporary_validity <= 0) {
+        db_.fail(kOperation, "a temporary credential's validity must be positive, not " +
+                                 std::to_string(*temporary_validity) + " s");
+    }
     EnrollmentTicket ticket;
     ticket.id = credentials::random_id("tkt-");
     ticket.facility = facility;
@@ -61,27 +67,29 @@ SqlDevices::create_ticket(const std::string& facility, const std::string& device
     ticket.created_at = clock_();
     ticket.expires_at = ticket.created_at + ttl_seconds;
     ticket.max_uses = max_uses;
+    ticket.temporary_validity = temporary_validity;
     std::string code = credentials::generate_ticket_code();
     std::string salt = codec::random_bytes(16);
 
     Transaction tx(db_, Transaction::Kind::write, kOperation);
     Statement insert(db_,
                      "INSERT INTO tickets (id, facility, device_name, created_by, created_at, "
-                     "expires_at, max_uses, code_salt_hex, code_hash_hex) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                     "expires_at, max_uses, code_salt_hex, code_hash_hex, temporary_validity) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                      kOperation);
     insert.bind(1, ticket.id).bind(2, facility).bind(3, device_name).bind(4, actor);
     insert.bind(5, ticket.created_at).bind(6, ticket.expires_at);
     insert.bind(7, std::int64_t{max_uses}).bind(8, codec::to_lower_hex(salt));
     insert.bind(9, credentials::hash_ticket_code(ticket.id, code, salt));
+    insert.bind_nullable(10, temporary_validity);
     insert.run();
-    append_ledger(ticket.created_at, actor, "ticket.create", ticket.id, "",
-                  JsonDetails()
-                      .add("facility", facility)
-                      .add("device_name", device_name)
-                      .add("expires_at", ticket.expires_at)
-                      .add("max_uses", std::int64_t{max_uses})
-                      .str());
+    JsonDetails details;
+    details.add("facility", facility)
+        .add("device_name", device_name)
+        .add("expires_at", ticket.expires_at)
+        .add("max_uses", std::int64_t{max_uses});
+    if (temporary_validity) details.add("temporary_validity", *temporary_validity);
+    append_ledger(ticket.created_at, actor, "ticket.create", ticket.id, "", details.str());
     bump_revision(kOperation);
     tx.commit();
     return {ticket, code};

@@ -9,7 +9,7 @@ namespace {
 
 // Migration i brings the file from user_version i to i + 1. Append only; never edit a
 // released step, add the change as a new one.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     R"sql(
 -- Incremented by every write transaction; the gateway polls it to know when to reload.
 CREATE TABLE registry_revision (
@@ -132,6 +132,13 @@ ALTER TABLE users ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0;
 -- When the gateway last admitted the device (issue 16, periodic review): coarse, written in
 -- batches off the hot path; NULL = never seen.
 ALTER TABLE devices ADD COLUMN last_seen_at INTEGER;
+)sql",
+    R"sql(
+-- The traceable fallback for a lost or stolen terminal (REQUIREMENTS threat 4): a ticket may
+-- yield a temporary credential, a certificate valid for temporary_validity seconds (NULL: an
+-- ordinary ticket), and the device it enrols is marked temporary for good.
+ALTER TABLE tickets ADD COLUMN temporary_validity INTEGER;
+ALTER TABLE devices ADD COLUMN is_temporary INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

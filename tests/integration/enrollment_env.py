@@ -17,6 +17,11 @@ class EnrollmentTestCase(GatewayTestCase):
     enrollment_extra = {}
 
     @classmethod
+    def extra_sections(cls):
+        """More top-level config sections for a subclass's gateway (after make_demo: cls.tmp)."""
+        return {}
+
+    @classmethod
     def setUpClass(cls):
         cls.echo = cls.start_backend(EchoServer(name="echo"))
         upstream = "http://127.0.0.1:%d" % cls.echo.port
@@ -29,7 +34,8 @@ class EnrollmentTestCase(GatewayTestCase):
             cls.listen_port, cls.admin_port, [route("demo", upstream, login=False)],
             registry={"sqlite": os.path.join(demo.dir, "registry.db")},
             enrollment=enrollment_section(demo, cls.enroll_port, device_validity="30d",
-                                          **cls.enrollment_extra)), name="est.yaml")
+                                          **cls.enrollment_extra),
+            **cls.extra_sections()), name="est.yaml")
 
     # --- the terminal's side: openssl + curl only ---------------------------------------------
 

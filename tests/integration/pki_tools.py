@@ -150,11 +150,19 @@ class CaDb:
         """Marks the certificate revoked (it need not have been issued through this db)."""
         run_openssl(["ca", "-config", self.cnf, "-batch", "-revoke", cert_path])
 
-    def gencrl(self, out_path, days=30):
-        """Writes a fresh PEM CRL signed by this CA to out_path (atomically replaced)."""
+    def gencrl(self, out_path, days=30, last_update=None, next_update=None):
+        """Writes a fresh PEM CRL signed by this CA to out_path (atomically replaced).
+        last_update/next_update: datetimes (UTC) instead of now and now + days — a CRL already
+        past its nextUpdate, or one near it, without waiting for the clock."""
         tmp = out_path + ".tmp"
-        run_openssl(["ca", "-config", self.cnf, "-batch", "-gencrl", "-crldays", str(days),
-                     "-out", tmp])
+        args = ["ca", "-config", self.cnf, "-batch", "-gencrl", "-out", tmp]
+        if next_update is not None:
+            args += ["-crl_nextupdate", next_update.strftime("%Y%m%d%H%M%SZ")]
+        else:
+            args += ["-crldays", str(days)]
+        if last_update is not None:
+            args += ["-crl_lastupdate", last_update.strftime("%Y%m%d%H%M%SZ")]
+        run_openssl(args)
         os.replace(tmp, out_path)
         return out_path
 

@@ -121,12 +121,12 @@ TEST_CASE("alerts: expiry warning and clock limits, the new rule names", "[confi
     TempDir dir;
     write_minimal_files(dir);
     auto config = load_text(minimal_config, "test.yaml", dir.str());
-    CHECK(config.alerts.expiry_warning == Seconds(7 * 86400));
+    CHECK(config.alerts.expiry_warnings == std::vector<Seconds>{Seconds(30 * 86400), Seconds(7 * 86400)});
     CHECK(config.alerts.clock_unsynchronized_after == Seconds(86400));
     config = load_text(minimal_config + "alerts:\n  expiry_warning: 14d\n  clock_unsynchronized_after: 6h\n"
                                         "  disabled_rules: [certificate_expiry, clock_unsynchronized]\n",
                        "test.yaml", dir.str());
-    CHECK(config.alerts.expiry_warning == Seconds(14 * 86400));
+    CHECK(config.alerts.expiry_warnings == std::vector<Seconds>{Seconds(14 * 86400)}); // the older single form
     CHECK(config.alerts.clock_unsynchronized_after == Seconds(6 * 3600));
     CHECK(config.alerts.disabled_rules.size() == 2);
     auto problems = problems_of(minimal_config + "alerts:\n  disabled_rules: [clock]\n", dir);
@@ -156,4 +156,22 @@ TEST_CASE("audit retention and free-space settings: 5 years and 20 % unless said
     problems = problems_of(minimal_config + "alerts:\n  disk_free_percent: 101\n", dir);
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].key == "alerts.disk_free_percent");
+}
+
+TEST_CASE("alerts.expiry_warnings: a list of thresholds, sorted, checked", "[config]") {
+    TempDir dir;
+    write_minimal_files(dir);
+    auto config = load_text(minimal_config + "alerts:\n  expiry_warnings: [7d, 60d, 30d]\n", "test.yaml", dir.str());
+    CHECK(config.alerts.expiry_warnings ==
+          std::vector<Seconds>{Seconds(60 * 86400), Seconds(30 * 86400), Seconds(7 * 86400)});
+    auto problems = problems_of(minimal_config + "alerts:\n  expiry_warnings: [30d, 30d]\n", dir);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].key == "alerts.expiry_warnings[1]");
+    CHECK_THAT(problems[0].reason, Catch::Contains("twice"));
+    problems = problems_of(minimal_config + "alerts:\n  expiry_warnings: [30d, 400d]\n", dir);
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0].reason, Catch::Contains("between 1h and 365d"));
+    problems = problems_of(minimal_config + "alerts:\n  expiry_warnings: [30d]\n  expiry_warning: 7d\n", dir);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].key == "alerts.expiry_warning");
 }

@@ -1,7 +1,9 @@
-// HealthWatch: certificates and CRLs near their end and an unsynchronised clock become
-// events once when they start and once a day while they last; the alert rules fire on them.
+// HealthWatch: certificates and CRLs near their end become events once per threshold they
+// cross (alerts.expiry_warnings) and once more when they end; an unsynchronised clock when it
+// starts and once a day while it lasts; the alert rules fire on them.
 // So does a volume short of free space (VolumeWatch).
 #include "gateway/events/alerts.hpp"
+#include "gateway/events/expiry_thresholds.hpp"
 #include "gateway/events/health_watch.hpp"
 #include "gateway/events/volume_watch.hpp"
 
@@ -50,8 +52,8 @@ const auto s0 = std::chrono::steady_clock::time_point(std::chrono::hours(1000));
 ExpiryReport expiring_in(std::chrono::seconds left) {
     const auto at = std::chrono::duration_cast<std::chrono::seconds>(t0.time_since_epoch() + left).count();
     ExpiryReport r;
-    r.items.push_back({"server", "CN=gw.example.jp", at});
-    r.items.push_back({"crl", "/etc/sekisho/device-ca.crl", at + 86400 * 30}); // far off
+    r.items.push_back({"server", "CN=gw.example.jp", at, 0});
+    r.items.push_back({"crl", "/etc/sekisho/device-ca.crl", at + 86400 * 400, 0}); // far off
     return r;
 }
 
@@ -64,27 +66,43 @@ ClockSync synced(bool yes) {
 
 } // namespace
 
-TEST_CASE("a certificate within the warning is reported at once, then daily", "[health]") {
-    config::AlertsConfig cfg;
+TEST_CASE("a certificate is reported once at each threshold it crosses, and when it ends", "[health]") {
+    config::AlertsConfig cfg; // 30 d, 7 d
     Capture capture;
     HealthWatch watch;
-    watch.check(cfg, expiring_in(3 * 86400s), synced(true), t0, s0);
+    watch.check(cfg, expiring_in(40 * 86400s), synced(true), t0, s0);
+    CHECK(capture.take().empty()); // outside both
+    watch.check(cfg, expiring_in(29 * 86400s), synced(true), t0, s0);
     auto events = capture.take();
     REQUIRE(events.size() == 1);
     CHECK(events[0].event == "certificate.expiring");
     CHECK(events[0].level == "warning");
     CHECK(events[0].fields["kind"] == "server");
     CHECK(events[0].fields["subject"] == "CN=gw.example.jp");
-    CHECK(events[0].fields["seconds_left"] == std::to_string(3 * 86400));
+    CHECK(events[0].fields["threshold"] == "30d");
+    CHECK(events[0].fields["seconds_left"] == std::to_string(29 * 86400));
     CHECK(events[0].fields["not_after"].ends_with("+09:00"));
 
-    watch.check(cfg, expiring_in(3 * 86400s - 60s), synced(true), t0 + 60s, s0 + 60s);
-    CHECK(capture.take().empty()); // a minute later: nothing new
-    watch.check(cfg, expiring_in(2 * 86400s), synced(true), t0 + 25h, s0 + 25h);
-    CHECK(capture.take().size() == 1); // a day later: reminded
+    watch.check(cfg, expiring_in(20 * 86400s), synced(true), t0 + 9 * 24h, s0 + 9 * 24h);
+    CHECK(capture.take().empty()); // days later, still between 30 and 7: no reminder
+    watch.check(cfg, expiring_in(6 * 86400s), synced(true), t0, s0);
+    events = capture.take();
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].fields["threshold"] == "7d");
+    watch.check(cfg, expiring_in(5 * 86400s), synced(true), t0, s0);
+    CHECK(capture.take().empty());
+    watch.check(cfg, expiring_in(-1s), synced(true), t0, s0);
+    events = capture.take();
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].fields["threshold"] == "expired");
+    CHECK(events[0].fields["detail"] == "the certificate has expired");
 
-    watch.check(cfg, expiring_in(8 * 86400s), synced(true), t0 + 26h, s0 + 26h);
-    CHECK(capture.take().empty()); // renewed
+    watch.check(cfg, expiring_in(365 * 86400s), synced(true), t0, s0);
+    CHECK(capture.take().empty()); // renewed: forgotten
+    watch.check(cfg, expiring_in(3 * 86400s), synced(true), t0, s0);
+    events = capture.take();
+    REQUIRE(events.size() == 1); // straight into the 7-day band: one report, the tightest
+    CHECK(events[0].fields["threshold"] == "7d");
 }
 
 TEST_CASE("a CRL past nextUpdate is reported as such", "[health]") {
@@ -92,14 +110,37 @@ TEST_CASE("a CRL past nextUpdate is reported as such", "[health]") {
     Capture capture;
     HealthWatch watch;
     ExpiryReport r;
-    r.items.push_back({"crl", "/x/device-ca.crl", 1'800'000'000 - 10});
+    r.items.push_back({"crl", "/x/device-ca.crl", 1'800'000'000 - 10, 1'800'000'000 - 180 * 86400});
     watch.check(cfg, r, synced(true), t0, s0);
     auto events = capture.take();
     REQUIRE(events.size() == 1);
     CHECK(events[0].event == "crl.expiring");
     CHECK(events[0].fields["file"] == "/x/device-ca.crl");
     CHECK(events[0].fields["seconds_left"] == "-10");
-    CHECK(events[0].fields["detail"] == "the CRL is past its nextUpdate");
+    CHECK(events[0].fields["threshold"] == "expired");
+    CHECK_THAT(events[0].fields["detail"], Catch::StartsWith("the CRL is past its nextUpdate"));
+}
+
+TEST_CASE("a CRL's thresholds are those below half its lifetime, else a quarter of it", "[health]") {
+    const std::vector<config::Seconds> configured{config::Seconds(30 * 86400), config::Seconds(7 * 86400)};
+    const std::int64_t now = 1'800'000'000;
+    const Expiry root{"crl", "root-ca.crl", now + 20 * 86400, now - 160 * 86400};       // 180 d
+    const Expiry monthly{"crl", "device-ca.crl", now + 20 * 86400, now - 10 * 86400};   // 30 d
+    const Expiry daily{"crl", "device-ca.crl", now + 12 * 3600, now - 12 * 3600};       // 1 d, renewed by the gateway
+    const Expiry server{"server", "CN=gw", now + 20 * 86400, now - 10 * 86400};         // 30 d certificate
+    CHECK(thresholds_for(root, configured) == configured);
+    CHECK(crossed_level(root, configured, now) == 1);
+    CHECK(thresholds_for(monthly, configured) == std::vector<config::Seconds>{config::Seconds(7 * 86400)});
+    CHECK(crossed_level(monthly, thresholds_for(monthly, configured), now) == 0);
+    const auto daily_thresholds = thresholds_for(daily, configured);
+    CHECK(daily_thresholds == std::vector<config::Seconds>{config::Seconds(6 * 3600)});
+    CHECK(level_label(daily_thresholds, 1) == "6h");
+    CHECK(crossed_level(daily, daily_thresholds, now) == 0); // healthy: renewed at half its life
+    CHECK(thresholds_for(server, configured) == configured); // certificates: every threshold
+    const std::string metric = render_expiry_warnings({{root, daily}, 0}, configured, now);
+    CHECK_THAT(metric, Catch::Contains("sekisho_expiry_warning{kind=\"crl\",name=\"root-ca.crl\",threshold=\"30d\"} 1"));
+    CHECK_THAT(metric, Catch::Contains("sekisho_expiry_warning{kind=\"crl\",name=\"root-ca.crl\",threshold=\"7d\"} 0"));
+    CHECK_THAT(metric, Catch::Contains("sekisho_expiry_warning{kind=\"crl\",name=\"device-ca.crl\",threshold=\"6h\"} 0"));
 }
 
 TEST_CASE("the clock: warned when sync is lost, critical after the limit, restored", "[health]") {
@@ -135,14 +176,19 @@ TEST_CASE("the alert rules certificate_expiry and clock_unsynchronized fire on t
     const LogField cert[] = {{"kind", "server"}, {"subject", "CN=gw"}, {"not_after", "2026-12-04T00:00:00.000+09:00"}};
     alerts.record(spdlog::level::warn, "certificate.expiring", cert);
     CHECK(alerts.fired() == 1);
-    const LogField crl[] = {{"file", "x.crl"}, {"next_update", "2026-12-04T00:00:00.000+09:00"}};
+    alerts.record(spdlog::level::warn, "certificate.expiring", cert);
+    CHECK(alerts.fired() == 1); // the same object and threshold within the window: held back
+    const LogField crl[] = {{"file", "x.crl"}, {"next_update", "2026-12-04T00:00:00.000+09:00"}, {"threshold", "30d"}};
     alerts.record(spdlog::level::warn, "crl.expiring", crl);
-    CHECK(alerts.fired() == 1); // the same rule within its window: held back
+    CHECK(alerts.fired() == 2); // another object: its own alert
+    const LogField crl_7d[] = {{"file", "x.crl"}, {"next_update", "2026-12-04T00:00:00.000+09:00"}, {"threshold", "7d"}};
+    alerts.record(spdlog::level::warn, "crl.expiring", crl_7d);
+    CHECK(alerts.fired() == 3); // the next threshold of the same CRL: its own alert too
     const LogField clock[] = {{"unsynchronized_s", "86400"}};
     alerts.record(spdlog::level::critical, "time.sync_lost", clock);
-    CHECK(alerts.fired() == 1); // a warning, not yet an alert
+    CHECK(alerts.fired() == 3); // a warning, not yet an alert
     alerts.record(spdlog::level::critical, "time.unsynchronized", clock);
-    CHECK(alerts.fired() == 2);
+    CHECK(alerts.fired() == 4);
 }
 
 TEST_CASE("a volume short of free space is reported when it crosses, daily, and when it has room again",

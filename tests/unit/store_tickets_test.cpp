@@ -161,3 +161,39 @@ TEST_CASE("listing tickets hides expired ones unless asked", "[store]") {
     CHECK(all[0].id == long_lived.id); // newest first
     CHECK(all[1].id == short_lived.id);
 }
+
+TEST_CASE("a temporary ticket keeps its validity and its device is marked for good", "[store]") {
+    TempRegistry temp;
+    auto registry = temp.open_registry();
+    auto& tickets = registry->tickets();
+    auto& devices = registry->devices();
+    auto [ordinary, code1] = tickets.create_ticket("north", "ward3-pc1", 3600, "admin:alice");
+    CHECK_FALSE(ordinary.temporary_validity);
+    auto [temporary, code2] = tickets.create_ticket("north", "stand-in", 3600, "admin:alice", 1, 86400);
+    CHECK(temporary.temporary_validity == 86400);
+    auto read = tickets.get_ticket(temporary.id);
+    REQUIRE(read);
+    CHECK(read->temporary_validity == 86400);
+    CHECK_FALSE(tickets.get_ticket(ordinary.id)->temporary_validity);
+    for (const auto& listed : tickets.list_tickets(false))
+        CHECK(listed.temporary_validity == (listed.id == temporary.id ? std::optional<std::int64_t>(86400) : std::nullopt));
+    CHECK_THROWS_WITH(tickets.create_ticket("north", "pc", 60, "admin:alice", 1, 0), Catch::Contains("temporary"));
+
+    const Device stand_in = devices.create_device("north", "stand-in", "est:ticket", true);
+    const Device plain = devices.create_device("north", "ward3-pc1", "est:ticket");
+    CHECK(stand_in.temporary);
+    devices.add_certificate(stand_in.id, sekisho::store::test::test_certificate(1), "est:ticket");
+    devices.add_certificate(plain.id, sekisho::store::test::test_certificate(2), "est:ticket");
+    CHECK(devices.get_device(stand_in.id)->temporary);
+    CHECK_FALSE(devices.get_device(plain.id)->temporary);
+    CHECK(devices.list_devices().size() == 2);
+    const std::vector<std::string> marked_certificates{sekisho::store::test::test_certificate(1).fingerprint_sha256};
+    CHECK(devices.temporary_fingerprints() == marked_certificates);
+    devices.set_status(stand_in.id, DeviceStatus::revoked, "keyCompromise", "admin:alice");
+    CHECK(devices.temporary_fingerprints() == marked_certificates); // still marked once revoked
+    const auto ledger = registry->ledger().ledger(0, 100);
+    bool marked = false;
+    for (const auto& e : ledger)
+        if (e.action == "device.create" && e.subject == stand_in.id) marked = e.details.find("\"temporary\":1") != std::string::npos;
+    CHECK(marked);
+}
