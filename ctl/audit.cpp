@@ -5,6 +5,7 @@
 #include "codec/jst_time.hpp"
 #include "ctl/audit_query.hpp"
 #include "ctl/cli_args.hpp"
+#include "ctl/incident_export.hpp"
 #include "ctl/subcommands.hpp"
 #include "ctl/usage_error.hpp"
 #include "pki/jws_verify.hpp"
@@ -30,6 +31,7 @@ const std::string kUsage =
     "usage: sekishoctl audit verify FILE... [--key PUBLIC.pem] [--json]\n"
     "       sekishoctl audit search FILE... [filters] [--json]\n"
     "       sekishoctl audit export FILE... --out DIR [filters] [--key PUBLIC.pem]\n"
+    "                               [--incident ID [--config FILE]]\n"
     "\n"
     "verify  checks an audit trail: every line a record, numbers without gaps, each record\n"
     "        chained to the one before (SHA-256), and with --key every seal signed by the\n"
@@ -38,7 +40,9 @@ const std::string kUsage =
     "search  prints the records that match, oldest first.\n"
     "export  verifies the trail, then freezes it for an investigation in DIR (which must not\n"
     "        exist): read-only copies of the files, the matching records, and manifest.json\n"
-    "        with SHA-256 of each file and the verification result.\n"
+    "        with SHA-256 of each file and the verification result. With --incident, the\n"
+    "        records of the incident's period (unless --since/--until say otherwise) and its\n"
+    "        timeline (incident.json, from the registry of --config), its alerts checked.\n"
     "\n"
     "Give rotated files oldest first and the live file last.\n"
     "filters: --since T --until T (JST, RFC 3339 or a prefix: 2026-11-22, 2026-11-22T13:00;\n"
@@ -92,7 +96,9 @@ int export_trail(const CliArgs& args) {
     if (args.positionals.empty()) throw UsageError("audit export: no FILE given", kUsage);
     const auto out = args.get("--out");
     if (!out) throw UsageError("audit export: --out DIR is required", kUsage);
-    const auto query = query_of(args);
+    auto query = query_of(args);
+    const auto incident = incident_for_export(args);
+    if (incident) limit_to_incident(*incident, query);
     pki::EvpPkeyPtr key;
     if (auto path = args.get("--key")) key = pki::load_public_key_pem(*path);
     const auto checked = audit::verify_chain(args.positionals, key.get());
@@ -118,9 +124,11 @@ int export_trail(const CliArgs& args) {
     }
     std::ofstream selected(fs::path(*out) / "records.jsonl", std::ios::binary);
     std::uint64_t count = 0, first = 0, last = 0;
-    for (const auto& line : read_audit_lines(args.positionals)) {
+    std::vector<AuditLine> chosen;
+    for (auto& line : read_audit_lines(args.positionals)) {
         if (!audit_matches(line.record, query)) continue;
         selected << line.text << "\n";
+        if (incident) chosen.push_back(line);
         if (count++ == 0) first = line.record.seq;
         last = line.record.seq;
     }
@@ -131,6 +139,11 @@ int export_trail(const CliArgs& args) {
     boost::json::object filters;
     for (const auto* name : {"--since", "--until", "--event", "--user", "--device", "--facility", "--result"})
         if (auto v = args.get(name)) filters[std::string(name + 2)] = *v;
+    if (incident) { // the period the incident set, as applied
+        if (query.since) filters["since"] = *query.since;
+        if (query.until) filters["until"] = *query.until;
+        manifest["incident"] = write_incident(*incident, *out, chosen);
+    }
     manifest["filters"] = std::move(filters);
     manifest["sources"] = std::move(sources);
     boost::json::object chain;
@@ -206,7 +219,7 @@ int run_audit(const std::vector<std::string>& args) {
     parse_subcommand_args("audit", sub.name, kUsage, [&] {
         parsed = parse_args(rest,
                             {{"--key"}, {"--json", false}, {"--out"}, {"--since"}, {"--until"}, {"--event"},
-                             {"--user"}, {"--device"}, {"--facility"}, {"--result"}},
+                             {"--user"}, {"--device"}, {"--facility"}, {"--result"}, {"--incident"}, {"--config"}},
                             1000);
     });
     return sub.run(parsed);

@@ -1,6 +1,7 @@
 // sekishoctl: the administrator's tool. main() only dispatches to a command group.
 #include "ctl/audit.hpp"
 #include "ctl/demo.hpp"
+#include "ctl/incident.hpp"
 #include "ctl/device.hpp"
 #include "ctl/pki.hpp"
 #include "ctl/store.hpp"
@@ -28,6 +29,8 @@ constexpr CommandGroup kGroups[] = {
     {"demo", "set up a self-contained demo (CA, certificates, configuration)", sekisho::ctl::run_demo},
     {"device", "terminals in the device registry (register, list, suspend, revoke, ledger, ...)",
      sekisho::ctl::run_device},
+    {"incident", "incident records: open, note, link alerts, close, list, show (a timeline)",
+     sekisho::ctl::run_incident},
     {"pki", "the certificate authorities: root and device-issuing CA, offline root, show",
      sekisho::ctl::run_pki},
     {"store", "the registry's storage: migrate a PostgreSQL schema, copy a SQLite file into it",
