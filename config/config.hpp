@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -349,6 +350,9 @@ struct AlertsConfig {
     Seconds expiry_warning{7 * 86400};          // a certificate or CRL this close to its end
     Seconds clock_unsynchronized_after{86400};  // the clock unsynchronised for this long
     std::vector<std::string> disabled_rules;
+    // alerts.facilities.<facility>.webhook: each facility's own receiver (issue 16), which gets
+    // the alerts that concern that facility — its terminals, its users — and nothing of others.
+    std::map<std::string, std::string> facility_webhooks;
 };
 
 // The admin listener (health, metrics, dashboard). Plain HTTP is allowed on a loopback

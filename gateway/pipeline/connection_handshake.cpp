@@ -42,7 +42,9 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
             detail = ClientCertVerifier::describe_verify_error(verr);
         X509* cert = SSL_get0_peer_certificate(ssl);
         if (!cert) cert = ClientCertVerifier::refused_certificate(ssl);
-        const auto seen = cert ? identity_of(cert) : ClientIdentity{"-", "-", "-", "-"};
+        auto seen = cert ? identity_of(cert) : ClientIdentity{"-", "-", "-", "-"};
+        // A facility reaches that facility's alert webhook: only when our CA signed it.
+        if (reason == HandshakeRefusal::revoked && !ClientCertVerifier::issued_by_our_ca(ssl, cert)) seen.facility = "-";
         // No valid certificate is needed to get here: once per source and reason a minute —
         // except a revoked certificate of our own CAs (a lost terminal: every use is evidence,
         // and it cannot be forged to flood the trail).
@@ -85,7 +87,8 @@ bool ConnectionPipeline::handshake_succeeded(const boost::system::error_code& ec
             log_event(spdlog::level::warn, "handshake.refused",
                       {{"reason", std::string(to_string(reason))}, {"peer", c_.peer},
                        {"detail", available ? "device no longer active in the registry" : "the registry is unavailable"},
-                       {"subject", c_.identity.subject}, {"device", c_.identity.device}, {"serial", c_.identity.serial}});
+                       {"subject", c_.identity.subject}, {"device", c_.identity.device}, {"serial", c_.identity.serial},
+                       {"facility", c_.identity.facility}}); // the certificate's, signed by our CA
             return false;
         }
         c_.identity.facility = std::move(*facility); // the registry's word, not the certificate's claim
