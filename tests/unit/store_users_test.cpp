@@ -299,7 +299,8 @@ TEST_CASE("a registry file from before the users tables gains them and keeps its
     {
         // Back to schema version 1, as an older Sekisho left it.
         sqlite::Database raw(temp.path());
-        raw.exec("DROP TABLE login_failures; DROP TABLE password_history; DROP TABLE users; "
+        raw.exec("DROP TABLE incident_alerts; DROP TABLE incident_notes; DROP TABLE incidents; "
+                 "DROP TABLE login_failures; DROP TABLE password_history; DROP TABLE users; "
                  "PRAGMA user_version = 1",
                  "test");
     }
