@@ -182,7 +182,9 @@ bool ClientCertVerifier::issued_by_our_ca(SSL* ssl, X509* cert) {
     pki::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     if (!self || !cert || !ctx || X509_STORE_CTX_init(ctx.get(), self->store_.get(), cert, nullptr) != 1) return false;
     // The chain and its signatures without the CRLs: the revocation is what was refused.
-    X509_VERIFY_PARAM_clear_flags(X509_STORE_CTX_get0_param(ctx.get()), X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+    auto* param = X509_STORE_CTX_get0_param(ctx.get());
+    X509_VERIFY_PARAM_clear_flags(param, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+    X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_NO_CHECK_TIME); // an expired lost terminal is one too
     return X509_verify_cert(ctx.get()) == 1;
 }
 
