@@ -100,15 +100,27 @@ void read_expiry_warnings(MapReader& section, std::vector<Seconds>& out) {
     out = std::move(thresholds);
 }
 
+void read_webhook(MapReader& section, std::string& out) {
+    if (section.read_text("webhook", out) && !out.starts_with("http://") && !out.starts_with("https://"))
+        section.problem("webhook", "must be an http:// or https:// URL, e.g. https://alerts.example.jp/sekisho");
+}
+
 } // namespace
 
 void read_alerts(MapReader& root, AlertsConfig& out) {
     auto section = root.mapping("alerts");
     if (!section) return;
     section->read_bool("enabled", out.enabled);
-    if (section->read_text("webhook", out.webhook) && !out.webhook.starts_with("http://") &&
-        !out.webhook.starts_with("https://"))
-        section->problem("webhook", "must be an http:// or https:// URL, e.g. https://alerts.example.jp/sekisho");
+    read_webhook(*section, out.webhook);
+    // Facility names as the registry has them (device register --facility, user add --facility).
+    if (section->has("facilities"))
+        for (auto& [facility, hook] : section->named_mappings("facilities")) {
+            hook.require("webhook", "the facility's receiver, an http:// or https:// URL");
+            std::string url;
+            read_webhook(hook, url);
+            hook.finish();
+            if (!url.empty()) out.facility_webhooks[facility] = url;
+        }
     section->read_duration("window", out.window, Seconds(10), Seconds(86400));
     std::uint64_t n = 0;
     if (section->read_unsigned("login_failures_per_facility", n, 100000)) {

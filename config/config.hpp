@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -382,6 +383,9 @@ struct AlertsConfig {
     unsigned disk_free_percent = 20;
     Seconds volume_check_interval{60};
     std::vector<std::string> disabled_rules;
+    // alerts.facilities.<facility>.webhook: each facility's own receiver (issue 16), which gets
+    // the alerts that concern that facility — its terminals, its users — and nothing of others.
+    std::map<std::string, std::string> facility_webhooks;
 };
 
 // The admin listener (health, metrics, dashboard). Plain HTTP is allowed on a loopback

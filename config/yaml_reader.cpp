@@ -209,6 +209,17 @@ std::vector<MapReader> MapReader::mapping_list(std::string_view key) {
     return out;
 }
 
+std::vector<std::pair<std::string, MapReader>> MapReader::named_mappings(std::string_view key) {
+    auto section = mapping(key);
+    if (!section) return {};
+    std::vector<std::pair<std::string, MapReader>> out;
+    for (const auto& entry : section->entries_) {
+        section->known_.insert(entry.name);
+        if (auto item = section->mapping(entry.name)) out.emplace_back(entry.name, std::move(*item));
+    }
+    return out;
+}
+
 bool MapReader::read_text(std::string_view key, std::string& out) {
     const auto value = scalar(key);
     if (!value) return false;

@@ -77,6 +77,8 @@ public:
     // An absent mapping reads as an empty one, so its required keys are still reported.
     std::optional<MapReader> mapping(std::string_view key);
     std::vector<MapReader> mapping_list(std::string_view key);
+    // A mapping whose keys the operator names (facilities): each entry as a mapping, by name.
+    std::vector<std::pair<std::string, MapReader>> named_mappings(std::string_view key);
 
     // Typed reads: `out` is left unchanged when the key is absent or the value is wrong.
     bool read_text(std::string_view key, std::string& out);

@@ -8,6 +8,7 @@
 #include "operations/cli_args.hpp"
 #include "operations/subcommands.hpp"
 #include "operations/usage_error.hpp"
+#include "ctl/incident_export.hpp"
 #include "pki/jws_verify.hpp"
 #include "pki/printable.hpp"
 
@@ -34,6 +35,7 @@ const std::string kUsage =
     "       sekishoctl audit verify --trail AUDIT_FILE [--key PUBLIC.pem] [--json]\n"
     "       sekishoctl audit search FILE... [filters] [--json]\n"
     "       sekishoctl audit export FILE... --out DIR [filters] [--key PUBLIC.pem]\n"
+    "                               [--incident ID [--config FILE]]\n"
     "       sekishoctl audit purge [--dry-run] [--json] [--config FILE]\n"
     "       sekishoctl audit hold add NAME --export DIR --reason TEXT [--config FILE]\n"
     "       sekishoctl audit hold list [--json] [--config FILE]\n"
@@ -50,7 +52,9 @@ const std::string kUsage =
     "search  prints the records that match, oldest first.\n"
     "export  verifies the trail, then freezes it for an investigation in DIR (which must not\n"
     "        exist): read-only copies of the files, the matching records, and manifest.json\n"
-    "        with SHA-256 of each file and the verification result.\n"
+    "        with SHA-256 of each file and the verification result. With --incident, the\n"
+    "        records of the incident's period (unless --since/--until say otherwise) and its\n"
+    "        timeline (incident.json, from the registry of --config), its alerts checked.\n"
     "purge   deletes the rotated files of audit.file closed longer ago than audit.retention\n"
     "        (default 1827d, 5 years), each recorded first in the retention register (which\n"
     "        file, its first and last record and hash, the retention, who); files with\n"
@@ -111,7 +115,9 @@ int export_trail(const CliArgs& args) {
     if (args.positionals.empty()) throw UsageError("audit export: no FILE given", kUsage);
     const auto out = args.get("--out");
     if (!out) throw UsageError("audit export: --out DIR is required", kUsage);
-    const auto query = query_of(args);
+    auto query = query_of(args);
+    const auto incident = incident_for_export(args);
+    if (incident) limit_to_incident(*incident, query);
     pki::EvpPkeyPtr key;
     if (auto path = args.get("--key")) key = pki::load_public_key_pem(*path);
     const auto checked = audit::verify_chain(args.positionals, key.get());
@@ -137,9 +143,11 @@ int export_trail(const CliArgs& args) {
     }
     std::ofstream selected(fs::path(*out) / "records.jsonl", std::ios::binary);
     std::uint64_t count = 0, first = 0, last = 0;
-    for (const auto& line : read_audit_lines(args.positionals)) {
+    std::vector<AuditLine> chosen;
+    for (auto& line : read_audit_lines(args.positionals)) {
         if (!audit_matches(line.record, query)) continue;
         selected << line.text << "\n";
+        if (incident) chosen.push_back(line);
         if (count++ == 0) first = line.record.seq;
         last = line.record.seq;
     }
@@ -150,6 +158,11 @@ int export_trail(const CliArgs& args) {
     boost::json::object filters;
     for (const auto* name : {"--since", "--until", "--event", "--user", "--device", "--facility", "--result"})
         if (auto v = args.get(name)) filters[std::string(name + 2)] = *v;
+    if (incident) { // the period the incident set, as applied
+        if (query.since) filters["since"] = *query.since;
+        if (query.until) filters["until"] = *query.until;
+        manifest["incident"] = write_incident(*incident, *out, chosen);
+    }
     manifest["filters"] = std::move(filters);
     manifest["sources"] = std::move(sources);
     boost::json::object chain;
@@ -232,7 +245,7 @@ struct Subcommand {
 const std::vector<Subcommand> kSubcommands = {
     {"verify", verify, {{"--key"}, {"--json", false}, {"--trail"}}},
     {"search", search, with_filters({{"--json", false}})},
-    {"export", export_trail, with_filters({{"--key"}, {"--out"}})},
+    {"export", export_trail, with_filters({{"--key"}, {"--out"}, {"--incident"}, {"--config"}})},
     {"purge", purge, {{"--config"}, {"--dry-run", false}, {"--json", false}}},
     {"hold", hold, {{"--config"}, {"--json", false}, {"--export"}, {"--reason"}}},
 };

@@ -1,5 +1,6 @@
 #include "ctl/audit_query.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 
@@ -18,6 +19,17 @@ bool any_field_is(const audit::ParsedRecord& record, std::initializer_list<std::
     for (auto key : keys) {
         const auto* value = field(record, key);
         if (value && (prefix ? value->starts_with(wanted) : *value == wanted)) return true;
+    }
+    return false;
+}
+
+bool lists(const std::string* comma_separated, const std::string& wanted) {
+    if (!comma_separated) return false;
+    std::size_t start = 0;
+    while (start <= comma_separated->size()) {
+        const auto end = std::min(comma_separated->find(',', start), comma_separated->size());
+        if (comma_separated->compare(start, end - start, wanted) == 0) return true;
+        start = end + 1;
     }
     return false;
 }
@@ -46,7 +58,9 @@ bool audit_matches(const audit::ParsedRecord& record, const AuditQuery& q) {
     }
     if (q.user && !any_field_is(record, {"user"}, *q.user, false)) return false;
     if (q.device && !any_field_is(record, {"device", "bound_device", "presented_by"}, *q.device, true)) return false;
-    if (q.facility && !any_field_is(record, {"facility", "terminal_facility", "user_facility"}, *q.facility, false))
+    if (q.facility && !any_field_is(record, {"facility", "terminal_facility", "user_facility", "bound_facility"},
+                                    *q.facility, false) &&
+        !lists(field(record, "facilities"), *q.facility)) // alert.fired: "a,b"
         return false;
     if (q.result && audit_result(record) != *q.result) return false;
     return true;

@@ -2,6 +2,7 @@
 #include "ctl/audit.hpp"
 #include "ctl/backup.hpp"
 #include "ctl/demo.hpp"
+#include "ctl/incident.hpp"
 #include "ctl/pki.hpp"
 #include "ctl/remote.hpp"
 #include "ctl/report.hpp"
@@ -47,6 +48,8 @@ constexpr CommandGroup kGroups[] = {
     {"demo", "set up a self-contained demo (CA, certificates, configuration)", sekisho::ctl::run_demo},
     {"device", "terminals in the device registry (register, list, suspend, revoke, ledger, ...)",
      run_device},
+    {"incident", "incident records: open, note, link alerts, close, list, show (a timeline)",
+     sekisho::ctl::run_incident},
     {"pki", "the certificate authorities: root and device-issuing CA, offline root, show",
      sekisho::ctl::run_pki},
     {"report", "the periodic review of accounts, devices, certificates and administrators (review)",

@@ -6,6 +6,7 @@
 #include "store/break_glass.hpp"
 #include "store/clock.hpp"
 #include "store/device_registry.hpp"
+#include "store/incidents.hpp"
 #include "store/ledger.hpp"
 #include "store/login_records.hpp"
 #include "store/ticket_registry.hpp"
@@ -50,6 +51,8 @@ public:
     virtual LoginRecords& logins() = 0;
     // Emergency accounts and their periods.
     virtual BreakGlass& break_glass() = 0;
+    // Incident records: notes and linked alerts on a timeline (sekishoctl incident).
+    virtual Incidents& incidents() = 0;
     // Where the registry is (the SQLite file's path, or postgresql://user@host:port/db: never
     // a password), for operators' messages and log fields.
     virtual const std::string& location() const = 0;

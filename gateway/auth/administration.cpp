@@ -54,7 +54,7 @@ Task<OperatorCheck> AuthService::check_operator(std::string username, std::strin
                 }
                 if (!password_ok) {
                     const auto failure = record_failure(user->id, source, now, cfg->auth);
-                    if (failure.locked_until) on_locked(user->id, certificate, source, failure);
+                    if (failure.locked_until) on_locked(*user, certificate, source, failure);
                     co_return refused("wrong_password");
                 }
                 if (user->break_glass &&

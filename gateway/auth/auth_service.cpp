@@ -149,7 +149,7 @@ AuthService::Attempt AuthService::judge(Account account, bool password_ok, const
         }
         if (!password_ok) {
             const auto failure = record_failure(user->id, source, now, cfg.auth);
-            if (failure.locked_until) on_locked(user->id, terminal, source, failure);
+            if (failure.locked_until) on_locked(*user, terminal, source, failure);
             return Attempt::refused(LoginRefusal::bad_credentials, "wrong_password", true, emergency);
         }
         // From here the password was right. These refusals tell the person why (they
@@ -203,7 +203,7 @@ void AuthService::upgrade_hash(const store::User& user, const std::string& passw
     }
 }
 
-void AuthService::on_locked(const std::string& user, const ClientIdentity& terminal, const std::string& source,
+void AuthService::on_locked(const store::User& user, const ClientIdentity& terminal, const std::string& source,
                             const store::LoginFailure& failure) {
     metrics_.lockout();
     log_locked(user, terminal, source, failure);
@@ -298,6 +298,7 @@ Task<LoginResult> AuthService::login(std::string username, std::string password,
                   {{"reason", reason}, {"detail", attempt.detail},
                    {"user", attempt.user ? attempt.user->id : loggable_user(username)},
                    {"device", terminal.device}, {"serial", terminal.serial}, {"facility", terminal.facility},
+                   {"user_facility", attempt.user ? std::string_view(attempt.user->facility) : std::string_view()},
                    {"peer", source}, {"break_glass", attempt.break_glass ? "true" : "false"}});
         if (attempt.password_wrong) {
             auto counting = count_failure(terminal, source, auth);
@@ -309,8 +310,8 @@ Task<LoginResult> AuthService::login(std::string username, std::string password,
     log_event(s.break_glass ? spdlog::level::critical : spdlog::level::info,
               s.break_glass ? "login.break_glass" : "login.succeeded",
               {{"user", s.user}, {"roles", join_roles(s.roles)}, {"device", terminal.device},
-               {"serial", terminal.serial}, {"facility", terminal.facility}, {"peer", source},
-               {"session", s.id_hash.substr(0, 16)},
+               {"serial", terminal.serial}, {"facility", terminal.facility}, {"user_facility", s.user_facility},
+               {"peer", source}, {"session", s.id_hash.substr(0, 16)},
                {"must_change", s.must_change ? "true" : "false"}});
     co_return result;
 }
@@ -349,7 +350,8 @@ Task<BoundSession> AuthService::hold_to_terminal(session::Session found, ClientI
         // considered stolen, so the session ends for its owner too.
         log_event(spdlog::level::critical, "session.crossover",
                   {{"user", found.user}, {"session", found.id_hash.substr(0, 16)}, {"bound_device", found.device},
-                   {"presented_by", terminal.device}, {"facility", terminal.facility}, {"peer", peer},
+                   {"presented_by", terminal.device}, {"facility", terminal.facility},
+                   {"user_facility", found.user_facility}, {"bound_facility", found.terminal_facility}, {"peer", peer},
                    {"where", where}});
         auto ending = end(found, "crossover");
         co_await std::move(ending);

@@ -176,7 +176,7 @@ private:
                                const std::string& source, const config::AuthConfig& auth);
     void upgrade_hash(const store::User& user, const std::string& password, const credentials::Argon2Params& params);
     // An account just locked: the alert and the lockout counter.
-    void on_locked(const std::string& user, const ClientIdentity& terminal, const std::string& source,
+    void on_locked(const store::User& user, const ClientIdentity& terminal, const std::string& source,
                    const store::LoginFailure& failure);
     // A wrong password (login or password change): spraying windows, alerts.
     Task<void> count_failure(ClientIdentity terminal, std::string source, config::AuthConfig cfg);

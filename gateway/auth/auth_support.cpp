@@ -43,11 +43,11 @@ std::string loggable_user(std::string_view typed) {
     return std::string(typed.substr(0, cut));
 }
 
-void log_locked(const std::string& user, const ClientIdentity& terminal, const std::string& source,
+void log_locked(const store::User& user, const ClientIdentity& terminal, const std::string& source,
                 const store::LoginFailure& failure) {
     log_event(spdlog::level::critical, "login.locked",
-              {{"user", user}, {"device", terminal.device}, {"serial", terminal.serial},
-               {"facility", terminal.facility}, {"peer", source},
+              {{"user", user.id}, {"device", terminal.device}, {"serial", terminal.serial},
+               {"facility", terminal.facility}, {"user_facility", user.facility}, {"peer", source},
                {"failures", std::to_string(failure.failures_in_window)},
                {"until", std::to_string(failure.locked_until.value_or(0))}});
 }

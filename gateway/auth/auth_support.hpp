@@ -31,7 +31,7 @@ bool reused_yielding(const std::string& password, const std::vector<std::string>
 std::string loggable_user(std::string_view typed);
 
 // login.locked at alert level.
-void log_locked(const std::string& user, const ClientIdentity& terminal, const std::string& source,
+void log_locked(const store::User& user, const ClientIdentity& terminal, const std::string& source,
                 const store::LoginFailure& failure);
 
 // A session for user (as it was before this login: its last login is the notice) on terminal.

@@ -60,7 +60,7 @@ AuthService::ChangeOutcome AuthService::write_change(const ChangeRead& read, Cha
     if (read.barred) return ChangeOutcome{kWrongCurrent};
     if (!checked.current_ok) {
         const auto failure = record_failure(read.user->id, source, unix_now(), auth);
-        if (failure.locked_until) on_locked(read.user->id, terminal, source, failure);
+        if (failure.locked_until) on_locked(*read.user, terminal, source, failure);
         return ChangeOutcome{kWrongCurrent, true, failure.locked_until.has_value()};
     }
     if (checked.problem) return ChangeOutcome{checked.problem};

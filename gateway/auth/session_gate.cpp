@@ -106,7 +106,8 @@ Task<GateOutcome> check_session(AuthService& auth, GateRequest r) {
     if (s.break_glass)
         log_event(spdlog::level::critical, "break_glass.access",
                   {{"user", s.user}, {"route", r.route.name}, {"target", std::string_view(r.req.target())},
-                   {"device", r.terminal.device}, {"peer", r.peer}});
+                   {"device", r.terminal.device}, {"peer", r.peer}, {"facility", r.terminal.facility},
+                   {"user_facility", s.user_facility}});
     GateOutcome out;
     out.session = std::move(s);
     co_return out;

@@ -25,7 +25,8 @@ Task<void> AuthService::count_failure(ClientIdentity terminal, std::string sourc
         auto by_terminal = per_terminal_->record_failure(terminal.device, now);
         if (co_await std::move(by_terminal))
             log_event(spdlog::level::critical, "login.spraying_blocked",
-                      {{"scope", "terminal"}, {"device", terminal.device}, {"peer", source}, {"block_s", block}});
+                      {{"scope", "terminal"}, {"device", terminal.device}, {"facility", terminal.facility},
+                       {"peer", source}, {"block_s", block}});
         auto by_source = per_source_->record_failure(source, now);
         if (co_await std::move(by_source))
             log_event(spdlog::level::critical, "login.spraying_blocked",

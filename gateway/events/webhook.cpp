@@ -49,10 +49,10 @@ Task<unsigned> post_on(Stream& stream, const std::string& host, const std::strin
 
 } // namespace
 
-Webhook::Webhook(std::string url) : url_(std::move(url)) {
+Webhook::Webhook(std::string url, const std::string& key) : url_(std::move(url)) {
     auto parsed = boost::urls::parse_uri(url_);
     if (!parsed || (parsed->scheme() != "http" && parsed->scheme() != "https") || parsed->host().empty())
-        throw std::invalid_argument("alerts.webhook is not an http(s) URL with a host"); // not echoed: see shown_
+        throw std::invalid_argument(key + " is not an http(s) URL with a host"); // not echoed: see shown_
     tls_ = parsed->scheme() == "https";
     host_ = std::string(parsed->host());
     port_ = parsed->has_port() ? std::string(parsed->port()) : (tls_ ? "443" : "80");

@@ -11,7 +11,8 @@ namespace sekisho::gateway {
 
 class Webhook {
 public:
-    explicit Webhook(std::string url); // throws std::invalid_argument for a malformed URL
+    // Throws std::invalid_argument naming key (the setting) for a malformed URL.
+    explicit Webhook(std::string url, const std::string& key = "alerts.webhook");
     ~Webhook();                        // stops after the delivery in progress
 
     void post(std::string json);

@@ -176,6 +176,18 @@ int ClientCertVerifier::optional_verify_callback(int preverify_ok, X509_STORE_CT
     return 1;
 }
 
+bool ClientCertVerifier::issued_by_our_ca(SSL* ssl, X509* cert) {
+    const auto* self =
+        static_cast<const ClientCertVerifier*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), verifier_index()));
+    pki::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+    if (!self || !cert || !ctx || X509_STORE_CTX_init(ctx.get(), self->store_.get(), cert, nullptr) != 1) return false;
+    // The chain and its signatures without the CRLs: the revocation is what was refused.
+    auto* param = X509_STORE_CTX_get0_param(ctx.get());
+    X509_VERIFY_PARAM_clear_flags(param, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+    X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_NO_CHECK_TIME); // an expired lost terminal is one too
+    return X509_verify_cert(ctx.get()) == 1;
+}
+
 int ClientCertVerifier::verify_now(X509* leaf) const {
     pki::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
     if (!ctx || X509_STORE_CTX_init(ctx.get(), store_.get(), leaf, nullptr) != 1) return X509_V_ERR_OUT_OF_MEM;

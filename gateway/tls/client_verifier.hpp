@@ -44,6 +44,12 @@ public:
     // The client certificate a refused handshake presented (owned by ssl), or nullptr.
     static X509* refused_certificate(SSL* ssl);
 
+    // Whether cert, refused on ssl, was really signed by one of our CAs (its chain and
+    // signatures, whatever the CRLs and the time say): OpenSSL looks for a certificate's
+    // revocation before it checks the signatures, so a "revoked" refusal alone does not
+    // prove that the certificate (its subject, its facility) is one we issued.
+    static bool issued_by_our_ca(SSL* ssl, X509* cert);
+
     // Verifies a certificate against the current store (used for resumed sessions).
     // Returns X509_V_OK or the X509_V_ERR_* code.
     int verify_now(X509* leaf) const;

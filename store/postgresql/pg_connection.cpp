@@ -281,7 +281,7 @@ void PgConnection::rollback() noexcept {
 }
 
 void PgConnection::sequences_follow_rows(std::string_view operation) {
-    for (const char* column : {"ledger.seq", "password_history.seq", "certificates.rowid"}) {
+    for (const char* column : {"ledger.seq", "password_history.seq", "certificates.rowid", "incident_notes.seq"}) {
         const std::string c = column;
         const std::string table = c.substr(0, c.find('.')), name = c.substr(c.find('.') + 1);
         exec("SELECT setval(pg_get_serial_sequence('" + table + "', '" + name + "'), COALESCE(MAX(" + name +

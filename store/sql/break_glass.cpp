@@ -53,6 +53,7 @@ void SqlUsers::set_break_glass_period(const std::string& id, std::optional<UnixS
     update.run();
     JsonDetails details;
     if (until) details.add("until", *until);
+    details.add("facility", user.facility); // whose emergency account: the alert reaches that facility
     append_ledger(db_, now, actor, until ? "user.break_glass_open" : "user.break_glass_close", user.id, reason,
                   details.str());
     bump_revision(db_, operation);

@@ -13,7 +13,7 @@ struct Table {
 };
 
 // Parents before children (foreign keys), the schema's columns in both backends.
-constexpr std::array<Table, 7> kTables = {{
+constexpr std::array<Table, 10> kTables = {{
     {"devices", "id, facility, name, status, status_since, created_at, created_by, updated_at, updated_by, last_seen_at, is_temporary",
      "id"},
     {"certificates",
@@ -31,6 +31,11 @@ constexpr std::array<Table, 7> kTables = {{
     {"password_history", "seq, user_id, password_hash, set_at", "seq"},
     {"login_failures", "user_id, at", "user_id, at"},
     {"ledger", "seq, at, actor, action, subject, reason, details", "seq"},
+    {"incidents", "id, title, facility, severity, opened_at, opened_by, closed_at, closed_by, resolution", "id"},
+    {"incident_notes", "seq, incident_id, at, actor, text", "seq"},
+    {"incident_alerts",
+     "incident_id, audit_seq, record_sha256, fired_at, rule, facilities, summary, linked_at, linked_by",
+     "incident_id, audit_seq"},
 }};
 
 int column_count(const char* columns) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "store/sql/connection.hpp"
+#include "store/sql/incidents_impl.hpp"
 #include "store/clock.hpp"
 #include "store/device_registry.hpp"
 #include "store/ledger.hpp"
@@ -63,6 +64,9 @@ public:
 
     std::vector<LedgerEntry> ledger(std::int64_t since_seq, std::size_t limit) override;
 
+    // Incident records, on this connection (they share its pool).
+    Incidents& incidents() { return incidents_; }
+
 private:
     // Within an open write transaction: one ledger row, and the revision bump (call once).
     void append_ledger(UnixSeconds at, const std::string& actor, const std::string& action,
@@ -85,6 +89,7 @@ private:
     std::unique_ptr<Connection> connection_; // one caller at a time: the pool's lease
     Connection& db_;
     Clock clock_;
+    SqlIncidents incidents_{db_, clock_};
 };
 
 } // namespace sekisho::store::sql

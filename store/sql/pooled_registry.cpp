@@ -12,10 +12,11 @@ namespace sekisho::store::sql {
 
 namespace {
 
-// Two pools serve the six narrow interfaces: one of SqlDevices (devices, tickets, ledger) and
-// one of SqlUsers (users, logins, break-glass), the two pools there were before the split. A
-// connection serves every interface of its class, so a pool per interface would only open more
-// connections at start (six, not two: PostgreSQL counts them) and keep more of them idle.
+// Two pools serve the seven narrow interfaces: one of SqlDevices (devices, tickets, ledger,
+// incidents) and one of SqlUsers (users, logins, break-glass), the two pools there were before
+// the split. A connection serves every interface of its class, so a pool per interface would
+// only open more connections at start (seven, not two: PostgreSQL counts them) and keep more
+// of them idle.
 template <class Sql>
 class Pooled {
 public:
@@ -105,6 +106,32 @@ public:
     }
 };
 
+class PooledIncidents final : public Incidents, Pooled<SqlDevices> {
+public:
+    using Pooled::Pooled;
+
+    Incident open_incident(const std::string& title, const std::string& facility, const std::string& severity,
+                           const std::string& actor) override {
+        return pool_.take()->incidents().open_incident(title, facility, severity, actor);
+    }
+    void add_note(const std::string& id, const std::string& text, const std::string& actor) override {
+        pool_.take()->incidents().add_note(id, text, actor);
+    }
+    std::size_t link_alerts(const std::string& id, const std::vector<IncidentAlert>& alerts,
+                            const std::string& actor) override {
+        return pool_.take()->incidents().link_alerts(id, alerts, actor);
+    }
+    void close_incident(const std::string& id, const std::string& resolution, const std::string& actor) override {
+        pool_.take()->incidents().close_incident(id, resolution, actor);
+    }
+    std::optional<IncidentRecord> get_incident(const std::string& id) override {
+        return pool_.take()->incidents().get_incident(id);
+    }
+    std::vector<Incident> list_incidents(bool open_only) override {
+        return pool_.take()->incidents().list_incidents(open_only);
+    }
+};
+
 class PooledUsers final : public UserRegistry, Pooled<SqlUsers> {
 public:
     using Pooled::Pooled;
@@ -180,6 +207,7 @@ public:
     UserRegistry& users() override { return users_; }
     LoginRecords& logins() override { return logins_; }
     BreakGlass& break_glass() override { return break_glass_; }
+    Incidents& incidents() override { return incidents_; }
     const std::string& location() const override { return location_; }
     std::unique_ptr<ChangeSignal> signal_changes(std::function<void()> wake) override {
         return signal_ ? signal_(std::move(wake)) : nullptr;
@@ -192,6 +220,7 @@ private:
     PooledDevices devices_{device_pool_};
     PooledTickets tickets_{device_pool_};
     PooledLedger ledger_{device_pool_};
+    PooledIncidents incidents_{device_pool_};
     PooledUsers users_{user_pool_};
     PooledLogins logins_{user_pool_};
     PooledBreakGlass break_glass_{user_pool_};

@@ -9,7 +9,7 @@ namespace {
 
 // Migration i brings the file from user_version i to i + 1. Append only; never edit a
 // released step, add the change as a new one.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     R"sql(
 -- Incremented by every write transaction; the gateway polls it to know when to reload.
 CREATE TABLE registry_revision (
@@ -139,6 +139,42 @@ ALTER TABLE devices ADD COLUMN last_seen_at INTEGER;
 -- ordinary ticket), and the device it enrols is marked temporary for good.
 ALTER TABLE tickets ADD COLUMN temporary_validity INTEGER;
 ALTER TABLE devices ADD COLUMN is_temporary INTEGER NOT NULL DEFAULT 0;
+)sql",
+    R"sql(
+-- Incident records (issue 16): opened, noted, tied to alert.fired records of the audit trail
+-- (by seq and the SHA-256 of the record's line), closed. Every change is in the ledger too.
+CREATE TABLE incidents (
+    id         TEXT PRIMARY KEY,
+    title      TEXT NOT NULL,
+    facility   TEXT NOT NULL, -- '' for the whole service
+    severity   TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+    opened_at  INTEGER NOT NULL,
+    opened_by  TEXT NOT NULL,
+    closed_at  INTEGER,
+    closed_by  TEXT NOT NULL,
+    resolution TEXT NOT NULL
+);
+CREATE INDEX incidents_by_opening ON incidents (opened_at);
+CREATE TABLE incident_notes (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id TEXT NOT NULL REFERENCES incidents (id),
+    at          INTEGER NOT NULL,
+    actor       TEXT NOT NULL,
+    text        TEXT NOT NULL
+);
+CREATE INDEX incident_notes_by_incident ON incident_notes (incident_id, seq);
+CREATE TABLE incident_alerts (
+    incident_id   TEXT NOT NULL REFERENCES incidents (id),
+    audit_seq     INTEGER NOT NULL,
+    record_sha256 TEXT NOT NULL,
+    fired_at      TEXT NOT NULL,
+    rule          TEXT NOT NULL,
+    facilities    TEXT NOT NULL,
+    summary       TEXT NOT NULL,
+    linked_at     INTEGER NOT NULL,
+    linked_by     TEXT NOT NULL,
+    PRIMARY KEY (incident_id, record_sha256)
+);
 )sql",
 };
 

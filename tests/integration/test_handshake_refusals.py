@@ -4,7 +4,7 @@ import os
 import unittest
 
 from harness import EchoServer, GatewayTestCase, make_root_ca, route
-from pki_tools import CaDb
+from pki_tools import CaDb, run_openssl
 from tls_clients import s_client
 
 DEVICE_SAN = "URI:urn:sekisho:device:demo-clinic:demo-terminal-01"
@@ -39,9 +39,30 @@ class HandshakeRefusalTest(GatewayTestCase):
         other_ca = CaDb(os.path.join(cls.tmp, "other-db"), *other_root)
         cls.foreign = other_ca.issue("foreign", "/O=demo-clinic/CN=demo-terminal-01",
                                      san=DEVICE_SAN)
+        cls.forged = cls.forge_revoked(demo, cls.revoked[0])
         cls.start_gateway(demo.config(cls.listen_port, cls.admin_port, [
             route("demo", "http://127.0.0.1:%d" % cls.echo.port)],
             tls={"crl": [crl, demo.path("root-ca.crl")]}))
+
+    @classmethod
+    def forge_revoked(cls, demo, revoked_cert):
+        """A certificate anyone can make from the public CRL: the revoked serial, our issuing
+        CA's name, another facility in the subject — signed by a key of the forger's own."""
+        directory = os.path.join(cls.tmp, "forger")
+        issuer = run_openssl(["x509", "-in", demo.path("device-ca.crt"), "-noout", "-subject", "-nameopt", "compat"])
+        fake_ca = make_root_ca(directory, "fake-ca", issuer.decode().strip()[len("subject="):])
+        serial = run_openssl(["x509", "-in", revoked_cert, "-noout", "-serial"]).decode().strip().split("=")[1]
+        key, csr, cert = (os.path.join(directory, n) for n in ("forged.key", "forged.csr", "forged.crt"))
+        run_openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                     "-keyout", key, "-out", csr, "-subj", "/O=victim-hospital/CN=attacker-chosen text"])
+        ext = os.path.join(directory, "ext.cnf")
+        with open(ext, "w") as f:
+            # No key identifiers: they would name the forger's key and keep the chain apart.
+            f.write("extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\n"
+                    "authorityKeyIdentifier=none\nsubjectKeyIdentifier=none\n")
+        run_openssl(["x509", "-req", "-in", csr, "-CA", fake_ca[0], "-CAkey", fake_ca[1], "-set_serial",
+                     "0x" + serial, "-days", "30", "-extfile", ext, "-out", cert])
+        return cert, key
 
     def refusals(self, reason):
         return self.gateway.metric("sekisho_tls_handshakes_refused_total", reason=reason) or 0
@@ -83,6 +104,15 @@ class HandshakeRefusalTest(GatewayTestCase):
 
     def test_revoked_certificate_is_refused(self):
         self.assert_refused("revoked", self.curl_with(self.revoked))
+
+    def test_a_forged_certificate_with_a_revoked_serial_is_no_lost_terminal(self):
+        # OpenSSL finds the serial on the CRL before it checks a signature; counted and logged
+        # as what it is (once a minute per source), never as our revoked terminal.
+        revoked_before = self.refusals("revoked")
+        offset = self.gateway.log_offset()
+        self.assert_refused("unknown_ca", self.curl_with(self.forged))
+        self.gateway.wait_for_log(r"handshake\.refused reason=unknown_ca .*forged", since=offset)
+        self.assertEqual(self.refusals("revoked"), revoked_before)
 
     def test_certificate_with_only_server_auth_is_refused(self):
         self.assert_refused("wrong_key_usage", self.curl_with(self.server_auth_only))

@@ -149,3 +149,29 @@ TEST_CASE("alerts: webhook URL, window and rule names are checked", "[config]") 
     CHECK(config.alerts.disabled_rules == std::vector<std::string>{"lockout"});
     CHECK(config.alerts.enabled);
 }
+
+TEST_CASE("alerts.facilities: a webhook per facility, checked like the operator's", "[config]") {
+    TempDir dir;
+    write_minimal_files(dir);
+    const auto config = load_text(with_routes("", false) +
+                                      "alerts:\n  webhook: https://ops.example.jp/hook\n  facilities:\n"
+                                      "    north-clinic:\n      webhook: https://soc.north.example.jp/a\n"
+                                      "    south:\n      webhook: http://10.0.0.9:8080/b\n",
+                                  "test.yaml", dir.str());
+    CHECK(config.alerts.facility_webhooks ==
+          std::map<std::string, std::string>{{"north-clinic", "https://soc.north.example.jp/a"},
+                                             {"south", "http://10.0.0.9:8080/b"}});
+
+    auto problems = problems_of(with_routes("", false) +
+                                    "alerts:\n  facilities:\n    north:\n      webhok: https://x.example.jp/\n"
+                                    "    south:\n      webhook: ftp://x\n    east: https://x.example.jp/\n",
+                                dir);
+    REQUIRE(problems.size() == 4);
+    CHECK(problems[0].key == "alerts.facilities.north.webhook"); // required
+    CHECK(problems[1].key == "alerts.facilities.north.webhok");
+    CHECK_THAT(problems[1].reason, Catch::Contains("did you mean 'webhook'"));
+    CHECK(problems[2].key == "alerts.facilities.south.webhook");
+    CHECK_THAT(problems[2].reason, Catch::Contains("http:// or https://"));
+    CHECK(problems[3].key == "alerts.facilities.east");
+    CHECK_THAT(problems[3].reason, Catch::Contains("group of settings"));
+}

@@ -44,6 +44,16 @@ void populate(TempRegistry& temp) {
     break_glass.set_break_glass_account("Sato.Kenji", true, "on-call doctor", "admin:alice");
     break_glass.set_break_glass_period("Sato.Kenji", kStart + 3600, "ward outage", "admin:alice");
     users.set_status("Sato.Kenji", UserStatus::disabled, "left", "admin:alice");
+    auto& incidents = registry->incidents();
+    const auto incident = incidents.open_incident("Sato left, account misused?", "south", "high", "admin:alice");
+    incidents.add_note(incident.id, "checked the break-glass period", "admin:bob");
+    IncidentAlert alert;
+    alert.audit_seq = 42;
+    alert.record_sha256 = std::string(64, 'a');
+    alert.fired_at = "2023-11-15T07:13:20.000+09:00";
+    alert.rule = "break_glass";
+    alert.facilities = "south";
+    incidents.link_alerts(incident.id, {alert}, "admin:bob");
 }
 
 } // namespace
@@ -94,12 +104,22 @@ TEST_CASE("a copied registry admits, logs in and continues its ledger as the ori
         CHECK(ledger_after[i].seq == ledger_before[i].seq);
         CHECK(ledger_after[i].details == ledger_before[i].details);
     }
+    // Incidents come along with their notes and linked alerts.
+    const auto incidents = after->incidents().list_incidents(false);
+    REQUIRE(incidents.size() == 1);
+    const auto incident = after->incidents().get_incident(incidents[0].id);
+    REQUIRE(incident);
+    CHECK(incident->notes.size() == 1);
+    REQUIRE(incident->alerts.size() == 1);
+    CHECK(incident->alerts[0].audit_seq == 42);
+    after->incidents().add_note(incident->incident.id, "after the move", "admin:alice"); // its sequence continues
+
     // Life goes on in the copy: sequences continue after the copied rows.
     after->users().set_password("yamada.hanako", fast_hash("Third-Pass-3"), false, "user:yamada.hanako", "",
                                 PasswordChange::by_user);
     after->devices().create_device("east", "new-pc", "admin:alice");
     ledger_after = after->ledger().ledger(report.last_ledger_seq, 10);
-    REQUIRE(ledger_after.size() == 2);
+    REQUIRE(ledger_after.size() == 3);
     CHECK(ledger_after[0].seq == report.last_ledger_seq + 1);
     CHECK(after->users().password_history("yamada.hanako").size() == 3);
 }
