@@ -422,8 +422,17 @@ struct ClusterConfig {
     std::string secret_file; // resolved; at least 32 random bytes, mode 0600-like
 };
 
+// Where `sekishoctl backup create` keeps its generations (the backup timer's folder): read by
+// the self-disclosure, which answers the backup items "yes" only when a generation younger
+// than max_age is there and verifies. Absent: backups are not known to the gateway.
+struct BackupConfig {
+    std::string dir;            // resolved; its parent folder must exist
+    Seconds max_age{48 * 3600}; // the newest generation must be younger than this
+};
+
 struct Config {
     std::string source_file; // where this snapshot was loaded from
+    std::string source_text; // the bytes it was loaded from (the self-disclosure hashes them)
     unsigned workers = 0;    // 0 = number of cores
     LogConfig log;
     Endpoint listen;
@@ -440,6 +449,7 @@ struct Config {
     AuditConfig audit;
     AlertsConfig alerts;
     ClusterConfig cluster;
+    std::optional<BackupConfig> backup;
     std::vector<Route> routes;
 
     bool login_required_somewhere() const; // a route needs a login session

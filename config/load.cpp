@@ -74,6 +74,7 @@ Config read_config(detail::MapReader& root) {
     if (root.has("audit")) detail::read_audit(root, have_pkcs11_module, config.audit);
     if (root.has("alerts")) detail::read_alerts(root, config.alerts);
     if (root.has("cluster")) detail::read_cluster(root, config.cluster);
+    if (root.has("backup")) detail::read_backup(root, config.backup);
     if (config.auth.sessions.store == SessionStoreKind::redis && config.cluster.secret_file.empty())
         root.problem("cluster", "needs secret_file when auth.sessions.store is redis: the instances sharing the "
                                 "sessions must share the key that seals their index (a file of 32 random bytes, "
@@ -127,6 +128,7 @@ Config load_text(const std::string& text, const std::string& file, const std::st
     Config config = read_config(root);
     if (context.has_problems()) throw ConfigError(context.take_problems());
     config.source_file = file;
+    config.source_text = text;
     return config;
 }
 

@@ -33,6 +33,9 @@ void read_cluster(MapReader& root, ClusterConfig& out);
 // A secret file must not be readable by others: a problem at key when it is.
 void check_private_file(MapReader& section, std::string_view key, const std::string& path);
 
+// backup_section.cpp
+void read_backup(MapReader& root, std::optional<BackupConfig>& out);
+
 // auth.cpp
 void read_auth(MapReader& root, AuthConfig& out);
 

@@ -5,7 +5,6 @@
 
 #include <openssl/asn1.h>
 #include <openssl/x509.h>
-#include <sys/timex.h>
 
 #include <algorithm>
 #include <chrono>
@@ -68,16 +67,6 @@ void crls(ExpiryReport& report, const std::string& file) {
 }
 
 } // namespace
-
-ClockSync read_clock_sync() {
-    timex tx{};
-    const int state = ::adjtimex(&tx);
-    ClockSync sync;
-    sync.max_error_seconds = static_cast<double>(tx.maxerror) / 1e6;
-    sync.estimated_error_seconds = static_cast<double>(tx.esterror) / 1e6;
-    sync.synchronized = state != -1 && state != TIME_ERROR && !(tx.status & STA_UNSYNC) && tx.maxerror < 16'000'000;
-    return sync;
-}
 
 ExpiryReport collect_expiries(const config::Config& cfg) {
     ExpiryReport report;

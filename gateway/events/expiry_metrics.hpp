@@ -3,6 +3,7 @@
 // Prometheus text; a file that cannot be read shows as a missing series plus an error count.
 #pragma once
 
+#include "codec/clock_sync.hpp"
 #include "config/config.hpp"
 
 #include <cstdint>
@@ -12,14 +13,9 @@
 
 namespace sekisho::gateway {
 
-// The kernel's view of clock synchronisation (adjtimex): unsynchronised when NTP has not
-// disciplined the clock (STA_UNSYNC) or its maximum error has grown past 16 s.
-struct ClockSync {
-    bool synchronized = false;
-    double max_error_seconds = 0;
-    double estimated_error_seconds = 0;
-};
-ClockSync read_clock_sync();
+// The clock's sync state (adjtimex), read where the gateway reports it.
+using codec::ClockSync;
+using codec::read_clock_sync;
 
 // What runs out, and when: certificates (kind server, client_ca, issuing_ca, admin; name =
 // the subject) and CRLs (kind crl; name = the file, at = nextUpdate) — every CRL the gateway

@@ -1,5 +1,6 @@
 #include "gateway/tls/tls_context.hpp"
 
+#include "config/tls_profiles.hpp"
 #include "pki/certificate.hpp"
 
 #include <openssl/rand.h>
@@ -11,19 +12,6 @@ namespace sekisho::gateway {
 namespace ssl = boost::asio::ssl;
 namespace {
 
-// REQUIREMENTS §2: the TLS 1.3 suites, and for TLS 1.2 the CRYPTREC high-security set
-// (forward secrecy + AEAD only; no CBC, no static RSA, no SHA-1).
-constexpr const char* tls13_suites =
-    "TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256";
-constexpr const char* tls12_high_security_ciphers =
-    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:"
-    "ECDHE-ECDSA-AES256-CCM:ECDHE-ECDSA-AES128-CCM:"
-    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305";
-constexpr const char* groups = "X25519:P-256:X448:P-384:P-521";
-constexpr const char* sigalgs =
-    "ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512:ed25519:ed448:"
-    "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pss_rsae_sha512:"
-    "rsa_pss_pss_sha256:rsa_pss_pss_sha384:rsa_pss_pss_sha512:RSA+SHA256:RSA+SHA384:RSA+SHA512";
 constexpr unsigned char session_id_context[] = "sekisho";
 
 void check(int rc, const std::string& what) {
@@ -33,10 +21,10 @@ void check(int rc, const std::string& what) {
 void apply_common_policy(SSL_CTX* ctx) {
     SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
                                  SSL_OP_CIPHER_SERVER_PREFERENCE);
-    check(SSL_CTX_set_ciphersuites(ctx, tls13_suites), "setting the TLS 1.3 suites");
-    check(SSL_CTX_set_cipher_list(ctx, tls12_high_security_ciphers), "setting the TLS 1.2 suites");
-    check(SSL_CTX_set1_groups_list(ctx, groups), "setting the key-exchange groups");
-    check(SSL_CTX_set1_sigalgs_list(ctx, sigalgs), "setting the signature algorithms");
+    check(SSL_CTX_set_ciphersuites(ctx, config::kTls13Suites), "setting the TLS 1.3 suites");
+    check(SSL_CTX_set_cipher_list(ctx, config::kTls12HighSecurityCiphers), "setting the TLS 1.2 suites");
+    check(SSL_CTX_set1_groups_list(ctx, config::kTlsGroups), "setting the key-exchange groups");
+    check(SSL_CTX_set1_sigalgs_list(ctx, config::kTlsSignatureAlgorithms), "setting the signature algorithms");
     SSL_CTX_set_security_level(ctx, 2); // RSA/DH >= 2048, no SHA-1
 }
 
