@@ -8,6 +8,7 @@
 #include "ctl/report.hpp"
 #include "ctl/store.hpp"
 #include "operations/device.hpp"
+#include "operations/disclose.hpp"
 #include "operations/usage_error.hpp"
 #include "operations/user.hpp"
 #include "pki/pem_io.hpp"
@@ -34,6 +35,9 @@ sekisho::operations::Invocation local_invocation() {
 
 int run_device(const std::vector<std::string>& args) { return sekisho::operations::run_device(args, local_invocation()); }
 int run_user(const std::vector<std::string>& args) { return sekisho::operations::run_user(args, local_invocation()); }
+int run_disclose(const std::vector<std::string>& args) {
+    return sekisho::operations::run_disclose(args, local_invocation());
+}
 
 struct CommandGroup {
     const char* name;
@@ -46,6 +50,8 @@ constexpr CommandGroup kGroups[] = {
     {"backup", "back up, verify, restore and prune the registry, configuration, certificates and keys",
      sekisho::ctl::run_backup},
     {"demo", "set up a self-contained demo (CA, certificates, configuration)", sekisho::ctl::run_demo},
+    {"disclose", "the MDS/SDS self-disclosure from the live configuration; verify a signed one",
+     run_disclose},
     {"device", "terminals in the device registry (register, list, suspend, revoke, ledger, ...)",
      run_device},
     {"incident", "incident records: open, note, link alerts, close, list, show (a timeline)",

@@ -33,7 +33,7 @@ using operations::UsageError;
 
 const std::string kUsage =
     "usage: sekishoctl --remote URL --cert FILE --key FILE [--ca FILE] [--password-file FILE]\n"
-    "                  <device|user|session|password> ...\n"
+    "                  <device|user|session|password|disclose> ...\n"
     "\n"
     "Runs the command in the gateway through its administration API (admin.api), as the\n"
     "administrator this management terminal proves to be: the operator certificate (its subject\n"
@@ -48,7 +48,8 @@ const std::string kUsage =
     "                       for on the terminal without echo)\n"
     "Commands: device ..., user ... (as on the host), session list|end|end-user, and password\n"
     "(your own new password: typed twice, or one line of standard input; also the way out of a\n"
-    "reset, which allows nothing else until it is done).\n";
+    "reset, which allows nothing else until it is done), and disclose (the self-disclosure of the\n"
+    "gateway as it runs: --format json|html|csv|text, --lang ja|en; redirect it to a file).\n";
 
 struct RemoteOptions {
     std::string url, cert, key, ca, password_file;
@@ -76,8 +77,8 @@ RemoteOptions parse_remote(const std::vector<std::string>& args) {
         throw UsageError("--remote needs --cert and --key (the operator certificate and its key)", kUsage);
     if (o.command.empty()) throw UsageError("missing command (device, user or session)", kUsage);
     const std::string& group = o.command[0];
-    if (group != "device" && group != "user" && group != "session" && group != "password")
-        throw UsageError("'" + group + "' does not run through --remote: only device, user, session and password do",
+    if (group != "device" && group != "user" && group != "session" && group != "password" && group != "disclose")
+        throw UsageError("'" + group + "' does not run through --remote: only device, user, session, password and disclose do",
                          kUsage);
     return o;
 }

@@ -34,6 +34,7 @@ const std::vector<Permission>& permissions() {
         {"session", "list", {"admin", "operator", "security", "auditor"}},
         {"session", "", {"admin", "operator", "security"}},
         {"password", "", {"admin", "operator", "security", "auditor"}}, // one's own
+        {"disclose", "", {"admin", "operator", "security", "auditor"}}, // reads only
     };
     return kTable;
 }

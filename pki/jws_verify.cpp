@@ -86,7 +86,10 @@ EvpPkeyPtr load_public_key_pem(const std::string& path) {
     if (!in) throw OpensslError("cannot read " + path);
     std::ostringstream text;
     text << in.rdbuf();
-    const std::string pem = text.str();
+    return load_public_key_pem_text(text.str(), path);
+}
+
+EvpPkeyPtr load_public_key_pem_text(const std::string& pem, const std::string& path) {
     auto bio = [&] { return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()))); };
     // The forms tried before the one that matched leave their failures in OpenSSL's queue.
     auto found = [](EVP_PKEY* key) {

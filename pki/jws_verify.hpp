@@ -19,6 +19,8 @@ std::optional<std::string> verify_es256(std::string_view jws, EVP_PKEY* public_k
 // The public key in a PEM file holding a public key, a certificate or a private key.
 // Throws OpensslError naming the file.
 EvpPkeyPtr load_public_key_pem(const std::string& path);
+// The same from PEM text; path only names it in the error.
+EvpPkeyPtr load_public_key_pem_text(const std::string& pem, const std::string& path);
 std::string public_key_to_pem(EVP_PKEY* key);
 
 } // namespace sekisho::pki

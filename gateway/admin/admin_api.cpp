@@ -3,9 +3,11 @@
 #include "gateway/admin/admin_sessions.hpp"
 #include "gateway/auth/auth_support.hpp"
 #include "gateway/events/log.hpp"
+#include "gateway/http/http_error.hpp"
 #include "gateway/http/request_checks.hpp"
 #include "operations/administrators.hpp"
 #include "operations/device.hpp"
+#include "operations/disclose.hpp"
 #include "operations/usage_error.hpp"
 #include "operations/user.hpp"
 #include "operations/user_password.hpp"
@@ -80,6 +82,40 @@ std::optional<std::string> browser_request(const Request& req) {
     const auto media = type.substr(0, std::min(type.find(';'), type.size()));
     if (!beast::iequals(media, "application/json")) return "the request must be Content-Type: application/json";
     return std::nullopt;
+}
+
+// GET /disclosure?format=html&lang=ja as the command `disclose --format html --lang ja`.
+std::optional<ApiCall> disclosure_call(std::string_view target, std::string& error) {
+    std::string format = "html", lang = "ja";
+    const auto q = target.find('?');
+    std::string_view query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const auto pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        const auto eq = pair.find('=');
+        const auto key = pair.substr(0, eq);
+        const auto value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+        if (key == "format" && (value == "html" || value == "json" || value == "csv" || value == "text"))
+            format = value;
+        else if (key == "lang" && (value == "ja" || value == "en"))
+            lang = value;
+        else {
+            error = "GET /disclosure takes format=html|json|csv|text and lang=ja|en";
+            return std::nullopt;
+        }
+    }
+    ApiCall call;
+    call.args = {"disclose", "--format", format, "--lang", lang};
+    return call;
+}
+
+std::string_view disclosure_content_type(const std::vector<std::string>& args) {
+    const auto& format = args.at(2);
+    if (format == "html") return "text/html; charset=utf-8";
+    if (format == "json") return "application/json";
+    if (format == "csv") return "text/csv; charset=utf-8";
+    return "text/plain; charset=utf-8";
 }
 
 std::optional<ApiCall> parse_call(const std::string& body, std::string& error) {
@@ -160,8 +196,9 @@ CommandOutcome run_registry_command(const ApiCall& call, const std::string& acto
     const std::vector<std::string> rest(call.args.begin() + 1, call.args.end());
     CommandOutcome outcome;
     try {
-        outcome.exit = call.args[0] == "device" ? operations::run_device(rest, invocation)
-                                                : operations::run_user(rest, invocation); // "user"
+        outcome.exit = call.args[0] == "device"     ? operations::run_device(rest, invocation)
+                       : call.args[0] == "disclose" ? operations::run_disclose(rest, invocation)
+                                                    : operations::run_user(rest, invocation); // "user"
     } catch (const operations::UsageError& e) {
         outcome.exit = 2;
         outcome.error = std::string(e.what()) + "\n\n" + e.usage();
@@ -192,7 +229,7 @@ CommandOutcome change_password(const ApiCall& call, const store::User& user, con
 
 } // namespace
 
-bool is_admin_api_path(std::string_view path) { return path.starts_with("/api/"); }
+bool is_admin_api_path(std::string_view path) { return path.starts_with("/api/") || path == "/disclosure"; }
 
 std::optional<OperatorCertificate> operator_certificate(SSL* ssl) {
     X509* cert = ssl ? SSL_get0_peer_certificate(ssl) : nullptr;
@@ -220,10 +257,15 @@ Task<Response> answer_admin_api(const Request& req, const std::optional<Operator
         co_return refuse(http::status::not_found, "the administration API is off: it needs admin.tls and admin.api", "");
     if (!in_ranges(peer, cfg->admin.api->allow_from))
         co_return refuse(http::status::forbidden, "this address is not in admin.api.allow_from", "");
-    if (target_path(req.target()) != "/api/v1/run")
-        co_return refuse(http::status::not_found, "no such API path; POST /api/v1/run", "");
-    if (req.method() != http::verb::post) co_return refuse(http::status::method_not_allowed, "POST only", "");
-    if (auto why = browser_request(req)) co_return refuse(http::status::forbidden, *why, "");
+    // GET /disclosure[?format=html|json|csv|text&lang=ja|en]: the self-disclosure, read-only,
+    // through the same checks as a command (it is the command disclose).
+    const bool disclosure_page = target_path(req.target()) == "/disclosure";
+    if (!disclosure_page && target_path(req.target()) != "/api/v1/run")
+        co_return refuse(http::status::not_found, "no such API path; POST /api/v1/run, GET /disclosure", "");
+    if (disclosure_page && req.method() != http::verb::get && req.method() != http::verb::head)
+        co_return refuse(http::status::method_not_allowed, "GET only", "");
+    if (!disclosure_page && req.method() != http::verb::post) co_return refuse(http::status::method_not_allowed, "POST only", "");
+    if (auto why = browser_request(req); why && !disclosure_page) co_return refuse(http::status::forbidden, *why, "");
     const auto credentials = basic_credentials(req[http::field::authorization]);
     if (!credentials)
         co_return refuse(http::status::unauthorized, "HTTP Basic credentials (user id and password) are required", "");
@@ -232,7 +274,7 @@ Task<Response> answer_admin_api(const Request& req, const std::optional<Operator
         !beast::iequals(user_id, certificate->common_name)) // ids are unique regardless of (ASCII) case
         co_return refuse(http::status::forbidden, "the user id is not the operator certificate's subject CN", user_id);
     std::string error;
-    auto call = parse_call(req.body(), error);
+    auto call = disclosure_page ? disclosure_call(req.target(), error) : parse_call(req.body(), error);
     if (!call) co_return refuse(http::status::bad_request, error, user_id);
 
     auto checking = ctx.auth.check_operator(user_id, password, certificate->identity, peer.address, cfg);
@@ -256,7 +298,7 @@ Task<Response> answer_admin_api(const Request& req, const std::optional<Operator
     if (group == "session") {
         auto running = run_session_command(call->args, actor, ctx.auth, cfg);
         outcome = co_await std::move(running);
-    } else if (group == "device" || group == "user" || group == "password") {
+    } else if (group == "device" || group == "user" || group == "password" || group == "disclose") {
         auto running = asio::co_spawn(
             ctx.blocking,
             [&]() -> Task<CommandOutcome> {
@@ -271,6 +313,12 @@ Task<Response> answer_admin_api(const Request& req, const std::optional<Operator
     log_event(outcome.exit == 0 ? spdlog::level::info : spdlog::level::warn, "admin.api_call",
               {{"actor", actor}, {"peer", peer.endpoint}, {"command", command_text(call->args)},
                {"exit", std::to_string(outcome.exit)}, {"certificate", certificate->identity.subject}});
+    if (disclosure_page) {
+        if (outcome.exit != 0)
+            co_return json_response(http::status::internal_server_error, {{"error", outcome.error}}, keep_alive);
+        co_return make_text_response(http::status::ok, disclosure_content_type(call->args), std::move(outcome.output),
+                                     keep_alive);
+    }
     co_return json_response(http::status::ok,
                             {{"exit", outcome.exit}, {"output", outcome.output}, {"error", outcome.error}}, keep_alive);
 }

@@ -1,0 +1,33 @@
+// Reads the facts of the self-disclosure for real: the configuration file's bytes, the
+// registry's counts, the audit trail's last 30 days, the backup folder (verifying the newest
+// generation), the clock and the audit file's mode. Whatever cannot be read is said in the
+// facts (registry_problem, failures_problem, backups->problems), and the answers that depend
+// on it come out いいえ: a broken source never reads as a yes.
+#pragma once
+
+#include "disclosure/facts.hpp"
+#include "store/registry.hpp"
+
+#include <memory>
+
+namespace sekisho::disclosure {
+
+struct CollectOptions {
+    std::string source = "sekishoctl";
+    // The registry to count; null: opened from config.registry when configured (sekishoctl).
+    // The gateway passes its own.
+    std::shared_ptr<store::Registry> registry;
+    int failure_days = 30;
+};
+
+// The gateway's version, as the build gives it.
+std::string gateway_version();
+
+Facts collect_facts(const config::Config& config, const CollectOptions& options);
+
+// The parts, for the gateway and the tests.
+RegistryFacts count_registry(store::Registry& registry);
+FailureFacts count_failures(const std::string& audit_file, std::int64_t now, int days);
+BackupFacts inspect_backups(const std::string& dir, std::int64_t now);
+
+} // namespace sekisho::disclosure
