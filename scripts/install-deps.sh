@@ -25,8 +25,10 @@ packages=(
   # the shared session store's tests start throw-away redis-servers of their own
   # (tests/integration/redis_server.py)
   redis-server
-  # the dashboard test renders the admin pages in a real browser
-  chromium
+  # the dashboard test renders the admin pages in a real browser; the self-disclosure's test
+  # prints its HTML to PDF there and reads it back (pdftotext, pdfinfo); Japanese text needs
+  # a CJK font, or it renders as empty boxes
+  chromium fonts-noto-cjk poppler-utils
   # tests/deploy: systemd-analyze checks the units, strace watches the gateway's system
   # calls against the unit's filter, haproxy runs the example configuration's health checks,
   # python3-yaml reads the Kubernetes manifests and the Prometheus rules

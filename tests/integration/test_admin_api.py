@@ -144,6 +144,32 @@ class AdminApiTest(GatewayTestCase):
         self.assertIn("needs one of the roles admin, operator", refused.stderr)
         self.assertEqual(self.demo_device()["status"], "active")
 
+    def test_an_auditor_reads_the_live_disclosure_and_an_outsider_does_not(self):
+        # Through the API: the gateway's own configuration and registry answer.
+        text = self.remote("kansa", "disclose", "--format", "text", "--lang", "en").stdout
+        self.assertIn("MDS No.12.3.1.1  yes", text)
+        self.assertIn("SDS No.17.1  yes", text)
+        refused = self.remote("kansa", "disclose", "--out", "/tmp/x.html", expect=2)
+        self.assertIn("--config and --out are the host's", refused.stderr)
+        # GET /disclosure: the same checks (operator certificate, address, password, role).
+        cert, key = self.certs["kansa"]
+        auth = base64.b64encode(("kansa:%s" % PASSWORD).encode()).decode()
+        page = curl("https://localhost:%d/disclosure?format=html&lang=ja" % self.admin_port, cert=cert, key=key,
+                    cacert=self.demo.ca_bundle, resolve_port=self.admin_port,
+                    headers=["Authorization: Basic " + auth], timeout=60)
+        self.assertEqual(page.status, 200, page.body[:300])
+        self.assertIn("text/html", " ".join(page.header("content-type")))
+        self.assertEqual(page.body.count(b"data-answer="), 99)
+        self.assertIn("医療情報セキュリティ開示書".encode(), page.body)
+        anonymous = curl("https://localhost:%d/disclosure" % self.admin_port, cert=cert, key=key,
+                         cacert=self.demo.ca_bundle, resolve_port=self.admin_port, timeout=30)
+        self.assertEqual(anonymous.status, 401)
+        self.assertNotIn(b"data-answer", anonymous.body)
+        terminal = curl("https://localhost:%d/disclosure" % self.admin_port, cert=self.demo.device_cert,
+                        key=self.demo.device_key, cacert=self.demo.ca_bundle, resolve_port=self.admin_port,
+                        headers=["Authorization: Basic " + auth], timeout=30)
+        self.assertNotEqual(terminal.status, 200)
+
     def test_only_security_or_admin_resets_passwords_and_only_admin_adds_accounts(self):
         self.remote("unyo", "user", "unlock", "nurse1", expect=1)
         out = json.loads(self.remote("anzen", "user", "unlock", "nurse1", "--json").stdout)
