@@ -57,6 +57,8 @@ struct CatalogItem {
 
 // Every item of both lists, MDS first, in the 【別紙】's order.
 std::span<const CatalogItem> catalog();
+std::span<const CatalogItem> mds_items(); // catalog_mds.cpp
+std::span<const CatalogItem> sds_items(); // catalog_sds.cpp
 
 // "MDS No.59/60/61/62/63": the list, a space and the number without spaces or a trailing 、.
 ItemRef item_ref(const CatalogItem& item);

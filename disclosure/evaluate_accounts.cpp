@@ -38,6 +38,14 @@ void say_certificate_only(Verdict& v, const config::Config& c) {
             "Routes admitting on the terminal certificate alone (login: false): " + join(routes, ", ") + ".");
 }
 
+// いいえ, saying which routes and how to fix them, unless every route needs a login.
+void no_unless_login_everywhere(Verdict& v, const config::Config& c) {
+    if (login_everywhere(c)) return;
+    v.answer = Answer::no;
+    say_certificate_only(v, c);
+    login_remedy(v, c);
+}
+
 } // namespace
 
 Verdict access_control(const Facts& facts) {
@@ -99,11 +107,7 @@ Verdict two_factor(const Facts& facts) {
             "Last " + std::to_string(facts.failures->days) + " days: " + count(facts.failures->login_failures) +
                 " failed logins, " + count(facts.failures->lockouts) + " lockouts, " +
                 count(facts.failures->handshake_refusals) + " refused terminal certificates.");
-    if (!login_everywhere(c)) {
-        v.answer = Answer::no;
-        say_certificate_only(v, c);
-        login_remedy(v, c);
-    }
+    no_unless_login_everywhere(v, c);
     return v;
 }
 
@@ -176,11 +180,7 @@ Verdict identification(const Facts& facts) {
             "）でバックエンドに伝え、入力者の識別に使える。",
         "The authenticated user, facility and terminal are handed to backends in an ES256-signed assertion (valid " +
             duration_text(c.assertion.ttl).en + "), identifying who enters each record.");
-    if (!login_everywhere(c)) {
-        v.answer = Answer::no;
-        say_certificate_only(v, c);
-        login_remedy(v, c);
-    }
+    no_unless_login_everywhere(v, c);
     return v;
 }
 
@@ -202,11 +202,7 @@ Verdict unattended_terminal(const Facts& facts) {
         say(v.remedy, "auth.sessions.idle_timeout を " + duration_text(kMaxIdleTimeout).ja + "以下にする。",
             "Set auth.sessions.idle_timeout to " + duration_text(kMaxIdleTimeout).en + " or less.");
     }
-    if (!login_everywhere(c)) {
-        v.answer = Answer::no;
-        say_certificate_only(v, c);
-        login_remedy(v, c);
-    }
+    no_unless_login_everywhere(v, c);
     return v;
 }
 

@@ -7,18 +7,14 @@ import datetime
 import http.client
 import os
 import re
-import shutil
-import signal
-import subprocess
-import tempfile
 import time
 import unittest
 
 from test_login_sessions import PASSWORD, LoginEnvironment
 from pki_tools import fingerprint_sha256
+from browser import CHROMIUM, run_chromium
 from tls_clients import curl
 
-CHROMIUM = "/usr/bin/chromium"
 USER = "dash.nurse"
 WRONG_PASSWORDS = ["Wrong-pass-1", "Kq7#tram-Vy3", "hunter2!X9", "Tr0ub4dor&3", "letmein-7Q"]
 
@@ -34,28 +30,13 @@ def admin_request(port, path, headers=None):
 
 
 def chromium(url, workdir, screenshot=None, accept_lang="en-US,en", timeout=90):
-    """The DOM of url after Chromium rendered it (or, with screenshot, a PNG of it). Chromium
-    runs in its own process group with a fresh profile, and that group is always killed."""
-    profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=workdir)
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--accept-lang=" + accept_lang, "--user-data-dir=" + profile]
-    cmd += ["--screenshot=" + screenshot, "--window-size=1280,2400"] if screenshot else ["--dump-dom"]
-    proc = subprocess.Popen(cmd + [url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        out, err = b"", b"timed out after %ds" % timeout
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-        shutil.rmtree(profile, ignore_errors=True)
+    """The DOM of url after Chromium rendered it (or, with screenshot, a PNG of it)."""
+    args = ["--accept-lang=" + accept_lang]
+    args += ["--screenshot=" + screenshot, "--window-size=1280,2400"] if screenshot else ["--dump-dom"]
+    out, err = run_chromium(args + [url], workdir, timeout)
     if not screenshot and not out.strip():
-        raise AssertionError("chromium rendered nothing for %s:\n%s" % (url, err.decode(errors="replace")[-3000:]))
-    return out.decode()
+        raise AssertionError("chromium rendered nothing for %s:\n%s" % (url, err[-3000:]))
+    return out
 
 
 def count_of(dom, table_id, key):

@@ -9,14 +9,11 @@ skipped on a workstation but fails under CI."""
 import os
 import re
 import shutil
-import signal
-import subprocess
-import tempfile
 import unittest
 
+from browser import CHROMIUM, run_chromium
 from harness import SEKISHOCTL_BIN, Demo, free_port, make_tempdir, run
 
-CHROMIUM = "/usr/bin/chromium"
 MDS_ITEMS, SDS_ITEMS = 41, 58
 # What one A4 portrait print of the demo's disclosure takes: 12 pages measured (Chromium 156,
 # fonts-noto-cjk). One page either way for what differs between machines and runs: the
@@ -31,24 +28,7 @@ def missing_tools():
 
 
 def chromium(args, workdir, timeout=120):
-    """Chromium headless with a fresh profile in its own process group, always killed after."""
-    profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=workdir)
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--user-data-dir=" + profile] + args
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        out, err = b"", b"timed out after %ds" % timeout
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-        shutil.rmtree(profile, ignore_errors=True)
-    return out.decode(errors="replace"), err.decode(errors="replace")
+    return run_chromium(args, workdir, timeout)
 
 
 class DisclosurePrintTest(unittest.TestCase):
