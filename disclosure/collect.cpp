@@ -2,10 +2,12 @@
 
 #include "audit/trail_files.hpp"
 #include "backup/generations.hpp"
+#include "backup/manifest.hpp"
 #include "backup/verify.hpp"
 #include "codec/clock_sync.hpp"
 #include "codec/jst_time.hpp"
 #include "codec/sha256.hpp"
+#include "pki/pem_io.hpp"
 #include "store/user_registry.hpp"
 
 #include <sys/stat.h>
@@ -13,6 +15,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <string_view>
 #include <set>
 
@@ -120,9 +125,36 @@ FailureFacts count_failures(const std::string& audit_file, std::int64_t now, int
     return out;
 }
 
+namespace {
+
+// A generation's manifest, read (not verified) to learn when it was made and to tell a copy
+// from a generation of its own: nullopt when it cannot be read.
+struct GenerationStamp {
+    std::string created_at;
+    std::string generation;
+    std::string digest; // SHA-256 of manifest.json
+};
+
+std::optional<GenerationStamp> stamp_of(const backup::Generation& generation) {
+    try {
+        const auto path = (std::filesystem::path(generation.path) / "manifest.json").string();
+        const auto text = pki::read_file(path, 4 * 1024 * 1024);
+        const auto manifest = backup::parse_manifest(text, path);
+        return GenerationStamp{manifest.created_at, manifest.generation, codec::sha256_hex(text)};
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+// How far in the future a generation may seem to be made (clocks of two hosts).
+constexpr std::int64_t kClockSkew = 300;
+
+} // namespace
+
 BackupFacts inspect_backups(const std::string& dir, std::int64_t now) {
     BackupFacts out;
     out.dir = dir;
+    out.read_at = now;
     std::vector<backup::Generation> generations;
     try {
         generations = backup::list_generations(dir);
@@ -130,18 +162,45 @@ BackupFacts inspect_backups(const std::string& dir, std::int64_t now) {
         out.problems.push_back(e.what());
         return out;
     }
+    // Only a generation whose manifest names it counts, once per distinct manifest: a folder
+    // copied under another name (a "fresh" generation that is an old one, or one counted
+    // twice) is a problem, not a generation. Its time is the manifest's, not the folder's name.
+    std::set<std::string> digests;
     for (const auto& generation : generations) {
         if (!generation.complete) continue;
+        const auto stamp = stamp_of(generation);
+        if (!stamp) {
+            out.problems.push_back(generation.name + ": manifest.json cannot be read");
+            continue;
+        }
+        if (stamp->generation != generation.name) {
+            out.problems.push_back(generation.name + ": its manifest is generation " + stamp->generation +
+                                   "'s (a copy under another name)");
+            continue;
+        }
+        if (!digests.insert(stamp->digest).second) {
+            out.problems.push_back(generation.name + ": the same manifest as a newer generation");
+            continue;
+        }
         ++out.complete_generations;
         if (!out.newest.empty()) continue;
         out.newest = generation.name;
-        // The name is the JST time it was made: "2026-12-07T084621+0900" (maybe "-2").
-        const auto& n = generation.name;
-        if (n.size() >= 22) {
-            const std::string stamp = n.substr(0, 10) + "T" + n.substr(11, 2) + ":" + n.substr(13, 2) + ":" +
-                                      n.substr(15, 2) + n.substr(17, 3) + ":" + n.substr(20, 2);
-            if (const auto made = codec::parse_jst_time(stamp))
-                out.newest_age = now - std::chrono::duration_cast<std::chrono::seconds>(made->time_since_epoch()).count();
+        // "2026-12-07T02:00:00.123+09:00": to the second is enough.
+        std::string created = stamp->created_at;
+        if (created.size() > 20 && created[19] == '.') {
+            const auto end = created.find_first_not_of("0123456789", 20);
+            created.erase(19, end == std::string::npos ? std::string::npos : end - 19);
+        }
+        const auto made = codec::parse_jst_time(created);
+        if (!made) {
+            out.problems.push_back(generation.name + ": the manifest's created_at '" + stamp->created_at +
+                                   "' is not a time");
+            continue;
+        }
+        out.newest_age = now - std::chrono::duration_cast<std::chrono::seconds>(made->time_since_epoch()).count();
+        if (*out.newest_age < -kClockSkew) {
+            out.problems.push_back(generation.name + ": made in the future (" + stamp->created_at + ")");
+            continue; // not verified: a generation of tomorrow is no evidence of today
         }
         try {
             const auto report = backup::verify_generation(generation.path, nullptr);
@@ -153,6 +212,47 @@ BackupFacts inspect_backups(const std::string& dir, std::int64_t now) {
     }
     return out;
 }
+
+namespace {
+
+// The slow readings of an earlier document, reused within CollectOptions::reuse_for.
+struct Reuse {
+    std::mutex mutex;
+    std::map<std::string, std::pair<std::int64_t, FailureFacts>> failures; // file → (read at, facts)
+    std::map<std::string, std::pair<std::int64_t, BackupFacts>> backups;   // dir + generations → …
+};
+
+Reuse& reuse() {
+    static Reuse r;
+    return r;
+}
+
+std::string generations_key(const std::string& dir) {
+    std::string key = dir;
+    try {
+        for (const auto& g : backup::list_generations(dir)) key += "\n" + g.name + (g.complete ? "+" : "-");
+    } catch (const std::exception&) {
+    }
+    return key;
+}
+
+template <class Facts, class Read>
+Facts reused(std::map<std::string, std::pair<std::int64_t, Facts>>& cache, const std::string& key, std::int64_t now,
+             std::int64_t reuse_for, Read read) {
+    if (reuse_for > 0) {
+        std::lock_guard lock(reuse().mutex);
+        if (const auto it = cache.find(key); it != cache.end() && now - it->second.first < reuse_for)
+            return it->second.second;
+    }
+    auto facts = read(); // outside the lock: the gateway makes one document at a time anyway
+    if (reuse_for > 0) {
+        std::lock_guard lock(reuse().mutex);
+        cache[key] = {now, facts};
+    }
+    return facts;
+}
+
+} // namespace
 
 Facts collect_facts(const config::Config& config, const CollectOptions& options) {
     Facts facts;
@@ -176,7 +276,9 @@ Facts collect_facts(const config::Config& config, const CollectOptions& options)
     }
     if (!config.audit.file.empty()) {
         try {
-            facts.failures = count_failures(config.audit.file, facts.now, options.failure_days);
+            facts.failures = reused(reuse().failures, config.audit.file + "\n" + std::to_string(options.failure_days),
+                                    facts.now, options.reuse_for,
+                                    [&] { return count_failures(config.audit.file, facts.now, options.failure_days); });
         } catch (const std::exception& e) {
             facts.failures_problem = e.what();
         }
@@ -188,7 +290,13 @@ Facts collect_facts(const config::Config& config, const CollectOptions& options)
         }
         facts.audit_file = file;
     }
-    if (config.backup) facts.backups = inspect_backups(config.backup->dir, facts.now);
+    if (config.backup) {
+        facts.backups = reused(reuse().backups, generations_key(config.backup->dir), facts.now, options.reuse_for,
+                               [&] { return inspect_backups(config.backup->dir, facts.now); });
+        // An age read earlier has grown since.
+        if (facts.backups->newest_age) *facts.backups->newest_age += facts.now - facts.backups->read_at;
+        facts.backups->read_at = facts.now;
+    }
     const auto sync = codec::read_clock_sync();
     facts.clock = ClockFacts{sync.synchronized, static_cast<long>(sync.max_error_seconds * 1e6)};
     return facts;

@@ -18,6 +18,11 @@ struct CollectOptions {
     // The gateway passes its own.
     std::shared_ptr<store::Registry> registry;
     int failure_days = 30;
+    // How long the two slow readings (the trail's counts, the newest backup's verification)
+    // may be reused by the next document in this process: the live page's cost does not
+    // grow with how often it is asked for. 0 (sekishoctl): always read afresh. A backup
+    // reading is redone at once when the folder's generations change.
+    std::int64_t reuse_for = 0;
 };
 
 // The gateway's version, as the build gives it.

@@ -33,8 +33,10 @@ void say_trail(Verdict& v, const Facts& facts) {
             "accessed, administrative actions, and the start and stop of recording.");
     if (facts.failures)
         say(v.remarks,
-            "直近 " + std::to_string(facts.failures->days) + " 日の記録 " + count(facts.failures->records) + " 件。",
-            "Records in the last " + std::to_string(facts.failures->days) + " days: " + count(facts.failures->records) + ".");
+            "直近 " + std::to_string(facts.failures->days) + " 日の記録 " + count(facts.failures->records) +
+                " 件（証跡に書かれたとおりに数えた。改変のないことは sekishoctl audit verify --trail が確かめる）。",
+            "Records in the last " + std::to_string(facts.failures->days) + " days: " + count(facts.failures->records) +
+                " (counted as the trail reads; sekishoctl audit verify --trail proves it unaltered).");
     else if (!facts.failures_problem.empty())
         say(v.remarks, "監査証跡を読めなかった: " + facts.failures_problem + "。",
             "The audit trail could not be read: " + facts.failures_problem + ".");

@@ -52,6 +52,7 @@ struct BackupFacts {
     std::optional<std::int64_t> newest_age; // seconds since it was made
     bool verified = false;                 // the newest one passed backup verify (files, SHA-256, registry)
     std::vector<std::string> problems;     // what verify found, or why the folder could not be read
+    std::int64_t read_at = 0;              // Unix seconds: when the folder was looked at
 };
 
 struct AuditFileFacts {

@@ -15,6 +15,11 @@
 
 namespace sekisho::disclosure {
 
+// The JSON's "format", and the JWS header's "typ" that says a disclosure was signed (the audit
+// seal key signs seals too: one must never pass for the other).
+inline constexpr std::string_view kDisclosureFormat = "sekisho-disclosure/1";
+inline constexpr std::string_view kDisclosureType = "sekisho-disclosure";
+
 boost::json::value document_json(const Document& document);
 std::string render_json(const Document& document); // pretty enough to read: one item per line
 
@@ -22,12 +27,13 @@ std::string render_json(const Document& document); // pretty enough to read: one
 std::string sign_document(const Document& document, const pki::Es256Signer& signer);
 
 struct VerifiedDocument {
-    std::string json;   // the payload: the document as it was signed
-    std::string kid;    // from the protected header
+    std::string json;         // the payload: the document as it was signed
+    std::string kid;          // from the protected header
+    std::string generated_at; // from the document
 };
 
-// nullopt when the file is not a flattened JWS, any part is not canonical base64url, or the
-// signature does not verify with public_key.
+// nullopt unless the file is byte for byte what sign_document wrote for a disclosure and the
+// signature verifies with public_key (see the definition for every rule).
 std::optional<VerifiedDocument> verify_signed_document(std::string_view file_text, EVP_PKEY* public_key);
 
 } // namespace sekisho::disclosure

@@ -93,13 +93,8 @@ int run_verify(const CliArgs& args, const Invocation& invocation) {
                                  ": the signature does NOT verify with that key (changed, not signed by it, or not a "
                                  "signed disclosure)");
     }
-    std::string generated;
-    boost::json::error_code ec;
-    const auto doc = boost::json::parse(verified->json, ec);
-    if (!ec && doc.is_object())
-        if (const auto* g = doc.as_object().if_contains("generated_at"); g && g->is_string()) generated = std::string(g->as_string());
-    std::cerr << "signature good: signed by key " << pki::printable(verified->kid) << ", generated " << pki::printable(generated)
-              << "\n";
+    std::cerr << "signature good: signed by key " << pki::printable(verified->kid) << ", generated "
+              << pki::printable(verified->generated_at) << "\n";
     *invocation.out << verified->json;
     return 0;
 }
@@ -141,6 +136,7 @@ int run_document(const CliArgs& args, const Invocation& invocation) {
     if (invocation.remote) {
         options.source = "gateway";
         options.registry = invocation.registry;
+        options.reuse_for = 300; // the live page: the trail counted and the backup verified at most every 5 min
     }
     auto facts = disclosure::collect_facts(config, options);
     if (signer) facts.signing_key = signer->kid();
@@ -150,7 +146,7 @@ int run_document(const CliArgs& args, const Invocation& invocation) {
     if (format == "json") text = signer && sign ? disclosure::sign_document(document, *signer) : disclosure::render_json(document);
     else if (format == "html") text = disclosure::render_html(document, lang);
     else if (format == "csv") text = disclosure::render_csv(document, lang);
-    else text = render_text(document, lang);
+    else text = pki::printable(render_text(document, lang), pki::Newlines::keep); // for a terminal
     if (format == "json" && sign && !signer)
         std::cerr << "sekishoctl disclose: audit.seal_key is not set: the JSON is not signed\n";
 
@@ -166,13 +162,14 @@ int run_document(const CliArgs& args, const Invocation& invocation) {
     const std::string name = policy->name.empty() ? policy->file : policy->name;
     auto& out = *invocation.out;
     if (differences.empty()) {
-        out << "policy met: " << name << " (" << document.entries.size() << " items, "
+        out << "policy met: " << pki::printable(name) << " (" << document.entries.size() << " items, "
                   << policy->limits.size() << " limits checked)\n";
         return 0;
     }
-    out << differences.size() << " requirement(s) of " << name << " not met:\n";
+    out << differences.size() << " requirement(s) of " << pki::printable(name) << " not met:\n";
     for (const auto& d : differences) {
-        out << "  " << d.subject << ": required " << d.required.in(lang) << ", is " << d.actual.in(lang) << "\n";
+        out << "  " << pki::printable(d.subject) << ": required " << pki::printable(d.required.in(lang)) << ", is "
+            << pki::printable(d.actual.in(lang)) << "\n";
     }
     return 1;
 }

@@ -189,7 +189,6 @@ X509Ptr issue_certificate(EVP_PKEY* subject_key, const CertificateProfile& profi
 }
 
 std::string serial_hex_of(X509* cert) {
-    using BignumPtr = std::unique_ptr<BIGNUM, OsslDeleter<BN_free>>;
     BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr));
     if (!bn) throw OpensslError("cannot read the serial of " + subject_of(cert));
     char* hex = BN_bn2hex(bn.get());

@@ -14,7 +14,6 @@ using namespace detail;
 
 namespace {
 
-using BignumPtr = std::unique_ptr<BIGNUM, OsslDeleter<BN_free>>;
 using Asn1IntegerPtr = std::unique_ptr<ASN1_INTEGER, OsslDeleter<ASN1_INTEGER_free>>;
 using Asn1EnumPtr = std::unique_ptr<ASN1_ENUMERATED, OsslDeleter<ASN1_ENUMERATED_free>>;
 using Asn1TimePtr = std::unique_ptr<ASN1_TIME, OsslDeleter<ASN1_TIME_free>>;

@@ -10,7 +10,6 @@ namespace sekisho::pki {
 
 namespace {
 
-using BignumPtr = std::unique_ptr<BIGNUM, OsslDeleter<BN_free>>;
 using Asn1IntegerPtr = std::unique_ptr<ASN1_INTEGER, OsslDeleter<ASN1_INTEGER_free>>;
 using Asn1EnumPtr = std::unique_ptr<ASN1_ENUMERATED, OsslDeleter<ASN1_ENUMERATED_free>>;
 

@@ -56,6 +56,8 @@ std::string sha256(std::string_view data) {
 }
 
 // ECDSA-Sig-Value (DER) → R || S, each left-padded to 32 bytes (RFC 7518 §3.4).
+// R||S with S in its lower half (S and n-S both verify; the low one is the only form a
+// verifier that insists on one spelling accepts: disclosure::verify_signed_document).
 std::string der_to_raw_signature(const std::string& der) {
     const auto* p = reinterpret_cast<const unsigned char*>(der.data());
     EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
@@ -63,10 +65,17 @@ std::string der_to_raw_signature(const std::string& der) {
     const BIGNUM* r = nullptr;
     const BIGNUM* s = nullptr;
     ECDSA_SIG_get0(sig.get(), &r, &s);
+    BignumPtr low_s(BN_dup(s));
+    BignumPtr order(BN_bin2bn(kP256Order, sizeof kP256Order, nullptr));
+    BignumPtr half(BN_dup(order.get()));
+    if (!low_s || !order || !half || BN_rshift1(half.get(), order.get()) != 1)
+        throw OpensslError("ES256: cannot normalise the signature");
+    if (BN_cmp(low_s.get(), half.get()) > 0 && BN_sub(low_s.get(), order.get(), low_s.get()) != 1)
+        throw OpensslError("ES256: cannot normalise the signature");
     std::string raw(2 * kCoordinateBytes, '\0');
     auto* out = reinterpret_cast<unsigned char*>(raw.data());
     if (BN_bn2binpad(r, out, kCoordinateBytes) < 0 ||
-        BN_bn2binpad(s, out + kCoordinateBytes, kCoordinateBytes) < 0) {
+        BN_bn2binpad(low_s.get(), out + kCoordinateBytes, kCoordinateBytes) < 0) {
         throw OpensslError("ES256: signature component longer than 32 bytes");
     }
     return raw;
@@ -124,12 +133,23 @@ std::string jwk_set_json(std::vector<Es256Jwk> keys) {
     return out + "]}";
 }
 
+std::string es256_header(std::string_view typ, std::string_view kid) {
+    return R"({"alg":"ES256","typ":")" + std::string(typ) + R"(","kid":")" + std::string(kid) + R"("})";
+}
+
 Es256Signer::Es256Signer(PrivateKey key) : key_(std::move(key)), jwk_(es256_jwk(key_.get())) {
-    header_b64_ = base64url_encode(R"({"alg":"ES256","typ":"JWT","kid":")" + jwk_.kid + R"("})");
+    header_b64_ = base64url_encode(es256_header("JWT", jwk_.kid));
 }
 
 std::string Es256Signer::sign(std::string_view payload_json) const {
-    std::string signing_input = header_b64_ + "." + base64url_encode(payload_json);
+    return sign_input(header_b64_ + "." + base64url_encode(payload_json));
+}
+
+std::string Es256Signer::sign_typed(std::string_view payload, std::string_view typ) const {
+    return sign_input(base64url_encode(es256_header(typ, jwk_.kid)) + "." + base64url_encode(payload));
+}
+
+std::string Es256Signer::sign_input(std::string signing_input) const {
     MdCtxPtr ctx(EVP_MD_CTX_new());
     std::size_t der_len = 0;
     if (!ctx ||

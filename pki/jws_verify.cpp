@@ -14,7 +14,6 @@ namespace sekisho::pki {
 namespace {
 
 using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, OsslDeleter<ECDSA_SIG_free>>;
-using BignumPtr = std::unique_ptr<BIGNUM, OsslDeleter<BN_free>>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, OsslDeleter<EVP_MD_CTX_free>>;
 
 int decode_char(char c) {

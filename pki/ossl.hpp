@@ -2,6 +2,7 @@
 #pragma once
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -24,6 +25,7 @@ using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, OsslDeleter<EVP_PKEY_free>>;
 using BioPtr = std::unique_ptr<BIO, OsslDeleter<BIO_free_all>>;
 using X509StorePtr = std::unique_ptr<X509_STORE, OsslDeleter<X509_STORE_free>>;
 using X509StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, OsslDeleter<X509_STORE_CTX_free>>;
+using BignumPtr = std::unique_ptr<BIGNUM, OsslDeleter<BN_free>>;
 
 // Drains OpenSSL's thread-local error queue into one line ("" when empty).
 std::string take_openssl_errors();

@@ -9,7 +9,6 @@
 
 namespace sekisho::pki::detail {
 
-using BignumPtr = std::unique_ptr<BIGNUM, OsslDeleter<BN_free>>;
 using ExtensionPtr = std::unique_ptr<X509_EXTENSION, OsslDeleter<X509_EXTENSION_free>>;
 
 const EVP_MD* signature_digest_for(EVP_PKEY* key) {

@@ -43,6 +43,13 @@ session::ConcurrentAttempts& command_slots() {
     return slots;
 }
 
+// One self-disclosure at a time in the whole gateway (its thread is one too): a second asker
+// is told to come back rather than queued.
+session::ConcurrentAttempts& disclosure_slots() {
+    static session::ConcurrentAttempts slots(1, 1);
+    return slots;
+}
+
 struct ApiCall {
     std::vector<std::string> args;
     std::string stdin_text;
@@ -298,7 +305,15 @@ Task<Response> answer_admin_api(const Request& req, const std::optional<Operator
     if (group == "session") {
         auto running = run_session_command(call->args, actor, ctx.auth, cfg);
         outcome = co_await std::move(running);
-    } else if (group == "device" || group == "user" || group == "password" || group == "disclose") {
+    } else if (group == "disclose") {
+        auto only = disclosure_slots().acquire({"disclose"});
+        if (only.empty())
+            co_return refuse(http::status::too_many_requests, "a disclosure is being made; try again in a moment", user.id);
+        auto running = asio::co_spawn(
+            ctx.reports, [&]() -> Task<CommandOutcome> { co_return run_registry_command(*call, actor, user.roles, ctx, cfg); },
+            asio::use_awaitable);
+        outcome = co_await std::move(running);
+    } else if (group == "device" || group == "user" || group == "password") {
         auto running = asio::co_spawn(
             ctx.blocking,
             [&]() -> Task<CommandOutcome> {

@@ -39,6 +39,9 @@ struct AdminApiContext {
     std::shared_ptr<store::Registry> registry;
     auth::AuthService& auth;
     boost::asio::thread_pool& blocking; // the commands' registry work and hashing
+    // The self-disclosure's own thread (it reads a month of trail and verifies a backup):
+    // however often it is asked for, logins and enrollment never wait behind it.
+    boost::asio::thread_pool& reports;
 };
 
 // The operator certificate a TLS connection presented (verified by the handshake).

@@ -164,7 +164,7 @@ int Server::run() {
         asio::co_spawn(first, run_enrollment_listener(*s.enrollment_acceptor, *s.enrollment_context), asio::detached);
     }
     if (s.admin_acceptor) {
-        if (s.auth) s.admin_api = std::make_unique<AdminApiContext>(AdminApiContext{s.runtime, s.registry, *s.auth, s.blocking});
+        if (s.auth) s.admin_api = std::make_unique<AdminApiContext>(AdminApiContext{s.runtime, s.registry, *s.auth, s.blocking, s.reports});
         s.admin_context = std::make_unique<AdminContext>(AdminContext{s.runtime, s.metrics, [&s] { return s.not_ready(); },
                                                                       s.runtime.current()->admin_tls.context != nullptr, s.history.get(),
                                                                       s.dashboard_registry.get(), s.admin_hosts.get(),

@@ -143,6 +143,7 @@ struct Server::Impl {
     // Free space and audit retention (housekeeping.cpp): file-system calls that may take
     // long (a purge, a slow volume) on a thread of their own. Last: stopped first.
     BlockingPool housekeeping{1};
+    BlockingPool reports{1, BlockingPool::Priority::idle}; // the self-disclosure, one at a time
 
     Task<void> accept_loop();
     void serve_on_its_worker(tcp::socket socket, ConnectionLimits::Slot slot, Peer client);

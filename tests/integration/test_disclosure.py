@@ -5,6 +5,7 @@ answers the backup items from a real backup folder."""
 
 import json
 import os
+import shutil
 import subprocess
 import unittest
 
@@ -126,6 +127,14 @@ class DisclosureTest(GatewayTestCase):
         proc = self.disclose("--against", met, check=False)
         self.assertEqual(proc.returncode, 0, proc.stdout)
         self.assertIn("policy met", proc.stdout)
+        # A hospital's name is printed as text, never as terminal control codes.
+        named = write_yaml(os.path.join(self.tmp, "named.yaml"), {"name": "\x1b]0;pwned\x07\x1b[2JALL MET\r",
+                                                                 "answers": {"MDS No.11": "yes"}})
+        proc = self.disclose("--against", named, "--lang", "en", check=False)
+        self.assertEqual(proc.returncode, 1)
+        self.assertNotIn("\x1b", proc.stdout)
+        self.assertNotIn("\r", proc.stdout)
+        self.assertIn("\\x1b]0;pwned", proc.stdout)
         # A policy naming an item that does not exist is refused with its line.
         broken = os.path.join(self.tmp, "broken.yaml")
         with open(broken, "w") as f:
@@ -153,8 +162,17 @@ class DisclosureTest(GatewayTestCase):
         self.assertEqual(items["SDS No.58.3"]["answer"], "yes", items["SDS No.58.3"]["remarks"]["en"])
         self.assertEqual(items["SDS No.58.1/58.2"]["answer"], "yes", items["SDS No.58.1/58.2"]["remarks"]["en"])
         self.assertIn("2 complete generation(s)", items["SDS No.58.1/58.2"]["remarks"]["en"])
-        # A damaged newest generation turns them back into no, naming the file.
+        # A generation copied under a newer (here: future) name is not a generation of its own:
+        # neither fresher nor one more.
         newest = sorted(d for d in os.listdir(backups) if not d.startswith("."))[-1]
+        shutil.copytree(os.path.join(backups, newest), os.path.join(backups, "2099-01-01T000000+0900"))
+        items = self.document(config)
+        remarks = items["SDS No.58.1/58.2"]["remarks"]["en"]
+        self.assertIn("2 complete generation(s); newest %s" % newest, remarks)
+        self.assertIn("2099-01-01T000000+0900: its manifest is generation %s's (a copy under another name)" % newest,
+                      remarks)
+        shutil.rmtree(os.path.join(backups, "2099-01-01T000000+0900"))
+        # A damaged newest generation turns them back into no, naming the file.
         with open(os.path.join(backups, newest, "registry.db"), "ab") as f:
             f.write(b"x")
         items = self.document(config)
