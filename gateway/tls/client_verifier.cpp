@@ -17,6 +17,10 @@ int verifier_index() {
     static const int idx = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
     return idx;
 }
+int store_verifier_index() {
+    static const int idx = X509_STORE_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return idx;
+}
 int store_ctx_verifier_index() {
     static const int idx = X509_STORE_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
     return idx;
@@ -89,19 +93,21 @@ ClientCertVerifier::ClientCertVerifier(const config::TlsConfig& tls, const Devic
     for (auto& ca : cas)
         if (X509_STORE_add_cert(store_.get(), ca.get()) != 1)
             throw pki::OpensslError("adding a CA from tls.client_ca " + tls.client_ca);
+    // The CRLs are not given to OpenSSL: each is verified here once, and the chain is checked
+    // against them by check_revocation (crl_index.hpp) at the cost of a lookup.
     for (const auto& path : tls.crl) {
         for (auto& crl : pki::load_crls(path)) {
-            if (X509_STORE_add_crl(store_.get(), crl.get()) != 1)
-                throw pki::OpensslError("adding CRL " + path);
+            crls_.add(std::move(crl), cas);
             ++crl_count_;
-            if (auto next = pki::unix_seconds(X509_CRL_get0_nextUpdate(crl.get())))
-                crls_valid_until_ = std::min(crls_valid_until_, *next);
         }
     }
+    crls_valid_until_ = crls_.valid_until();
     unsigned long flags = 0;
     // Fail closed: with CRLs configured, every certificate in the chain must be covered by one.
     if (crl_count_ > 0) flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
     X509_STORE_set_flags(store_.get(), flags);
+    X509_STORE_set_ex_data(store_.get(), store_verifier_index(), this);
+    X509_STORE_set_check_revocation(store_.get(), &check_revocation);
     X509_STORE_set_purpose(store_.get(), X509_PURPOSE_SSL_CLIENT);
 }
 
@@ -111,6 +117,41 @@ void ClientCertVerifier::attach(SSL_CTX* ctx) {
     SSL_CTX_set_ex_data(ctx, verifier_index(), this);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, &verify_callback);
     SSL_CTX_set_session_ticket_cb(ctx, nullptr, &on_ticket_decrypted, this);
+}
+
+// OpenSSL's revocation step, answered from the pre-verified CRLs: the same walk as its own
+// (every certificate of the chain with CRL_CHECK_ALL, the root's own CRL for the root), the
+// same error codes and depths, each offered to the verify callback, which may tolerate an
+// expired CRL on the operator's opt-out.
+int ClientCertVerifier::check_revocation(X509_STORE_CTX* sctx) {
+    const auto* param = X509_STORE_CTX_get0_param(sctx);
+    const unsigned long flags = X509_VERIFY_PARAM_get_flags(const_cast<X509_VERIFY_PARAM*>(param));
+    if (!(flags & X509_V_FLAG_CRL_CHECK)) return 1;
+    const auto* self = static_cast<const ClientCertVerifier*>(
+        X509_STORE_get_ex_data(X509_STORE_CTX_get0_store(sctx), store_verifier_index()));
+    STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(sctx);
+    const int n = sk_X509_num(chain);
+    const int last = (flags & X509_V_FLAG_CRL_CHECK_ALL) ? n - 1 : 0;
+    const std::int64_t now = (flags & X509_V_FLAG_USE_CHECK_TIME)
+                                 ? static_cast<std::int64_t>(X509_VERIFY_PARAM_get_time(param))
+                                 : std::chrono::duration_cast<std::chrono::seconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count();
+    const auto callback = X509_STORE_CTX_get_verify_cb(sctx);
+    for (int i = 0; i <= last && i < n; ++i) {
+        X509* cert = sk_X509_value(chain, i);
+        X509* issuer = sk_X509_value(chain, i + 1 < n ? i + 1 : i);
+        int err = self ? self->crls_.check(cert, issuer, now) : X509_V_ERR_UNABLE_TO_GET_CRL;
+        if ((flags & X509_V_FLAG_NO_CHECK_TIME) &&
+            (err == X509_V_ERR_CRL_HAS_EXPIRED || err == X509_V_ERR_CRL_NOT_YET_VALID))
+            err = X509_V_OK;
+        if (err == X509_V_OK) continue;
+        X509_STORE_CTX_set_error_depth(sctx, i);
+        X509_STORE_CTX_set_current_cert(sctx, cert);
+        X509_STORE_CTX_set_error(sctx, err);
+        if (!callback || callback(0, sctx) == 0) return 0;
+    }
+    return 1;
 }
 
 int ClientCertVerifier::recorded_verify_error(SSL* ssl) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "gateway/tls/crl_index.hpp"
 #include "gateway/tls/device_admission.hpp"
 #include "gateway/events/refusals.hpp"
 #include "pki/ossl.hpp"
@@ -58,6 +59,7 @@ public:
 
 private:
     static int verify_callback(int preverify_ok, X509_STORE_CTX* ctx);
+    static int check_revocation(X509_STORE_CTX* ctx);
     static int optional_verify_callback(int preverify_ok, X509_STORE_CTX* ctx);
     // The checks beyond the chain, on the leaf: clientAuth EKU, then the registry.
     // Returns X509_V_OK or the error to report.
@@ -77,6 +79,7 @@ private:
     pki::X509StorePtr store_;
     const DeviceAdmission* admission_ = nullptr;
     bool allow_expired_crl_ = false;
+    CrlIndex crls_;
     std::size_t crl_count_ = 0;
     std::int64_t crls_valid_until_ = INT64_MAX; // Unix seconds: the earliest nextUpdate
     mutable std::mutex resumed_mutex_;
