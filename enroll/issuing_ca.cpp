@@ -105,8 +105,21 @@ store::DeviceCertificate IssuingCa::registry_entry(X509* cert) const {
     return entry;
 }
 
+namespace {
+
+// Entries of certificates that expired more than one CRL lifetime ago leave the CRL: by then a
+// regular CRL issued past their validity has listed them (RFC 5280 §3.3).
+store::UnixSeconds expired_before(std::chrono::seconds crl_validity) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    return now - crl_validity.count();
+}
+
+} // namespace
+
 std::string IssuingCa::publish_crl(store::DeviceRegistry& registry) {
-    const auto revoked = registry.revoked_serials(registry_name_);
+    const auto revoked = registry.revoked_serials(registry_name_, expired_before(cfg_.crl_validity));
     std::vector<std::string> entries;
     for (const auto& r : revoked) entries.push_back(r.serial_hex + "/" + r.reason);
     const auto now = std::chrono::system_clock::now();
@@ -137,7 +150,8 @@ std::string IssuingCa::publish_crl(store::DeviceRegistry& registry) {
 
 bool IssuingCa::refresh_crl(store::DeviceRegistry& registry) {
     std::vector<std::string> entries;
-    for (const auto& r : registry.revoked_serials(registry_name_)) entries.push_back(r.serial_hex + "/" + r.reason);
+    for (const auto& r : registry.revoked_serials(registry_name_, expired_before(cfg_.crl_validity)))
+        entries.push_back(r.serial_hex + "/" + r.reason);
     {
         std::lock_guard lock(mutex_);
         if (entries == crl_entries_ && !crl_der_.empty() &&

@@ -150,7 +150,11 @@ public:
     // and — so that suspension holds even where only the CRL is checked — the unrevoked
     // certificates of suspended devices with reason "certificateHold" and the suspension
     // time. Resuming the device drops them from the next CRL (RFC 5280 allows lifting a hold).
-    virtual std::vector<RevokedSerial> revoked_serials(const std::string& issuer) = 0;
+    // Certificates whose notAfter is before expired_before are left out (0: none is): an
+    // expired certificate is refused on its dates alone, so once one regular CRL issued past
+    // its validity has listed it (RFC 5280 §3.3) it may leave, and the CRL stops growing
+    // with the years.
+    virtual std::vector<RevokedSerial> revoked_serials(const std::string& issuer, UnixSeconds expired_before = 0) = 0;
 
     // Fingerprints the gateway admits: unrevoked certificates, not yet past not_after, of
     // active devices. Sorted.

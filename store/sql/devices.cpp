@@ -295,18 +295,18 @@ std::size_t SqlDevices::revoke_superseded(UnixSeconds overlap, const std::string
     return superseded.size();
 }
 
-std::vector<RevokedSerial> SqlDevices::revoked_serials(const std::string& issuer) {
+std::vector<RevokedSerial> SqlDevices::revoked_serials(const std::string& issuer, UnixSeconds expired_before) {
     const std::string operation = "list revoked serials of " + issuer;
     Statement query(db_,
                     "SELECT serial_hex, revoked_at, status_reason FROM certificates "
-                    "WHERE issuer = ?1 AND revoked_at IS NOT NULL "
+                    "WHERE issuer = ?1 AND revoked_at IS NOT NULL AND not_after >= ?2 "
                     "UNION ALL "
                     "SELECT c.serial_hex, d.status_since, 'certificateHold' FROM certificates c "
                     "JOIN devices d ON d.id = c.device_id "
-                    "WHERE c.issuer = ?1 AND c.revoked_at IS NULL AND d.status = 'suspended' "
+                    "WHERE c.issuer = ?1 AND c.revoked_at IS NULL AND d.status = 'suspended' AND c.not_after >= ?2 "
                     "ORDER BY 1",
                     operation);
-    query.bind(1, issuer);
+    query.bind(1, issuer).bind(2, expired_before);
     std::vector<RevokedSerial> serials;
     while (query.step())
         serials.push_back({query.text(0), query.integer(1), query.text(2)});

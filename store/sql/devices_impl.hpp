@@ -43,7 +43,7 @@ public:
     std::size_t revoke_superseded(UnixSeconds overlap, const std::string& actor) override;
     MassRevocation revoke_many(const RevocationCriteria& criteria, const std::string& reason,
                                const std::string& actor, bool dry_run) override;
-    std::vector<RevokedSerial> revoked_serials(const std::string& issuer) override;
+    std::vector<RevokedSerial> revoked_serials(const std::string& issuer, UnixSeconds expired_before = 0) override;
     std::vector<std::string> active_fingerprints() override;
     std::vector<AdmittedCertificate> admitted_certificates() override;
     std::size_t record_seen(const std::vector<DeviceSighting>& batch) override; // device_seen.cpp

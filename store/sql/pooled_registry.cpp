@@ -61,8 +61,8 @@ public:
                                const std::string& actor, bool dry_run) override {
         return pool_.take()->revoke_many(criteria, reason, actor, dry_run);
     }
-    std::vector<RevokedSerial> revoked_serials(const std::string& issuer) override {
-        return pool_.take()->revoked_serials(issuer);
+    std::vector<RevokedSerial> revoked_serials(const std::string& issuer, UnixSeconds expired_before = 0) override {
+        return pool_.take()->revoked_serials(issuer, expired_before);
     }
     std::vector<std::string> active_fingerprints() override { return pool_.take()->active_fingerprints(); }
     std::vector<AdmittedCertificate> admitted_certificates() override { return pool_.take()->admitted_certificates(); }

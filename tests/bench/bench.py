@@ -138,12 +138,37 @@ def logout_times(env, port_b, rounds=20):
     return times
 
 
+def large_crl(env, entries):
+    """The device CA's CRL with `entries` more revoked serials (a fleet's years of replaced and
+    lost terminals), given to both servers. Sekisho's enrollment section goes: it would re-sign
+    the CRL from its registry, which does not hold these (issue 18's --fleet will fill it)."""
+    index = os.path.join(env.ca_db.workdir, "index.txt")
+    with open(index, "a") as f:
+        for i in range(entries):
+            f.write("R\t351231000000Z\t250101000000Z,superseded\t%08X%08X\tunknown\t/CN=old-%d\n"
+                    % (0x7A000000 + i, i * 7919 & 0xFFFFFFFF, i))
+    crl = os.path.join(env.pki, "device-ca.crl")
+    env.ca_db.gencrl(crl, days=30)
+    with open(os.path.join(env.work, "crls.pem"), "w") as out:
+        for name in ("device-ca.crl", "root-ca.crl"):
+            with open(os.path.join(env.pki, name)) as f:
+                out.write(f.read())
+    with open(env.config) as f:
+        text = f.read()
+    text = re.sub(r"(?ms)^enrollment:.*?(?=^\S)", "", text)
+    with open(env.config, "w") as f:
+        f.write(text)
+    return os.path.getsize(crl)
+
+
 def run(args):
     work = tempfile.mkdtemp(prefix="sekisho-bench-")
     env = Environment(os.path.abspath(args.build), work, args.registry, args.sessions)
+    crl_bytes = large_crl(env, args.crl_entries) if args.crl_entries else None
     env.start()
     results = {"machine": machine(), "seconds": args.seconds, "repeat": args.repeat, "registry": args.registry,
-               "sessions": args.sessions}
+               "sessions": args.sessions, "crl_entries": args.crl_entries, "crl_bytes": crl_bytes,
+               "rss_kib_at_start": {"sekisho": env.sekisho.rss_kib(), "nginx": env.nginx.rss_kib()}}
     try:
         env.add_user("bench.user", BENCH_PASSWORD)
         env.add_user("storm.user", BENCH_PASSWORD)
@@ -300,6 +325,9 @@ def report(r):
     print("medians of %d runs of %gs; sekisho and nginx pinned to core 0, client and backend to core 1; "
           "registry: %s; sessions: %s" % (r["repeat"], r["seconds"], r.get("registry", "sqlite"),
                                           r.get("sessions", "memory")))
+    if r.get("crl_entries"):
+        print("device CA's CRL: %d revoked entries, %d bytes; resident memory at start: sekisho %d KiB, nginx %d KiB" % (
+            r["crl_entries"], r["crl_bytes"], r["rss_kib_at_start"]["sekisho"], r["rss_kib_at_start"]["nginx"]))
     print("crypto floor of one full handshake (X25519 x2 + P-256 sign + 2 verifies): %.1f us" % floor)
     print("%-44s %12s %12s %8s" % ("figure", "sekisho", "nginx", "ratio"))
     for label in ("full_handshake", "resumed_handshake") if "full_handshake" in r else ():
@@ -387,6 +415,8 @@ def main():
     ap.add_argument("--json", help="also write the raw results here")
     ap.add_argument("--registry", choices=("sqlite", "postgresql"), default="sqlite",
                     help="the registry backend (postgresql: a throw-away server, the demo registry copied in)")
+    ap.add_argument("--crl-entries", type=int, default=0,
+                    help="revoked serials added to the device CA's CRL that both servers check (issue 18)")
     ap.add_argument("--sessions", choices=("memory", "redis"), default="memory",
                     help="the session store (redis: a throw-away redis-server)")
     sections = ("handshakes", "keepalive", "memory", "storm", "revocation", "slowloris", "revocation_cross",

@@ -248,3 +248,24 @@ TEST_CASE("revoked serials list revocations and holds of suspended devices per C
     registry->set_status(lost.id, DeviceStatus::active, "found", "admin:alice");
     CHECK(registry->revoked_serials("Device CA").size() == 1); // the hold is lifted
 }
+
+TEST_CASE("revoked serials leave out certificates that expired before the given time", "[store]") {
+    TempRegistry temp;
+    auto registry = temp.open();
+    Device old_one = registry->create_device("north", "old", "admin:alice");
+    Device new_one = registry->create_device("north", "new", "admin:alice");
+    Device held = registry->create_device("north", "held", "admin:alice");
+    registry->add_certificate(old_one.id, test_certificate(1, kStart + 1000), "admin:alice");
+    registry->add_certificate(new_one.id, test_certificate(2, kStart + 365 * 86400), "admin:alice");
+    registry->add_certificate(held.id, test_certificate(3, kStart + 1000), "admin:alice");
+    temp.set_now(kStart + 10);
+    registry->set_status(old_one.id, DeviceStatus::revoked, "superseded", "admin:alice");
+    registry->set_status(new_one.id, DeviceStatus::revoked, "keyCompromise", "admin:alice");
+    registry->set_status(held.id, DeviceStatus::suspended, "on leave", "admin:alice");
+
+    CHECK(registry->revoked_serials("Device CA").size() == 3);             // every entry by default
+    CHECK(registry->revoked_serials("Device CA", kStart + 1000).size() == 3); // notAfter itself still counts
+    const auto current = registry->revoked_serials("Device CA", kStart + 1001);
+    REQUIRE(current.size() == 1);
+    CHECK(current[0].serial_hex == test_certificate(2).serial_hex);
+}
