@@ -97,7 +97,9 @@ ClientCertVerifier::ClientCertVerifier(const config::TlsConfig& tls, const Devic
     // against them by check_revocation (crl_index.hpp) at the cost of a lookup.
     for (const auto& path : tls.crl) {
         for (auto& crl : pki::load_crls(path)) {
-            crls_.add(std::move(crl), cas);
+            if (const auto why = crls_.add(std::move(crl), cas); !why.empty())
+                log_event(spdlog::level::err, "tls.crl_unusable",
+                          {{"file", path}, {"reason", why + ": the certificates of its issuer are refused"}});
             ++crl_count_;
         }
     }

@@ -3,6 +3,7 @@
 #include "pki/certificate.hpp"
 
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
@@ -28,6 +29,19 @@ bool same_certificate(X509* a, X509* b) {
     return a == b || X509_cmp(a, b) == 0;
 }
 
+std::string unsupported(X509_CRL* crl) {
+    if (X509_CRL_get_ext_by_NID(crl, NID_issuing_distribution_point, -1) >= 0)
+        return "a partitioned CRL (issuingDistributionPoint)";
+    if (X509_CRL_get_ext_by_NID(crl, NID_delta_crl, -1) >= 0) return "a delta CRL (deltaCRLIndicator)";
+    for (int i = 0; i < X509_CRL_get_ext_count(crl); ++i) {
+        X509_EXTENSION* ext = X509_CRL_get_ext(crl, i);
+        const int nid = OBJ_obj2nid(X509_EXTENSION_get_object(ext));
+        if (X509_EXTENSION_get_critical(ext) && nid != NID_crl_number && nid != NID_authority_key_identifier)
+            return "a critical extension it does not read";
+    }
+    return {};
+}
+
 } // namespace
 
 std::string name_der(const X509_NAME* name) {
@@ -37,9 +51,16 @@ std::string name_der(const X509_NAME* name) {
     return std::string(reinterpret_cast<const char*>(der), len);
 }
 
-void CrlIndex::add(pki::X509CrlPtr crl, const std::vector<pki::X509Ptr>& cas) {
+std::string CrlIndex::add(pki::X509CrlPtr crl, const std::vector<pki::X509Ptr>& cas) {
     auto entry = std::make_unique<Entry>();
     entry->issuer = name_der(X509_CRL_get_issuer(crl.get()));
+    auto why = unsupported(crl.get());
+    if (!why.empty()) {
+        entry->unusable = true;
+        by_issuer_.emplace(entry->issuer, entry.get());
+        entries_.push_back(std::move(entry));
+        return why;
+    }
     if (auto t = pki::unix_seconds(X509_CRL_get0_lastUpdate(crl.get()))) entry->this_update = *t;
     if (const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl.get()))
         if (auto t = pki::unix_seconds(next)) entry->next_update = *t;
@@ -62,6 +83,7 @@ void CrlIndex::add(pki::X509CrlPtr crl, const std::vector<pki::X509Ptr>& cas) {
     if (entry->signers.empty()) entry->unverified = std::move(crl);
     by_issuer_.emplace(entry->issuer, entry.get());
     entries_.push_back(std::move(entry));
+    return {};
 }
 
 bool CrlIndex::signed_by(const Entry& entry, X509* issuer) const {
@@ -86,20 +108,22 @@ int CrlIndex::check(X509* cert, X509* issuer, std::int64_t now) const {
     const auto range = by_issuer_.equal_range(name_der(X509_get_issuer_name(cert)));
     if (range.first == range.second) return X509_V_ERR_UNABLE_TO_GET_CRL;
     const auto serial = serial_bytes(X509_get0_serialNumber(cert));
-    int best = X509_V_ERR_CRL_SIGNATURE_FAILURE; // what the best CRL found says, worst first
+    int best = X509_V_ERR_UNABLE_TO_GET_CRL; // what the most telling CRL of the issuer says
     auto rank = [](int err) {
         switch (err) {
-        case X509_V_ERR_CERT_REVOKED: return 5;
-        case X509_V_OK: return 4;
-        case X509_V_ERR_CRL_HAS_EXPIRED: return 3;
-        case X509_V_ERR_CRL_NOT_YET_VALID: return 2;
+        case X509_V_ERR_CERT_REVOKED: return 6;
+        case X509_V_OK: return 5;
+        case X509_V_ERR_CRL_HAS_EXPIRED: return 4;
+        case X509_V_ERR_CRL_NOT_YET_VALID: return 3;
+        case X509_V_ERR_CRL_SIGNATURE_FAILURE: return 2;
         default: return 1;
         }
     };
     for (auto it = range.first; it != range.second; ++it) {
         const Entry& entry = *it->second;
         int verdict;
-        if (!signed_by(entry, issuer)) verdict = X509_V_ERR_CRL_SIGNATURE_FAILURE;
+        if (entry.unusable) verdict = X509_V_ERR_UNABLE_TO_GET_CRL;
+        else if (!signed_by(entry, issuer)) verdict = X509_V_ERR_CRL_SIGNATURE_FAILURE;
         else if (entry.revoked.count(serial)) verdict = X509_V_ERR_CERT_REVOKED;
         else if (now < entry.this_update) verdict = X509_V_ERR_CRL_NOT_YET_VALID;
         else if (now > entry.next_update) verdict = X509_V_ERR_CRL_HAS_EXPIRED;

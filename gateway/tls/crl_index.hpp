@@ -24,7 +24,11 @@ public:
     // cas: the trusted CAs (tls.client_ca), to verify each CRL against its issuer at load.
     // A CRL none of them signed (its issuer arrives in a client's chain) is kept whole and
     // verified against that issuer the first time it is needed.
-    void add(pki::X509CrlPtr crl, const std::vector<pki::X509Ptr>& cas);
+    // Returns why the CRL cannot be used ("" when it can): a partitioned
+    // (issuingDistributionPoint) or delta CRL, or a critical extension this index does not
+    // read. Such a CRL covers nothing, so its issuer's certificates are refused unless another
+    // CRL covers them (fail closed, as OpenSSL refuses a CRL it cannot interpret).
+    std::string add(pki::X509CrlPtr crl, const std::vector<pki::X509Ptr>& cas);
 
     std::size_t size() const { return entries_.size(); }
     bool empty() const { return entries_.empty(); }
@@ -46,6 +50,7 @@ private:
         mutable std::vector<pki::X509Ptr> signers;   // CA certificates its signature verified with
         mutable std::vector<pki::X509Ptr> rejected;  // ... and did not
         pki::X509CrlPtr unverified;              // kept only while no trusted CA has verified it
+        bool unusable = false;                   // see add()
     };
     bool signed_by(const Entry& entry, X509* issuer) const;
 

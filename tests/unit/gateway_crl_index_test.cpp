@@ -6,6 +6,7 @@
 #include "pki_test_support.hpp"
 
 #include <catch2/catch.hpp>
+#include <openssl/x509v3.h>
 
 #include <chrono>
 
@@ -122,4 +123,22 @@ TEST_CASE("crl index: 50,000 revoked serials, each found, the others admitted", 
     const auto now = unix_now();
     CHECK(index.check(kept.get(), ca.issuing.get(), now) == X509_V_OK);
     CHECK(index.check(lost.get(), ca.issuing.get(), now) == X509_V_ERR_CERT_REVOKED);
+}
+
+TEST_CASE("crl index: a delta or partitioned CRL covers nothing, so its issuer's certificates fail closed", "[gateway][crl]") {
+    TestCa ca;
+    const auto leaf = leaf_of(ca, "t1");
+    auto delta = crl_of(ca.device_issuer());
+    // Mark it a delta CRL (base CRL number 1) and sign it again.
+    ASN1_INTEGER* base = ASN1_INTEGER_new();
+    ASN1_INTEGER_set(base, 1);
+    REQUIRE(X509_CRL_add1_ext_i2d(delta.get(), NID_delta_crl, base, 1, X509V3_ADD_DEFAULT) == 1);
+    ASN1_INTEGER_free(base);
+    REQUIRE(X509_CRL_sign(delta.get(), ca.issuing_key.get(), EVP_sha256()) > 0);
+    CrlIndex index;
+    CHECK(index.add(std::move(delta), trusted(ca)) == "a delta CRL (deltaCRLIndicator)");
+    CHECK(index.check(leaf.get(), ca.issuing.get(), unix_now()) == X509_V_ERR_UNABLE_TO_GET_CRL);
+    // A complete CRL beside it covers the issuer again.
+    CHECK(index.add(crl_of(ca.device_issuer()), trusted(ca)).empty());
+    CHECK(index.check(leaf.get(), ca.issuing.get(), unix_now()) == X509_V_OK);
 }
