@@ -53,8 +53,9 @@ const std::string kUsage =
     "                    all are. The document itself is written only with --out.\n"
     "\n"
     "verify: checks that FILE (signed JSON) is unchanged and signed by the key whose public half\n"
-    "is PUBLIC.pem (a public key, certificate or private key: sekishoctl pki show prints the\n"
-    "audit seal's), then prints the document. Exit status 1 when it does not verify.\n";
+    "is PUBLIC.pem (a public key, certificate or private key: the audit seal's public half, e.g.\n"
+    "pki/audit-seal.pub of the demo or audit-seal.pub in a backup generation), then prints the\n"
+    "document. Exit status 1 unless the file is byte for byte what the gateway signed.\n";
 
 std::unique_ptr<pki::Es256Signer> seal_signer(const config::Config& config) {
     if (config.audit.seal_key.empty()) return nullptr;
