@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 import unittest
 
+import ports
+
 from backends import (GarbageBackend, GatedBackend, RecordingBackend,  # noqa: F401
                       SilentBackend, WsEchoBackend, encode_ws_frame, read_ws_frame,
                       websocket_accept)
@@ -28,9 +30,7 @@ from tls_clients import (curl, http_request, open_tls, read_response,  # noqa: F
 
 
 def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return ports.free_port()
 
 
 def make_tempdir(test_or_class, prefix="sekisho-it-"):

@@ -30,6 +30,8 @@ import tempfile
 import time
 import urllib.parse
 
+import ports
+
 PG_USER = "sekisho-pgtest"  # runs the server programs when we are root
 STARTUP_WAIT = 60.0
 STOP_WAIT = 60
@@ -87,9 +89,7 @@ def _ensure_system_user():
 
 
 def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return ports.free_port()
 
 
 def _ident(name):

@@ -11,6 +11,8 @@ import subprocess
 import tempfile
 import time
 
+import ports
+
 PR_SET_PDEATHSIG = 1
 
 
@@ -19,9 +21,7 @@ def _die_with_parent():
 
 
 def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return ports.free_port()
 
 
 class RedisServer:
