@@ -100,6 +100,56 @@ struct MassRevocation {
     }
 };
 
+// A device registered with its certificates in one go (import_devices): what create_device
+// and add_certificate take, for many devices at once.
+struct DeviceImport {
+    std::string facility;
+    std::string name;
+    bool temporary = false;
+    std::vector<DeviceCertificate> certificates; // unrevoked, serials and fingerprints unused
+};
+
+// How many devices are in each status (count_devices).
+struct DeviceCounts {
+    std::int64_t active = 0;
+    std::int64_t suspended = 0;
+    std::int64_t revoked = 0;
+    std::int64_t total() const { return active + suspended + revoked; }
+};
+
+// One page of a listing (list_devices_page), in the order facility, name, id.
+struct DevicePage {
+    std::vector<Device> devices;
+    std::string next; // the cursor of the next page; empty when this one is the last
+};
+
+// One certificate as the gateway's in-memory view of the registry holds it.
+struct CertificateState {
+    std::string fingerprint; // lower-case hex SHA-256 of the DER encoding
+    std::string facility;    // its device's, in the registry
+    bool admitted = false;   // its device is active and it is not revoked (its dates aside)
+    UnixSeconds not_after = 0;
+    bool temporary = false; // its device was enrolled with a temporary credential
+};
+
+// Receives what scan_certificates reads. begin() comes first, once: complete says whether
+// every certificate follows (build the view afresh) or only those of the devices changed
+// since the position given (replace just their entries).
+class CertificateSink {
+public:
+    virtual ~CertificateSink() = default;
+    virtual void begin(bool complete) = 0;
+    virtual void certificate(const CertificateState& state) = 0;
+};
+
+// Where a scan_certificates read stood: the next call passes through_seq as since_seq.
+struct CertificateScan {
+    std::int64_t through_seq = 0; // the ledger's last entry as of the read
+    std::int64_t revision = 0;    // revision() as of the read
+    std::size_t certificates = 0; // how many went to the sink
+    bool complete = false;
+};
+
 // Every write runs in one transaction that also appends to the ledger and increments
 // revision(). Implementations are safe to call from several threads.
 class DeviceRegistry {
@@ -155,6 +205,28 @@ public:
     // its validity has listed it (RFC 5280 §3.3) it may leave, and the CRL stops growing
     // with the years.
     virtual std::vector<RevokedSerial> revoked_serials(const std::string& issuer, UnixSeconds expired_before = 0) = 0;
+
+    // Registers every device of batch with its certificates in one transaction, all or none
+    // (each checked as create_device and add_certificate check them), with their ledger rows
+    // and one revision increment: a terminal fleet moved from another system, or a benchmark's.
+    // Returns the new devices' ids in the batch's order.
+    virtual std::vector<std::string> import_devices(const std::vector<DeviceImport>& batch,
+                                                    const std::string& actor) = 0;
+    // A page of list_devices' listing: at most limit devices (1..1000) after the cursor after
+    // (empty: from the start), each with its certificates.
+    virtual DevicePage list_devices_page(const std::optional<std::string>& facility,
+                                         const std::optional<DeviceStatus>& status, const std::string& after,
+                                         std::size_t limit) = 0;
+    // How many devices there are in each status, counted by the database.
+    virtual DeviceCounts count_devices(const std::optional<std::string>& facility = {}) = 0;
+
+    // The gateway's view of the registry, kept without reloading it: since_seq 0 streams
+    // every certificate (in pages: never the whole registry in one result); a later position
+    // streams only the certificates of the devices that ledger entries after it changed
+    // (device.*, certificate.*) — or every certificate again, begin(true), when they are too
+    // many or the ledger is behind since_seq (a registry restored from a backup). All of it
+    // read as of one instant.
+    virtual CertificateScan scan_certificates(std::int64_t since_seq, CertificateSink& sink) = 0;
 
     // Fingerprints the gateway admits: unrevoked certificates, not yet past not_after, of
     // active devices. Sorted.

@@ -112,7 +112,10 @@ EnrollmentService::EnrollmentService(enroll::IssuingCa& ca, store::DeviceRegistr
       crl_files_(std::move(crl_files)), admission_(admission) {}
 
 void EnrollmentService::admit(X509* issued, const store::Device& device) {
-    if (admission_) admission_->admit(pki::sha256_fingerprint_hex(issued), device.facility, device.temporary);
+    if (!admission_) return;
+    const auto not_after = pki::unix_seconds(X509_get0_notAfter(issued));
+    if (!not_after) return; // cannot happen with a certificate we issued; the next poll admits it
+    admission_->admit(pki::sha256_fingerprint_hex(issued), device.facility, *not_after, device.temporary);
 }
 
 EnrollmentReply EnrollmentService::handle(const EnrollmentRequest& req) {

@@ -8,7 +8,7 @@
 namespace sekisho::gateway {
 
 DeviceAdmission::DeviceAdmission()
-    : active_(std::make_shared<const Facilities>()), temporary_(std::make_shared<const Fingerprints>()) {}
+    : view_(std::make_shared<DeviceView>()), temporary_(std::make_shared<const Fingerprints>()) {}
 
 bool DeviceAdmission::is_temporary(std::string_view fingerprint) const {
     const auto set = temporary_.load();
@@ -16,43 +16,60 @@ bool DeviceAdmission::is_temporary(std::string_view fingerprint) const {
 }
 
 bool DeviceAdmission::admits(std::string_view fingerprint) const {
-    const auto set = active_.load();
-    return set->find(std::string(fingerprint)) != set->end();
+    return view_.load()->admits(fingerprint, store::system_clock_now());
 }
 
 std::optional<std::string> DeviceAdmission::facility_of(std::string_view fingerprint) const {
-    const auto set = active_.load();
-    const auto it = set->find(std::string(fingerprint));
-    if (it == set->end()) return std::nullopt;
-    return it->second;
+    return view_.load()->facility_of(fingerprint, store::system_clock_now());
 }
 
-void DeviceAdmission::replace(Facilities admitted, Fingerprints temporary) {
+void DeviceAdmission::replace(std::shared_ptr<DeviceView> admitted, Fingerprints temporary) {
     std::lock_guard lock(writers_);
     auto marked = std::make_shared<const Fingerprints>(std::move(temporary));
     temporary_.store(marked);
     set_temporary_devices(std::move(marked));
-    active_.store(std::make_shared<const Facilities>(std::move(admitted)));
+    view_.store(std::move(admitted));
     available_.store(true);
+}
+
+void DeviceAdmission::mark_temporary(const std::vector<std::string>& fingerprints) {
+    const auto current = temporary_.load();
+    std::shared_ptr<Fingerprints> marked;
+    for (const auto& fingerprint : fingerprints) {
+        if (current->contains(fingerprint)) continue;
+        if (!marked) marked = std::make_shared<Fingerprints>(*current);
+        marked->insert(fingerprint);
+    }
+    if (!marked) return;
+    temporary_.store(marked);
+    set_temporary_devices(std::move(marked));
+}
+
+std::size_t DeviceAdmission::apply(const std::vector<store::CertificateState>& changes) {
+    std::lock_guard lock(writers_);
+    const auto view = view_.load();
+    std::size_t changed = 0;
+    std::vector<std::string> temporary;
+    for (const auto& state : changes) {
+        if (view->apply(state)) ++changed;
+        if (state.temporary) temporary.push_back(state.fingerprint);
+    }
+    mark_temporary(temporary);
+    available_.store(true);
+    return changed;
 }
 
 void DeviceAdmission::refuse_all_unavailable() {
     std::lock_guard lock(writers_);
     available_.store(false); // first: a handshake that finds nobody admitted names the reason
-    active_.store(std::make_shared<const Facilities>());
+    view_.store(std::make_shared<DeviceView>());
 }
 
-void DeviceAdmission::admit(std::string fingerprint, std::string facility, bool temporary) {
+void DeviceAdmission::admit(const std::string& fingerprint, const std::string& facility, store::UnixSeconds not_after,
+                            bool temporary) {
     std::lock_guard lock(writers_);
-    if (temporary) {
-        auto marked = std::make_shared<Fingerprints>(*temporary_.load());
-        marked->insert(fingerprint);
-        temporary_.store(marked);
-        set_temporary_devices(std::move(marked));
-    }
-    auto next = std::make_shared<Facilities>(*active_.load());
-    next->insert_or_assign(std::move(fingerprint), std::move(facility));
-    active_.store(std::move(next));
+    if (temporary) mark_temporary({fingerprint});
+    view_.load()->put(fingerprint, facility, not_after);
 }
 
 RegistryWatch::RegistryWatch(store::Registry& registry, DeviceAdmission& admission,
@@ -61,14 +78,42 @@ RegistryWatch::RegistryWatch(store::Registry& registry, DeviceAdmission& admissi
     load();
 }
 
-void RegistryWatch::load() {
-    const auto revision = registry_.devices().revision();
-    DeviceAdmission::Facilities admitted;
-    for (auto& c : registry_.devices().admitted_certificates()) admitted.emplace(std::move(c.fingerprint), std::move(c.facility));
+namespace {
+
+// What one scan of the registry brings: a view built afresh, or the changed certificates.
+class ViewUpdate final : public store::CertificateSink {
+public:
+    void begin(bool complete) override {
+        if (complete) view = std::make_shared<DeviceView>();
+    }
+    void certificate(const store::CertificateState& state) override {
+        if (!view) {
+            changes.push_back(state);
+            return;
+        }
+        view->bulk_add(state);
+        if (state.temporary) temporary.insert(state.fingerprint);
+    }
+
+    std::shared_ptr<DeviceView> view; // set for a complete scan
     DeviceAdmission::Fingerprints temporary;
-    for (auto& fingerprint : registry_.devices().temporary_fingerprints()) temporary.insert(std::move(fingerprint));
-    admission_.replace(std::move(admitted), std::move(temporary));
-    revision_ = revision;
+    std::vector<store::CertificateState> changes;
+};
+
+} // namespace
+
+void RegistryWatch::load() {
+    ViewUpdate update;
+    const auto scan = registry_.devices().scan_certificates(through_seq_, update);
+    if (update.view) {
+        update.view->seal();
+        admission_.replace(std::move(update.view), std::move(update.temporary));
+    } else {
+        admission_.apply(update.changes);
+    }
+    through_seq_ = scan.through_seq;
+    revision_ = scan.revision;
+    last_scan_ = scan;
 }
 
 bool RegistryWatch::poll(Clock::time_point now) {
@@ -82,7 +127,11 @@ bool RegistryWatch::poll(Clock::time_point now) {
         failed_ = false;
         stale_ = false;
         log_event(spdlog::level::info, "registry.updated",
-                  {{"revision", std::to_string(revision_)}, {"active_certificates", std::to_string(admission_.size())}});
+                  {{"revision", std::to_string(revision_)},
+                   {"read", last_scan_.complete ? "complete" : "changes"},
+                   {"certificates_read", std::to_string(last_scan_.certificates)},
+                   {"active_certificates", std::to_string(admission_.size())},
+                   {"view_bytes", std::to_string(admission_.memory_bytes())}});
         return true;
     } catch (const std::exception& e) {
         if (!failed_) {
@@ -96,6 +145,7 @@ bool RegistryWatch::poll(Clock::time_point now) {
         if (stale_ || now - failed_since_ < max_staleness_.load()) return false;
         stale_ = true;
         admission_.refuse_all_unavailable();
+        through_seq_ = 0; // the view is empty: the next read is of everything
         log_event(spdlog::level::critical, "registry.stale",
                   {{"database", registry_.location()}, {"reason", e.what()},
                    {"detail", "unreadable for longer than registry.max_staleness: no terminal is admitted until it reads again"}});

@@ -1,8 +1,10 @@
-// Which terminals the registry admits right now: the fingerprints of the certificates of
-// active devices, each with its device's facility in the registry. Read on every handshake (any thread); replaced as a whole when the
-// registry changes, so a suspension or revocation bites without a restart.
+// Which terminals the registry admits right now: the certificates of active devices, each
+// with its device's facility in the registry (device_view.hpp). Read on every handshake (any
+// thread); built once at start, then changed in place as the registry changes, so a
+// suspension or revocation bites without a restart and without reloading the registry.
 #pragma once
 
+#include "gateway/tls/device_view.hpp"
 #include "store/registry.hpp"
 
 #include <atomic>
@@ -12,8 +14,8 @@
 #include <string>
 #include <string_view>
 #include <optional>
-#include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace sekisho::gateway {
 
@@ -21,7 +23,6 @@ class DeviceAdmission {
 public:
     DeviceAdmission(); // admits nobody until the first load
 
-    using Facilities = std::unordered_map<std::string, std::string>; // fingerprint -> facility
     using Fingerprints = std::unordered_set<std::string>;
 
     bool admits(std::string_view fingerprint) const;
@@ -29,10 +30,14 @@ public:
     std::optional<std::string> facility_of(std::string_view fingerprint) const;
     // Whether the certificate's device was enrolled with a temporary credential.
     bool is_temporary(std::string_view fingerprint) const;
-    std::size_t size() const { return active_.load()->size(); }
-    // temporary: the certificates of temporary devices, admitted or not (published to
-    // temporary_devices.hpp, so that every event about them is marked).
-    void replace(Facilities admitted, Fingerprints temporary = {});
+    std::size_t size() const { return view_.load()->size(); }
+    std::size_t memory_bytes() const { return view_.load()->memory_bytes(); }
+    // A view built afresh (sealed). temporary: the certificates of temporary devices, admitted
+    // or not (published to temporary_devices.hpp, so that every event about them is marked).
+    void replace(std::shared_ptr<DeviceView> admitted, Fingerprints temporary = {});
+    // The registry's word on the certificates of the devices that changed; returns how many
+    // entries of the view changed.
+    std::size_t apply(const std::vector<store::CertificateState>& changes);
     // The registry has been unreadable for longer than registry.max_staleness: nobody is
     // admitted, and refusals say registry_unavailable rather than not_registered. Lifted by
     // the next replace().
@@ -41,13 +46,16 @@ public:
     // A certificate this instance has just issued and recorded in the registry: admitted at
     // the terminal's very next handshake, not one registry poll later (a copy of the set:
     // enrollments are rare, handshakes are not).
-    void admit(std::string fingerprint, std::string facility, bool temporary = false);
+    void admit(const std::string& fingerprint, const std::string& facility, store::UnixSeconds not_after,
+               bool temporary = false);
 
 private:
-    std::atomic<std::shared_ptr<const Facilities>> active_;
+    void mark_temporary(const std::vector<std::string>& fingerprints); // holding writers_
+
+    std::atomic<std::shared_ptr<DeviceView>> view_;
     std::atomic<std::shared_ptr<const Fingerprints>> temporary_;
     std::atomic<bool> available_{true};
-    std::mutex writers_; // replace and admit: neither may lose the other's change
+    std::mutex writers_; // replace, apply and admit: none may lose another's change
 };
 
 // Keeps a DeviceAdmission in step with the registry by polling its revision counter.
@@ -60,7 +68,9 @@ public:
     // the database on failure.
     RegistryWatch(store::Registry& registry, DeviceAdmission& admission, std::chrono::seconds max_staleness);
 
-    // Reloads when the registry changed since the last call. Returns true when the admitted
+    // Reads what changed when the registry changed since the last call: the certificates of
+    // the devices changed since the ledger position it last read (every certificate after a
+    // failure that emptied the view, or when the registry went back to an earlier state). Returns true when the admitted
     // set changed. A registry that cannot be read keeps the last complete view for
     // max_staleness (a database failover must not lock every terminal out), then fails
     // closed: nobody is admitted until it reads again.
@@ -78,6 +88,8 @@ private:
     DeviceAdmission& admission_;
     std::atomic<std::chrono::seconds> max_staleness_;
     std::int64_t revision_ = -1;
+    std::int64_t through_seq_ = 0; // the ledger position the view reflects; 0: read everything
+    store::CertificateScan last_scan_;
     Clock::time_point failed_since_{};
     std::atomic<bool> failed_{false};
     std::atomic<bool> stale_{false};

@@ -75,22 +75,29 @@ std::optional<Device> SqlDevices::load_device(const std::string& id, std::string
 Device SqlDevices::create_device(const std::string& facility, const std::string& name,
                                      const std::string& actor, bool temporary) {
     constexpr std::string_view kOperation = "create device";
-    require_text(db_, facility, "the facility", kOperation);
-    require_text(db_, name, "the device name", kOperation);
     require_text(db_, actor, "the actor", kOperation);
+    Transaction tx(db_, Transaction::Kind::write, kOperation);
+    Device device = insert_device(facility, name, actor, temporary, clock_(), kOperation);
+    bump_revision(kOperation);
+    tx.commit();
+    return device;
+}
+
+Device SqlDevices::insert_device(const std::string& facility, const std::string& name, const std::string& actor,
+                                 bool temporary, UnixSeconds now, std::string_view operation) {
+    require_text(db_, facility, "the facility", operation);
+    require_text(db_, name, "the device name", operation);
     Device device;
     device.id = credentials::random_id("dev-");
     device.facility = facility;
     device.name = name;
-    device.created_at = device.updated_at = clock_();
+    device.created_at = device.updated_at = now;
     device.created_by = device.updated_by = actor;
     device.temporary = temporary;
-
-    Transaction tx(db_, Transaction::Kind::write, kOperation);
     Statement insert(db_,
                      "INSERT INTO devices (" + std::string(kDeviceColumns) +
                          ", status_since) VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?4, ?5, ?6, ?4)",
-                     kOperation);
+                     operation);
     insert.bind(1, device.id).bind(2, facility).bind(3, name);
     insert.bind(4, device.created_at).bind(5, actor).bind(6, std::int64_t{temporary ? 1 : 0});
     insert.run();
@@ -98,8 +105,6 @@ Device SqlDevices::create_device(const std::string& facility, const std::string&
     details.add("facility", facility).add("name", name);
     if (temporary) details.add("temporary", std::int64_t{1});
     append_ledger(device.created_at, actor, "device.create", device.id, "", details.str());
-    bump_revision(kOperation);
-    tx.commit();
     return device;
 }
 
@@ -127,6 +132,57 @@ std::vector<Device> SqlDevices::list_devices(const std::optional<std::string>& f
     return devices;
 }
 
+DevicePage SqlDevices::list_devices_page(const std::optional<std::string>& facility,
+                                         const std::optional<DeviceStatus>& status, const std::string& after,
+                                         std::size_t limit) {
+    constexpr std::string_view kOperation = "list devices";
+    if (limit < 1 || limit > 1000) db_.fail(kOperation, "a page holds 1 to 1000 devices, not " + std::to_string(limit));
+    Transaction tx(db_, Transaction::Kind::read, kOperation);
+    if (!after.empty()) {
+        Statement known(db_, "SELECT 1 FROM devices WHERE id = ?1", kOperation);
+        known.bind(1, after);
+        if (!known.step()) db_.fail(kOperation, "the page cursor " + after + " names no device");
+    }
+    // Keyset: the rows after the cursor's (facility, name, id), so a page costs the same
+    // wherever it starts.
+    Statement query(db_,
+                    "SELECT " + kDeviceSelect +
+                        " FROM devices WHERE (CAST(?1 AS TEXT) IS NULL OR facility = ?1) AND "
+                        "(CAST(?2 AS TEXT) IS NULL OR status = ?2) AND (CAST(?3 AS TEXT) IS NULL OR "
+                        "(facility, name, id) > (SELECT facility, name, id FROM devices WHERE id = ?3)) "
+                        "ORDER BY facility, name, id LIMIT ?4",
+                    kOperation);
+    query.bind_nullable(1, facility);
+    query.bind_nullable(2, status ? std::optional<std::string>(to_string(*status)) : std::nullopt);
+    query.bind_nullable(3, after.empty() ? std::nullopt : std::optional<std::string>(after));
+    query.bind(4, static_cast<std::int64_t>(limit + 1));
+    DevicePage page;
+    while (query.step()) page.devices.push_back(device_from_row(query));
+    if (page.devices.size() > limit) {
+        page.devices.pop_back();
+        page.next = page.devices.back().id;
+    }
+    for (Device& device : page.devices) device.certificates = load_certificates(device.id, kOperation);
+    return page;
+}
+
+DeviceCounts SqlDevices::count_devices(const std::optional<std::string>& facility) {
+    Statement query(db_,
+                    "SELECT status, COUNT(*) FROM devices WHERE (CAST(?1 AS TEXT) IS NULL OR facility = ?1) "
+                    "GROUP BY status",
+                    "count devices");
+    query.bind_nullable(1, facility);
+    DeviceCounts counts;
+    while (query.step()) {
+        switch (parse_device_status(query.text(0))) {
+        case DeviceStatus::active: counts.active = query.integer(1); break;
+        case DeviceStatus::suspended: counts.suspended = query.integer(1); break;
+        case DeviceStatus::revoked: counts.revoked = query.integer(1); break;
+        }
+    }
+    return counts;
+}
+
 std::optional<Device> SqlDevices::find_device_by_fingerprint(const std::string& fingerprint) {
     constexpr std::string_view kOperation = "find device by fingerprint";
     std::string fp = canonical_fingerprint(db_, fingerprint, kOperation);
@@ -140,24 +196,30 @@ std::optional<Device> SqlDevices::find_device_by_fingerprint(const std::string& 
 void SqlDevices::add_certificate(const std::string& device_id, const DeviceCertificate& cert,
                                      const std::string& actor) {
     const std::string operation = "add certificate to device " + device_id;
-    std::string serial = canonical_serial(db_, cert.serial_hex, operation);
-    std::string fp = canonical_fingerprint(db_, cert.fingerprint_sha256, operation);
-    require_text(db_, cert.issuer, "the issuer", operation);
     require_text(db_, actor, "the actor", operation);
-    if (cert.not_after <= cert.not_before) {
-        db_.fail(operation, "certificate " + serial + " has not_after (" + std::to_string(cert.not_after) +
-                                ") not after not_before (" + std::to_string(cert.not_before) + ")");
-    }
-    if (cert.revoked_at || !cert.status_reason.empty()) {
-        db_.fail(operation, "certificate " + serial + " arrives already revoked; add it, then revoke it");
-    }
-    UnixSeconds now = clock_();
     Transaction tx(db_, Transaction::Kind::write, operation);
     Statement device(db_, "SELECT status FROM devices WHERE id = ?1", operation);
     device.bind(1, device_id);
     if (!device.step()) db_.fail(operation, "no such device");
     if (device.text(0) == "revoked") {
         db_.fail(operation, "the device is revoked and takes no new certificates");
+    }
+    insert_certificate(device_id, cert, actor, clock_(), operation);
+    bump_revision(operation);
+    tx.commit();
+}
+
+void SqlDevices::insert_certificate(const std::string& device_id, const DeviceCertificate& cert,
+                                    const std::string& actor, UnixSeconds now, std::string_view operation) {
+    std::string serial = canonical_serial(db_, cert.serial_hex, operation);
+    std::string fp = canonical_fingerprint(db_, cert.fingerprint_sha256, operation);
+    require_text(db_, cert.issuer, "the issuer", operation);
+    if (cert.not_after <= cert.not_before) {
+        db_.fail(operation, "certificate " + serial + " has not_after (" + std::to_string(cert.not_after) +
+                                ") not after not_before (" + std::to_string(cert.not_before) + ")");
+    }
+    if (cert.revoked_at || !cert.status_reason.empty()) {
+        db_.fail(operation, "certificate " + serial + " arrives already revoked; add it, then revoke it");
     }
     Statement taken(db_,
                     "SELECT device_id, CASE WHEN serial_hex = ?1 THEN 1 ELSE 0 END FROM certificates "
@@ -186,8 +248,6 @@ void SqlDevices::add_certificate(const std::string& device_id, const DeviceCerti
                       .add("issuer", cert.issuer)
                       .add("not_after", cert.not_after)
                       .str());
-    bump_revision(operation);
-    tx.commit();
 }
 
 void SqlDevices::revoke_one(const std::string& serial_hex, const std::string& device_id, UnixSeconds now,

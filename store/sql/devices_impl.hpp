@@ -49,6 +49,12 @@ public:
     std::size_t record_seen(const std::vector<DeviceSighting>& batch) override; // device_seen.cpp
     std::vector<std::string> temporary_fingerprints() override;
     std::int64_t revision() override;
+    // devices_fleet.cpp
+    std::vector<std::string> import_devices(const std::vector<DeviceImport>& batch, const std::string& actor) override;
+    DevicePage list_devices_page(const std::optional<std::string>& facility, const std::optional<DeviceStatus>& status,
+                                 const std::string& after, std::size_t limit) override;
+    DeviceCounts count_devices(const std::optional<std::string>& facility) override;
+    CertificateScan scan_certificates(std::int64_t since_seq, CertificateSink& sink) override;
 
     std::pair<EnrollmentTicket, std::string> create_ticket(const std::string& facility,
                                                            const std::string& device_name,
@@ -76,6 +82,15 @@ private:
     std::optional<Device> load_device(const std::string& id, std::string_view operation);
     std::vector<DeviceCertificate> load_certificates(const std::string& device_id,
                                                      std::string_view operation);
+    // Within an open write transaction: a new device's row and its device.create ledger row.
+    Device insert_device(const std::string& facility, const std::string& name, const std::string& actor,
+                         bool temporary, UnixSeconds now, std::string_view operation);
+    // Within an open write transaction: a certificate of a device that may take one, checked,
+    // and its certificate.add ledger row.
+    void insert_certificate(const std::string& device_id, const DeviceCertificate& cert, const std::string& actor,
+                            UnixSeconds now, std::string_view operation);
+    // Every certificate to the sink, a page of rows at a time; returns how many.
+    std::size_t scan_every_certificate(CertificateSink& sink, std::string_view operation);
     std::optional<EnrollmentTicket> load_ticket(const std::string& id, std::string_view operation);
     // Within an open write transaction: the device's status row and its ledger row
     // (device.revoke, .suspend or .resume with from/to; extra details appended).

@@ -71,6 +71,19 @@ public:
     }
     std::vector<std::string> temporary_fingerprints() override { return pool_.take()->temporary_fingerprints(); }
     std::int64_t revision() override { return pool_.take()->revision(); }
+    std::vector<std::string> import_devices(const std::vector<DeviceImport>& batch, const std::string& actor) override {
+        return pool_.take()->import_devices(batch, actor);
+    }
+    DevicePage list_devices_page(const std::optional<std::string>& facility, const std::optional<DeviceStatus>& status,
+                                 const std::string& after, std::size_t limit) override {
+        return pool_.take()->list_devices_page(facility, status, after, limit);
+    }
+    DeviceCounts count_devices(const std::optional<std::string>& facility) override {
+        return pool_.take()->count_devices(facility);
+    }
+    CertificateScan scan_certificates(std::int64_t since_seq, CertificateSink& sink) override {
+        return pool_.take()->scan_certificates(since_seq, sink);
+    }
 };
 
 class PooledTickets final : public TicketRegistry, Pooled<SqlDevices> {

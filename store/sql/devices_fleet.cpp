@@ -1,0 +1,121 @@
+// The registry at fleet size: registering many devices in one transaction, and the stream
+// the gateway keeps its view of the registry with — every certificate once, then only those
+// of the devices the ledger says have changed.
+#include "store/sql/devices_impl.hpp"
+#include "store/sql/ledger.hpp"
+
+namespace sekisho::store::sql {
+
+namespace {
+
+// Rows per page of a complete scan: bounds what one result holds in memory (PostgreSQL's
+// client keeps a whole result), while a million certificates stay a hundred queries.
+constexpr std::int64_t kScanPage = 10000;
+// Beyond this many changed devices since the position asked, reading every certificate costs
+// less than reading theirs one device at a time.
+constexpr std::int64_t kMostChangedDevices = 100000;
+
+// The columns each scan reads, in the order state_from_row takes them.
+constexpr std::string_view kStateColumns =
+    "c.fingerprint_sha256, d.facility, d.status, CASE WHEN c.revoked_at IS NULL THEN 1 ELSE 0 END, c.not_after, d.is_temporary";
+
+CertificateState state_from_row(const Statement& row) {
+    CertificateState state;
+    state.fingerprint = row.text(0);
+    state.facility = row.text(1);
+    state.admitted = row.text(2) == "active" && row.integer(3) != 0;
+    state.not_after = row.integer(4);
+    state.temporary = row.integer(5) != 0;
+    return state;
+}
+
+} // namespace
+
+std::vector<std::string> SqlDevices::import_devices(const std::vector<DeviceImport>& batch,
+                                                    const std::string& actor) {
+    constexpr std::string_view kOperation = "import devices";
+    require_text(db_, actor, "the actor", kOperation);
+    std::vector<std::string> ids;
+    if (batch.empty()) return ids;
+    ids.reserve(batch.size());
+    const UnixSeconds now = clock_();
+    Transaction tx(db_, Transaction::Kind::write, kOperation);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const auto& item = batch[i];
+        const std::string operation = std::string(kOperation) + " (item " + std::to_string(i + 1) + ")";
+        Device device = insert_device(item.facility, item.name, actor, item.temporary, now, operation);
+        for (const auto& cert : item.certificates) insert_certificate(device.id, cert, actor, now, operation);
+        ids.push_back(std::move(device.id));
+    }
+    bump_revision(kOperation);
+    tx.commit();
+    return ids;
+}
+
+std::size_t SqlDevices::scan_every_certificate(CertificateSink& sink, std::string_view operation) {
+    sink.begin(true);
+    std::size_t count = 0;
+    std::string after; // keyset over the fingerprint: each page starts where the last ended
+    for (;;) {
+        Statement page(db_,
+                       "SELECT " + std::string(kStateColumns) +
+                           " FROM certificates c JOIN devices d ON d.id = c.device_id "
+                           "WHERE c.fingerprint_sha256 > ?1 ORDER BY c.fingerprint_sha256 LIMIT ?2",
+                       operation);
+        page.bind(1, after).bind(2, kScanPage);
+        std::int64_t rows = 0;
+        while (page.step()) {
+            auto state = state_from_row(page);
+            after = state.fingerprint;
+            sink.certificate(state);
+            ++rows;
+        }
+        count += static_cast<std::size_t>(rows);
+        if (rows < kScanPage) return count;
+    }
+}
+
+CertificateScan SqlDevices::scan_certificates(std::int64_t since_seq, CertificateSink& sink) {
+    constexpr std::string_view kOperation = "read the certificates' states";
+    Transaction tx(db_, Transaction::Kind::read, kOperation);
+    CertificateScan scan;
+    {
+        Statement last(db_, "SELECT COALESCE(MAX(seq), 0) FROM ledger", kOperation);
+        last.step();
+        scan.through_seq = last.integer(0);
+    }
+    scan.revision = read_revision(db_);
+    bool complete = since_seq <= 0 || since_seq > scan.through_seq; // behind: a restored registry
+    if (!complete && since_seq < scan.through_seq) {
+        Statement changed(db_,
+                          "SELECT COUNT(DISTINCT subject) FROM ledger WHERE seq > ?1 AND "
+                          "(action LIKE 'device.%' OR action LIKE 'certificate.%')",
+                          kOperation);
+        changed.bind(1, since_seq);
+        changed.step();
+        complete = changed.integer(0) > kMostChangedDevices;
+    }
+    if (complete) {
+        scan.complete = true;
+        scan.certificates = scan_every_certificate(sink, kOperation);
+    } else {
+        sink.begin(false);
+        if (since_seq < scan.through_seq) {
+            Statement changed(db_,
+                              "SELECT " + std::string(kStateColumns) +
+                                  " FROM certificates c JOIN devices d ON d.id = c.device_id "
+                                  "WHERE c.device_id IN (SELECT subject FROM ledger WHERE seq > ?1 AND "
+                                  "(action LIKE 'device.%' OR action LIKE 'certificate.%'))",
+                              kOperation);
+            changed.bind(1, since_seq);
+            while (changed.step()) {
+                sink.certificate(state_from_row(changed));
+                ++scan.certificates;
+            }
+        }
+    }
+    tx.commit();
+    return scan;
+}
+
+} // namespace sekisho::store::sql
