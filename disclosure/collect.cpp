@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <iterator>
 #include <set>
 
 namespace sekisho::disclosure {
@@ -41,17 +42,13 @@ RegistryFacts count_registry(store::Registry& registry) {
     RegistryFacts out;
     out.location = registry.location();
     std::set<std::string> facilities;
-    for (const auto& device : registry.devices().list_devices()) {
-        switch (device.status) {
-        case store::DeviceStatus::active:
-            ++out.devices_active;
-            if (device.temporary) ++out.devices_temporary;
-            facilities.insert(device.facility);
-            break;
-        case store::DeviceStatus::suspended: ++out.devices_suspended; break;
-        case store::DeviceStatus::revoked: ++out.devices_revoked; break;
-        }
-    }
+    // Counted by the database: a fleet's registry is never read whole for a number.
+    auto devices = registry.devices().count_devices();
+    out.devices_active = static_cast<std::size_t>(devices.active);
+    out.devices_temporary = static_cast<std::size_t>(devices.temporary_active);
+    out.devices_suspended = static_cast<std::size_t>(devices.suspended);
+    out.devices_revoked = static_cast<std::size_t>(devices.revoked);
+    facilities.insert(std::make_move_iterator(devices.facilities.begin()), std::make_move_iterator(devices.facilities.end()));
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
     for (const auto& user : registry.users().list_users()) {
         if (user.status != store::UserStatus::active) {

@@ -10,6 +10,7 @@
 #include "operations/subcommands.hpp"
 #include "operations/usage_error.hpp"
 #include "operations/device_revoke_many.hpp"
+#include "config/values.hpp"
 #include "store/registry.hpp"
 
 #include <boost/json.hpp>
@@ -141,12 +142,50 @@ int do_register(Context& context) {
     return 0;
 }
 
+// A listing is a page (at most 1000 devices, the first page by default), so that neither the
+// command nor the admin API that runs it ever holds a fleet's registry in one answer.
+std::size_t list_limit_option(const CliArgs& args) {
+    const auto text = args.get("--limit");
+    return text ? static_cast<std::size_t>(parse_integer_option("--limit", *text, 1, 1000)) : 1000;
+}
+
+std::optional<std::int64_t> expiring_option(const CliArgs& args) {
+    const auto text = args.get("--expiring");
+    if (!text) return std::nullopt;
+    std::string error;
+    const auto within = config::detail::parse_duration(*text, error);
+    if (!within) throw std::invalid_argument("--expiring: " + error);
+    if (args.get("--after") || args.get("--status"))
+        throw std::invalid_argument("--expiring lists active devices, soonest first: not with --after or --status");
+    return within->count();
+}
+
 int do_list(Context& context) {
-    const std::optional<DeviceStatus> status = status_option(context.args);
-    const auto devices = context.devices().list_devices(context.args.get("--facility"), status);
-    context.out() << listing(
-        context.json, "devices", devices, [](const auto& device) { return device_json(device, now()); },
-        [](const auto& all) { return device_table(all, now()); });
+    const std::size_t limit = list_limit_option(context.args);
+    store::DevicePage page;
+    if (const auto within = expiring_option(context.args)) {
+        // Active devices whose newest certificate runs out within the period (or has), soonest first.
+        const auto facility = context.args.get("--facility");
+        for (const auto& e : context.devices().expiring_devices(now() + *within + 1, facility ? 1000 : limit)) {
+            if (facility && e.facility != *facility) continue;
+            if (page.devices.size() == limit) break;
+            if (auto device = context.devices().get_device(e.device_id)) page.devices.push_back(std::move(*device));
+        }
+    } else {
+        page = context.devices().list_devices_page(context.args.get("--facility"), status_option(context.args),
+                                                   context.args.get("--after").value_or(""), limit);
+    }
+    if (context.json) {
+        boost::json::array out;
+        for (const auto& device : page.devices) out.push_back(device_json(device, now()));
+        boost::json::object listing{{"devices", std::move(out)}};
+        if (!page.next.empty()) listing["next"] = page.next;
+        context.out() << json_line(listing);
+        return 0;
+    }
+    context.out() << device_table(page.devices, now());
+    if (!page.next.empty())
+        context.out() << "more: the next page with --after " << page.next << " (and the same filters)\n";
     return 0;
 }
 
@@ -238,7 +277,13 @@ const std::vector<Subcommand>& subcommands() {
     static const std::vector<Subcommand> kList = {
         {"register", {{"--facility"}, {"--name"}, {"--cert"}, {"--issuer"}}, {"--facility", "--name", "--cert"}, 0,
          no_check, do_register},
-        {"list", {{"--facility"}, {"--status"}}, {}, 0, [](const CliArgs& a) { status_option(a); }, do_list},
+        {"list", {{"--facility"}, {"--status"}, {"--limit"}, {"--after"}, {"--expiring"}}, {}, 0,
+         [](const CliArgs& a) {
+             status_option(a);
+             list_limit_option(a);
+             expiring_option(a);
+         },
+         do_list},
         {"show", {}, {}, 1, no_check, do_show},
         {"suspend", {{"--reason"}}, {"--reason"}, 1, no_check,
          [](Context& c) { return do_set_status(c, DeviceStatus::suspended); }},

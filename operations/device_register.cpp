@@ -41,17 +41,6 @@ std::string issuer_name_of(X509* cert) {
     return buffer;
 }
 
-// The serial must be unique too, but the registry interface looks certificates up only by
-// fingerprint, so a scan it is; an administrator command can afford it.
-std::optional<store::Device> device_holding_serial(store::DeviceRegistry& registry, const std::string& serial) {
-    for (store::Device& device : registry.list_devices()) {
-        for (const auto& cert : device.certificates) {
-            if (cert.serial_hex == serial) return std::move(device);
-        }
-    }
-    return std::nullopt;
-}
-
 std::string describe(const store::Device& device) {
     return "device " + device.id + " (" + device.facility + "/" + device.name + ", " +
            store::to_string(device.status) + ")";
@@ -96,7 +85,7 @@ store::Device register_device(store::DeviceRegistry& registry, const DeviceRegis
         throw std::runtime_error(request.cert_path + ": certificate SHA-256 " + record.fingerprint_sha256 +
                                  " is already registered to " + describe(*owner));
     }
-    if (auto owner = device_holding_serial(registry, record.serial_hex)) {
+    if (auto owner = registry.find_device_by_serial(record.serial_hex)) {
         throw std::runtime_error(request.cert_path + ": a certificate with serial " + record.serial_hex +
                                  " is already registered to " + describe(*owner));
     }

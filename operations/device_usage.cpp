@@ -23,7 +23,7 @@ const std::string kGroup =
     "subcommands:\n"
     "  register --facility F --name N --cert FILE [--issuer NAME]\n"
     "                                   import an existing terminal certificate as a new device\n"
-    "  list [--facility F] [--status active|suspended|revoked]\n"
+    "  list [--facility F] [--status S] [--limit N] [--after ID] | list --expiring 30d\n"
     "                                   the registered devices\n"
     "  show ID|FINGERPRINT              one device and its certificates\n"
     "  suspend ID --reason TEXT         refuse the device until it is resumed\n"
@@ -91,8 +91,15 @@ const std::map<std::string, std::string> kSubcommands = {
          kCommon},
     {"list",
      "usage: sekishoctl device list [--facility F] [--status active|suspended|revoked]\n"
+     "                              [--limit N] [--after ID]\n"
+     "       sekishoctl device list --expiring DURATION [--facility F] [--limit N]\n"
      "\n"
-     "Lists the registered devices, ordered by facility and name.\n" +
+     "Lists the registered devices, ordered by facility and name, a page at a time: at most\n"
+     "--limit devices (1 to 1000, default 1000). When there are more, the last line (with\n"
+     "--json, the field next) names the device to give as --after for the next page.\n"
+     "\n"
+     "  --expiring 30d  the active devices whose newest certificate runs out within the\n"
+     "                  period (or already has), soonest first\n" +
          kCommon},
     {"show",
      "usage: sekishoctl device show ID|FINGERPRINT\n"

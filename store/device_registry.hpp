@@ -114,6 +114,8 @@ struct DeviceCounts {
     std::int64_t active = 0;
     std::int64_t suspended = 0;
     std::int64_t revoked = 0;
+    std::int64_t temporary_active = 0;     // of the active ones, enrolled with a temporary credential
+    std::vector<std::string> facilities;   // where active devices are, each once, sorted
     std::int64_t total() const { return active + suspended + revoked; }
 };
 
@@ -121,6 +123,16 @@ struct DeviceCounts {
 struct DevicePage {
     std::vector<Device> devices;
     std::string next; // the cursor of the next page; empty when this one is the last
+};
+
+// An active device whose certificate runs out soon (expiring_devices): by its longest-lived
+// unrevoked one, since a renewed terminal holds the old one beside the new.
+struct ExpiringDevice {
+    std::string device_id;
+    std::string name;
+    std::string facility;
+    std::string serial_hex;
+    UnixSeconds not_after = 0;
 };
 
 // One certificate as the gateway's in-memory view of the registry holds it.
@@ -163,6 +175,8 @@ public:
     virtual std::vector<Device> list_devices(const std::optional<std::string>& facility = {},
                                              const std::optional<DeviceStatus>& status = {}) = 0;
     virtual std::optional<Device> find_device_by_fingerprint(const std::string& fingerprint) = 0;
+    // The device holding the certificate with this serial (any case of hex), if any.
+    virtual std::optional<Device> find_device_by_serial(const std::string& serial_hex) = 0;
 
     // Serial and fingerprint must be unused; the device must exist and not be revoked.
     virtual void add_certificate(const std::string& device_id, const DeviceCertificate& cert,
@@ -219,6 +233,10 @@ public:
                                          std::size_t limit) = 0;
     // How many devices there are in each status, counted by the database.
     virtual DeviceCounts count_devices(const std::optional<std::string>& facility = {}) = 0;
+
+    // Active devices whose longest-lived unrevoked certificate runs out before `before` (or
+    // already has), soonest first, at most limit of them: found through an index on notAfter.
+    virtual std::vector<ExpiringDevice> expiring_devices(UnixSeconds before, std::size_t limit) = 0;
 
     // The gateway's view of the registry, kept without reloading it: since_seq 0 streams
     // every certificate (in pages: never the whole registry in one result); a later position

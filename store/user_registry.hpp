@@ -85,6 +85,9 @@ public:
     // Unknown and malformed ids give nullopt (a login form passes whatever was typed).
     virtual std::optional<User> get_user(const std::string& id) = 0;
     virtual std::vector<User> list_users(const std::optional<std::string>& facility = {}) = 0; // by id
+    // The users locked out at now (locked_until later than now), by id: what the dashboard
+    // shows, found without reading every account.
+    virtual std::vector<User> locked_users(UnixSeconds now) = 0;
 
     // Replaces the password hash and keeps the last kPasswordHistoryDepth in the history.
     // An admin_reset needs a non-empty reason (the identity check, REQUIREMENTS §3).

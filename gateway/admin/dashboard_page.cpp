@@ -137,7 +137,10 @@ std::string expiring_section(const DashboardData& d, Lang lang) {
                h(e.serial) + "</code></td><td>" + h(codec::jst_display(from_unix(e.not_after))) + "</td><td class=\"num\">" +
                (expired ? h(t.expired) : std::to_string(left / 86400)) + "</td></tr>";
     }
-    return out + "</table></section>";
+    out += "</table>";
+    if (d.registry->expiring_truncated)
+        out += "<p class=\"muted\" id=\"expiring-more\">" + h(t.expiring_more) + "</p>";
+    return out + "</section>";
 }
 
 std::string recent_section(const DashboardData& d, Lang lang) {

@@ -3,31 +3,27 @@
 #include "store/clock.hpp"
 #include "store/login_records.hpp"
 
-#include <algorithm>
-
 namespace sekisho::gateway {
 
-RegistrySnapshot make_registry_snapshot(const std::vector<store::User>& users,
-                                        const std::vector<store::Device>& active_devices,
-                                        store::UnixSeconds now) {
+namespace {
+
+// Both lists come from queries on indexed dates: never the whole registry, whatever its size.
+RegistrySnapshot read_snapshot(store::UserRegistry& users, store::DeviceRegistry& devices, store::UnixSeconds now) {
     RegistrySnapshot s;
     s.taken = std::chrono::system_clock::time_point(std::chrono::seconds(now));
-    for (const auto& u : users)
-        if (store::is_locked(u, now))
-            s.locked.push_back({u.id, u.facility, *u.locked_until, u.failed_since_success});
-    for (const auto& d : active_devices) {
-        // A renewed terminal holds an old certificate next to the new one: only the
-        // longest-lived unrevoked one says when the terminal stops working.
-        const store::DeviceCertificate* latest = nullptr;
-        for (const auto& c : d.certificates)
-            if (!c.revoked_at && (!latest || c.not_after > latest->not_after)) latest = &c;
-        if (latest && latest->not_after <= now + kExpiryHorizon.count())
-            s.expiring.push_back({d.id, d.name, d.facility, latest->serial_hex, latest->not_after});
+    for (const auto& u : users.locked_users(now))
+        s.locked.push_back({u.id, u.facility, *u.locked_until, u.failed_since_success});
+    for (auto& e : devices.expiring_devices(now + kExpiryHorizon.count() + 1, kMostExpiringListed + 1))
+        s.expiring.push_back({std::move(e.device_id), std::move(e.name), std::move(e.facility),
+                              std::move(e.serial_hex), e.not_after});
+    if (s.expiring.size() > kMostExpiringListed) {
+        s.expiring.pop_back();
+        s.expiring_truncated = true;
     }
-    std::sort(s.expiring.begin(), s.expiring.end(),
-              [](const ExpiringTerminal& a, const ExpiringTerminal& b) { return a.not_after < b.not_after; });
     return s;
 }
+
+} // namespace
 
 RegistrySnapshotSource::RegistrySnapshotSource(store::UserRegistry& users, store::DeviceRegistry& devices)
     : users_(users), devices_(devices) {
@@ -39,9 +35,7 @@ RegistrySnapshotSource::~RegistrySnapshotSource() = default;
 void RegistrySnapshotSource::refresh() {
     std::shared_ptr<const RegistrySnapshot> next;
     try {
-        next = std::make_shared<const RegistrySnapshot>(make_registry_snapshot(
-            users_.list_users(), devices_.list_devices(std::nullopt, store::DeviceStatus::active),
-            store::system_clock_now()));
+        next = std::make_shared<const RegistrySnapshot>(read_snapshot(users_, devices_, store::system_clock_now()));
     } catch (const std::exception& e) {
         auto kept = current() ? std::make_shared<RegistrySnapshot>(*current()) : std::make_shared<RegistrySnapshot>();
         kept->error = e.what();

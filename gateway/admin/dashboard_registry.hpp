@@ -29,16 +29,16 @@ struct RegistrySnapshot {
     std::chrono::system_clock::time_point taken;
     std::string error;                   // set when the last refresh failed (the lists are older)
     std::vector<LockedAccount> locked;   // locked_until after `taken`, by user id
-    std::vector<ExpiringTerminal> expiring; // soonest first
+    std::vector<ExpiringTerminal> expiring; // soonest first, at most kMostExpiringListed
+    bool expiring_truncated = false;        // more run out soon than are listed
 };
 
 // Certificates that run out within this horizon are "soon".
 inline constexpr std::chrono::seconds kExpiryHorizon{30 * 24 * 3600};
 
-// The snapshot from two registry lists; `now` in Unix seconds. Pure, for tests.
-RegistrySnapshot make_registry_snapshot(const std::vector<store::User>& users,
-                                        const std::vector<store::Device>& active_devices,
-                                        store::UnixSeconds now);
+// The page lists the soonest of them: at a fleet's size a month's expiries are thousands, and
+// `sekishoctl device list` has them all.
+inline constexpr std::size_t kMostExpiringListed = 200;
 
 class RegistrySnapshotSource {
 public:

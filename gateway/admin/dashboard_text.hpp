@@ -21,7 +21,7 @@ struct DashboardText {
     std::string_view by_reason, by_facility, by_terminal, by_user, count, reason, facility, terminal, user;
     std::string_view lockouts_heading, locked_until, failures_since_success;
     std::string_view recent_heading, time, event, device, source, result;
-    std::string_view expiring_heading, expiring_note, device_id, device_name, serial, not_after, days_left, expired;
+    std::string_view expiring_heading, expiring_note, expiring_more, device_id, device_name, serial, not_after, days_left, expired;
     std::string_view clock_heading, clock_synced, clock_unsynced, clock_unsynced_advice, max_error, estimated_error;
     std::string_view none, unknown, other_keys, no_registry, registry_error, registry_as_of;
     std::string_view volumes_heading, volume, free_space, free_share, volume_low, volume_ok, volume_low_advice;

@@ -14,7 +14,7 @@ namespace {
 // Migration i brings the registry from version i to i + 1. Append only; never edit a
 // released step, add the change as a new one. The tables are SQLite's (store/sqlite/schema.cpp)
 // in PostgreSQL's words: the same columns, so that one SQL implementation serves both.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     R"sql(
 -- User ids are unique regardless of case, as in SQLite's COLLATE NOCASE.
 CREATE EXTENSION IF NOT EXISTS citext;
@@ -178,6 +178,11 @@ CREATE TABLE incident_alerts (
     linked_by     text NOT NULL,
     PRIMARY KEY (incident_id, record_sha256)
 );
+)sql",
+    R"sql(
+-- A fleet of a million terminals (issue 18): SQLite's migration 7 in PostgreSQL's words.
+CREATE INDEX certificates_by_not_after ON certificates (not_after);
+CREATE INDEX users_by_locked_until ON users (locked_until);
 )sql",
 };
 

@@ -167,20 +167,42 @@ DevicePage SqlDevices::list_devices_page(const std::optional<std::string>& facil
 }
 
 DeviceCounts SqlDevices::count_devices(const std::optional<std::string>& facility) {
+    constexpr std::string_view kOperation = "count devices";
+    Transaction tx(db_, Transaction::Kind::read, kOperation);
     Statement query(db_,
-                    "SELECT status, COUNT(*) FROM devices WHERE (CAST(?1 AS TEXT) IS NULL OR facility = ?1) "
-                    "GROUP BY status",
-                    "count devices");
+                    "SELECT status, is_temporary, COUNT(*) FROM devices WHERE (CAST(?1 AS TEXT) IS NULL OR "
+                    "facility = ?1) GROUP BY status, is_temporary",
+                    kOperation);
     query.bind_nullable(1, facility);
     DeviceCounts counts;
     while (query.step()) {
+        const std::int64_t n = query.integer(2);
         switch (parse_device_status(query.text(0))) {
-        case DeviceStatus::active: counts.active = query.integer(1); break;
-        case DeviceStatus::suspended: counts.suspended = query.integer(1); break;
-        case DeviceStatus::revoked: counts.revoked = query.integer(1); break;
+        case DeviceStatus::active:
+            counts.active += n;
+            if (query.integer(1) != 0) counts.temporary_active += n;
+            break;
+        case DeviceStatus::suspended: counts.suspended += n; break;
+        case DeviceStatus::revoked: counts.revoked += n; break;
         }
     }
+    Statement places(db_,
+                     "SELECT DISTINCT facility FROM devices WHERE status = 'active' AND "
+                     "(CAST(?1 AS TEXT) IS NULL OR facility = ?1) ORDER BY facility",
+                     kOperation);
+    places.bind_nullable(1, facility);
+    while (places.step()) counts.facilities.push_back(places.text(0));
     return counts;
+}
+
+std::optional<Device> SqlDevices::find_device_by_serial(const std::string& serial_hex) {
+    constexpr std::string_view kOperation = "find device by serial";
+    const std::string serial = canonical_serial(db_, serial_hex, kOperation);
+    Transaction tx(db_, Transaction::Kind::read, kOperation);
+    Statement query(db_, "SELECT device_id FROM certificates WHERE serial_hex = ?1", kOperation);
+    query.bind(1, serial);
+    if (!query.step()) return std::nullopt;
+    return load_device(query.text(0), kOperation);
 }
 
 std::optional<Device> SqlDevices::find_device_by_fingerprint(const std::string& fingerprint) {
@@ -333,16 +355,23 @@ std::size_t SqlDevices::revoke_superseded(UnixSeconds overlap, const std::string
     constexpr std::string_view kOperation = "revoke superseded certificates";
     require_text(db_, actor, "the actor", kOperation);
     UnixSeconds now = clock_();
-    Transaction tx(db_, Transaction::Kind::write, kOperation);
     // "Later" is the order of recording (rowid), not issued_at: two certificates may share a
     // second, and the newest must never be taken for superseded. Expired ones are left out:
-    // nothing admits them, and the CRL need not grow with them.
-    Statement query(db_,
-                    "SELECT c.serial_hex, c.device_id FROM certificates c WHERE c.revoked_at IS NULL "
-                    "AND c.not_after > ?2 AND EXISTS (SELECT 1 FROM certificates n "
-                    "WHERE n.device_id = c.device_id AND n.rowid > c.rowid AND n.issued_at <= ?1) "
-                    "ORDER BY c.rowid",
-                    kOperation);
+    // nothing admits them, and the CRL need not grow with them. Read first, outside the write
+    // lock: at a fleet's size the search takes a while and usually finds nothing, and then
+    // no writer waits for it.
+    const std::string search =
+        "SELECT c.serial_hex, c.device_id FROM certificates c WHERE c.revoked_at IS NULL "
+        "AND c.not_after > ?2 AND EXISTS (SELECT 1 FROM certificates n "
+        "WHERE n.device_id = c.device_id AND n.rowid > c.rowid AND n.issued_at <= ?1) "
+        "ORDER BY c.rowid";
+    {
+        Statement candidates(db_, search, kOperation);
+        candidates.bind(1, now - overlap).bind(2, now);
+        if (!candidates.step()) return 0;
+    }
+    Transaction tx(db_, Transaction::Kind::write, kOperation);
+    Statement query(db_, search, kOperation);
     query.bind(1, now - overlap).bind(2, now);
     std::vector<std::pair<std::string, std::string>> superseded;
     while (query.step())

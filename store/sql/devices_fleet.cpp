@@ -52,6 +52,24 @@ std::vector<std::string> SqlDevices::import_devices(const std::vector<DeviceImpo
     return ids;
 }
 
+std::vector<ExpiringDevice> SqlDevices::expiring_devices(UnixSeconds before, std::size_t limit) {
+    // From the index on notAfter: the certificates that run out before `before`, kept when
+    // their device is active and has no unrevoked certificate that lasts longer (a renewal).
+    Statement query(db_,
+                    "SELECT d.id, d.name, d.facility, c.serial_hex, c.not_after FROM certificates c "
+                    "JOIN devices d ON d.id = c.device_id "
+                    "WHERE c.not_after < ?1 AND c.revoked_at IS NULL AND d.status = 'active' AND NOT EXISTS "
+                    "(SELECT 1 FROM certificates l WHERE l.device_id = c.device_id AND l.revoked_at IS NULL AND "
+                    "(l.not_after > c.not_after OR (l.not_after = c.not_after AND l.serial_hex > c.serial_hex))) "
+                    "ORDER BY c.not_after, d.id LIMIT ?2",
+                    "list devices about to expire");
+    query.bind(1, before).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<ExpiringDevice> devices;
+    while (query.step())
+        devices.push_back({query.text(0), query.text(1), query.text(2), query.text(3), query.integer(4)});
+    return devices;
+}
+
 std::size_t SqlDevices::scan_every_certificate(CertificateSink& sink, std::string_view operation) {
     sink.begin(true);
     std::size_t count = 0;

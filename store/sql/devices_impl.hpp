@@ -34,6 +34,7 @@ public:
     std::vector<Device> list_devices(const std::optional<std::string>& facility,
                                      const std::optional<DeviceStatus>& status) override;
     std::optional<Device> find_device_by_fingerprint(const std::string& fingerprint) override;
+    std::optional<Device> find_device_by_serial(const std::string& serial_hex) override;
     void add_certificate(const std::string& device_id, const DeviceCertificate& cert,
                          const std::string& actor) override;
     void set_status(const std::string& device_id, DeviceStatus status, const std::string& reason,
@@ -55,6 +56,7 @@ public:
                                  const std::string& after, std::size_t limit) override;
     DeviceCounts count_devices(const std::optional<std::string>& facility) override;
     CertificateScan scan_certificates(std::int64_t since_seq, CertificateSink& sink) override;
+    std::vector<ExpiringDevice> expiring_devices(UnixSeconds before, std::size_t limit) override;
 
     std::pair<EnrollmentTicket, std::string> create_ticket(const std::string& facility,
                                                            const std::string& device_name,

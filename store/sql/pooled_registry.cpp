@@ -42,6 +42,9 @@ public:
     std::optional<Device> find_device_by_fingerprint(const std::string& fingerprint) override {
         return pool_.take()->find_device_by_fingerprint(fingerprint);
     }
+    std::optional<Device> find_device_by_serial(const std::string& serial_hex) override {
+        return pool_.take()->find_device_by_serial(serial_hex);
+    }
     void add_certificate(const std::string& device_id, const DeviceCertificate& cert,
                          const std::string& actor) override {
         pool_.take()->add_certificate(device_id, cert, actor);
@@ -80,6 +83,9 @@ public:
     }
     DeviceCounts count_devices(const std::optional<std::string>& facility) override {
         return pool_.take()->count_devices(facility);
+    }
+    std::vector<ExpiringDevice> expiring_devices(UnixSeconds before, std::size_t limit) override {
+        return pool_.take()->expiring_devices(before, limit);
     }
     CertificateScan scan_certificates(std::int64_t since_seq, CertificateSink& sink) override {
         return pool_.take()->scan_certificates(since_seq, sink);
@@ -158,6 +164,7 @@ public:
     std::vector<User> list_users(const std::optional<std::string>& facility) override {
         return pool_.take()->list_users(facility);
     }
+    std::vector<User> locked_users(UnixSeconds now) override { return pool_.take()->locked_users(now); }
     void set_password(const std::string& id, const std::string& new_hash, bool must_change, const std::string& actor,
                       const std::string& reason, PasswordChange kind) override {
         pool_.take()->set_password(id, new_hash, must_change, actor, reason, kind);

@@ -193,6 +193,15 @@ std::vector<User> SqlUsers::list_users(const std::optional<std::string>& facilit
     return users;
 }
 
+std::vector<User> SqlUsers::locked_users(UnixSeconds now) {
+    Statement query(db_, "SELECT " + std::string(kUserColumns) + " FROM users WHERE locked_until > ?1 ORDER BY id",
+                    "list locked users");
+    query.bind(1, now);
+    std::vector<User> users;
+    while (query.step()) users.push_back(user_from_row(query));
+    return users;
+}
+
 void SqlUsers::set_password(const std::string& id, const std::string& new_hash, bool must_change,
                                const std::string& actor, const std::string& reason, PasswordChange kind) {
     const bool reset = kind == PasswordChange::admin_reset;

@@ -25,6 +25,7 @@ public:
                      bool must_change, const std::string& actor) override;
     std::optional<User> get_user(const std::string& id) override;
     std::vector<User> list_users(const std::optional<std::string>& facility) override;
+    std::vector<User> locked_users(UnixSeconds now) override;
     void set_password(const std::string& id, const std::string& new_hash, bool must_change,
                       const std::string& actor, const std::string& reason, PasswordChange kind) override;
     bool rehash_password(const std::string& id, const std::string& current_hash,

@@ -9,7 +9,7 @@ namespace {
 
 // Migration i brings the file from user_version i to i + 1. Append only; never edit a
 // released step, add the change as a new one.
-constexpr std::array<const char*, 6> kMigrations = {
+constexpr std::array<const char*, 7> kMigrations = {
     R"sql(
 -- Incremented by every write transaction; the gateway polls it to know when to reload.
 CREATE TABLE registry_revision (
@@ -175,6 +175,12 @@ CREATE TABLE incident_alerts (
     linked_by     TEXT NOT NULL,
     PRIMARY KEY (incident_id, record_sha256)
 );
+)sql",
+    R"sql(
+-- A fleet of a million terminals (issue 18): the dashboard's terminals about to expire and
+-- its locked accounts found by date, not by reading every row.
+CREATE INDEX certificates_by_not_after ON certificates (not_after);
+CREATE INDEX users_by_locked_until ON users (locked_until);
 )sql",
 };
 

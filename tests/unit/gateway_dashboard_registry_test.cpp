@@ -6,43 +6,57 @@
 
 using namespace sekisho::gateway;
 
-TEST_CASE("the registry snapshot lists locked accounts and soon-expiring terminals") {
-    using sekisho::store::Device;
-    using sekisho::store::DeviceCertificate;
-    using sekisho::store::User;
-    const sekisho::store::UnixSeconds now = 1'795'320'000;
-    User locked;
-    locked.id = "alice";
-    locked.locked_until = now + 60;
-    locked.failed_since_success = 6;
-    User free = locked;
-    free.id = "bob";
-    free.locked_until = now - 60;
-    auto device = [](std::string id, std::vector<DeviceCertificate> certs) {
-        Device d;
-        d.id = std::move(id);
-        d.facility = "f";
-        d.certificates = std::move(certs);
-        return d;
-    };
-    auto cert = [](std::string serial, sekisho::store::UnixSeconds not_after, bool revoked = false) {
-        DeviceCertificate c;
-        c.serial_hex = std::move(serial);
-        c.not_after = not_after;
-        if (revoked) c.revoked_at = not_after - 1;
-        return c;
-    };
+TEST_CASE("a terminal is expiring by its longest-lived unrevoked certificate, and only while active") {
+    using namespace sekisho::store;
+    test::TempRegistry temp;
+    const auto now = system_clock_now();
+    temp.set_now(now);
+    auto devices = temp.open();
     // Renewed: the old certificate runs out tomorrow, the new one in 400 days.
-    const auto renewed = device("dev-1", {cert("01", now + 86400), cert("02", now + 400 * 86400)});
+    const auto renewed = devices->create_device("north", "renewed", "admin:alice");
+    devices->add_certificate(renewed.id, test::test_certificate(1, now + 86400), "admin:alice");
+    devices->add_certificate(renewed.id, test::test_certificate(2, now + 400 * 86400), "admin:alice");
     // Soon: its later certificate was revoked.
-    const auto soon = device("dev-2", {cert("03", now + 10 * 86400), cert("04", now + 90 * 86400, true)});
-    const auto s = make_registry_snapshot({locked, free}, {renewed, soon}, now);
-    REQUIRE(s.locked.size() == 1);
-    CHECK(s.locked[0].user == "alice");
-    CHECK(s.locked[0].failures_since_success == 6);
-    REQUIRE(s.expiring.size() == 1);
-    CHECK(s.expiring[0].device_id == "dev-2");
-    CHECK(s.expiring[0].serial == "03");
+    const auto soon = devices->create_device("north", "soon", "admin:alice");
+    devices->add_certificate(soon.id, test::test_certificate(3, now + 10 * 86400), "admin:alice");
+    devices->add_certificate(soon.id, test::test_certificate(4, now + 90 * 86400), "admin:alice");
+    devices->revoke_certificate(test::test_certificate(4).serial_hex, "keyCompromise", "admin:alice");
+    // Suspended: not a working terminal, so not listed.
+    const auto parked = devices->create_device("north", "parked", "admin:alice");
+    devices->add_certificate(parked.id, test::test_certificate(5, now + 86400), "admin:alice");
+    devices->set_status(parked.id, DeviceStatus::suspended, "repair", "admin:alice");
+
+    const auto registry = temp.open_registry();
+    RegistrySnapshotSource source(registry->users(), registry->devices());
+    const auto snap = source.current();
+    REQUIRE(snap->expiring.size() == 1);
+    CHECK(snap->expiring[0].device_id == soon.id);
+    CHECK(snap->expiring[0].serial == test::test_certificate(3).serial_hex);
+    CHECK_FALSE(snap->expiring_truncated);
+}
+
+TEST_CASE("the dashboard lists the soonest expiring terminals and says when there are more") {
+    using namespace sekisho::store;
+    test::TempRegistry temp;
+    const auto now = system_clock_now();
+    temp.set_now(now);
+    auto devices = temp.open();
+    std::vector<DeviceImport> batch;
+    for (int n = 1; n <= static_cast<int>(kMostExpiringListed) + 5; ++n) {
+        DeviceImport d;
+        d.facility = "north";
+        d.name = "pc-" + std::to_string(n);
+        d.certificates.push_back(test::test_certificate(n, now + 3600 * n));
+        batch.push_back(std::move(d));
+    }
+    devices->import_devices(batch, "admin:fleet");
+    const auto registry = temp.open_registry();
+    RegistrySnapshotSource source(registry->users(), registry->devices());
+    const auto snap = source.current();
+    REQUIRE(snap->expiring.size() == kMostExpiringListed);
+    CHECK(snap->expiring_truncated);
+    CHECK(snap->expiring.front().not_after == now + 3600);
+    CHECK(snap->expiring.back().not_after == now + 3600 * static_cast<int>(kMostExpiringListed));
 }
 
 TEST_CASE("the snapshot source reads locks and expiring certificates from a real registry") {

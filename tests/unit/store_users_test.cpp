@@ -318,7 +318,8 @@ TEST_CASE("a registry file from before the users tables gains them and keeps its
     {
         // Back to schema version 1, as an older Sekisho left it.
         sqlite::Database raw(temp.path());
-        raw.exec("DROP TABLE incident_alerts; DROP TABLE incident_notes; DROP TABLE incidents; "
+        raw.exec("DROP INDEX certificates_by_not_after; "
+                 "DROP TABLE incident_alerts; DROP TABLE incident_notes; DROP TABLE incidents; "
                  "DROP TABLE login_failures; DROP TABLE password_history; DROP TABLE users; "
                  "ALTER TABLE devices DROP COLUMN last_seen_at; "
                  "ALTER TABLE tickets DROP COLUMN temporary_validity; ALTER TABLE devices DROP COLUMN is_temporary; "
