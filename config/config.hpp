@@ -195,6 +195,11 @@ struct EnrollmentConfig {
     std::vector<IssuingCaConfig> previous_cas;
     Seconds device_validity{365 * 86400};
     Seconds crl_validity{86400};      // nextUpdate; the CRL is renewed well before it
+    // While the complete CRL lists at most this many certificates, every change re-issues it;
+    // above, changes go into a delta CRL (RFC 5280 §5.2.4, /crl/<name>-delta.crl) and the
+    // complete one is re-issued when half its validity has passed or the delta has grown to
+    // an eighth of it: clients of a fleet's CA do not download megabytes after each change.
+    std::uint64_t delta_crl_above = 1000;
     // A temporary credential (ticket create --temporary, for a lost or stolen terminal's
     // stand-in): its certificate's validity unless the ticket says otherwise; at most
     // kMaxTemporaryValidity, so that a forgotten stand-in ends on its own.

@@ -255,6 +255,7 @@ void read_enrollment(MapReader& root, bool have_pkcs11_module, EnrollmentConfig&
     check_issuing_ca_names(*section, out);
     section->read_duration("device_validity", out.device_validity, Seconds(86400), Seconds(3650 * 86400));
     section->read_duration("crl_validity", out.crl_validity, Seconds(3600), Seconds(30 * 86400));
+    section->read_unsigned("delta_crl_above", out.delta_crl_above, 100'000'000);
     section->read_duration("temporary_validity", out.temporary_validity, kMinTemporaryValidity, kMaxTemporaryValidity);
     section->read_duration("renewal_overlap", out.renewal_overlap, Seconds(0), Seconds(365 * 86400));
     read_renewal_window(*section, out.renewal_window_percent);

@@ -94,6 +94,7 @@ std::string render_demo_config(const DemoLayout& layout) {
            "    crl: pki/device-ca.crl\n"
            "  device_validity: 365d\n"
            "  crl_validity: 24h\n"
+           "  delta_crl_above: 1000        # larger CRLs change by delta CRLs (/crl/device-ca-delta.crl)\n"
            "\n"
            "auth:                         # the second factor: users of the registry log in\n"
            "  sessions:\n"

@@ -116,50 +116,116 @@ store::UnixSeconds expired_before(std::chrono::seconds crl_validity) {
     return now - crl_validity.count();
 }
 
+// A delta CRL changes at most this many entries before a complete CRL is due anyway (or an
+// eighth of the complete one, whichever is more): its clients then download the whole once.
+constexpr std::size_t kDeltaFloor = 64;
+
+// Beside the complete CRL's file: device-ca.crl → device-ca-delta.crl.
+std::string delta_path_of(const std::string& crl_path) {
+    if (crl_path.ends_with(".crl")) return crl_path.substr(0, crl_path.size() - 4) + "-delta.crl";
+    return crl_path + ".delta";
+}
+
+void replace_file(const std::string& path, const std::string& content, const std::string& whose) {
+    pki::write_file(path + ".tmp", content);
+    if (std::rename((path + ".tmp").c_str(), path.c_str()) != 0)
+        throw std::runtime_error(whose + ": cannot replace " + path);
+}
+
+pki::RevokedCertificate revoked_entry(const std::string& serial, store::UnixSeconds revoked_at, pki::RevocationReason reason) {
+    return {serial, std::chrono::system_clock::time_point(std::chrono::seconds(revoked_at)), reason};
+}
+
 } // namespace
 
-std::string IssuingCa::publish_crl(store::DeviceRegistry& registry) {
-    const auto revoked = registry.revoked_serials(registry_name_, expired_before(cfg_.crl_validity));
-    std::vector<std::string> entries;
-    for (const auto& r : revoked) entries.push_back(r.serial_hex + "/" + r.reason);
-    const auto now = std::chrono::system_clock::now();
-    pki::CrlProfile profile;
-    profile.this_update = now - std::chrono::minutes(5);
-    profile.next_update = now + cfg_.crl_validity;
-    for (const auto& r : revoked) {
-        profile.revoked.push_back(pki::RevokedCertificate{
-            r.serial_hex, std::chrono::system_clock::time_point(std::chrono::seconds(r.revoked_at)),
-            pki::parse_revocation_reason(r.reason)});
-    }
-    std::lock_guard lock(mutex_);
+IssuingCa::CrlEntries IssuingCa::read_entries(store::DeviceRegistry& registry) const {
+    CrlEntries entries;
+    for (auto& r : registry.revoked_serials(registry_name_, expired_before(cfg_.crl_validity)))
+        entries.emplace(std::move(r.serial_hex), CrlEntry{std::move(r.reason), r.revoked_at});
+    return entries;
+}
+
+std::uint64_t IssuingCa::next_crl_number(std::chrono::system_clock::time_point now) {
     // crlNumber must grow across restarts too: seconds since the epoch do, and the counter
     // keeps two CRLs within one second apart.
     const auto seconds = static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
     crl_number_ = std::max(crl_number_ + 1, seconds);
-    profile.crl_number = crl_number_;
+    return crl_number_;
+}
+
+void IssuingCa::publish_complete(CrlEntries entries, std::chrono::system_clock::time_point now) {
+    pki::CrlProfile profile;
+    profile.this_update = now - std::chrono::minutes(5);
+    profile.next_update = now + cfg_.crl_validity;
+    profile.revoked.reserve(entries.size());
+    for (const auto& [serial, entry] : entries)
+        profile.revoked.push_back(revoked_entry(serial, entry.revoked_at, pki::parse_revocation_reason(entry.reason)));
+    profile.crl_number = next_crl_number(now);
+    // Where the deltas are: a relying party (OpenSSL with X509_V_FLAG_USE_DELTAS) applies them
+    // only to a complete CRL that says so.
+    if (!cfg_.public_url.empty()) profile.freshest_crl = crl_url(cfg_.public_url, cfg_.ca.name + "-delta");
     auto crl = pki::build_crl(profile, pki::Issuer{certificate_.get(), key_.get()});
-    pki::write_file(cfg_.ca.crl + ".tmp", pki::crl_to_pem(crl.get()));
-    if (std::rename((cfg_.ca.crl + ".tmp").c_str(), cfg_.ca.crl.c_str()) != 0)
-        throw std::runtime_error(key_name_ + ".crl: cannot replace " + cfg_.ca.crl);
+    replace_file(cfg_.ca.crl, pki::crl_to_pem(crl.get()), key_name_ + ".crl");
     crl_der_ = pki::crl_to_der(crl.get());
     crl_published_ = now;
-    crl_entries_ = std::move(entries);
+    complete_number_ = profile.crl_number;
+    complete_entries_ = std::move(entries);
+    publish_delta({}, "", now); // a delta on the old complete CRL must not outlive it
+}
+
+void IssuingCa::publish_delta(const std::vector<pki::RevokedCertificate>& changes, std::string signature,
+                              std::chrono::system_clock::time_point now) {
+    pki::CrlProfile profile;
+    profile.this_update = now - std::chrono::minutes(5);
+    profile.next_update = crl_published_ + cfg_.crl_validity; // never past the complete CRL's
+    profile.revoked = changes;
+    profile.delta_of = complete_number_;
+    profile.crl_number = next_crl_number(now);
+    auto crl = pki::build_crl(profile, pki::Issuer{certificate_.get(), key_.get()});
+    replace_file(delta_path_of(cfg_.ca.crl), pki::crl_to_pem(crl.get()), key_name_ + ".crl (delta)");
+    delta_der_ = pki::crl_to_der(crl.get());
+    delta_signature_ = std::move(signature);
+    delta_entries_ = changes.size();
+}
+
+std::string IssuingCa::publish_crl(store::DeviceRegistry& registry) {
+    auto entries = read_entries(registry);
+    std::lock_guard lock(mutex_);
+    publish_complete(std::move(entries), std::chrono::system_clock::now());
     return crl_der_;
 }
 
-bool IssuingCa::refresh_crl(store::DeviceRegistry& registry) {
-    std::vector<std::string> entries;
-    for (const auto& r : registry.revoked_serials(registry_name_, expired_before(cfg_.crl_validity)))
-        entries.push_back(r.serial_hex + "/" + r.reason);
-    {
-        std::lock_guard lock(mutex_);
-        if (entries == crl_entries_ && !crl_der_.empty() &&
-            std::chrono::system_clock::now() - crl_published_ <= cfg_.crl_validity / 2)
-            return false;
+IssuingCa::Published IssuingCa::refresh_crl(store::DeviceRegistry& registry) {
+    auto entries = read_entries(registry); // the registry read, outside the lock
+    const auto now = std::chrono::system_clock::now();
+    std::lock_guard lock(mutex_);
+    // What changed since the complete CRL: new or changed entries (a hold become a
+    // revocation), and removeFromCRL for those gone (a hold lifted, an entry long expired).
+    std::vector<pki::RevokedCertificate> changes;
+    std::string signature;
+    for (const auto& [serial, entry] : entries) {
+        const auto was = complete_entries_.find(serial);
+        if (was != complete_entries_.end() && was->second.reason == entry.reason) continue;
+        changes.push_back(revoked_entry(serial, entry.revoked_at, pki::parse_revocation_reason(entry.reason)));
+        signature += serial + "/" + entry.reason + "\n";
     }
-    publish_crl(registry);
-    return true;
+    for (const auto& [serial, entry] : complete_entries_) {
+        if (entries.contains(serial)) continue;
+        changes.push_back(revoked_entry(serial, std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count(),
+                                        pki::RevocationReason::remove_from_crl));
+        signature += serial + "/removeFromCRL\n";
+    }
+    const bool due = crl_der_.empty() || now - crl_published_ > cfg_.crl_validity / 2;
+    const bool small = entries.size() <= cfg_.delta_crl_above && complete_entries_.size() <= cfg_.delta_crl_above;
+    const bool outgrown = changes.size() > std::max(kDeltaFloor, complete_entries_.size() / 8);
+    if (due || (!changes.empty() && (small || outgrown))) {
+        publish_complete(std::move(entries), now);
+        return Published::complete;
+    }
+    if (signature == delta_signature_) return Published::nothing;
+    publish_delta(changes, std::move(signature), now);
+    return Published::delta;
 }
 
 std::string IssuingCa::current_crl_der() const {
@@ -167,5 +233,14 @@ std::string IssuingCa::current_crl_der() const {
     return crl_der_;
 }
 
+std::string IssuingCa::current_delta_crl_der() const {
+    std::lock_guard lock(mutex_);
+    return delta_der_;
+}
+
+std::pair<std::size_t, std::size_t> IssuingCa::crl_sizes() const {
+    std::lock_guard lock(mutex_);
+    return {complete_entries_.size(), delta_entries_};
+}
 
 } // namespace sekisho::enroll

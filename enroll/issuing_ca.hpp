@@ -5,13 +5,17 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "pki/crl.hpp"
 #include "pki/key_store.hpp"
 #include "pki/ossl.hpp"
 #include "store/device_registry.hpp"
 
+#include <chrono>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sekisho::enroll {
@@ -49,13 +53,21 @@ public:
     // The registry entry for a certificate this CA issued.
     store::DeviceCertificate registry_entry(X509* cert) const;
 
-    // Rebuilds the CRL from the registry's revocations and writes it (atomically) to the
-    // CA's crl file. Returns the DER bytes, also served at /crl/<name>.crl.
+    // Rebuilds the complete CRL from the registry's revocations and writes it (atomically) to
+    // the CA's crl file, with an empty delta CRL on top of it. Returns the DER bytes, also
+    // served at /crl/<name>.crl.
     std::string publish_crl(store::DeviceRegistry& registry);
-    // Publishes when the registry's revocations differ from the last CRL's, or when the
-    // CRL is due (older than half its validity). Returns whether it published.
-    bool refresh_crl(store::DeviceRegistry& registry);
+    enum class Published { nothing, delta, complete };
+    // Publishes what changed in the registry's revocations since the last CRL: a complete CRL
+    // while it is small (enrollment.delta_crl_above), when it is due (older than half its
+    // validity) or when the changes have grown past an eighth of it; otherwise a delta CRL
+    // (RFC 5280 §5.2.4) of the changes since the complete one, written beside the crl file
+    // (<name>-delta.crl) and served at /crl/<name>-delta.crl. Nothing when nothing changed.
+    Published refresh_crl(store::DeviceRegistry& registry);
     std::string current_crl_der() const;
+    std::string current_delta_crl_der() const;
+    // Entries of the last complete CRL and of the last delta CRL, for the log.
+    std::pair<std::size_t, std::size_t> crl_sizes() const;
 
 private:
     IssuingCa(config::EnrollmentConfig cfg, std::string key, const std::string& pkcs11_module);
@@ -66,11 +78,29 @@ private:
     pki::PrivateKey key_;
     std::vector<pki::X509Ptr> chain_;
     std::string registry_name_;
+    // A serial on the complete CRL: its reason and date.
+    struct CrlEntry {
+        std::string reason;
+        store::UnixSeconds revoked_at = 0;
+    };
+    using CrlEntries = std::map<std::string, CrlEntry>; // by serial
+    CrlEntries read_entries(store::DeviceRegistry& registry) const;
+    // Holding mutex_: sign and write a complete CRL of entries and an empty delta on it.
+    void publish_complete(CrlEntries entries, std::chrono::system_clock::time_point now);
+    // Holding mutex_: sign and write a delta CRL of changes on the last complete CRL.
+    void publish_delta(const std::vector<pki::RevokedCertificate>& changes, std::string signature,
+                       std::chrono::system_clock::time_point now);
+    std::uint64_t next_crl_number(std::chrono::system_clock::time_point now);
+
     mutable std::mutex mutex_; // CRL state and key use
-    std::uint64_t crl_number_ = 0;
+    std::uint64_t crl_number_ = 0; // the last one given, complete or delta: they share the sequence
+    std::uint64_t complete_number_ = 0;
+    CrlEntries complete_entries_;  // what the last complete CRL lists
     std::string crl_der_;
-    std::vector<std::string> crl_entries_; // serial/reason of the last CRL, to see changes
     std::chrono::system_clock::time_point crl_published_{};
+    std::string delta_der_;
+    std::string delta_signature_;  // serial/reason of each change the last delta listed
+    std::size_t delta_entries_ = 0;
 };
 
 } // namespace sekisho::enroll

@@ -12,7 +12,6 @@ using namespace detail;
 namespace {
 
 using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, OsslDeleter<GENERAL_NAMES_free>>;
-using CrlDistPointsPtr = std::unique_ptr<CRL_DIST_POINTS, OsslDeleter<CRL_DIST_POINTS_free>>;
 
 
 // Version, serial, subject, validity and public key: what every certificate starts with.
@@ -107,18 +106,7 @@ void add_subject_alt_names(X509* cert, const CertificateProfile& profile, const 
 
 void add_crl_distribution_point(X509* cert, const std::string& uri, const std::string& what) {
     if (uri.empty()) return;
-    CrlDistPointsPtr points(sk_DIST_POINT_new_null());
-    DIST_POINT* point = DIST_POINT_new();
-    if (!points || point == nullptr || sk_DIST_POINT_push(points.get(), point) <= 0) {
-        DIST_POINT_free(point);
-        throw OpensslError(what + ": out of memory");
-    }
-    point->distpoint = DIST_POINT_NAME_new();
-    if (point->distpoint == nullptr) throw OpensslError(what + ": out of memory");
-    point->distpoint->type = 0; // fullName
-    point->distpoint->name.fullname = GENERAL_NAMES_new();
-    if (point->distpoint->name.fullname == nullptr) throw OpensslError(what + ": out of memory");
-    push_name(point->distpoint->name.fullname, ia5_name(GEN_URI, uri, what), what);
+    auto points = detail::distribution_points(uri, what);
     if (X509_add1_ext_i2d(cert, NID_crl_distribution_points, points.get(), 0,
                           X509V3_ADD_DEFAULT) != 1) {
         throw OpensslError(what + ": cannot add crlDistributionPoints " + uri);
@@ -197,5 +185,25 @@ std::string serial_hex_of(X509* cert) {
     OPENSSL_free(hex);
     return out;
 }
+
+namespace detail {
+
+CrlDistPointsPtr distribution_points(const std::string& uri, const std::string& what) {
+    CrlDistPointsPtr points(sk_DIST_POINT_new_null());
+    DIST_POINT* point = DIST_POINT_new();
+    if (!points || point == nullptr || sk_DIST_POINT_push(points.get(), point) <= 0) {
+        DIST_POINT_free(point);
+        throw OpensslError(what + ": out of memory");
+    }
+    point->distpoint = DIST_POINT_NAME_new();
+    if (point->distpoint == nullptr) throw OpensslError(what + ": out of memory");
+    point->distpoint->type = 0; // fullName
+    point->distpoint->name.fullname = GENERAL_NAMES_new();
+    if (point->distpoint->name.fullname == nullptr) throw OpensslError(what + ": out of memory");
+    push_name(point->distpoint->name.fullname, ia5_name(GEN_URI, uri, what), what);
+    return points;
+}
+
+} // namespace detail
 
 } // namespace sekisho::pki

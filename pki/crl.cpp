@@ -115,6 +115,21 @@ X509CrlPtr build_crl(const CrlProfile& profile, const Issuer& issuer) {
         X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, number.get(), 0, 0) != 1) {
         throw OpensslError(what + ": cannot add crlNumber");
     }
+    if (profile.delta_of) {
+        if (*profile.delta_of >= profile.crl_number)
+            throw std::runtime_error(what + ": a delta CRL's number must be above its base CRL's");
+        Asn1IntegerPtr base(ASN1_INTEGER_new());
+        if (!base || ASN1_INTEGER_set_uint64(base.get(), *profile.delta_of) != 1 ||
+            X509_CRL_add1_ext_i2d(crl.get(), NID_delta_crl, base.get(), 1, 0) != 1) {
+            throw OpensslError(what + ": cannot add deltaCRLIndicator");
+        }
+    }
+    if (!profile.freshest_crl.empty()) {
+        if (profile.delta_of) throw std::runtime_error(what + ": a delta CRL points to no fresher one");
+        auto points = detail::distribution_points(profile.freshest_crl, what);
+        if (X509_CRL_add1_ext_i2d(crl.get(), NID_freshest_crl, points.get(), 0, 0) != 1)
+            throw OpensslError(what + ": cannot add freshestCRL " + profile.freshest_crl);
+    }
     add_authority_key_id(crl.get(), issuer.certificate, what);
 
     if (X509_CRL_sort(crl.get()) != 1 ||

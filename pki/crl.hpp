@@ -4,6 +4,7 @@
 #include "pki/ca.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,12 @@ struct CrlProfile {
     TimePoint next_update;  // relying parties treat the CRL as stale after this
     std::uint64_t crl_number = 1; // must grow with every CRL the CA publishes
     std::vector<RevokedCertificate> revoked;
+    // Set: a delta CRL (RFC 5280 §5.2.4) updating the complete CRL with this crlNumber,
+    // marked by the critical deltaCRLIndicator. Its entries are what changed since that CRL:
+    // new revocations and holds, and removeFromCRL for a hold lifted or an entry dropped.
+    std::optional<std::uint64_t> delta_of;
+    // A complete CRL's freshestCRL (§5.2.6): where its delta CRLs are; empty: none.
+    std::string freshest_crl;
 };
 
 // A v2 CRL with crlNumber and authorityKeyIdentifier, one entry (with reasonCode unless

@@ -4,6 +4,7 @@
 #include "pki/ossl.hpp"
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 namespace sekisho::pki::detail {
@@ -31,6 +32,12 @@ EvpPkeyPtr public_key_copy(EVP_PKEY* key, const std::string& whose);
 // in errors. Throws when common_name is empty.
 void fill_subject(X509_NAME* name, const std::string& common_name, const std::string& organization,
                   const std::string& what);
+
+using CrlDistPointsPtr = std::unique_ptr<CRL_DIST_POINTS, OsslDeleter<CRL_DIST_POINTS_free>>;
+
+// One distribution point with the full name uri: what crlDistributionPoints (certificates)
+// and freshestCRL (complete CRLs) hold.
+CrlDistPointsPtr distribution_points(const std::string& uri, const std::string& what);
 
 // A fresh positive serial of 127 random bits.
 void set_random_serial(X509* cert);

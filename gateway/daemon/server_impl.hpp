@@ -36,7 +36,9 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <future>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -144,6 +146,14 @@ struct Server::Impl {
     // long (a purge, a slow volume) on a thread of their own. Last: stopped first.
     BlockingPool housekeeping{1};
     BlockingPool reports{1, BlockingPool::Priority::idle}; // the self-disclosure, one at a time
+    // The issuing CAs' CRLs, built and signed here: a fleet's complete CRL takes a while, and
+    // the control thread keeps watching the registry meanwhile. One run at a time; a change
+    // during a run asks for one more (crl_state, under crl_mutex).
+    std::mutex crl_mutex;
+    enum class CrlRun { idle, running, again } crl_state = CrlRun::idle;
+    std::atomic<bool> superseding{false}; // revoke_superseded() queued or running on crl_publisher
+    BlockingPool crl_publisher{1};        // after what its work uses: stopped before it goes
+    void publish_crls(); // crl_publisher thread
 
     Task<void> accept_loop();
     void serve_on_its_worker(tcp::socket socket, ConnectionLimits::Slot slot, Peer client);
@@ -160,7 +170,7 @@ struct Server::Impl {
     void copy_ledger();
     bool enforce_pending = false; // a reload or a failed run: enforce sessions at the next tick
     void refresh_crl();
-    void revoke_superseded(); // certificates renewed more than enrollment.renewal_overlap ago
+    void revoke_superseded(); // crl_publisher: certificates renewed more than enrollment.renewal_overlap ago
     // review_tasks.cpp: the periodic review's background duties (issue 16 item 5).
     Task<void> keep_review_records();
     void flush_sightings();                            // blocking pool, and once more at exit

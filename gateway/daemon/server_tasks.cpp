@@ -186,7 +186,12 @@ Task<void> Server::Impl::watch_registry() {
             }
             if (now >= next_superseded) { // a revocation shows as a change at the next poll
                 next_superseded = now + 5s;
-                revoke_superseded();
+                // Off this thread: at a fleet's size the search takes a while.
+                if (issuing_ca && !superseding.exchange(true))
+                    asio::post(crl_publisher, [this] {
+                        revoke_superseded();
+                        superseding = false;
+                    });
             }
             if (changed || now >= next_crl) { // and once a minute, for nextUpdate
                 next_crl = now + 60s;
@@ -255,24 +260,54 @@ Task<void> Server::Impl::watch_health() {
 }
 
 // The issuing CA's CRL follows the registry (revocations, suspensions as holds) and is
-// renewed before nextUpdate; the main listener then reloads so its own copy never expires.
-// The CAs of an earlier rollover (enrollment.previous_cas) too, while they are listed: their
-// certificates are still trusted, so their CRLs must stay current.
+// renewed before nextUpdate; when a complete CRL is published the main listener reloads so
+// that its own copy never expires (a delta CRL is for clients: the registry already refuses
+// what it lists). The CAs of an earlier rollover (enrollment.previous_cas) too, while they are
+// listed: their certificates are still trusted, so their CRLs must stay current. Control
+// thread: hands the work to crl_publisher and returns.
 void Server::Impl::refresh_crl() {
     if (!issuing_ca) return;
-    bool published = false;
+    {
+        std::lock_guard lock(crl_mutex);
+        if (crl_state != CrlRun::idle) {
+            crl_state = CrlRun::again;
+            return;
+        }
+        crl_state = CrlRun::running;
+    }
+    asio::post(crl_publisher, [this] { publish_crls(); });
+}
+
+void Server::Impl::publish_crls() {
+    bool complete = false;
     std::vector<enroll::IssuingCa*> cas{issuing_ca.get()};
     for (const auto& previous : previous_cas) cas.push_back(previous.get());
-    for (enroll::IssuingCa* ca : cas) {
-        try {
-            if (!ca->refresh_crl(registry->devices())) continue;
-            log_event(spdlog::level::info, "crl.published", {{"ca", ca->name()}});
-            published = true;
-        } catch (const std::exception& e) {
-            log_event(spdlog::level::err, "crl.publish_failed", {{"ca", ca->name()}, {"reason", e.what()}});
+    for (;;) {
+        for (enroll::IssuingCa* ca : cas) {
+            try {
+                const auto published = ca->refresh_crl(registry->devices());
+                if (published == enroll::IssuingCa::Published::nothing) continue;
+                const auto [entries, changes] = ca->crl_sizes();
+                const bool whole = published == enroll::IssuingCa::Published::complete;
+                log_event(spdlog::level::info, "crl.published",
+                          {{"ca", ca->name()},
+                           {"kind", whole ? "complete" : "delta"},
+                           {"entries", std::to_string(entries)},
+                           {"delta_entries", std::to_string(changes)}});
+                complete = complete || whole;
+            } catch (const std::exception& e) {
+                log_event(spdlog::level::err, "crl.publish_failed", {{"ca", ca->name()}, {"reason", e.what()}});
+            }
         }
+        std::lock_guard lock(crl_mutex);
+        if (crl_state == CrlRun::again) {
+            crl_state = CrlRun::running;
+            continue;
+        }
+        crl_state = CrlRun::idle;
+        break;
     }
-    if (published) reload();
+    if (complete) asio::post(control, [this] { reload(); });
 }
 
 // Renewal supersedes: once the overlap has passed, the older certificate is revoked

@@ -165,8 +165,9 @@ EnrollmentReply EnrollmentService::crl(const std::string& name) {
     std::vector<const enroll::IssuingCa*> cas{&ca_};
     cas.insert(cas.end(), previous_cas_.begin(), previous_cas_.end());
     for (const enroll::IssuingCa* ca : cas) {
-        if (name != ca->name()) continue;
-        r.body = ca->current_crl_der();
+        const bool delta = name == ca->name() + "-delta"; // RFC 5280 §5.2.4, on the complete one
+        if (name != ca->name() && !delta) continue;
+        r.body = delta ? ca->current_delta_crl_der() : ca->current_crl_der();
         if (r.body.empty()) return text(404, "no CRL published yet");
         return r;
     }
