@@ -161,13 +161,40 @@ def large_crl(env, entries):
     return os.path.getsize(crl)
 
 
+def fill_fleet(env, devices, share):
+    """The registry filled with `devices` terminals, `share` of them revoked, through the
+    store's own API (tests/bench/fleet.cpp); then the gateway started once on its own — it
+    copies the new ledger rows into its audit trail and signs the device CA's CRL from the
+    registry, both once — and that CRL handed to nginx too. Returns what the filler printed,
+    the CRL's size and entries, and the gateway's start-up time on a second start (to
+    /healthz), which is what an operator restarting it waits for."""
+    out = subprocess.run([os.path.join(env.build, "tests", "sekisho-fleet"), "--config", env.config, "--devices",
+                          str(devices), "--revoked-share", str(share)],
+                         capture_output=True, text=True, timeout=4 * 3600)
+    if out.returncode != 0:
+        raise RuntimeError("sekisho-fleet failed: %s" % out.stderr)
+    filled = json.loads(out.stdout.strip().splitlines()[-1])
+    env.time_start_up(timeout=3600)  # the first start copies the ledger into the audit trail
+    filled["start_up_s"] = statistics.median(env.time_start_up() for _ in range(3))
+    crl = os.path.join(env.pki, "device-ca.crl")
+    with open(os.path.join(env.work, "crls.pem"), "w") as out_file:
+        for name in ("device-ca.crl", "root-ca.crl"):
+            with open(os.path.join(env.pki, name)) as f:
+                out_file.write(f.read())
+    text = subprocess.run(["openssl", "crl", "-in", crl, "-noout", "-text"], capture_output=True, text=True).stdout
+    filled["crl_entries"] = text.count("Serial Number:")
+    filled["crl_bytes"] = os.path.getsize(crl)
+    return filled
+
+
 def run(args):
     work = tempfile.mkdtemp(prefix="sekisho-bench-")
     env = Environment(os.path.abspath(args.build), work, args.registry, args.sessions)
     crl_bytes = large_crl(env, args.crl_entries) if args.crl_entries else None
+    fleet = fill_fleet(env, args.fleet, args.revoked_share) if args.fleet else None
     env.start()
     results = {"machine": machine(), "seconds": args.seconds, "repeat": args.repeat, "registry": args.registry,
-               "sessions": args.sessions, "crl_entries": args.crl_entries, "crl_bytes": crl_bytes,
+               "sessions": args.sessions, "crl_entries": args.crl_entries, "crl_bytes": crl_bytes, "fleet": fleet,
                "rss_kib_at_start": {"sekisho": env.sekisho.rss_kib(), "nginx": env.nginx.rss_kib()}}
     try:
         env.add_user("bench.user", BENCH_PASSWORD)
@@ -325,6 +352,13 @@ def report(r):
     print("medians of %d runs of %gs; sekisho and nginx pinned to core 0, client and backend to core 1; "
           "registry: %s; sessions: %s" % (r["repeat"], r["seconds"], r.get("registry", "sqlite"),
                                           r.get("sessions", "memory")))
+    fleet = r.get("fleet")
+    if fleet:
+        print("fleet: %d devices (%d revoked, registered in %.0f s through the store API); device CA's CRL from the "
+              "registry: %d entries, %d bytes, checked by both servers" % (
+                  fleet["devices"], fleet["revoked"], fleet["register_s"], fleet["crl_entries"], fleet["crl_bytes"]))
+        print("sekisho start-up to /healthz: %.2f s; resident memory at start: sekisho %d KiB, nginx %d KiB" % (
+            fleet["start_up_s"], r["rss_kib_at_start"]["sekisho"], r["rss_kib_at_start"]["nginx"]))
     if r.get("crl_entries"):
         print("device CA's CRL: %d revoked entries, %d bytes; resident memory at start: sekisho %d KiB, nginx %d KiB" % (
             r["crl_entries"], r["crl_bytes"], r["rss_kib_at_start"]["sekisho"], r["rss_kib_at_start"]["nginx"]))
@@ -417,6 +451,10 @@ def main():
                     help="the registry backend (postgresql: a throw-away server, the demo registry copied in)")
     ap.add_argument("--crl-entries", type=int, default=0,
                     help="revoked serials added to the device CA's CRL that both servers check (issue 18)")
+    ap.add_argument("--fleet", type=int, default=0,
+                    help="fill the registry with N terminals first (a share revoked, whole facilities of 100): "
+                         "start-up, memory, handshakes and revocation at that size (issue 18)")
+    ap.add_argument("--revoked-share", type=float, default=0.1, help="with --fleet: the share of terminals revoked")
     ap.add_argument("--sessions", choices=("memory", "redis"), default="memory",
                     help="the session store (redis: a throw-away redis-server)")
     sections = ("handshakes", "keepalive", "memory", "storm", "revocation", "slowloris", "revocation_cross",
@@ -424,6 +462,8 @@ def main():
     ap.add_argument("--only", default=",".join(sections),
                     help="comma-separated sections to run: " + ", ".join(sections) + " (default: all)")
     args = ap.parse_args()
+    if args.fleet and args.crl_entries:
+        ap.error("--fleet and --crl-entries: the fleet's CRL comes from its registry")
     args.only = set(args.only.split(","))
     if not args.only <= set(sections):
         ap.error("--only: unknown section(s) %s" % ", ".join(sorted(args.only - set(sections))))

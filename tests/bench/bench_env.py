@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
@@ -306,6 +307,26 @@ class Environment:
                                                                        "--config", config_b]))
         wait_port(self.ports["sekisho_b"])
         return self.ports["sekisho_b"]
+
+    def time_start_up(self, timeout=120):
+        """Seconds from starting the gateway alone to its first /healthz 200; then stops it."""
+        proc = Process("sekisho-start", pinned(SERVER_CPU, [os.path.join(self.build, "gateway", "sekisho"),
+                                                             "--config", self.config]),
+                       os.path.join(self.work, "sekisho-start.log"))
+        started = time.monotonic()
+        try:
+            while True:
+                try:
+                    with urllib.request.urlopen("http://127.0.0.1:%d/healthz" % self.ports["admin"], timeout=5) as res:
+                        if res.status == 200:
+                            return time.monotonic() - started
+                except OSError:
+                    pass
+                if time.monotonic() - started > timeout:
+                    raise RuntimeError("the gateway was not healthy within %d s" % timeout)
+                time.sleep(0.01)
+        finally:
+            proc.stop()
 
     def start(self):
         backend_conf = os.path.join(self.work, "backend.conf")
