@@ -8,6 +8,7 @@
 
 #include <openssl/x509.h>
 
+#include <filesystem>
 #include <stdexcept>
 
 namespace sekisho::enroll {
@@ -132,6 +133,22 @@ void replace_file(const std::string& path, const std::string& content, const std
         throw std::runtime_error(whose + ": cannot replace " + path);
 }
 
+// The crlNumber of the CRL in the file at path; 0 when there is none or it cannot be read.
+std::uint64_t crl_number_in(const std::string& path) {
+    try {
+        if (!std::filesystem::exists(path)) return 0;
+        auto crls = pki::load_crls(path);
+        if (crls.empty()) return 0;
+        auto* number = static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(crls.front().get(), NID_crl_number, nullptr, nullptr));
+        std::uint64_t out = 0;
+        if (number) ASN1_INTEGER_get_uint64(&out, number);
+        ASN1_INTEGER_free(number);
+        return out;
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
 pki::RevokedCertificate revoked_entry(const std::string& serial, store::UnixSeconds revoked_at, pki::RevocationReason reason) {
     return {serial, std::chrono::system_clock::time_point(std::chrono::seconds(revoked_at)), reason};
 }
@@ -146,8 +163,12 @@ IssuingCa::CrlEntries IssuingCa::read_entries(store::DeviceRegistry& registry) c
 }
 
 std::uint64_t IssuingCa::next_crl_number(std::chrono::system_clock::time_point now) {
-    // crlNumber must grow across restarts too: seconds since the epoch do, and the counter
-    // keeps two CRLs within one second apart.
+    // crlNumber must grow across restarts too: seconds since the epoch do, the counter keeps
+    // two CRLs within one second apart, and the first after a start continues above the ones
+    // on disk (a burst of CRLs just before a restart, or a clock set back, would otherwise
+    // number a complete CRL below a delta a client still holds).
+    if (crl_number_ == 0)
+        crl_number_ = std::max(crl_number_in(cfg_.ca.crl), crl_number_in(delta_path_of(cfg_.ca.crl)));
     const auto seconds = static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
     crl_number_ = std::max(crl_number_ + 1, seconds);

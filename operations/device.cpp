@@ -164,13 +164,11 @@ int do_list(Context& context) {
     const std::size_t limit = list_limit_option(context.args);
     store::DevicePage page;
     if (const auto within = expiring_option(context.args)) {
-        // Active devices whose newest certificate runs out within the period (or has), soonest first.
-        const auto facility = context.args.get("--facility");
-        for (const auto& e : context.devices().expiring_devices(now() + *within + 1, facility ? 1000 : limit)) {
-            if (facility && e.facility != *facility) continue;
-            if (page.devices.size() == limit) break;
+        // Active devices whose newest certificate runs out within the period or ran out within
+        // the last one, soonest first.
+        for (const auto& e : context.devices().expiring_devices(now() - *within, now() + *within + 1,
+                                                                context.args.get("--facility"), limit))
             if (auto device = context.devices().get_device(e.device_id)) page.devices.push_back(std::move(*device));
-        }
     } else {
         page = context.devices().list_devices_page(context.args.get("--facility"), status_option(context.args),
                                                    context.args.get("--after").value_or(""), limit);

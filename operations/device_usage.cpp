@@ -99,7 +99,7 @@ const std::map<std::string, std::string> kSubcommands = {
      "--json, the field next) names the device to give as --after for the next page.\n"
      "\n"
      "  --expiring 30d  the active devices whose newest certificate runs out within the\n"
-     "                  period (or already has), soonest first\n" +
+     "                  period (or ran out within the last one), soonest first\n" +
          kCommon},
     {"show",
      "usage: sekishoctl device show ID|FINGERPRINT\n"

@@ -154,16 +154,22 @@ public:
     virtual void certificate(const CertificateState& state) = 0;
 };
 
-// Where a scan_certificates read stood: the next call passes through_seq as since_seq.
+// A position in the ledger as the gateway's view last read it: the sequence number, and a
+// mark of the entry there, which tells the ledger that was read from one that went back and
+// was written again under the same numbers (a failover that lost its tail, a restore).
+struct LedgerPosition {
+    std::int64_t seq = 0;
+    std::string mark;
+};
+
+// Where a scan_certificates read stood: the next call passes `through` as `since`.
 struct CertificateScan {
-    std::int64_t through_seq = 0; // the ledger's last entry as of the read
+    LedgerPosition through;       // the ledger's last entry as of the read
     std::int64_t revision = 0;    // revision() as of the read
     std::size_t certificates = 0; // how many went to the sink
     bool complete = false;
 };
 
-// Every write runs in one transaction that also appends to the ledger and increments
-// revision(). Implementations are safe to call from several threads.
 class DeviceRegistry {
 public:
     virtual ~DeviceRegistry() = default;
@@ -234,17 +240,21 @@ public:
     // How many devices there are in each status, counted by the database.
     virtual DeviceCounts count_devices(const std::optional<std::string>& facility = {}) = 0;
 
-    // Active devices whose longest-lived unrevoked certificate runs out before `before` (or
-    // already has), soonest first, at most limit of them: found through an index on notAfter.
-    virtual std::vector<ExpiringDevice> expiring_devices(UnixSeconds before, std::size_t limit) = 0;
+    // Active devices (of facility, when given) whose longest-lived unrevoked certificate runs
+    // out in [from, before), soonest first, at most limit of them: found through an index on
+    // notAfter. from bounds how long ago: a terminal dead for a year is the periodic review's
+    // business, not a warning that pushes the live ones off a list.
+    virtual std::vector<ExpiringDevice> expiring_devices(UnixSeconds from, UnixSeconds before,
+                                                         const std::optional<std::string>& facility,
+                                                         std::size_t limit) = 0;
 
-    // The gateway's view of the registry, kept without reloading it: since_seq 0 streams
-    // every certificate (in pages: never the whole registry in one result); a later position
-    // streams only the certificates of the devices that ledger entries after it changed
+    // The gateway's view of the registry, kept without reloading it: an empty position
+    // streams every certificate (in pages: never the whole registry in one result); a later
+    // one streams only the certificates of the devices that ledger entries after it changed
     // (device.*, certificate.*) — or every certificate again, begin(true), when they are too
-    // many or the ledger is behind since_seq (a registry restored from a backup). All of it
-    // read as of one instant.
-    virtual CertificateScan scan_certificates(std::int64_t since_seq, CertificateSink& sink) = 0;
+    // many, or the ledger is no longer the one read (behind the position, or another entry
+    // there). All of it read as of one instant.
+    virtual CertificateScan scan_certificates(const LedgerPosition& since, CertificateSink& sink) = 0;
 
     // Fingerprints the gateway admits: unrevoked certificates, not yet past not_after, of
     // active devices. Sorted.

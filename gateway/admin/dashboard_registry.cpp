@@ -13,7 +13,10 @@ RegistrySnapshot read_snapshot(store::UserRegistry& users, store::DeviceRegistry
     s.taken = std::chrono::system_clock::time_point(std::chrono::seconds(now));
     for (const auto& u : users.locked_users(now))
         s.locked.push_back({u.id, u.facility, *u.locked_until, u.failed_since_success});
-    for (auto& e : devices.expiring_devices(now + kExpiryHorizon.count() + 1, kMostExpiringListed + 1))
+    // Expired within the horizon too (a terminal that stopped working this month), but not
+    // long-dead ones: those would push the live ones off the list.
+    for (auto& e : devices.expiring_devices(now - kExpiryHorizon.count(), now + kExpiryHorizon.count() + 1, std::nullopt,
+                                            kMostExpiringListed + 1))
         s.expiring.push_back({std::move(e.device_id), std::move(e.name), std::move(e.facility),
                               std::move(e.serial_hex), e.not_after});
     if (s.expiring.size() > kMostExpiringListed) {

@@ -5,6 +5,8 @@
 #include "gateway/events/refusal_records.hpp"
 #include "gateway/listener/accept_loop.hpp"
 
+#include <malloc.h>
+
 namespace sekisho::gateway {
 
 namespace {
@@ -279,35 +281,33 @@ void Server::Impl::refresh_crl() {
 }
 
 void Server::Impl::publish_crls() {
-    bool complete = false;
     std::vector<enroll::IssuingCa*> cas{issuing_ca.get()};
     for (const auto& previous : previous_cas) cas.push_back(previous.get());
-    for (;;) {
-        for (enroll::IssuingCa* ca : cas) {
-            try {
-                const auto published = ca->refresh_crl(registry->devices());
-                if (published == enroll::IssuingCa::Published::nothing) continue;
-                const auto [entries, changes] = ca->crl_sizes();
-                const bool whole = published == enroll::IssuingCa::Published::complete;
-                log_event(spdlog::level::info, "crl.published",
-                          {{"ca", ca->name()},
-                           {"kind", whole ? "complete" : "delta"},
-                           {"entries", std::to_string(entries)},
-                           {"delta_entries", std::to_string(changes)}});
-                complete = complete || whole;
-            } catch (const std::exception& e) {
-                log_event(spdlog::level::err, "crl.publish_failed", {{"ca", ca->name()}, {"reason", e.what()}});
-            }
+    for (enroll::IssuingCa* ca : cas) {
+        try {
+            const auto published = ca->refresh_crl(registry->devices());
+            if (published == enroll::IssuingCa::Published::nothing) continue;
+            const auto [entries, changes] = ca->crl_sizes();
+            const bool whole = published == enroll::IssuingCa::Published::complete;
+            log_event(spdlog::level::info, "crl.published",
+                      {{"ca", ca->name()},
+                       {"kind", whole ? "complete" : "delta"},
+                       {"entries", std::to_string(entries)},
+                       {"delta_entries", std::to_string(changes)}});
+            if (!whole) continue;
+            asio::post(control, [this] { reload(); }); // the listener's own copy
+            ::malloc_trim(0); // a fleet's CRL was built in this thread's memory: give it back
+        } catch (const std::exception& e) {
+            log_event(spdlog::level::err, "crl.publish_failed", {{"ca", ca->name()}, {"reason", e.what()}});
         }
-        std::lock_guard lock(crl_mutex);
-        if (crl_state == CrlRun::again) {
-            crl_state = CrlRun::running;
-            continue;
-        }
-        crl_state = CrlRun::idle;
-        break;
     }
-    if (complete) asio::post(control, [this] { reload(); });
+    std::lock_guard lock(crl_mutex);
+    if (crl_state == CrlRun::again) { // behind what is queued (the superseded search), not before it
+        crl_state = CrlRun::running;
+        asio::post(crl_publisher, [this] { publish_crls(); });
+        return;
+    }
+    crl_state = CrlRun::idle;
 }
 
 // Renewal supersedes: once the overlap has passed, the older certificate is revoked

@@ -3,6 +3,10 @@
 #include "gateway/events/log.hpp"
 #include "gateway/events/temporary_devices.hpp"
 
+#include <malloc.h>
+
+#include <iterator>
+#include <utility>
 #include <vector>
 
 namespace sekisho::gateway {
@@ -67,9 +71,29 @@ void DeviceAdmission::refuse_all_unavailable() {
 
 void DeviceAdmission::admit(const std::string& fingerprint, const std::string& facility, store::UnixSeconds not_after,
                             bool temporary) {
-    std::lock_guard lock(writers_);
-    if (temporary) mark_temporary({fingerprint});
-    view_.load()->put(fingerprint, facility, not_after);
+    {
+        std::lock_guard lock(writers_);
+        if (temporary) mark_temporary({fingerprint});
+        view_.load()->put(fingerprint, facility, not_after);
+    }
+    std::lock_guard lock(admitted_mutex_);
+    admitted_.push_back(fingerprint);
+}
+
+std::vector<std::string> DeviceAdmission::take_admitted() {
+    std::lock_guard lock(admitted_mutex_);
+    return std::exchange(admitted_, {});
+}
+
+bool DeviceAdmission::has_admitted() const {
+    std::lock_guard lock(admitted_mutex_);
+    return !admitted_.empty();
+}
+
+void DeviceAdmission::return_admitted(std::vector<std::string> fingerprints) {
+    std::lock_guard lock(admitted_mutex_);
+    admitted_.insert(admitted_.end(), std::make_move_iterator(fingerprints.begin()),
+                     std::make_move_iterator(fingerprints.end()));
 }
 
 RegistryWatch::RegistryWatch(store::Registry& registry, DeviceAdmission& admission,
@@ -104,21 +128,54 @@ public:
 
 void RegistryWatch::load() {
     ViewUpdate update;
-    const auto scan = registry_.devices().scan_certificates(through_seq_, update);
+    const auto scan = registry_.devices().scan_certificates(through_, update);
     if (update.view) {
         update.view->seal();
         admission_.replace(std::move(update.view), std::move(update.temporary));
+        // The read's pages and the previous view are freed: give the memory back rather than
+        // keep a fleet's worth of it resident (glibc keeps freed heap otherwise).
+        ::malloc_trim(0);
     } else {
         admission_.apply(update.changes);
     }
-    through_seq_ = scan.through_seq;
+    through_ = scan.through;
     revision_ = scan.revision;
     last_scan_ = scan;
+    check_admitted();
+}
+
+// An enrollment admits its terminal at once, a moment after its registration committed: a
+// revocation (a facility's, say) may have committed in between and been applied already,
+// and with no later change naming the device nothing would take the terminal out again. So
+// each is looked up once more; what is committed after the lookup comes as a change.
+void RegistryWatch::check_admitted() {
+    auto fingerprints = admission_.take_admitted();
+    if (fingerprints.empty()) return;
+    std::vector<store::CertificateState> states;
+    try {
+        for (const auto& fingerprint : fingerprints) {
+            store::CertificateState& state = states.emplace_back();
+            state.fingerprint = fingerprint;
+            const auto device = registry_.devices().find_device_by_fingerprint(fingerprint);
+            if (!device) continue; // not admitted
+            for (const auto& cert : device->certificates) {
+                if (cert.fingerprint_sha256 != fingerprint) continue;
+                state.facility = device->facility;
+                state.admitted = device->status == store::DeviceStatus::active && !cert.revoked_at;
+                state.not_after = cert.not_after;
+                state.temporary = device->temporary;
+            }
+        }
+    } catch (...) {
+        admission_.return_admitted(std::move(fingerprints));
+        throw;
+    }
+    admission_.apply(states);
 }
 
 bool RegistryWatch::poll(Clock::time_point now) {
     try {
-        if (!failed_ && registry_.devices().revision() == revision_) return false;
+        if (!failed_ && registry_.devices().revision() == revision_ && !admission_.has_admitted()) return false;
         load();
         if (failed_)
             log_event(spdlog::level::warn, "registry.available",
@@ -145,7 +202,7 @@ bool RegistryWatch::poll(Clock::time_point now) {
         if (stale_ || now - failed_since_ < max_staleness_.load()) return false;
         stale_ = true;
         admission_.refuse_all_unavailable();
-        through_seq_ = 0; // the view is empty: the next read is of everything
+        through_ = {}; // the view is empty: the next read is of everything
         log_event(spdlog::level::critical, "registry.stale",
                   {{"database", registry_.location()}, {"reason", e.what()},
                    {"detail", "unreadable for longer than registry.max_staleness: no terminal is admitted until it reads again"}});

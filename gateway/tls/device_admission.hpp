@@ -46,8 +46,14 @@ public:
     // A certificate this instance has just issued and recorded in the registry: admitted at
     // the terminal's very next handshake, not one registry poll later (a copy of the set:
     // enrollments are rare, handshakes are not).
+    // It is checked against the registry once more at the next poll (RegistryWatch): a
+    // revocation committed between the registration and this call must not be undone by it.
     void admit(const std::string& fingerprint, const std::string& facility, store::UnixSeconds not_after,
                bool temporary = false);
+    // The fingerprints admit() added since the last call, for the watch to check.
+    std::vector<std::string> take_admitted();
+    bool has_admitted() const;
+    void return_admitted(std::vector<std::string> fingerprints); // not checked after all
 
 private:
     void mark_temporary(const std::vector<std::string>& fingerprints); // holding writers_
@@ -56,6 +62,8 @@ private:
     std::atomic<std::shared_ptr<const Fingerprints>> temporary_;
     std::atomic<bool> available_{true};
     std::mutex writers_; // replace, apply and admit: none may lose another's change
+    mutable std::mutex admitted_mutex_;
+    std::vector<std::string> admitted_; // by admit(), not yet checked by the watch
 };
 
 // Keeps a DeviceAdmission in step with the registry by polling its revision counter.
@@ -88,7 +96,10 @@ private:
     DeviceAdmission& admission_;
     std::atomic<std::chrono::seconds> max_staleness_;
     std::int64_t revision_ = -1;
-    std::int64_t through_seq_ = 0; // the ledger position the view reflects; 0: read everything
+    // What admit() added, looked up in the registry now.
+    void check_admitted();
+
+    store::LedgerPosition through_; // the ledger position the view reflects; empty: read everything
     store::CertificateScan last_scan_;
     Clock::time_point failed_since_{};
     std::atomic<bool> failed_{false};

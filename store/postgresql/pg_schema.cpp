@@ -183,6 +183,11 @@ CREATE TABLE incident_alerts (
 -- A fleet of a million terminals (issue 18): SQLite's migration 7 in PostgreSQL's words.
 CREATE INDEX certificates_by_not_after ON certificates (not_after);
 CREATE INDEX users_by_locked_until ON users (locked_until);
+ALTER TABLE certificates ADD COLUMN superseded_from bigint;
+UPDATE certificates c SET superseded_from = (SELECT MIN(n.issued_at) FROM certificates n
+    WHERE n.device_id = c.device_id AND n.rowid > c.rowid);
+CREATE INDEX certificates_superseded ON certificates (superseded_from)
+    WHERE superseded_from IS NOT NULL AND revoked_at IS NULL;
 )sql",
 };
 

@@ -17,7 +17,8 @@ constexpr std::array<Table, 10> kTables = {{
     {"devices", "id, facility, name, status, status_since, created_at, created_by, updated_at, updated_by, last_seen_at, is_temporary",
      "id"},
     {"certificates",
-     "serial_hex, fingerprint_sha256, device_id, not_before, not_after, issued_at, issuer, status_reason, revoked_at",
+     "serial_hex, fingerprint_sha256, device_id, not_before, not_after, issued_at, issuer, status_reason, revoked_at, "
+     "superseded_from",
      "rowid"},
     {"tickets",
      "id, facility, device_name, created_by, created_at, expires_at, max_uses, uses, failed_attempts, locked, "

@@ -3,6 +3,8 @@
 #include "credentials/random_id.hpp"
 #include "store/sql/devices_impl.hpp"
 
+#include <unordered_map>
+
 namespace sekisho::store::sql {
 
 namespace {
@@ -127,8 +129,25 @@ std::vector<Device> SqlDevices::list_devices(const std::optional<std::string>& f
     std::vector<Device> devices;
     while (query.step())
         devices.push_back(device_from_row(query));
-    for (Device& device : devices)
-        device.certificates = load_certificates(device.id, kOperation);
+    // Their certificates in one more query, not one per device (a whole fleet's listing for
+    // `sekishoctl report` or a rollover is two queries, not a million).
+    std::unordered_map<std::string, Device*> by_id;
+    by_id.reserve(devices.size());
+    for (Device& device : devices) by_id.emplace(device.id, &device);
+    Statement certs(db_,
+                    "SELECT c.device_id, c.serial_hex, c.fingerprint_sha256, c.not_before, c.not_after, c.issued_at, "
+                    "c.issuer, c.status_reason, c.revoked_at FROM certificates c JOIN devices d ON d.id = c.device_id "
+                    "WHERE (CAST(?1 AS TEXT) IS NULL OR d.facility = ?1) AND (CAST(?2 AS TEXT) IS NULL OR d.status = ?2) "
+                    "ORDER BY c.issued_at, c.serial_hex",
+                    kOperation);
+    certs.bind_nullable(1, facility);
+    certs.bind_nullable(2, status ? std::optional<std::string>(to_string(*status)) : std::nullopt);
+    while (certs.step()) {
+        const auto it = by_id.find(certs.text(0));
+        if (it == by_id.end()) continue;
+        it->second->certificates.push_back({certs.text(1), certs.text(2), certs.integer(3), certs.integer(4),
+                                            certs.integer(5), certs.text(6), certs.text(7), certs.optional_integer(8)});
+    }
     return devices;
 }
 
@@ -260,6 +279,13 @@ void SqlDevices::insert_certificate(const std::string& device_id, const DeviceCe
     insert.bind(1, serial).bind(2, fp).bind(3, device_id).bind(4, cert.not_before);
     insert.bind(5, cert.not_after).bind(6, cert.issued_at).bind(7, cert.issuer);
     insert.run();
+    // The device's earlier certificates are superseded renewal_overlap after this one.
+    Statement later(db_,
+                    "UPDATE certificates SET superseded_from = ?2 WHERE device_id = ?1 AND serial_hex <> ?3 "
+                    "AND (superseded_from IS NULL OR superseded_from > ?2)",
+                    operation);
+    later.bind(1, device_id).bind(2, cert.issued_at).bind(3, serial);
+    later.run();
     Statement touch(db_, "UPDATE devices SET updated_at = ?2, updated_by = ?3 WHERE id = ?1", operation);
     touch.bind(1, device_id).bind(2, now).bind(3, actor);
     touch.run();
@@ -360,11 +386,11 @@ std::size_t SqlDevices::revoke_superseded(UnixSeconds overlap, const std::string
     // nothing admits them, and the CRL need not grow with them. Read first, outside the write
     // lock: at a fleet's size the search takes a while and usually finds nothing, and then
     // no writer waits for it.
+    // superseded_from: the earliest issue of a later certificate of the device (set when one
+    // is added), through a partial index over the few certificates it is set on.
     const std::string search =
-        "SELECT c.serial_hex, c.device_id FROM certificates c WHERE c.revoked_at IS NULL "
-        "AND c.not_after > ?2 AND EXISTS (SELECT 1 FROM certificates n "
-        "WHERE n.device_id = c.device_id AND n.rowid > c.rowid AND n.issued_at <= ?1) "
-        "ORDER BY c.rowid";
+        "SELECT c.serial_hex, c.device_id FROM certificates c WHERE c.superseded_from IS NOT NULL "
+        "AND c.revoked_at IS NULL AND c.superseded_from <= ?1 AND c.not_after > ?2 ORDER BY c.rowid";
     {
         Statement candidates(db_, search, kOperation);
         candidates.bind(1, now - overlap).bind(2, now);

@@ -52,18 +52,21 @@ std::vector<std::string> SqlDevices::import_devices(const std::vector<DeviceImpo
     return ids;
 }
 
-std::vector<ExpiringDevice> SqlDevices::expiring_devices(UnixSeconds before, std::size_t limit) {
-    // From the index on notAfter: the certificates that run out before `before`, kept when
+std::vector<ExpiringDevice> SqlDevices::expiring_devices(UnixSeconds from, UnixSeconds before,
+                                                        const std::optional<std::string>& facility,
+                                                        std::size_t limit) {
+    // From the index on notAfter: the certificates that run out in [from, before), kept when
     // their device is active and has no unrevoked certificate that lasts longer (a renewal).
     Statement query(db_,
                     "SELECT d.id, d.name, d.facility, c.serial_hex, c.not_after FROM certificates c "
                     "JOIN devices d ON d.id = c.device_id "
-                    "WHERE c.not_after < ?1 AND c.revoked_at IS NULL AND d.status = 'active' AND NOT EXISTS "
+                    "WHERE c.not_after >= ?1 AND c.not_after < ?2 AND c.revoked_at IS NULL AND d.status = 'active' "
+                    "AND (CAST(?3 AS TEXT) IS NULL OR d.facility = ?3) AND NOT EXISTS "
                     "(SELECT 1 FROM certificates l WHERE l.device_id = c.device_id AND l.revoked_at IS NULL AND "
                     "(l.not_after > c.not_after OR (l.not_after = c.not_after AND l.serial_hex > c.serial_hex))) "
-                    "ORDER BY c.not_after, d.id LIMIT ?2",
+                    "ORDER BY c.not_after, d.id LIMIT ?4",
                     "list devices about to expire");
-    query.bind(1, before).bind(2, static_cast<std::int64_t>(limit));
+    query.bind(1, from).bind(2, before).bind_nullable(3, facility).bind(4, static_cast<std::int64_t>(limit));
     std::vector<ExpiringDevice> devices;
     while (query.step())
         devices.push_back({query.text(0), query.text(1), query.text(2), query.text(3), query.integer(4)});
@@ -93,23 +96,41 @@ std::size_t SqlDevices::scan_every_certificate(CertificateSink& sink, std::strin
     }
 }
 
-CertificateScan SqlDevices::scan_certificates(std::int64_t since_seq, CertificateSink& sink) {
+namespace {
+
+// What tells one ledger entry from another written under the same number after the ledger
+// went back: when, what and whom. "" where there is no entry.
+std::string ledger_mark(Connection& db, std::int64_t seq, std::string_view operation) {
+    if (seq <= 0) return {};
+    Statement row(db, "SELECT at, action, subject, actor FROM ledger WHERE seq = ?1", operation);
+    row.bind(1, seq);
+    if (!row.step()) return {};
+    return std::to_string(row.integer(0)) + " " + row.text(1) + " " + row.text(2) + " " + row.text(3);
+}
+
+} // namespace
+
+CertificateScan SqlDevices::scan_certificates(const LedgerPosition& since, CertificateSink& sink) {
     constexpr std::string_view kOperation = "read the certificates' states";
     Transaction tx(db_, Transaction::Kind::read, kOperation);
     CertificateScan scan;
     {
         Statement last(db_, "SELECT COALESCE(MAX(seq), 0) FROM ledger", kOperation);
         last.step();
-        scan.through_seq = last.integer(0);
+        scan.through.seq = last.integer(0);
     }
+    scan.through.mark = ledger_mark(db_, scan.through.seq, kOperation);
     scan.revision = read_revision(db_);
-    bool complete = since_seq <= 0 || since_seq > scan.through_seq; // behind: a restored registry
-    if (!complete && since_seq < scan.through_seq) {
+    // Everything again for a first read, and for a ledger that is not the one read before:
+    // behind the position, or another entry at it (a restore, a failover that lost writes).
+    bool complete = since.seq <= 0 || since.seq > scan.through.seq ||
+                    ledger_mark(db_, since.seq, kOperation) != since.mark;
+    if (!complete && since.seq < scan.through.seq) {
         Statement changed(db_,
                           "SELECT COUNT(DISTINCT subject) FROM ledger WHERE seq > ?1 AND "
                           "(action LIKE 'device.%' OR action LIKE 'certificate.%')",
                           kOperation);
-        changed.bind(1, since_seq);
+        changed.bind(1, since.seq);
         changed.step();
         complete = changed.integer(0) > kMostChangedDevices;
     }
@@ -118,14 +139,14 @@ CertificateScan SqlDevices::scan_certificates(std::int64_t since_seq, Certificat
         scan.certificates = scan_every_certificate(sink, kOperation);
     } else {
         sink.begin(false);
-        if (since_seq < scan.through_seq) {
+        if (since.seq < scan.through.seq) {
             Statement changed(db_,
                               "SELECT " + std::string(kStateColumns) +
                                   " FROM certificates c JOIN devices d ON d.id = c.device_id "
                                   "WHERE c.device_id IN (SELECT subject FROM ledger WHERE seq > ?1 AND "
                                   "(action LIKE 'device.%' OR action LIKE 'certificate.%'))",
                               kOperation);
-            changed.bind(1, since_seq);
+            changed.bind(1, since.seq);
             while (changed.step()) {
                 sink.certificate(state_from_row(changed));
                 ++scan.certificates;

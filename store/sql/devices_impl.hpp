@@ -55,8 +55,9 @@ public:
     DevicePage list_devices_page(const std::optional<std::string>& facility, const std::optional<DeviceStatus>& status,
                                  const std::string& after, std::size_t limit) override;
     DeviceCounts count_devices(const std::optional<std::string>& facility) override;
-    CertificateScan scan_certificates(std::int64_t since_seq, CertificateSink& sink) override;
-    std::vector<ExpiringDevice> expiring_devices(UnixSeconds before, std::size_t limit) override;
+    CertificateScan scan_certificates(const LedgerPosition& since, CertificateSink& sink) override;
+    std::vector<ExpiringDevice> expiring_devices(UnixSeconds from, UnixSeconds before,
+                                                 const std::optional<std::string>& facility, std::size_t limit) override;
 
     std::pair<EnrollmentTicket, std::string> create_ticket(const std::string& facility,
                                                            const std::string& device_name,

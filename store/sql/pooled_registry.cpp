@@ -84,11 +84,12 @@ public:
     DeviceCounts count_devices(const std::optional<std::string>& facility) override {
         return pool_.take()->count_devices(facility);
     }
-    std::vector<ExpiringDevice> expiring_devices(UnixSeconds before, std::size_t limit) override {
-        return pool_.take()->expiring_devices(before, limit);
+    std::vector<ExpiringDevice> expiring_devices(UnixSeconds from, UnixSeconds before,
+                                                 const std::optional<std::string>& facility, std::size_t limit) override {
+        return pool_.take()->expiring_devices(from, before, facility, limit);
     }
-    CertificateScan scan_certificates(std::int64_t since_seq, CertificateSink& sink) override {
-        return pool_.take()->scan_certificates(since_seq, sink);
+    CertificateScan scan_certificates(const LedgerPosition& since, CertificateSink& sink) override {
+        return pool_.take()->scan_certificates(since, sink);
     }
 };
 

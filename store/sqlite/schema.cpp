@@ -181,6 +181,14 @@ CREATE TABLE incident_alerts (
 -- its locked accounts found by date, not by reading every row.
 CREATE INDEX certificates_by_not_after ON certificates (not_after);
 CREATE INDEX users_by_locked_until ON users (locked_until);
+-- When a later certificate of the same device was issued (the earliest such): renewal
+-- supersedes a certificate renewal_overlap after it, found through the partial index among
+-- the few that wait for it rather than by searching every certificate.
+ALTER TABLE certificates ADD COLUMN superseded_from INTEGER;
+UPDATE certificates SET superseded_from = (SELECT MIN(n.issued_at) FROM certificates n
+    WHERE n.device_id = certificates.device_id AND n.rowid > certificates.rowid);
+CREATE INDEX certificates_superseded ON certificates (superseded_from)
+    WHERE superseded_from IS NOT NULL AND revoked_at IS NULL;
 )sql",
 };
 

@@ -62,6 +62,21 @@ TEST_CASE("enrollment.previous_cas refuses a missing key or name and a name or C
                            dir);
     REQUIRE(problems.size() == 1);
     CHECK_THAT(problems[0].reason, Catch::Contains("both write their CRL"));
+
+    // The current CA's delta CRL is served as /crl/device-ca-2-delta.crl and written beside
+    // its CRL as device-ca-2-delta.crl: neither may be another CA's.
+    problems = problems_of(minimal_config + kCurrent +
+                               "  previous_cas:\n    - name: device-ca-2-delta\n      certificate: old.crt\n"
+                               "      key: old.key\n      crl: old.crl\n",
+                           dir);
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0].reason, Catch::Contains("delta CRL of device-ca-2"));
+    problems = problems_of(minimal_config + kCurrent +
+                               "  previous_cas:\n    - name: device-ca\n      certificate: old.crt\n"
+                               "      key: old.key\n      crl: device-ca-2-delta.crl\n",
+                           dir);
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0].reason, Catch::Contains("writes its delta CRL"));
 }
 
 TEST_CASE("with CRLs checked, a previous CA's CRL must be one of tls.crl", "[config]") {

@@ -167,6 +167,40 @@ TEST_CASE("a view kept by changes equals a view read afresh, over random sequenc
     compare();
 }
 
+TEST_CASE("a terminal admitted by its enrollment is checked against the registry at the next poll", "[view]") {
+    // The enrollment registers the terminal, a facility's mass revocation commits and is
+    // applied, then the enrollment admits the terminal it just registered: the next poll takes
+    // it out again, though nothing in the registry changed since.
+    const store::UnixSeconds now = store::system_clock_now();
+    TempRegistry temp;
+    temp.set_now(now);
+    auto registry = temp.open_registry();
+    auto& devices = registry->devices();
+    auto d = devices.create_device("north", "new-pc", "est:ticket");
+    auto cert = store::test::test_certificate(1, now + 86400);
+    devices.add_certificate(d.id, cert, "est:ticket");
+    DeviceAdmission admission;
+    RegistryWatch watch(*registry, admission, std::chrono::seconds(60));
+    store::RevocationCriteria north;
+    north.facility = "north";
+    devices.revoke_many(north, "affiliationChanged", "admin:a", false);
+    CHECK(watch.poll());
+    CHECK_FALSE(admission.admits(cert.fingerprint_sha256));
+    admission.admit(cert.fingerprint_sha256, "north", cert.not_after); // late
+    CHECK(admission.admits(cert.fingerprint_sha256));
+    CHECK(watch.poll());
+    CHECK_FALSE(admission.admits(cert.fingerprint_sha256));
+    CHECK_FALSE(watch.poll()); // checked once
+
+    // One the registry does admit stays.
+    auto e = devices.create_device("south", "other-pc", "est:ticket");
+    auto kept = store::test::test_certificate(2, now + 86400);
+    devices.add_certificate(e.id, kept, "est:ticket");
+    admission.admit(kept.fingerprint_sha256, "south", kept.not_after);
+    CHECK(watch.poll());
+    CHECK(admission.facility_of(kept.fingerprint_sha256) == std::optional<std::string>("south"));
+}
+
 TEST_CASE("the watch follows a suspension and a resumption by their changes alone", "[view]") {
     const store::UnixSeconds now = store::system_clock_now();
     TempRegistry temp;
