@@ -99,7 +99,13 @@ void DeviceAdmission::return_admitted(std::vector<std::string> fingerprints) {
 RegistryWatch::RegistryWatch(store::Registry& registry, DeviceAdmission& admission,
                              std::chrono::seconds max_staleness)
     : registry_(registry), admission_(admission), max_staleness_(max_staleness) {
+    const auto started = Clock::now();
     load();
+    log_event(spdlog::level::info, "registry.loaded",
+              {{"certificates_read", std::to_string(last_scan_.certificates)},
+               {"active_certificates", std::to_string(admission_.size())},
+               {"view_bytes", std::to_string(admission_.memory_bytes())},
+               {"ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count())}});
 }
 
 namespace {

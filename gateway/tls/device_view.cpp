@@ -7,11 +7,18 @@ namespace sekisho::gateway {
 
 namespace {
 
+// Hex digit values by character, -1 for anything else (a million fingerprints at start).
+constexpr std::array<std::int8_t, 256> kHexValue = [] {
+    std::array<std::int8_t, 256> table{};
+    table.fill(-1);
+    for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
+    for (int c = 'A'; c <= 'F'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'A' + 10);
+    return table;
+}();
+
 int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
+    return kHexValue[static_cast<unsigned char>(c)];
 }
 
 } // namespace
@@ -21,13 +28,14 @@ DeviceView::~DeviceView() = default;
 
 bool DeviceView::parse(std::string_view hex, Key& key) {
     if (hex.size() != key.size() * 2) return false;
+    int bad = 0;
     for (std::size_t i = 0; i < key.size(); ++i) {
         const int hi = hex_value(hex[2 * i]);
         const int lo = hex_value(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) return false;
-        key[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+        bad |= hi | lo; // negative once any is not a digit
+        key[i] = static_cast<std::uint8_t>((hi & 15) << 4 | (lo & 15));
     }
-    return true;
+    return bad >= 0;
 }
 
 // SHA-256 values are uniform: their first bits spread the certificates evenly.

@@ -188,6 +188,8 @@ UPDATE certificates c SET superseded_from = (SELECT MIN(n.issued_at) FROM certif
     WHERE n.device_id = c.device_id AND n.rowid > c.rowid);
 CREATE INDEX certificates_superseded ON certificates (superseded_from)
     WHERE superseded_from IS NOT NULL AND revoked_at IS NULL;
+CREATE INDEX certificates_revoked ON certificates (issuer, not_after) WHERE revoked_at IS NOT NULL;
+CREATE INDEX devices_suspended ON devices (id) WHERE status = 'suspended';
 )sql",
 };
 

@@ -412,13 +412,17 @@ std::size_t SqlDevices::revoke_superseded(UnixSeconds overlap, const std::string
 
 std::vector<RevokedSerial> SqlDevices::revoked_serials(const std::string& issuer, UnixSeconds expired_before) {
     const std::string operation = "list revoked serials of " + issuer;
+    // Both halves through partial indexes (revoked certificates; suspended devices), not the
+    // issuer's every certificate: a fleet's CA issued them all. The holds start from the
+    // suspended devices (CROSS JOIN keeps that order in SQLite) and find their certificates by
+    // device; `|| ''` keeps the issuer index out of it.
     Statement query(db_,
                     "SELECT serial_hex, revoked_at, status_reason FROM certificates "
                     "WHERE issuer = ?1 AND revoked_at IS NOT NULL AND not_after >= ?2 "
                     "UNION ALL "
-                    "SELECT c.serial_hex, d.status_since, 'certificateHold' FROM certificates c "
-                    "JOIN devices d ON d.id = c.device_id "
-                    "WHERE c.issuer = ?1 AND c.revoked_at IS NULL AND d.status = 'suspended' AND c.not_after >= ?2 "
+                    "SELECT c.serial_hex, d.status_since, 'certificateHold' FROM devices d CROSS JOIN certificates c "
+                    "WHERE c.device_id = d.id AND d.status = 'suspended' AND c.issuer || '' = ?1 "
+                    "AND c.revoked_at IS NULL AND c.not_after >= ?2 "
                     "ORDER BY 1",
                     operation);
     query.bind(1, issuer).bind(2, expired_before);

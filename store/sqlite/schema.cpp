@@ -189,6 +189,9 @@ UPDATE certificates SET superseded_from = (SELECT MIN(n.issued_at) FROM certific
     WHERE n.device_id = certificates.device_id AND n.rowid > certificates.rowid);
 CREATE INDEX certificates_superseded ON certificates (superseded_from)
     WHERE superseded_from IS NOT NULL AND revoked_at IS NULL;
+-- What a CRL lists: the revoked certificates, and those of suspended devices (holds).
+CREATE INDEX certificates_revoked ON certificates (issuer, not_after) WHERE revoked_at IS NOT NULL;
+CREATE INDEX devices_suspended ON devices (id) WHERE status = 'suspended';
 )sql",
 };
 

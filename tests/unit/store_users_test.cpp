@@ -319,6 +319,7 @@ TEST_CASE("a registry file from before the users tables gains them and keeps its
         // Back to schema version 1, as an older Sekisho left it.
         sqlite::Database raw(temp.path());
         raw.exec("DROP INDEX certificates_by_not_after; DROP INDEX certificates_superseded; "
+                 "DROP INDEX certificates_revoked; DROP INDEX devices_suspended; "
                  "ALTER TABLE certificates DROP COLUMN superseded_from; "
                  "DROP TABLE incident_alerts; DROP TABLE incident_notes; DROP TABLE incidents; "
                  "DROP TABLE login_failures; DROP TABLE password_history; DROP TABLE users; "
