@@ -308,8 +308,10 @@ class Environment:
         wait_port(self.ports["sekisho_b"])
         return self.ports["sekisho_b"]
 
-    def time_start_up(self, timeout=120):
-        """Seconds from starting the gateway alone to its first /healthz 200; then stops it."""
+    def time_start_up(self, timeout=120, settle=0):
+        """Seconds from starting the gateway alone to its first /healthz 200, and its resident
+        memory in KiB `settle` seconds later (what it holds, not what start-up passed through:
+        the first Argon2id run, the CRL being signed); then stops it."""
         proc = Process("sekisho-start", pinned(SERVER_CPU, [os.path.join(self.build, "gateway", "sekisho"),
                                                              "--config", self.config]),
                        os.path.join(self.work, "sekisho-start.log"))
@@ -319,7 +321,9 @@ class Environment:
                 try:
                     with urllib.request.urlopen("http://127.0.0.1:%d/healthz" % self.ports["admin"], timeout=5) as res:
                         if res.status == 200:
-                            return time.monotonic() - started
+                            seconds = time.monotonic() - started
+                            time.sleep(settle)
+                            return seconds, proc.rss_kib()
                 except OSError:
                     pass
                 if time.monotonic() - started > timeout:

@@ -3,6 +3,7 @@
 #include "enroll/issuing_ca.hpp"
 #include "pki/certificate.hpp"
 #include "pki/pem_io.hpp"
+#include "enroll_test_support.hpp"
 #include "pki_test_support.hpp"
 #include "store/clock.hpp"
 #include "store_test_support.hpp"
@@ -27,15 +28,8 @@ struct Fixture {
     std::vector<std::string> serials;
 
     Fixture(std::uint64_t delta_crl_above, int terminals) {
-        config::EnrollmentConfig cfg;
-        cfg.public_url = "https://enroll.example.jp:8444";
-        cfg.ca.name = "device-ca";
-        cfg.ca.certificate = dir.file("device-ca.crt");
-        cfg.ca.key = dir.file("device-ca.key");
-        cfg.ca.crl = dir.file("device-ca.crl");
+        auto cfg = enroll::test::issuing_ca_on_disk(dir, test_ca);
         cfg.delta_crl_above = delta_crl_above;
-        pki::write_certificates_pem(cfg.ca.certificate, {test_ca.issuing.get()});
-        pki::write_private_key_pem(cfg.ca.key, test_ca.issuing_key.get());
         ca = std::make_unique<enroll::IssuingCa>(cfg, "");
         std::vector<store::DeviceImport> batch;
         for (int n = 1; n <= terminals; ++n) {

@@ -1,6 +1,7 @@
 #include "enroll/enrollment.hpp"
 #include "pki/certificate.hpp"
 #include "pki/pem_io.hpp"
+#include "enroll_test_support.hpp"
 #include "pki_test_support.hpp"
 #include "store_test_support.hpp"
 
@@ -30,17 +31,7 @@ struct Fixture {
     std::unique_ptr<enroll::Enrollment> enrollment;
 
     explicit Fixture(enroll::RenewalPolicy renewal = {}) {
-        config::EnrollmentConfig cfg;
-        cfg.public_url = "https://enroll.example.jp:8444";
-        cfg.ca.name = "device-ca";
-        cfg.ca.certificate = dir.file("device-ca.crt");
-        cfg.ca.key = dir.file("device-ca.key");
-        cfg.ca.chain = dir.file("root-ca.crt");
-        cfg.ca.crl = dir.file("device-ca.crl");
-        pki::write_certificates_pem(cfg.ca.certificate, {test_ca.issuing.get()});
-        pki::write_private_key_pem(cfg.ca.key, test_ca.issuing_key.get());
-        pki::write_certificates_pem(cfg.ca.chain, {test_ca.root.get()});
-        ca = std::make_unique<enroll::IssuingCa>(cfg, "");
+        ca = std::make_unique<enroll::IssuingCa>(enroll::test::issuing_ca_on_disk(dir, test_ca), "");
         enrollment = std::make_unique<enroll::Enrollment>(
             *ca, devices, tickets, [this](const enroll::Event& e) { events.push_back(e); },
             [this] { return temp.now(); }, renewal);
