@@ -1,4 +1,5 @@
 #include "config/sections.hpp"
+#include "config/delta_crl.hpp"
 #include "config/values.hpp"
 
 #include <algorithm>
@@ -233,15 +234,12 @@ void check_issuing_ca_names(MapReader& section, const EnrollmentConfig& out) {
     }
     // Each CA's delta CRL is /crl/<name>-delta.crl, written beside its CRL as <name>-delta.crl:
     // neither may be another CA's.
-    const auto delta_file = [](const std::string& crl) {
-        return crl.ends_with(".crl") ? crl.substr(0, crl.size() - 4) + "-delta.crl" : crl + ".delta";
-    };
     for (const auto* a : all) {
         for (const auto* b : all) {
-            if (b->name == a->name + "-delta")
+            if (b->name == delta_crl_name(a->name))
                 section.problem("previous_cas", "the name " + b->name + " is taken by the delta CRL of " + a->name +
                                                     " (/crl/" + b->name + ".crl)");
-            if (!a->crl.empty() && b->crl == delta_file(a->crl))
+            if (!a->crl.empty() && b->crl == delta_crl_file(a->crl))
                 section.problem("previous_cas", "CA " + b->name + " writes its CRL to " + b->crl + ", where " + a->name +
                                                     " writes its delta CRL");
         }

@@ -1,5 +1,6 @@
 #include "enroll/issuing_ca.hpp"
 
+#include "config/delta_crl.hpp"
 #include "pki/ca.hpp"
 #include "pki/certificate.hpp"
 #include "pki/crl.hpp"
@@ -121,12 +122,6 @@ store::UnixSeconds expired_before(std::chrono::seconds crl_validity) {
 // eighth of the complete one, whichever is more): its clients then download the whole once.
 constexpr std::size_t kDeltaFloor = 64;
 
-// Beside the complete CRL's file: device-ca.crl → device-ca-delta.crl.
-std::string delta_path_of(const std::string& crl_path) {
-    if (crl_path.ends_with(".crl")) return crl_path.substr(0, crl_path.size() - 4) + "-delta.crl";
-    return crl_path + ".delta";
-}
-
 void replace_file(const std::string& path, const std::string& content, const std::string& whose) {
     pki::write_file(path + ".tmp", content);
     if (std::rename((path + ".tmp").c_str(), path.c_str()) != 0)
@@ -138,12 +133,7 @@ std::uint64_t crl_number_in(const std::string& path) {
     try {
         if (!std::filesystem::exists(path)) return 0;
         auto crls = pki::load_crls(path);
-        if (crls.empty()) return 0;
-        auto* number = static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(crls.front().get(), NID_crl_number, nullptr, nullptr));
-        std::uint64_t out = 0;
-        if (number) ASN1_INTEGER_get_uint64(&out, number);
-        ASN1_INTEGER_free(number);
-        return out;
+        return crls.empty() ? 0 : pki::crl_number_of(crls.front().get(), path);
     } catch (const std::exception&) {
         return 0;
     }
@@ -168,7 +158,7 @@ std::uint64_t IssuingCa::next_crl_number(std::chrono::system_clock::time_point n
     // on disk (a burst of CRLs just before a restart, or a clock set back, would otherwise
     // number a complete CRL below a delta a client still holds).
     if (crl_number_ == 0)
-        crl_number_ = std::max(crl_number_in(cfg_.ca.crl), crl_number_in(delta_path_of(cfg_.ca.crl)));
+        crl_number_ = std::max(crl_number_in(cfg_.ca.crl), crl_number_in(config::delta_crl_file(cfg_.ca.crl)));
     const auto seconds = static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
     crl_number_ = std::max(crl_number_ + 1, seconds);
@@ -185,7 +175,7 @@ void IssuingCa::publish_complete(CrlEntries entries, std::chrono::system_clock::
     profile.crl_number = next_crl_number(now);
     // Where the deltas are: a relying party (OpenSSL with X509_V_FLAG_USE_DELTAS) applies them
     // only to a complete CRL that says so.
-    if (!cfg_.public_url.empty()) profile.freshest_crl = crl_url(cfg_.public_url, cfg_.ca.name + "-delta");
+    if (!cfg_.public_url.empty()) profile.freshest_crl = crl_url(cfg_.public_url, config::delta_crl_name(cfg_.ca.name));
     auto crl = pki::build_crl(profile, pki::Issuer{certificate_.get(), key_.get()});
     replace_file(cfg_.ca.crl, pki::crl_to_pem(crl.get()), key_name_ + ".crl");
     crl_der_ = pki::crl_to_der(crl.get());
@@ -204,7 +194,7 @@ void IssuingCa::publish_delta(const std::vector<pki::RevokedCertificate>& change
     profile.delta_of = complete_number_;
     profile.crl_number = next_crl_number(now);
     auto crl = pki::build_crl(profile, pki::Issuer{certificate_.get(), key_.get()});
-    replace_file(delta_path_of(cfg_.ca.crl), pki::crl_to_pem(crl.get()), key_name_ + ".crl (delta)");
+    replace_file(config::delta_crl_file(cfg_.ca.crl), pki::crl_to_pem(crl.get()), key_name_ + ".crl (delta)");
     delta_der_ = pki::crl_to_der(crl.get());
     delta_signature_ = std::move(signature);
     delta_entries_ = changes.size();

@@ -38,9 +38,9 @@ struct CrlProfile {
     // Set: a delta CRL (RFC 5280 §5.2.4) updating the complete CRL with this crlNumber,
     // marked by the critical deltaCRLIndicator. Its entries are what changed since that CRL:
     // new revocations and holds, and removeFromCRL for a hold lifted or an entry dropped.
-    std::optional<std::uint64_t> delta_of;
+    std::optional<std::uint64_t> delta_of = std::nullopt;
     // A complete CRL's freshestCRL (§5.2.6): where its delta CRLs are; empty: none.
-    std::string freshest_crl;
+    std::string freshest_crl = {};
 };
 
 // A v2 CRL with crlNumber and authorityKeyIdentifier, one entry (with reasonCode unless
@@ -56,6 +56,9 @@ struct CrlContents {
     std::vector<RevokedCertificate> revoked;
 };
 CrlContents read_crl(X509_CRL* crl, const std::string& what);
+// Its crlNumber alone (0 when it has none), without reading its entries; throws naming `what`
+// when it cannot be read.
+std::uint64_t crl_number_of(X509_CRL* crl, const std::string& what);
 
 // The DER encoding, as a CRL distribution point serves it (application/pkix-crl).
 std::string crl_to_der(X509_CRL* crl);

@@ -37,18 +37,22 @@ RevocationReason reason_of(X509_REVOKED* entry, const std::string& what) {
 
 } // namespace
 
-CrlContents read_crl(X509_CRL* crl, const std::string& what) {
-    CrlContents out;
+std::uint64_t crl_number_of(X509_CRL* crl, const std::string& what) {
     int critical = 0;
     Asn1IntegerPtr number(static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(crl, NID_crl_number, &critical, nullptr)));
-    if (number) {
-        std::uint64_t value = 0;
-        if (ASN1_INTEGER_get_uint64(&value, number.get()) != 1)
-            throw std::runtime_error(what + ": the crlNumber is not a number below 2^64");
-        out.crl_number = value;
-    } else if (critical != -1) {
-        throw std::runtime_error(what + ": the crlNumber cannot be read");
+    if (!number) {
+        if (critical != -1) throw std::runtime_error(what + ": the crlNumber cannot be read");
+        return 0;
     }
+    std::uint64_t value = 0;
+    if (ASN1_INTEGER_get_uint64(&value, number.get()) != 1)
+        throw std::runtime_error(what + ": the crlNumber is not a number below 2^64");
+    return value;
+}
+
+CrlContents read_crl(X509_CRL* crl, const std::string& what) {
+    CrlContents out;
+    out.crl_number = crl_number_of(crl, what);
     STACK_OF(X509_REVOKED)* entries = X509_CRL_get_REVOKED(crl);
     for (int i = 0; i < sk_X509_REVOKED_num(entries); ++i) {
         X509_REVOKED* entry = sk_X509_REVOKED_value(entries, i);

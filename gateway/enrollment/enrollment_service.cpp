@@ -1,5 +1,6 @@
 #include "gateway/enrollment/enrollment_service.hpp"
 
+#include "config/delta_crl.hpp"
 #include "gateway/enrollment/enrollment_page.hpp"
 #include "gateway/events/log.hpp"
 #include "gateway/events/refusal_records.hpp"
@@ -165,7 +166,7 @@ EnrollmentReply EnrollmentService::crl(const std::string& name) {
     std::vector<const enroll::IssuingCa*> cas{&ca_};
     cas.insert(cas.end(), previous_cas_.begin(), previous_cas_.end());
     for (const enroll::IssuingCa* ca : cas) {
-        const bool delta = name == ca->name() + "-delta"; // RFC 5280 §5.2.4, on the complete one
+        const bool delta = name == config::delta_crl_name(ca->name()); // RFC 5280 §5.2.4, on the complete one
         if (name != ca->name() && !delta) continue;
         r.body = delta ? ca->current_delta_crl_der() : ca->current_crl_der();
         if (r.body.empty()) return text(404, "no CRL published yet");
