@@ -71,27 +71,24 @@ void DeviceAdmission::refuse_all_unavailable() {
 
 void DeviceAdmission::admit(const std::string& fingerprint, const std::string& facility, store::UnixSeconds not_after,
                             bool temporary) {
-    {
-        std::lock_guard lock(writers_);
-        if (temporary) mark_temporary({fingerprint});
-        view_.load()->put(fingerprint, facility, not_after);
-    }
-    std::lock_guard lock(admitted_mutex_);
+    std::lock_guard lock(writers_);
+    if (temporary) mark_temporary({fingerprint});
+    view_.load()->put(fingerprint, facility, not_after);
     admitted_.push_back(fingerprint);
 }
 
 std::vector<std::string> DeviceAdmission::take_admitted() {
-    std::lock_guard lock(admitted_mutex_);
+    std::lock_guard lock(writers_);
     return std::exchange(admitted_, {});
 }
 
 bool DeviceAdmission::has_admitted() const {
-    std::lock_guard lock(admitted_mutex_);
+    std::lock_guard lock(writers_);
     return !admitted_.empty();
 }
 
 void DeviceAdmission::return_admitted(std::vector<std::string> fingerprints) {
-    std::lock_guard lock(admitted_mutex_);
+    std::lock_guard lock(writers_);
     admitted_.insert(admitted_.end(), std::make_move_iterator(fingerprints.begin()),
                      std::make_move_iterator(fingerprints.end()));
 }

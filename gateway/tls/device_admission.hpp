@@ -44,10 +44,9 @@ public:
     void refuse_all_unavailable();
     bool available() const { return available_.load(); }
     // A certificate this instance has just issued and recorded in the registry: admitted at
-    // the terminal's very next handshake, not one registry poll later (a copy of the set:
-    // enrollments are rare, handshakes are not).
-    // It is checked against the registry once more at the next poll (RegistryWatch): a
-    // revocation committed between the registration and this call must not be undone by it.
+    // the terminal's very next handshake, not one registry poll later. It is checked against
+    // the registry once more at the next poll (RegistryWatch): a revocation committed between
+    // the registration and this call must not be undone by it.
     void admit(const std::string& fingerprint, const std::string& facility, store::UnixSeconds not_after,
                bool temporary = false);
     // The fingerprints admit() added since the last call, for the watch to check.
@@ -61,9 +60,8 @@ private:
     std::atomic<std::shared_ptr<DeviceView>> view_;
     std::atomic<std::shared_ptr<const Fingerprints>> temporary_;
     std::atomic<bool> available_{true};
-    std::mutex writers_; // replace, apply and admit: none may lose another's change
-    mutable std::mutex admitted_mutex_;
-    std::vector<std::string> admitted_; // by admit(), not yet checked by the watch
+    mutable std::mutex writers_; // replace, apply and admit: none may lose another's change
+    std::vector<std::string> admitted_; // by admit(), not yet checked by the watch (writers_)
 };
 
 // Keeps a DeviceAdmission in step with the registry by polling its revision counter.
@@ -78,8 +76,9 @@ public:
 
     // Reads what changed when the registry changed since the last call: the certificates of
     // the devices changed since the ledger position it last read (every certificate after a
-    // failure that emptied the view, or when the registry went back to an earlier state). Returns true when the admitted
-    // set changed. A registry that cannot be read keeps the last complete view for
+    // failure that emptied the view, or when the registry went back to an earlier state).
+    // Returns true when the admitted set changed. A registry that cannot be read keeps the
+    // last complete view for
     // max_staleness (a database failover must not lock every terminal out), then fails
     // closed: nobody is admitted until it reads again.
     bool poll(Clock::time_point now = Clock::now());

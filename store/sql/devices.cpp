@@ -47,21 +47,26 @@ Device device_from_row(const Statement& row) {
     return d;
 }
 
+// A certificate's columns, as certificate_from_row reads them from column `first` on.
+constexpr std::string_view kCertificateColumns =
+    "serial_hex, fingerprint_sha256, not_before, not_after, issued_at, issuer, status_reason, revoked_at";
+
+DeviceCertificate certificate_from_row(const Statement& row, int first) {
+    return {row.text(first),         row.text(first + 1),     row.integer(first + 2), row.integer(first + 3),
+            row.integer(first + 4),  row.text(first + 5),     row.text(first + 6),    row.optional_integer(first + 7)};
+}
+
 } // namespace
 
 std::vector<DeviceCertificate> SqlDevices::load_certificates(const std::string& device_id,
                                                                  std::string_view operation) {
     Statement query(db_,
-                    "SELECT serial_hex, fingerprint_sha256, not_before, not_after, issued_at, "
-                    "issuer, status_reason, revoked_at FROM certificates WHERE device_id = ?1 "
-                    "ORDER BY issued_at, serial_hex",
+                    "SELECT " + std::string(kCertificateColumns) +
+                        " FROM certificates WHERE device_id = ?1 ORDER BY issued_at, serial_hex",
                     operation);
     query.bind(1, device_id);
     std::vector<DeviceCertificate> certs;
-    while (query.step()) {
-        certs.push_back({query.text(0), query.text(1), query.integer(2), query.integer(3), query.integer(4),
-                         query.text(5), query.text(6), query.optional_integer(7)});
-    }
+    while (query.step()) certs.push_back(certificate_from_row(query, 0));
     return certs;
 }
 
@@ -135,18 +140,18 @@ std::vector<Device> SqlDevices::list_devices(const std::optional<std::string>& f
     by_id.reserve(devices.size());
     for (Device& device : devices) by_id.emplace(device.id, &device);
     Statement certs(db_,
-                    "SELECT c.device_id, c.serial_hex, c.fingerprint_sha256, c.not_before, c.not_after, c.issued_at, "
-                    "c.issuer, c.status_reason, c.revoked_at FROM certificates c JOIN devices d ON d.id = c.device_id "
-                    "WHERE (CAST(?1 AS TEXT) IS NULL OR d.facility = ?1) AND (CAST(?2 AS TEXT) IS NULL OR d.status = ?2) "
-                    "ORDER BY c.issued_at, c.serial_hex",
+                    // The certificate columns are named in no other table of the join.
+                    "SELECT c.device_id, " + std::string(kCertificateColumns) +
+                        " FROM certificates c JOIN devices d ON d.id = c.device_id "
+                        "WHERE (CAST(?1 AS TEXT) IS NULL OR d.facility = ?1) AND (CAST(?2 AS TEXT) IS NULL OR "
+                        "d.status = ?2) ORDER BY c.issued_at, c.serial_hex",
                     kOperation);
     certs.bind_nullable(1, facility);
     certs.bind_nullable(2, status ? std::optional<std::string>(to_string(*status)) : std::nullopt);
     while (certs.step()) {
         const auto it = by_id.find(certs.text(0));
         if (it == by_id.end()) continue;
-        it->second->certificates.push_back({certs.text(1), certs.text(2), certs.integer(3), certs.integer(4),
-                                            certs.integer(5), certs.text(6), certs.text(7), certs.optional_integer(8)});
+        it->second->certificates.push_back(certificate_from_row(certs, 1));
     }
     return devices;
 }
